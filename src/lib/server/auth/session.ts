@@ -1,0 +1,1 @@
+export type SessionUser = { id: string }; export type SessionRecord = { id: string };
