@@ -1,0 +1,8 @@
+// The list of migrations, imported statically so that the server (Vite bundle), the CLI (tsx) and
+// the tests load them the same way. Add each new migration here; names sort in time order.
+import type { Migration } from 'kysely';
+import * as initial from './20261126_0001_initial.ts';
+
+export const migrations: Record<string, Migration> = {
+	'20261126_0001_initial': initial
+};

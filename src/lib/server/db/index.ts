@@ -1,0 +1,72 @@
+// Opens the database named by DATABASE_URL (SQLite file by default, PostgreSQL for postgres://…)
+// and runs migrations. Everything dialect-specific stays in this folder.
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { migrations } from '../../../../migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+	kysely: Kysely<Database>;
+	dialect: Dialect;
+	/** The raw better-sqlite3 handle for hot paths and backups (SQLite only). */
+	sqlite: SQLite.Database | null;
+	close(): Promise<void>;
+}
+
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+	if (env.DATABASE_URL) return env.DATABASE_URL;
+	return `sqlite:${resolve(env.DATA_DIR ?? './data', 'pickwise.db')}`;
+}
+
+export async function openDatabase(url: string = databaseUrlFromEnv()): Promise<Db> {
+	if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url);
+	if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+	throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got '${url.split(':')[0]}:…')`);
+}
+
+function openSqlite(file: string): Db {
+	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+	const sqlite = new SQLite(file);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('busy_timeout = 5000');
+	const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+}
+
+async function openPostgres(url: string): Promise<Db> {
+	const pg = await import('pg');
+	// bigint columns hold epoch milliseconds: well inside Number's exact range.
+	pg.default.types.setTypeParser(20, (v: string) => Number(v));
+	const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+	const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	return { kysely, dialect: 'postgres', sqlite: null, close: () => kysely.destroy() };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+	async getMigrations(): Promise<Record<string, Migration>> {
+		return migrations;
+	}
+}
+
+/** Brings the schema to the latest migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<void> {
+	const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+	const { error, results } = await migrator.migrateToLatest();
+	const failed = results?.find((r) => r.status === 'Error');
+	if (error) {
+		throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${String((error as Error).message ?? error)}`);
+	}
+}
+
+/** Open + migrate: what the server, the CLI and the tests all call. */
+export async function openMigratedDatabase(url?: string): Promise<Db> {
+	const db = await openDatabase(url);
+	await migrateToLatest(db);
+	return db;
+}

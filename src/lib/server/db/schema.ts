@@ -1,0 +1,213 @@
+// Row types of the tables created in migrations/ (ARCHITECTURE.md §4). Times are epoch milliseconds.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'lead' | 'researcher' | 'evaluator';
+export type CampaignStatus = 'draft' | 'active' | 'paused' | 'closed';
+export type Choice = 'left' | 'right' | 'tie' | 'both_bad';
+export type AssignmentKind = 'normal' | 'gold' | 'repeat';
+export type VoteStatus = 'counted' | 'rejected';
+
+export interface UserTable {
+	id: string;
+	email: string;
+	display_name: string;
+	password_hash: string | null;
+	is_admin: Generated<number>;
+	disabled_at: number | null;
+	created_at: number;
+}
+
+export interface SessionTable {
+	id: string;
+	secret_hash: string;
+	user_id: string;
+	created_at: number;
+	last_verified_at: number;
+}
+
+export interface ApiTokenTable {
+	id: string;
+	user_id: string;
+	name: string;
+	token_hash: string;
+	created_at: number;
+	last_used_at: number | null;
+	revoked_at: number | null;
+}
+
+export interface CampaignTable {
+	id: string;
+	slug: string;
+	name: string;
+	description: Generated<string>;
+	guidelines_md: Generated<string>;
+	guidelines_version: Generated<number>;
+	status: Generated<CampaignStatus>;
+	allow_tie: Generated<number>;
+	allow_both_bad: Generated<number>;
+	rationale_min_chars: Generated<number>;
+	blind: Generated<number>;
+	strategy: Generated<string>;
+	settings: Generated<string>;
+	created_at: number;
+}
+
+export interface CampaignMemberTable {
+	campaign_id: string;
+	user_id: string;
+	role: Role;
+	quota: number | null;
+}
+
+export interface CriterionTable {
+	id: string;
+	campaign_id: string;
+	key: string;
+	label: string;
+	description: Generated<string>;
+	position: Generated<number>;
+}
+
+export interface FlagKindTable {
+	campaign_id: string;
+	key: string;
+	label: string;
+	position: Generated<number>;
+}
+
+export interface SystemTable {
+	id: string;
+	campaign_id: string;
+	name: string;
+}
+
+export interface PromptTable {
+	id: string;
+	campaign_id: string;
+	external_id: string;
+	text: string;
+	category: string | null;
+}
+
+export interface ImageTable {
+	id: string;
+	campaign_id: string;
+	prompt_id: string;
+	system_id: string;
+	sha256: string;
+	stored_path: string;
+	width: number;
+	height: number;
+	format: string;
+	bytes: number;
+	created_at: number;
+}
+
+export interface AssignmentTable {
+	id: string;
+	campaign_id: string;
+	user_id: string;
+	left_image_id: string;
+	right_image_id: string;
+	kind: Generated<AssignmentKind>;
+	issued_at: number;
+	expires_at: number;
+	answered_at: number | null;
+	skipped_at: number | null;
+	skip_reason: string | null;
+}
+
+export interface VoteTable {
+	id: string;
+	assignment_id: string;
+	campaign_id: string;
+	user_id: string;
+	prompt_id: string;
+	left_image_id: string;
+	right_image_id: string;
+	left_system_id: string;
+	right_system_id: string;
+	kind: Generated<AssignmentKind>;
+	choice: Choice;
+	rationale: string;
+	flags: Generated<string>;
+	guidelines_version: number;
+	shown_at: number;
+	submitted_at: number;
+	active_ms: number | null;
+	status: Generated<VoteStatus>;
+	simulated: Generated<number>;
+}
+
+export interface VoteCriterionTable {
+	vote_id: string;
+	criterion_id: string;
+	choice: Choice;
+}
+
+export interface ReviewTable {
+	id: string;
+	vote_id: string;
+	reviewer_id: string;
+	decision: 'accept' | 'reject';
+	comment: Generated<string>;
+	created_at: number;
+}
+
+export interface GoldPairTable {
+	id: string;
+	campaign_id: string;
+	left_image_id: string;
+	right_image_id: string;
+	expected_choice: Choice;
+	explanation: Generated<string>;
+	created_at: number;
+}
+
+export interface PairStatTable {
+	campaign_id: string;
+	criterion: string;
+	system_a: string;
+	system_b: string;
+	a_wins: Generated<number>;
+	b_wins: Generated<number>;
+	ties: Generated<number>;
+	both_bad: Generated<number>;
+}
+
+export interface AuditLogTable {
+	id: string;
+	actor_id: string | null;
+	action: string;
+	subject: string;
+	at: number;
+	detail: Generated<string>;
+}
+
+export interface Database {
+	user: UserTable;
+	session: SessionTable;
+	api_token: ApiTokenTable;
+	campaign: CampaignTable;
+	campaign_member: CampaignMemberTable;
+	criterion: CriterionTable;
+	flag_kind: FlagKindTable;
+	system: SystemTable;
+	prompt: PromptTable;
+	image: ImageTable;
+	assignment: AssignmentTable;
+	vote: VoteTable;
+	vote_criterion: VoteCriterionTable;
+	review: ReviewTable;
+	gold_pair: GoldPairTable;
+	pair_stat: PairStatTable;
+	audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type Campaign = Selectable<CampaignTable>;
+export type CampaignUpdate = Updateable<CampaignTable>;
+export type Image = Selectable<ImageTable>;
+export type Vote = Selectable<VoteTable>;
+export type Assignment = Selectable<AssignmentTable>;
