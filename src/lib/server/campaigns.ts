@@ -1,0 +1,152 @@
+// Campaigns, their members and what each user may do in them (ARCHITECTURE.md §1).
+import type { Kysely } from 'kysely';
+import type { Campaign, Database, Role } from './db/schema.ts';
+import { AppError, notFound } from './errors.ts';
+import { randomId } from './ids.ts';
+import { requireEmail, requireEnum, requireSlug, requireString } from './validation.ts';
+import { writeAudit } from './audit.ts';
+import type { SessionUser } from './auth/session.ts';
+
+export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
+
+export const DEFAULT_FLAG_KINDS: [string, string][] = [
+	['artifacts', 'Artifacts'],
+	['distorted_anatomy', 'Distorted anatomy'],
+	['text_rendering', 'Text rendering'],
+	['off_prompt', 'Off-prompt'],
+	['watermark', 'Watermark'],
+	['low_resolution', 'Low resolution'],
+	['unsafe', 'Unsafe']
+];
+
+export interface NewCampaignInput {
+	slug: unknown;
+	name: unknown;
+	description?: unknown;
+	guidelinesMd?: unknown;
+}
+
+export async function createCampaign(db: Kysely<Database>, input: NewCampaignInput, actorId: string | null = null) {
+	const slug = requireSlug(input.slug);
+	const name = requireString(input.name, 'name', { max: 200 });
+	const description = input.description === undefined ? '' : requireString(input.description, 'description', { min: 0, max: 2000 });
+	const guidelinesMd =
+		input.guidelinesMd === undefined ? '' : requireString(input.guidelinesMd, 'guidelines', { min: 0, max: 50_000 });
+	const existing = await db.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirst();
+	if (existing) throw new AppError(409, 'exists', `a campaign with slug ${slug} already exists`, 'slug');
+	const id = randomId();
+	await db.transaction().execute(async (trx) => {
+		await trx
+			.insertInto('campaign')
+			.values({ id, slug, name, description, guidelines_md: guidelinesMd, created_at: Date.now() })
+			.execute();
+		await trx
+			.insertInto('flag_kind')
+			.values(DEFAULT_FLAG_KINDS.map(([key, label], position) => ({ campaign_id: id, key, label, position })))
+			.execute();
+		await writeAudit(trx, { actorId, action: 'campaign.create', subject: id, detail: { slug, name } });
+	});
+	return { id, slug, name };
+}
+
+export async function findCampaignBySlug(db: Kysely<Database>, slug: string): Promise<Campaign | undefined> {
+	return db.selectFrom('campaign').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export async function requireCampaign(db: Kysely<Database>, slug: string): Promise<Campaign> {
+	const campaign = await findCampaignBySlug(db, slug);
+	if (!campaign) throw notFound(`campaign ${slug}`);
+	return campaign;
+}
+
+export async function addMember(
+	db: Kysely<Database>,
+	input: { slug: unknown; email: unknown; role: unknown; quota?: unknown },
+	actorId: string | null = null
+) {
+	const slug = requireSlug(input.slug);
+	const email = requireEmail(input.email);
+	const role = requireEnum(input.role, 'role', ROLES);
+	let quota: number | null = null;
+	if (input.quota !== undefined && input.quota !== null && input.quota !== '') {
+		quota = Number(input.quota);
+		if (!Number.isInteger(quota) || quota < 0) throw new AppError(400, 'invalid', 'quota must be a whole number ≥ 0', 'quota');
+	}
+	const campaign = await requireCampaign(db, slug);
+	const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
+	if (!user) throw new AppError(404, 'not_found', `no user with email ${email}`, 'email');
+	await db.transaction().execute(async (trx) => {
+		await trx
+			.insertInto('campaign_member')
+			.values({ campaign_id: campaign.id, user_id: user.id, role, quota })
+			.onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doUpdateSet({ role, quota }))
+			.execute();
+		await writeAudit(trx, { actorId, action: 'member.set', subject: campaign.id, detail: { userId: user.id, role, quota } });
+	});
+	return { campaign: slug, email, role, quota };
+}
+
+/** Campaigns a user sees on the home page, with their role (admins see every campaign). */
+export async function listCampaignsForUser(db: Kysely<Database>, user: SessionUser) {
+	const rows = await db
+		.selectFrom('campaign')
+		.leftJoin('campaign_member', (join) =>
+			join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
+		)
+		.select(['campaign.slug', 'campaign.name', 'campaign.description', 'campaign.status', 'campaign_member.role'])
+		.$if(!user.isAdmin, (q) => q.where('campaign_member.user_id', '=', user.id))
+		.orderBy('campaign.name')
+		.execute();
+	return rows.map((r) => ({ ...r, role: (r.role ?? (user.isAdmin ? 'admin' : null)) as Role | 'admin' }));
+}
+
+export type Capability = 'view' | 'vote' | 'results' | 'manage';
+
+export interface CampaignAccess {
+	campaign: Campaign;
+	/** The member role, or 'admin' for an instance admin who is not a member. */
+	role: Role | 'admin';
+	isAdmin: boolean;
+}
+
+/**
+ * What a role may do (ARCHITECTURE.md §1). Only evaluators vote; an admin or lead manages; results
+ * are for researchers and up, and for evaluators only once the campaign is no longer blind.
+ */
+export function can(access: CampaignAccess, capability: Capability): boolean {
+	const { role, isAdmin, campaign } = access;
+	switch (capability) {
+		case 'view':
+			return true;
+		case 'vote':
+			return role === 'evaluator';
+		case 'results':
+			return isAdmin || role === 'lead' || role === 'researcher' || (role === 'evaluator' && campaign.blind === 0);
+		case 'manage':
+			return isAdmin || role === 'lead';
+	}
+}
+
+/** The guard every campaign route calls: 404 for campaigns the user cannot see, 403 for a missing capability. */
+export async function requireCampaignAccess(
+	db: Kysely<Database>,
+	user: SessionUser,
+	slug: string,
+	capability: Capability
+): Promise<CampaignAccess> {
+	const campaign = await findCampaignBySlug(db, slug);
+	if (!campaign) throw notFound(`campaign ${slug}`);
+	const member = await db
+		.selectFrom('campaign_member')
+		.select('role')
+		.where('campaign_id', '=', campaign.id)
+		.where('user_id', '=', user.id)
+		.executeTakeFirst();
+	if (!member && !user.isAdmin) throw notFound(`campaign ${slug}`);
+	const access: CampaignAccess = { campaign, role: member?.role ?? 'admin', isAdmin: user.isAdmin };
+	if (user.readOnly && (capability === 'vote' || capability === 'manage')) {
+		throw new AppError(403, 'forbidden', 'API tokens are read-only');
+	}
+	if (!can(access, capability)) throw new AppError(403, 'forbidden', `your role (${access.role}) cannot do this in ${slug}`);
+	return access;
+}
