@@ -2,6 +2,9 @@
 import { UsageError, type Command } from './command.ts';
 
 const commands: Record<string, () => Promise<{ default: Command }>> = {
+	user: () => import('./user.ts'),
+	campaign: () => import('./campaign.ts'),
+	import: () => import('./import.ts'),
 	rank: () => import('./rank.ts')
 };
 

@@ -1,0 +1,57 @@
+// pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role R
+import { readFileSync } from 'node:fs';
+import type { Command } from './command.ts';
+import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
+import { addMember, createCampaign } from '../server/campaigns.ts';
+
+const campaign: Command = async (args, io) => {
+	const [sub, ...rest] = args;
+	if (sub === 'create') {
+		const { values } = parseOptions(rest, {
+			slug: { type: 'string' },
+			name: { type: 'string' },
+			description: { type: 'string' },
+			guidelines: { type: 'string' }
+		});
+		const slug = required(values.slug, '--slug');
+		const name = required(values.name, '--name');
+		let guidelinesMd: string | undefined;
+		if (values.guidelines) {
+			try {
+				guidelinesMd = readFileSync(values.guidelines, 'utf8');
+			} catch {
+				throw new UsageError(`cannot read --guidelines ${values.guidelines}`);
+			}
+		}
+		return withDatabase(async (db) => {
+			try {
+				const created = await createCampaign(db.kysely, { slug, name, description: values.description, guidelinesMd });
+				io.stdout.write(`created campaign ${created.slug}\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	if (sub === 'add-member') {
+		const { values } = parseOptions(rest, {
+			slug: { type: 'string' },
+			email: { type: 'string' },
+			role: { type: 'string' },
+			quota: { type: 'string' }
+		});
+		const input = { slug: required(values.slug, '--slug'), email: required(values.email, '--email'), role: required(values.role, '--role'), quota: values.quota };
+		return withDatabase(async (db) => {
+			try {
+				const m = await addMember(db.kysely, input);
+				io.stdout.write(`${m.email} is ${m.role} in ${m.campaign}${m.quota !== null ? ` (quota ${m.quota})` : ''}\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	throw new UsageError('usage: pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N]');
+};
+
+export default campaign;

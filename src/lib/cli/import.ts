@@ -1,0 +1,67 @@
+// pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N]
+import type { Command, CommandIO } from './command.ts';
+import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
+import { DEFAULT_MAX_PIXELS, importImages, type ImportSummary } from '../server/image-import.ts';
+import { dataDirFromEnv } from '../server/storage.ts';
+
+const importCommand: Command = async (args, io) => {
+	const [sub, ...rest] = args;
+	if (sub === 'images') {
+		const { values } = parseOptions(rest, {
+			campaign: { type: 'string' },
+			manifest: { type: 'string' },
+			'skip-invalid': { type: 'boolean', default: false },
+			'max-pixels': { type: 'string' }
+		});
+		const maxPixels = values['max-pixels'] ? Number(values['max-pixels']) : DEFAULT_MAX_PIXELS;
+		if (!Number.isInteger(maxPixels) || maxPixels <= 0) throw new UsageError('--max-pixels must be a positive whole number');
+		const options = {
+			campaign: required(values.campaign, '--campaign'),
+			manifestPath: required(values.manifest, '--manifest'),
+			dataDir: dataDirFromEnv(),
+			skipInvalid: values['skip-invalid'],
+			maxPixels,
+			onProgress: progressBar(io)
+		};
+		return withDatabase(async (db) => {
+			try {
+				const summary = await importImages(db.kysely, options);
+				printSummary(io, summary);
+				return summary.rejected.length > 0 && !summary.written ? 1 : 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	throw new UsageError('usage: pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N]');
+};
+
+function printSummary(io: CommandIO, s: ImportSummary) {
+	for (const r of s.rejected) io.stderr.write(`line ${r.line}: ${r.imagePath || '(no path)'}: ${r.reason}\n`);
+	if (!s.written) {
+		io.stderr.write(
+			`${s.rejected.length} of ${s.rows} rows are invalid; nothing was imported. Fix them, or pass --skip-invalid to import the ${s.rows - s.rejected.length} valid rows.\n`
+		);
+		return;
+	}
+	io.stdout.write(
+		`added ${s.added}, skipped ${s.skipped} (already imported), rejected ${s.rejected.length} of ${s.rows} rows; ` +
+			`new systems ${s.systemsAdded}, new prompts ${s.promptsAdded}\n`
+	);
+}
+
+/** A one-line bar on a terminal; silent when output is piped. */
+function progressBar(io: CommandIO) {
+	if (!io.stderr.isTTY) return undefined;
+	let last = 0;
+	return (done: number, total: number) => {
+		const now = Date.now();
+		if (done < total && now - last < 100) return;
+		last = now;
+		const width = 30;
+		const filled = total ? Math.round((done / total) * width) : width;
+		io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+	};
+}
+
+export default importCommand;
