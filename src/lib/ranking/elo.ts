@@ -1,0 +1,20 @@
+// Online Elo in time order (K = 4, start 1000, a tie = half a point), the arena's running rating,
+// shown next to Bradley–Terry for comparison: it depends on order, Bradley–Terry does not.
+
+import { OUTCOME_A, OUTCOME_B, type OrderedBattles } from './counts.ts';
+
+export function onlineElo(systemCount: number, battles: OrderedBattles, k = 4, initial = 1000): Float64Array {
+	const rating = new Float64Array(systemCount).fill(initial);
+	const { a, b, outcome } = battles;
+	for (let r = 0; r < a.length; r++) {
+		const ia = a[r];
+		const ib = b[r];
+		const expected = 1 / (1 + Math.pow(10, (rating[ib] - rating[ia]) / 400));
+		const o = outcome[r];
+		const score = o === OUTCOME_A ? 1 : o === OUTCOME_B ? 0 : 0.5;
+		const delta = k * (score - expected);
+		rating[ia] += delta;
+		rating[ib] -= delta;
+	}
+	return rating;
+}
