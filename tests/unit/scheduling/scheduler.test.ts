@@ -336,3 +336,43 @@ describe('PairScheduler: determinism', () => {
 		expect(s0Left).toBeLessThan(250);
 	});
 });
+
+describe('PairScheduler: invariants under a random mix of operations', () => {
+	it('keeps the load order sorted, open counts exact and open pairs unique', () => {
+		const rng = createRng(2024);
+		const images = grid(5, 6, (p, s) => (p * 3 + s) % 7 === 0);
+		const scheduler = new PairScheduler({ images, rng: createRng(77), leaseMs: 500 });
+		const open = new Map<string, Assignment>();
+		let now = 0;
+		for (let step = 0; step < 3000; step++) {
+			now += Math.floor(rng() * 60);
+			const roll = rng();
+			const held = [...open.values()];
+			if (roll < 0.5 || held.length === 0) {
+				const a = scheduler.issue(`u${Math.floor(rng() * 6)}`, { now });
+				if (a) {
+					for (const other of open.values()) {
+						if (other.expiresAt > now) {
+							expect(pairKey(other.leftImageId, other.rightImageId)).not.toBe(pairKey(a.leftImageId, a.rightImageId));
+						}
+					}
+					open.set(String(a.id), a);
+				}
+			} else {
+				const a = held[Math.floor(rng() * held.length)];
+				if (roll < 0.95) open.delete(String(a.id));
+				if (roll < 0.8) answer(scheduler, a);
+				else if (roll < 0.95) scheduler.release(a.id, { forget: rng() < 0.5 });
+				else scheduler.adjustComparisons(a.leftImageId, a.rightImageId, rng() < 0.5 ? 1 : -1);
+			}
+			for (const [id, a] of open) if (a.expiresAt <= now) open.delete(id);
+			scheduler.expireDue(now);
+			const counts = scheduler.systemPairCounts();
+			for (let i = 1; i < counts.length; i++) {
+				expect(counts[i].votes + counts[i].open).toBeGreaterThanOrEqual(counts[i - 1].votes + counts[i - 1].open);
+			}
+			expect(counts.reduce((n, c) => n + c.open, 0)).toBe(open.size);
+			expect(scheduler.stats().openLeases).toBe(open.size);
+		}
+	});
+});
