@@ -5,7 +5,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
 	user: () => import('./user.ts'),
 	campaign: () => import('./campaign.ts'),
 	import: () => import('./import.ts'),
-	rank: () => import('./rank.ts')
+	rank: () => import('./rank.ts'),
+	demo: () => import('./demo.ts')
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -244,7 +244,7 @@ async function inspect(bytes: Buffer, maxPixels: number): Promise<Inspected | { 
 	try {
 		meta = await sharp(bytes, { limitInputPixels: false }).metadata();
 	} catch {
-		return { error: 'is not an image (unrecognised format)' };
+		return { error: looksLikeImage(bytes) ? 'image is corrupt or truncated (its header cannot be read)' : 'is not an image (unrecognised format)' };
 	}
 	if (!meta.format || !FORMATS.has(meta.format)) return { error: `unsupported image format ${meta.format ?? 'unknown'}` };
 	if (!meta.width || !meta.height) return { error: 'image has no dimensions' };
@@ -265,4 +265,17 @@ async function inspect(bytes: Buffer, maxPixels: number): Promise<Inspected | { 
 	} catch (e) {
 		return { error: `image is corrupt or truncated (${(e as Error).message.split('\n')[0]})` };
 	}
+}
+
+/** Magic numbers of the formats we accept: tells a damaged image from a file that never was one. */
+function looksLikeImage(b: Buffer): boolean {
+	const starts = (...bytes: number[]) => bytes.every((v, i) => b[i] === v);
+	return (
+		starts(0xff, 0xd8, 0xff) ||
+		starts(0x89, 0x50, 0x4e, 0x47) ||
+		starts(0x47, 0x49, 0x46, 0x38) ||
+		(starts(0x52, 0x49, 0x46, 0x46) && b.subarray(8, 12).toString('latin1') === 'WEBP') ||
+		starts(0x49, 0x49, 0x2a, 0x00) ||
+		starts(0x4d, 0x4d, 0x00, 0x2a)
+	);
 }

@@ -15,6 +15,11 @@ const marked = new Marked({
 	gfm: true,
 	breaks: false,
 	renderer: {
+		// Guidelines sit under the page's own h1/h2: their headings start at h3.
+		heading(this: { parser: { parseInline(t: Tokens.Generic[]): string } }, token: Tokens.Heading) {
+			const level = Math.min(token.depth + 2, 6);
+			return `<h${level}>${this.parser.parseInline(token.tokens)}</h${level}>\n`;
+		},
 		html(token: Tokens.HTML | Tokens.Tag) {
 			return escapeHtml(token.text);
 		},

@@ -1,0 +1,142 @@
+// Seeds the demo: one account per role, a campaign with guidelines, the AGIQA-3K subset, and a few
+// hundred simulated votes driven by the images' human opinion scores (marked simulated).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Choice, Database } from './db/schema.ts';
+import { parseCsv } from '../csv.ts';
+import { createUser } from './users.ts';
+import { addMember, createCampaign } from './campaigns.ts';
+import { importImages } from './image-import.ts';
+import { submitVote } from './votes.ts';
+import { randomId } from './ids.ts';
+
+export const DEMO_CAMPAIGN = 'agiqa-demo';
+export const DEMO_ACCOUNTS = [
+	{ email: 'admin@pickwise.test', password: 'pickwise-admin', role: 'admin', name: 'Ada Admin' },
+	{ email: 'lead@pickwise.test', password: 'pickwise-lead', role: 'lead', name: 'Lee Lead' },
+	{ email: 'researcher@pickwise.test', password: 'pickwise-researcher', role: 'researcher', name: 'Rae Researcher' },
+	{ email: 'evaluator@pickwise.test', password: 'pickwise-evaluator', role: 'evaluator', name: 'Eve Evaluator' }
+] as const;
+const SIMULATED_EVALUATORS = 5;
+
+export interface SeedOptions {
+	demoDir: string;
+	dataDir: string;
+	votes?: number;
+	seed?: number;
+}
+
+export async function seedDemo(db: Kysely<Database>, options: SeedOptions) {
+	const votes = options.votes ?? 300;
+	for (const account of DEMO_ACCOUNTS) {
+		await createUser(db, { email: account.email, displayName: account.name, password: account.password, isAdmin: account.role === 'admin' });
+	}
+	await createCampaign(db, {
+		slug: DEMO_CAMPAIGN,
+		name: 'AGIQA-3K demo: which generator is better?',
+		description: '8 text-to-image generator configurations on 16 prompts, from the AGIQA-3K study.',
+		guidelinesMd: readFileSync(join(options.demoDir, 'guidelines.md'), 'utf8')
+	});
+	for (const account of DEMO_ACCOUNTS) {
+		if (account.role !== 'admin') await addMember(db, { slug: DEMO_CAMPAIGN, email: account.email, role: account.role, quota: account.role === 'evaluator' ? 200 : undefined });
+	}
+	const manifest = join(options.demoDir, 'agiqa', 'manifest.csv');
+	const summary = await importImages(db, { campaign: DEMO_CAMPAIGN, manifestPath: manifest, dataDir: options.dataDir });
+	const simulated = await simulateVotes(db, manifest, votes, options.seed ?? 1);
+	return { images: summary.added, votes: simulated };
+}
+
+interface Scored {
+	imageId: string;
+	promptId: string;
+	quality: number;
+	qualityStd: number;
+	align: number;
+	alignStd: number;
+}
+
+/** A simulated rater: prefers higher opinion score plus Gaussian noise of the raters' own spread. */
+async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: number, seed: number) {
+	const rng = mulberry32(seed);
+	const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+	const campaign = await db.selectFrom('campaign').selectAll().where('slug', '=', DEMO_CAMPAIGN).executeTakeFirstOrThrow();
+	const images = await db
+		.selectFrom('image')
+		.innerJoin('system', 'system.id', 'image.system_id')
+		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+		.select(['image.id', 'image.prompt_id', 'system.name as system', 'prompt.external_id'])
+		.where('image.campaign_id', '=', campaign.id)
+		.execute();
+	const [header, ...rows] = parseCsv(readFileSync(manifestPath, 'utf8'));
+	const at = (name: string) => header.fields.indexOf(name);
+	const scores = new Map(rows.map((r) => [`${r.fields[at('prompt_id')]}|${r.fields[at('system')]}`, r.fields]));
+	const scored: Scored[] = images.map((i) => {
+		const f = scores.get(`${i.external_id}|${i.system}`)!;
+		return {
+			imageId: i.id, promptId: i.prompt_id,
+			quality: Number(f[at('mos_quality')]), qualityStd: Number(f[at('std_quality')]),
+			align: Number(f[at('mos_align')]), alignStd: Number(f[at('std_align')])
+		};
+	});
+	const byPrompt = new Map<string, Scored[]>();
+	for (const s of scored) byPrompt.set(s.promptId, [...(byPrompt.get(s.promptId) ?? []), s]);
+	const prompts = [...byPrompt.values()];
+
+	const raters: string[] = [];
+	for (let n = 1; n <= SIMULATED_EVALUATORS; n++) {
+		const email = `sim${n}@pickwise.test`;
+		const user = await createUser(db, { email, displayName: `Simulated rater ${n}`, password: randomId() });
+		await addMember(db, { slug: DEMO_CAMPAIGN, email, role: 'evaluator' });
+		raters.push(user.id);
+	}
+	const start = Date.now() - 14 * 24 * 3600 * 1000;
+	for (let v = 0; v < count; v++) {
+		const group = prompts[Math.floor(rng() * prompts.length)];
+		const i = Math.floor(rng() * group.length);
+		let j = Math.floor(rng() * (group.length - 1));
+		if (j >= i) j++;
+		const [left, right] = [group[i], group[j]];
+		const userId = raters[v % raters.length];
+		const when = start + Math.floor((v / count) * 13 * 24 * 3600 * 1000);
+		const q = left.quality - right.quality + gauss() * Math.hypot(left.qualityStd, right.qualityStd) * 0.5;
+		const a = left.align - right.align + gauss() * Math.hypot(left.alignStd, right.alignStd) * 0.5;
+		const total = q + a;
+		const choice: Choice = Math.abs(total) < 0.15 ? (left.quality + right.quality < 2 ? 'both_bad' : 'tie') : total > 0 ? 'left' : 'right';
+		const assignmentId = randomId();
+		await db
+			.insertInto('assignment')
+			.values({
+				id: assignmentId, campaign_id: campaign.id, user_id: userId, left_image_id: left.imageId, right_image_id: right.imageId,
+				kind: 'normal', issued_at: when, expires_at: when + 600_000, answered_at: null, skipped_at: null, skip_reason: null
+			})
+			.execute();
+		await submitVote(
+			db, userId, campaign.id,
+			{ voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true },
+			when + 4000 + Math.floor(rng() * 20000)
+		);
+	}
+	return count;
+}
+
+function rationaleFor(choice: Choice, quality: number, align: number): string {
+	if (choice === 'tie') return '[simulated] Both images are about equally good.';
+	if (choice === 'both_bad') return '[simulated] Neither image is acceptable for this prompt.';
+	const side = choice;
+	const other = side === 'left' ? 'right' : 'left';
+	return Math.abs(align) > Math.abs(quality)
+		? `[simulated] The ${side} image follows the prompt better than the ${other} one.`
+		: `[simulated] The ${side} image is cleaner, with fewer artifacts than the ${other} one.`;
+}
+
+function mulberry32(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

@@ -1,0 +1,187 @@
+// The one vote service: form action, JSON API, demo seeding and tests all submit through here.
+// A vote, its criterion choices, the assignment's answer and pair_stat commit in one transaction;
+// the client's vote_id makes retries idempotent.
+import type { Kysely, Transaction } from 'kysely';
+import type { AssignmentKind, Choice, Database, Vote } from './db/schema.ts';
+import { AppError, invalid } from './errors.ts';
+
+export const CHOICES = ['left', 'right', 'tie', 'both_bad'] as const;
+export const RATIONALE_MAX = 2000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface VoteInput {
+	voteId: unknown;
+	assignmentId: unknown;
+	choice: unknown;
+	rationale: unknown;
+	/** Per-image problem flags: { left: [keys], right: [keys] }. */
+	flags?: unknown;
+	/** Per-criterion choices: { criterionKey: choice }. */
+	criteria?: unknown;
+	activeMs?: unknown;
+	simulated?: boolean;
+}
+
+export interface SubmitResult {
+	/** false when this vote_id was already stored: the stored vote is returned, nothing is counted twice. */
+	created: boolean;
+	vote: Vote;
+}
+
+export async function submitVote(db: Kysely<Database>, userId: string, campaignId: string, input: VoteInput, now = Date.now()): Promise<SubmitResult> {
+	const voteId = typeof input.voteId === 'string' && UUID.test(input.voteId) ? input.voteId.toLowerCase() : null;
+	if (!voteId) throw invalid('vote_id', 'vote_id must be a UUID made by the client');
+	if (typeof input.assignmentId !== 'string' || input.assignmentId.length === 0 || input.assignmentId.length > 64) {
+		throw invalid('assignment_id', 'assignment_id is required');
+	}
+	const assignmentId = input.assignmentId;
+	const choice = input.choice;
+	if (typeof choice !== 'string' || !(CHOICES as readonly string[]).includes(choice)) {
+		throw invalid('choice', `choice must be one of ${CHOICES.join(', ')}`);
+	}
+	if (typeof input.rationale !== 'string') throw invalid('rationale', 'rationale is required');
+	const rationale = input.rationale.trim();
+	const activeMs = input.activeMs === undefined || input.activeMs === null ? null : Number(input.activeMs);
+	if (activeMs !== null && (!Number.isFinite(activeMs) || activeMs < 0 || activeMs > 86_400_000)) {
+		throw invalid('active_ms', 'active_ms must be a number of milliseconds between 0 and one day');
+	}
+
+	return db.transaction().execute(async (trx) => {
+		const existing = await trx.selectFrom('vote').selectAll().where('id', '=', voteId).executeTakeFirst();
+		if (existing) {
+			if (existing.user_id !== userId || existing.assignment_id !== assignmentId) {
+				throw new AppError(409, 'conflict', 'this vote_id was already used for another vote', 'vote_id');
+			}
+			return { created: false, vote: existing };
+		}
+		const campaign = await trx.selectFrom('campaign').selectAll().where('id', '=', campaignId).executeTakeFirstOrThrow();
+		const assignment = await trx.selectFrom('assignment').selectAll().where('id', '=', assignmentId).executeTakeFirst();
+		if (!assignment || assignment.campaign_id !== campaignId) throw new AppError(404, 'not_found', 'assignment not found', 'assignment_id');
+		if (assignment.user_id !== userId) throw new AppError(403, 'forbidden', 'this assignment belongs to another evaluator', 'assignment_id');
+		if (assignment.answered_at !== null) throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
+		if (assignment.skipped_at !== null) throw new AppError(409, 'conflict', 'this pair was skipped', 'assignment_id');
+		if (assignment.expires_at <= now) throw new AppError(410, 'expired', 'this pair expired; load the next one', 'assignment_id');
+		if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
+		if (choice === 'tie' && !campaign.allow_tie) throw invalid('choice', 'this campaign does not allow ties');
+		if (choice === 'both_bad' && !campaign.allow_both_bad) throw invalid('choice', 'this campaign does not allow "both bad"');
+		if (rationale.length < campaign.rationale_min_chars) {
+			throw invalid('rationale', `Write at least ${campaign.rationale_min_chars} characters on why (you wrote ${rationale.length}).`);
+		}
+		if (rationale.length > RATIONALE_MAX) throw invalid('rationale', `The rationale can be at most ${RATIONALE_MAX} characters.`);
+		const flags = await validateFlags(trx, campaignId, input.flags);
+		const criteria = await validateCriteria(trx, campaign, input.criteria);
+
+		const images = await trx
+			.selectFrom('image')
+			.select(['id', 'system_id', 'prompt_id'])
+			.where('id', 'in', [assignment.left_image_id, assignment.right_image_id])
+			.execute();
+		const left = images.find((i) => i.id === assignment.left_image_id)!;
+		const right = images.find((i) => i.id === assignment.right_image_id)!;
+		const vote: Vote = {
+			id: voteId,
+			assignment_id: assignment.id,
+			campaign_id: campaignId,
+			user_id: userId,
+			prompt_id: left.prompt_id,
+			left_image_id: left.id,
+			right_image_id: right.id,
+			left_system_id: left.system_id,
+			right_system_id: right.system_id,
+			kind: assignment.kind,
+			choice: choice as Choice,
+			rationale,
+			flags: JSON.stringify(flags),
+			guidelines_version: campaign.guidelines_version,
+			shown_at: assignment.issued_at,
+			submitted_at: now,
+			active_ms: activeMs === null ? null : Math.round(activeMs),
+			status: 'counted',
+			simulated: input.simulated ? 1 : 0
+		};
+		await trx.insertInto('vote').values(vote).execute();
+		if (criteria.length) {
+			await trx
+				.insertInto('vote_criterion')
+				.values(criteria.map((c) => ({ vote_id: voteId, criterion_id: c.id, choice: c.choice })))
+				.execute();
+		}
+		await trx.updateTable('assignment').set({ answered_at: now }).where('id', '=', assignment.id).execute();
+		if (countsInRankings(vote.kind)) {
+			await addToPairStat(trx, vote, 'overall', vote.choice, +1);
+			for (const c of criteria) await addToPairStat(trx, vote, c.key, c.choice, +1);
+		}
+		return { created: true, vote };
+	});
+}
+
+/** Gold and repeat votes measure evaluators; they stay out of the rankings. */
+export function countsInRankings(kind: AssignmentKind): boolean {
+	return kind === 'normal';
+}
+
+/**
+ * Adds (delta +1) or removes (-1, a rejection) one vote's outcome to the unordered pair's counts,
+ * stored with system_a < system_b.
+ */
+export async function addToPairStat(
+	trx: Transaction<Database> | Kysely<Database>,
+	vote: Pick<Vote, 'campaign_id' | 'left_system_id' | 'right_system_id'>,
+	criterion: string,
+	choice: Choice,
+	delta: 1 | -1
+): Promise<void> {
+	if (vote.left_system_id === vote.right_system_id) return;
+	const leftIsA = vote.left_system_id < vote.right_system_id;
+	const [systemA, systemB] = leftIsA ? [vote.left_system_id, vote.right_system_id] : [vote.right_system_id, vote.left_system_id];
+	const column =
+		choice === 'tie' ? 'ties' : choice === 'both_bad' ? 'both_bad' : (choice === 'left') === leftIsA ? 'a_wins' : 'b_wins';
+	const start = { a_wins: 0, b_wins: 0, ties: 0, both_bad: 0, [column]: Math.max(delta, 0) };
+	await trx
+		.insertInto('pair_stat')
+		.values({ campaign_id: vote.campaign_id, criterion, system_a: systemA, system_b: systemB, ...start })
+		.onConflict((oc) =>
+			oc.columns(['campaign_id', 'criterion', 'system_a', 'system_b']).doUpdateSet((eb) => ({ [column]: eb(eb.ref(`pair_stat.${column}`), '+', delta) }))
+		)
+		.execute();
+}
+
+async function validateFlags(trx: Transaction<Database>, campaignId: string, raw: unknown): Promise<{ left: string[]; right: string[] }> {
+	if (raw === undefined || raw === null) return { left: [], right: [] };
+	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('flags', 'flags must be an object {"left":[…],"right":[…]}');
+	const kinds = new Set((await trx.selectFrom('flag_kind').select('key').where('campaign_id', '=', campaignId).execute()).map((k) => k.key));
+	const result = { left: [] as string[], right: [] as string[] };
+	for (const [side, keys] of Object.entries(raw as Record<string, unknown>)) {
+		if (side !== 'left' && side !== 'right') throw invalid('flags', `flags has an unknown side '${side}' (use left and right)`);
+		if (!Array.isArray(keys)) throw invalid('flags', `flags.${side} must be a list of flag keys`);
+		for (const key of keys) {
+			if (typeof key !== 'string' || !kinds.has(key)) throw invalid('flags', `unknown flag '${String(key)}' (known: ${[...kinds].join(', ')})`);
+			if (!result[side].includes(key)) result[side].push(key);
+		}
+	}
+	return result;
+}
+
+async function validateCriteria(
+	trx: Transaction<Database>,
+	campaign: { id: string; allow_tie: number; allow_both_bad: number },
+	raw: unknown
+): Promise<{ id: string; key: string; choice: Choice }[]> {
+	if (raw === undefined || raw === null) return [];
+	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('criteria', 'criteria must be an object {"key":"left|right|tie|both_bad"}');
+	const known = await trx.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign.id).execute();
+	const out: { id: string; key: string; choice: Choice }[] = [];
+	for (const [key, choice] of Object.entries(raw as Record<string, unknown>)) {
+		const criterion = known.find((c) => c.key === key);
+		if (!criterion) throw invalid('criteria', `unknown criterion '${key}'`);
+		if (choice === '' || choice === null || choice === undefined) continue;
+		if (typeof choice !== 'string' || !(CHOICES as readonly string[]).includes(choice)) {
+			throw invalid('criteria', `criterion '${key}' must be one of ${CHOICES.join(', ')}`);
+		}
+		if ((choice === 'tie' && !campaign.allow_tie) || (choice === 'both_bad' && !campaign.allow_both_bad)) {
+			throw invalid('criteria', `criterion '${key}': ${choice} is not allowed in this campaign`);
+		}
+		out.push({ id: criterion.id, key, choice: choice as Choice });
+	}
+	return out;
+}

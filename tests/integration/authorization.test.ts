@@ -1,0 +1,105 @@
+// Every route × role against ARCHITECTURE.md §1, over real HTTP. The route list is read from
+// src/routes: a route or action without a row here fails the test, so no new route can skip its guard.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
+import { createUser } from '../../src/lib/server/users.ts';
+import { addMember, createCampaign } from '../../src/lib/server/campaigns.ts';
+import { discoverRoutes } from '../helpers/routes.ts';
+import { Browserless, startServer, type RunningServer } from '../helpers/server.ts';
+
+const WHO = ['anon', 'admin', 'lead', 'researcher', 'evaluator', 'outsider'] as const;
+type Who = (typeof WHO)[number];
+type Expect = Record<Who, number>;
+
+interface Check {
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	path: string;
+	form?: Record<string, string>;
+	json?: unknown;
+	expect: Expect;
+	/** Runs after every other check (it ends the session). */
+	last?: boolean;
+}
+
+const all = (status: number): Expect => ({ anon: status, admin: status, lead: status, researcher: status, evaluator: status, outsider: status });
+const page = (signedIn: Partial<Expect>, rest = 200): Expect => ({ ...all(rest), anon: 303, ...signedIn });
+
+const SLUG = 'authz';
+/** Who may do what, route by route (keys: route id + operation, as discoverRoutes names them). */
+const CHECKS: Record<string, Check[]> = {
+	'/ GET': [{ method: 'GET', path: '/', expect: page({}) }],
+	'/(auth)/login GET': [{ method: 'GET', path: '/login', expect: { ...all(303), anon: 200 } }],
+	'/(auth)/login POST ?/default': [
+		// a signed-in user is sent home by the page's load after the action
+		{ method: 'POST', path: '/login', form: { email: 'nobody@authz.test', password: 'wrong password' }, expect: { ...all(303), anon: 400 } }
+	],
+	'/admin GET': [{ method: 'GET', path: '/admin', expect: page({ admin: 200 }, 403) }],
+	'/c/[slug] GET': [{ method: 'GET', path: `/c/${SLUG}`, expect: page({ outsider: 404 }) }],
+	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],
+	'/logout POST ?/default': [{ method: 'POST', path: '/logout', form: {}, expect: all(303), last: true }]
+};
+
+let root: string;
+let server: RunningServer;
+const clients = {} as Record<Who, Browserless>;
+
+beforeAll(async () => {
+	root = mkdtempSync(join(tmpdir(), 'pickwise-authz-'));
+	const db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+	const password = 'authz-password';
+	await createUser(db.kysely, { email: 'admin@authz.test', password, isAdmin: true });
+	await createCampaign(db.kysely, { slug: SLUG, name: 'Authorization' });
+	for (const role of ['lead', 'researcher', 'evaluator'] as const) {
+		await createUser(db.kysely, { email: `${role}@authz.test`, password });
+		await addMember(db.kysely, { slug: SLUG, email: `${role}@authz.test`, role });
+	}
+	await createUser(db.kysely, { email: 'outsider@authz.test', password });
+	await db.close();
+	server = await startServer(root);
+	for (const who of WHO) {
+		clients[who] = new Browserless(server.url);
+		if (who !== 'anon') expect((await clients[who].login(`${who}@authz.test`, password)).status).toBe(303);
+	}
+});
+
+afterAll(async () => {
+	await server?.stop();
+	rmSync(root, { recursive: true, force: true });
+});
+
+async function run(check: Check, who: Who): Promise<number> {
+	const headers: Record<string, string> = { accept: check.path.startsWith('/api/') ? 'application/json' : 'text/html' };
+	let body: string | undefined;
+	if (check.form) {
+		headers['content-type'] = 'application/x-www-form-urlencoded';
+		body = new URLSearchParams(check.form).toString();
+	} else if (check.json !== undefined) {
+		headers['content-type'] = 'application/json';
+		body = JSON.stringify(check.json);
+	}
+	const response = await clients[who].fetch(check.path, { method: check.method, headers, body });
+	await response.arrayBuffer();
+	return response.status;
+}
+
+describe('authorization', () => {
+	it('has a row for every route, action and API method the app serves', () => {
+		const missing = discoverRoutes()
+			.map((r) => `${r.route} ${r.operation}`)
+			.filter((key) => !CHECKS[key]);
+		expect(missing, 'routes without an authorization row in tests/integration/authorization.test.ts').toEqual([]);
+	});
+
+	const ordered = Object.entries(CHECKS).flatMap(([key, checks]) => checks.map((check) => ({ key, check })));
+	ordered.sort((a, b) => Number(!!a.check.last) - Number(!!b.check.last));
+	for (const { key, check } of ordered) {
+		it(`${key}: ${check.method} ${check.path}`, async () => {
+			const got: Partial<Expect> = {};
+			for (const who of WHO) got[who] = await run(check, who);
+			expect(got).toEqual(check.expect);
+		});
+	}
+});
