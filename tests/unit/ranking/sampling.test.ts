@@ -1,0 +1,143 @@
+// The bootstrap's generator and samplers: determinism, exact distributions, numpy's percentiles.
+
+import { describe, expect, it } from 'vitest';
+import { quantileSorted } from '../../../src/lib/ranking/index.ts';
+import { rngKernel } from '../../../src/lib/ranking/rng.ts';
+import { samplingKernel } from '../../../src/lib/ranking/sampling.ts';
+
+const rng = rngKernel();
+const sampling = samplingKernel(rng);
+
+describe('xoshiro128** streams', () => {
+	it('matches the reference xoshiro128** output for a known state', () => {
+		// state (1, 2, 3, 4): first outputs of the reference C implementation
+		const s = new Uint32Array([1, 2, 3, 4]);
+		expect([rng.nextU32(s), rng.nextU32(s), rng.nextU32(s), rng.nextU32(s)]).toEqual([11520, 0, 5927040, 70819200]);
+	});
+
+	it('is deterministic per (seed, round) and differs across rounds and seeds', () => {
+		const draw = (seed: number, round: number) => {
+			const s = new Uint32Array(4);
+			rng.seedStream(s, seed, round);
+			return [rng.nextDouble(s), rng.nextDouble(s)];
+		};
+		expect(draw(0, 0)).toEqual(draw(0, 0));
+		expect(draw(0, 0)).not.toEqual(draw(0, 1));
+		expect(draw(0, 0)).not.toEqual(draw(1, 0));
+		expect(draw(2 ** 40, 0)).not.toEqual(draw(0, 0));
+	});
+
+	it('gives uniform doubles in [0, 1)', () => {
+		const s = new Uint32Array(4);
+		rng.seedStream(s, 42, 0);
+		const bins = new Array(10).fill(0);
+		let inRange = true;
+		for (let i = 0; i < 100000; i++) {
+			const u = rng.nextDouble(s);
+			inRange &&= u >= 0 && u < 1;
+			bins[Math.floor(u * 10)]++;
+		}
+		expect(inRange).toBe(true);
+		const chi2 = bins.reduce((c, o) => c + (o - 10000) ** 2 / 10000, 0);
+		expect(chi2).toBeLessThan(27.9); // 9 degrees of freedom, p = 0.001
+	});
+});
+
+describe('binomial sampler', () => {
+	const cases: [number, number][] = [
+		[5, 0.3],
+		[40, 0.1], // inversion (n·p < 10)
+		[1000, 0.02],
+		[200, 0.5], // BTRS
+		[20000, 0.37],
+		[1000000, 0.001],
+		[30, 0.9] // p > 1/2 by symmetry
+	];
+	for (const [n, p] of cases)
+		it(`Binomial(${n}, ${p}) has the right mean, variance and stays in range`, () => {
+			const s = new Uint32Array(4);
+			rng.seedStream(s, n, 1);
+			const draws = 40000;
+			let sum = 0;
+			let sq = 0;
+			let inRange = true;
+			for (let i = 0; i < draws; i++) {
+				const x = sampling.binomial(s, n, p);
+				inRange &&= Number.isInteger(x) && x >= 0 && x <= n;
+				sum += x;
+				sq += x * x;
+			}
+			expect(inRange).toBe(true);
+			const mean = sum / draws;
+			const variance = sq / draws - mean * mean;
+			const v = n * p * (1 - p);
+			expect(Math.abs(mean - n * p)).toBeLessThan(5 * Math.sqrt(v / draws));
+			expect(Math.abs(variance / v - 1)).toBeLessThan(0.05);
+		});
+
+	it('matches the exact Binomial(60, 0.3) distribution (chi-square)', () => {
+		// n·p = 18: BTRS territory, where an error in the squeeze would distort the shape
+		const n = 60;
+		const p = 0.3;
+		const pmf: number[] = [];
+		let logc = 0;
+		for (let k = 0; k <= n; k++) {
+			if (k > 0) logc += Math.log((n - k + 1) / k);
+			pmf.push(Math.exp(logc + k * Math.log(p) + (n - k) * Math.log(1 - p)));
+		}
+		const s = new Uint32Array(4);
+		rng.seedStream(s, 9, 9);
+		const draws = 200000;
+		const counts = new Array(n + 1).fill(0);
+		for (let i = 0; i < draws; i++) counts[sampling.binomial(s, n, p)]++;
+		let chi2 = 0;
+		let dof = -1;
+		for (let k = 0; k <= n; k++) {
+			const e = pmf[k] * draws;
+			if (e < 20) continue;
+			chi2 += (counts[k] - e) ** 2 / e;
+			dof++;
+		}
+		// p = 0.001 critical value is below dof + 4.5·√(2·dof) for these sizes
+		expect(chi2).toBeLessThan(dof + 4.5 * Math.sqrt(2 * dof));
+	});
+});
+
+describe('multinomial by conditional binomials', () => {
+	it('keeps the total and has multinomial means and variances', () => {
+		const weights = new Float64Array([500, 0, 3, 1200, 70, 0, 9000, 1]);
+		const total = weights.reduce((a, b) => a + b, 0);
+		const out = new Float64Array(weights.length);
+		const s = new Uint32Array(4);
+		rng.seedStream(s, 3, 0);
+		const rounds = 20000;
+		const sum = new Float64Array(weights.length);
+		const sq = new Float64Array(weights.length);
+		let kept = true;
+		for (let r = 0; r < rounds; r++) {
+			sampling.multinomial(s, total, weights, out);
+			kept &&= out.reduce((a, b) => a + b, 0) === total;
+			out.forEach((x, c) => ((sum[c] += x), (sq[c] += x * x)));
+		}
+		expect(kept).toBe(true);
+		weights.forEach((w, c) => {
+			const p = w / total;
+			const mean = sum[c] / rounds;
+			if (w === 0) return expect(sum[c]).toBe(0);
+			const v = total * p * (1 - p);
+			expect(Math.abs(mean - total * p)).toBeLessThan(5 * Math.sqrt(v / rounds));
+			expect(Math.abs((sq[c] / rounds - mean * mean) / v - 1)).toBeLessThan(0.06);
+		});
+	});
+});
+
+describe('percentiles', () => {
+	it('interpolates linearly like numpy.quantile', () => {
+		const x = new Float64Array([1, 2, 3, 4, 10]);
+		// numpy.quantile([1,2,3,4,10], [0.025, 0.5, 0.975]) = [1.1, 3.0, 9.4]
+		expect(quantileSorted(x, 0.025)).toBeCloseTo(1.1, 12);
+		expect(quantileSorted(x, 0.5)).toBe(3);
+		expect(quantileSorted(x, 0.975)).toBeCloseTo(9.4, 12);
+		expect(quantileSorted(new Float64Array([7]), 0.975)).toBe(7);
+	});
+});
