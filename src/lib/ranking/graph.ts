@@ -160,11 +160,17 @@ export function explainNoFiniteMle(
 		groupsByRoot.get(r)!.push(systems[u]);
 	}
 	const groups = groupsByRoot.size + isolated.length > 1 ? [...groupsByRoot.values()] : [];
+	// Singletons that never lose / never win say it best; a source or sink group is only named when
+	// its weak component has no such singleton (otherwise it repeats the same fact from the other side).
+	const compOf = (c: number) => find(systems.indexOf(members[c][0]));
+	const singles = new Set<number>();
+	for (let c = 0; c < nComp; c++)
+		if (members[c].length === 1 && touched[systems.indexOf(members[c][0])] && hasIn[c] !== hasOut[c]) singles.add(compOf(c));
 	const neverLose: string[][] = [];
 	const neverWin: string[][] = [];
 	for (let c = 0; c < nComp; c++) {
-		const first = systems.indexOf(members[c][0]);
-		if (!touched[first]) continue;
+		if (!touched[systems.indexOf(members[c][0])]) continue;
+		if (members[c].length > 1 && singles.has(compOf(c))) continue;
 		if (!hasIn[c] && hasOut[c]) neverLose.push(members[c]);
 		if (!hasOut[c] && hasIn[c]) neverWin.push(members[c]);
 	}
