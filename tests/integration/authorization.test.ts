@@ -1,12 +1,14 @@
 // Every route × role against ARCHITECTURE.md §1, over real HTTP. The route list is read from
 // src/routes: a route or action without a row here fails the test, so no new route can skip its guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
 import { createUser } from '../../src/lib/server/users.ts';
 import { addMember, createCampaign } from '../../src/lib/server/campaigns.ts';
+import { importImages } from '../../src/lib/server/image-import.ts';
+import { solidPng } from '../helpers/images.ts';
 import { discoverRoutes } from '../helpers/routes.ts';
 import { Browserless, startServer, type RunningServer } from '../helpers/server.ts';
 
@@ -38,11 +40,36 @@ const CHECKS: Record<string, Check[]> = {
 	],
 	'/admin GET': [{ method: 'GET', path: '/admin', expect: page({ admin: 200 }, 403) }],
 	'/c/[slug] GET': [{ method: 'GET', path: `/c/${SLUG}`, expect: page({ outsider: 404 }) }],
+	'/c/[slug]/vote GET': [{ method: 'GET', path: `/c/${SLUG}/vote`, expect: page({ evaluator: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/vote POST ?/vote': [
+		{ method: 'POST', path: `/c/${SLUG}/vote?/vote`, form: { vote_id: 'x' }, expect: page({ evaluator: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/vote POST ?/skip': [
+		{ method: 'POST', path: `/c/${SLUG}/vote?/skip`, form: { assignment_id: 'nope', reason: 'x' }, expect: page({ evaluator: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/vote POST ?/undo': [
+		{ method: 'POST', path: `/c/${SLUG}/vote?/undo`, form: { vote_id: 'nope' }, expect: page({ evaluator: 404, outsider: 404 }, 403) }
+	],
+	'/api/v1/campaigns/[slug]/next GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/next`, expect: { ...all(403), anon: 401, evaluator: 200, outsider: 404 } }
+	],
+	'/api/v1/campaigns/[slug]/votes POST': [
+		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/votes`, json: {}, expect: { ...all(403), anon: 401, evaluator: 400, outsider: 404 } }
+	],
+	'/api/v1/campaigns/[slug]/votes/[id]/undo POST': [
+		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/votes/nope/undo`, json: {}, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
+	],
+	'/api/v1/campaigns/[slug]/assignments/[id]/skip POST': [
+		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/assignments/nope/skip`, json: { reason: 'x' }, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
+	],
+	// members of the image's campaign (and admins) only; others cannot tell it exists
+	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ outsider: 404 }) }],
 	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],
 	'/logout POST ?/default': [{ method: 'POST', path: '/logout', form: {}, expect: all(303), last: true }]
 };
 
 let root: string;
+let imageId: string;
 let server: RunningServer;
 const clients = {} as Record<Who, Browserless>;
 
@@ -57,6 +84,13 @@ beforeAll(async () => {
 		await addMember(db.kysely, { slug: SLUG, email: `${role}@authz.test`, role });
 	}
 	await createUser(db.kysely, { email: 'outsider@authz.test', password });
+	const set = join(root, 'set');
+	mkdirSync(set);
+	writeFileSync(join(set, 'a.png'), await solidPng(16, 16, { r: 1, g: 1, b: 1 }));
+	writeFileSync(join(set, 'b.png'), await solidPng(16, 16, { r: 2, g: 2, b: 2 }));
+	writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\na.png,a cat,one\nb.png,a cat,two\n');
+	await importImages(db.kysely, { campaign: SLUG, manifestPath: join(set, 'manifest.csv'), dataDir: root });
+	imageId = (await db.kysely.selectFrom('image').select('id').executeTakeFirstOrThrow()).id;
 	await db.close();
 	server = await startServer(root);
 	for (const who of WHO) {
@@ -80,7 +114,7 @@ async function run(check: Check, who: Who): Promise<number> {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(check.json);
 	}
-	const response = await clients[who].fetch(check.path, { method: check.method, headers, body });
+	const response = await clients[who].fetch(check.path.replace('{image}', imageId), { method: check.method, headers, body });
 	await response.arrayBuffer();
 	return response.status;
 }

@@ -107,6 +107,8 @@ export interface CampaignAccess {
 	/** The member role, or 'admin' for an instance admin who is not a member. */
 	role: Role | 'admin';
 	isAdmin: boolean;
+	/** The member's quota of pairs (evaluators), null for none. */
+	quota: number | null;
 }
 
 /**
@@ -138,12 +140,12 @@ export async function requireCampaignAccess(
 	if (!campaign) throw notFound(`campaign ${slug}`);
 	const member = await db
 		.selectFrom('campaign_member')
-		.select('role')
+		.select(['role', 'quota'])
 		.where('campaign_id', '=', campaign.id)
 		.where('user_id', '=', user.id)
 		.executeTakeFirst();
 	if (!member && !user.isAdmin) throw notFound(`campaign ${slug}`);
-	const access: CampaignAccess = { campaign, role: member?.role ?? 'admin', isAdmin: user.isAdmin };
+	const access: CampaignAccess = { campaign, role: member?.role ?? 'admin', isAdmin: user.isAdmin, quota: member?.quota ?? null };
 	if (user.readOnly && (capability === 'vote' || capability === 'manage')) {
 		throw new AppError(403, 'forbidden', 'API tokens are read-only');
 	}

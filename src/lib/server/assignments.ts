@@ -1,0 +1,196 @@
+// Leases of image pairs to evaluators, chosen by the campaign's in-memory PairScheduler. One
+// scheduler per campaign per process: rebuilt from the database when images change or a vote is undone.
+import type { Kysely } from 'kysely';
+import type { Assignment, Campaign, Database } from './db/schema.ts';
+import { PairScheduler } from '../scheduling/index.ts';
+import { AppError } from './errors.ts';
+import { randomId } from './ids.ts';
+
+interface Cached {
+	scheduler: PairScheduler;
+	imageCount: number;
+	checkedAt: number;
+}
+
+const schedulers = new Map<string, Promise<Cached>>();
+/** How often a cached scheduler checks for images imported by another process (the CLI). */
+const IMAGE_RECHECK_MS = 5000;
+
+async function imageCount(db: Kysely<Database>, campaignId: string): Promise<number> {
+	const row = await db.selectFrom('image').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
+	const [images, stats, assignments] = await Promise.all([
+		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).execute(),
+		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute(),
+		db
+			.selectFrom('assignment')
+			.select(['id', 'user_id', 'left_image_id', 'right_image_id', 'kind', 'issued_at', 'expires_at', 'answered_at', 'skipped_at'])
+			.where('campaign_id', '=', campaign.id)
+			.execute()
+	]);
+	let settings: Record<string, unknown> = {};
+	try {
+		settings = JSON.parse(campaign.settings);
+	} catch {
+		/* a broken settings json falls back to defaults */
+	}
+	const scheduler = new PairScheduler({
+		images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
+		comparisons: stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, count: s.a_wins + s.b_wins + s.ties + s.both_bad })),
+		assignments: assignments.map((a) => ({
+			id: a.id,
+			userId: a.user_id,
+			leftImageId: a.left_image_id,
+			rightImageId: a.right_image_id,
+			kind: a.kind,
+			issuedAt: a.issued_at,
+			expiresAt: a.expires_at,
+			// a skipped pair is no open lease, but stays seen by its evaluator
+			answered: a.answered_at !== null || a.skipped_at !== null
+		})),
+		strategy: campaign.strategy,
+		strategySettings: settings
+	});
+	return { scheduler, imageCount: images.length, checkedAt: Date.now() };
+}
+
+export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Promise<PairScheduler> {
+	let pending = schedulers.get(campaign.id);
+	if (!pending) {
+		pending = buildScheduler(db, campaign);
+		schedulers.set(campaign.id, pending);
+		pending.catch(() => schedulers.delete(campaign.id));
+	}
+	const cached = await pending;
+	if (Date.now() - cached.checkedAt > IMAGE_RECHECK_MS) {
+		cached.checkedAt = Date.now();
+		if ((await imageCount(db, campaign.id)) !== cached.imageCount) {
+			forgetScheduler(campaign.id);
+			return schedulerFor(db, campaign);
+		}
+	}
+	return cached.scheduler;
+}
+
+export function forgetScheduler(campaignId: string): void {
+	schedulers.delete(campaignId);
+}
+
+export interface IssuedPair {
+	assignment: Assignment;
+	prompt: string;
+	left: PublicImage;
+	right: PublicImage;
+}
+
+/** What an evaluator may know of an image before voting: an opaque URL and what they can see anyway. */
+export interface PublicImage {
+	image_url: string;
+	width: number;
+	height: number;
+	format: string;
+	bytes: number;
+}
+
+export async function countAnswered(db: Kysely<Database>, campaignId: string, userId: string): Promise<number> {
+	const row = await db
+		.selectFrom('vote')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', campaignId)
+		.where('user_id', '=', userId)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/**
+ * The evaluator's next pair: an open lease they already hold (not in `exclude`, e.g. the pair on
+ * screen while the page prefetches), else a newly issued one; null when none is left for them.
+ */
+export async function nextAssignment(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	userId: string,
+	quota: number | null,
+	exclude: string[] = [],
+	now = Date.now()
+): Promise<IssuedPair | null> {
+	if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
+	const scheduler = await schedulerFor(db, campaign);
+	const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
+	let assignment: Assignment;
+	if (held) {
+		const row = await db.selectFrom('assignment').selectAll().where('id', '=', String(held.id)).executeTakeFirst();
+		if (!row) {
+			scheduler.release(held.id, { forget: true });
+			return nextAssignment(db, campaign, userId, quota, exclude, now);
+		}
+		assignment = row;
+	} else {
+		const done = scheduler.answeredBy(userId);
+		// issue() is synchronous: no other request can take the same pair before the insert below.
+		const lease = scheduler.issue(userId, { now, id: randomId(), quota, done });
+		if (!lease) return null;
+		assignment = {
+			id: String(lease.id),
+			campaign_id: campaign.id,
+			user_id: userId,
+			left_image_id: lease.leftImageId,
+			right_image_id: lease.rightImageId,
+			kind: lease.kind,
+			issued_at: lease.issuedAt,
+			expires_at: lease.expiresAt,
+			answered_at: null,
+			skipped_at: null,
+			skip_reason: null
+		};
+		try {
+			await db.insertInto('assignment').values(assignment).execute();
+		} catch (e) {
+			scheduler.release(lease.id, { forget: true });
+			throw e;
+		}
+	}
+	return describeAssignment(db, assignment);
+}
+
+export async function describeAssignment(db: Kysely<Database>, assignment: Assignment): Promise<IssuedPair> {
+	const images = await db
+		.selectFrom('image')
+		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+		.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
+		.where('image.id', 'in', [assignment.left_image_id, assignment.right_image_id])
+		.execute();
+	const pub = (id: string): PublicImage => {
+		const i = images.find((x) => x.id === id)!;
+		return { image_url: `/i/${i.id}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
+	};
+	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id), right: pub(assignment.right_image_id) };
+}
+
+/** The JSON of §5 `next`: ids and what the evaluator sees, nothing that names a system. */
+export function assignmentJson(pair: IssuedPair) {
+	return {
+		id: pair.assignment.id,
+		prompt: pair.prompt,
+		left: pair.left,
+		right: pair.right,
+		expires_at: new Date(pair.assignment.expires_at).toISOString()
+	};
+}
+
+export async function skipAssignment(db: Kysely<Database>, campaign: Campaign, userId: string, assignmentId: string, reasonInput: unknown) {
+	const reason = typeof reasonInput === 'string' ? reasonInput.trim() : '';
+	if (!reason) throw new AppError(400, 'invalid', 'Say why you skip this pair.', 'reason');
+	if (reason.length > 500) throw new AppError(400, 'invalid', 'The reason can be at most 500 characters.', 'reason');
+	const row = await db.selectFrom('assignment').selectAll().where('id', '=', assignmentId).executeTakeFirst();
+	if (!row || row.campaign_id !== campaign.id) throw new AppError(404, 'not_found', 'assignment not found', 'assignment_id');
+	if (row.user_id !== userId) throw new AppError(403, 'forbidden', 'this assignment belongs to another evaluator', 'assignment_id');
+	if (row.answered_at !== null) throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
+	if (row.skipped_at === null) {
+		await db.updateTable('assignment').set({ skipped_at: Date.now(), skip_reason: reason }).where('id', '=', assignmentId).execute();
+		(await schedulerFor(db, campaign)).release(assignmentId);
+	}
+}

@@ -1,0 +1,46 @@
+// What the voting page needs besides the pair: the campaign's rules, flags, criteria and progress.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from './db/schema.ts';
+import { renderMarkdown } from './markdown.ts';
+import { RATIONALE_MAX } from './votes.ts';
+import { countAnswered } from './assignments.ts';
+
+export async function votePageContext(db: Kysely<Database>, campaign: Campaign, userId: string, quota: number | null) {
+	const [flags, criteria, done] = await Promise.all([
+		db.selectFrom('flag_kind').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
+		db.selectFrom('criterion').select(['key', 'label', 'description']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
+		countAnswered(db, campaign.id, userId)
+	]);
+	const choices = [
+		{ value: 'left', label: 'Left is better', key: '1' },
+		{ value: 'right', label: 'Right is better', key: '2' },
+		...(campaign.allow_tie ? [{ value: 'tie', label: 'Tie', key: '3' }] : []),
+		...(campaign.allow_both_bad ? [{ value: 'both_bad', label: 'Both bad', key: '4' }] : [])
+	];
+	return {
+		campaign: { slug: campaign.slug, name: campaign.name, status: campaign.status },
+		rules: { rationaleMin: campaign.rationale_min_chars, rationaleMax: RATIONALE_MAX, choices },
+		flags,
+		criteria,
+		guidelinesHtml: renderMarkdown(campaign.guidelines_md),
+		guidelinesVersion: campaign.guidelines_version,
+		progress: { done, quota }
+	};
+}
+
+/** Reads the voting form (no-JavaScript path) into the vote service's input. */
+export function voteInputFromForm(form: FormData) {
+	const criteria: Record<string, string> = {};
+	for (const [name, value] of form.entries()) {
+		if (name.startsWith('criterion:') && typeof value === 'string') criteria[name.slice('criterion:'.length)] = value;
+	}
+	return {
+		voteId: form.get('vote_id'),
+		assignmentId: form.get('assignment_id'),
+		choice: form.get('choice') ?? '',
+		rationale: form.get('rationale') ?? '',
+		flags: { left: form.getAll('flag_left'), right: form.getAll('flag_right') },
+		criteria,
+		activeMs: form.get('active_ms') ? Number(form.get('active_ms')) : undefined
+	};
+}

@@ -1,0 +1,25 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
+import { castVote } from '$lib/server/voting';
+import { AppError } from '$lib/server/errors';
+
+/** 201 when the vote is stored (committed), 200 with the stored vote when the same vote_id comes again. */
+export const POST: RequestHandler = apiRoute(async (event) => {
+	const { db, campaign, user } = await requireApiCampaign(event, event.params.slug, 'vote');
+	const body = await event.request.json();
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
+	const { created, vote } = await castVote(db.kysely, campaign, user.id, {
+		voteId: body.vote_id,
+		assignmentId: body.assignment_id,
+		choice: body.choice,
+		rationale: body.rationale,
+		flags: body.flags,
+		criteria: body.criteria,
+		activeMs: body.active_ms
+	});
+	const payload = created
+		? { vote_id: vote.id }
+		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
+	return json(payload, { status: created ? 201 : 200 });
+});

@@ -1,0 +1,12 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
+import { undoVote } from '$lib/server/voting';
+import { assignmentJson } from '$lib/server/assignments';
+
+/** Takes back the caller's own vote within 30 s; answers with the pair to judge again. */
+export const POST: RequestHandler = apiRoute(async (event) => {
+	const { db, campaign, user } = await requireApiCampaign(event, event.params.slug, 'vote');
+	const pair = await undoVote(db.kysely, campaign, user.id, event.params.id);
+	return json({ assignment: assignmentJson(pair) });
+});

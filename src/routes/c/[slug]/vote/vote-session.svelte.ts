@@ -1,0 +1,207 @@
+// The voting page's state in the browser: the pair on screen, the prefetched next one (images
+// decoded ahead), the answer being written, and the last vote (for undo).
+
+export interface PairImage {
+	image_url: string;
+	width: number;
+	height: number;
+	format: string;
+	bytes: number;
+}
+
+export interface Pair {
+	id: string;
+	prompt: string;
+	left: PairImage;
+	right: PairImage;
+	expires_at: string;
+}
+
+export type FieldErrors = Partial<Record<'choice' | 'rationale' | 'flags' | 'criteria' | 'general', string>>;
+
+const decoded = new Map<string, HTMLImageElement>();
+
+/** Loads and decodes an image so that showing it later costs no network or decode time. */
+async function preload(url: string): Promise<void> {
+	if (decoded.has(url)) return;
+	const img = new Image();
+	img.src = url;
+	decoded.set(url, img);
+	try {
+		await img.decode();
+	} catch {
+		decoded.delete(url);
+	}
+	if (decoded.size > 16) decoded.delete(decoded.keys().next().value!);
+}
+
+export class VoteSession {
+	pair = $state<Pair | null>(null);
+	next = $state<Pair | null>(null);
+	choice = $state('');
+	criteria = $state<Record<string, string>>({});
+	flagsLeft = $state<string[]>([]);
+	flagsRight = $state<string[]>([]);
+	rationale = $state('');
+	errors = $state<FieldErrors>({});
+	submitting = $state(false);
+	done = $state(0);
+	lastVote = $state<{ id: string; at: number; pair: Pair; choice: string; rationale: string } | null>(null);
+	status = $state('');
+	private shownAt = 0;
+	private activeMs = 0;
+	private prefetching: Promise<void> | null = null;
+	private exhausted = false;
+
+	constructor(
+		readonly slug: string,
+		pair: Pair | null,
+		done: number
+	) {
+		this.pair = pair;
+		this.done = done;
+		this.markShown();
+	}
+
+	private api(path: string) {
+		return `/api/v1/campaigns/${this.slug}${path}`;
+	}
+
+	markShown() {
+		this.shownAt = performance.now();
+		this.activeMs = 0;
+	}
+
+	/** Time counts only while the page is visible. */
+	visibilityChanged(visible: boolean) {
+		if (visible) this.shownAt = performance.now();
+		else this.activeMs += performance.now() - this.shownAt;
+	}
+
+	prefetch(): Promise<void> {
+		if (this.next || this.exhausted || !this.pair) return Promise.resolve();
+		this.prefetching ??= (async () => {
+			try {
+				const response = await fetch(this.api(`/next?exclude=${encodeURIComponent(this.pair!.id)}`));
+				if (response.status === 204) this.exhausted = true;
+				else if (response.ok) {
+					const pair: Pair = (await response.json()).assignment;
+					await Promise.all([preload(pair.left.image_url), preload(pair.right.image_url)]);
+					if (pair.id !== this.pair?.id) this.next = pair;
+				}
+			} catch {
+				/* offline for a moment: the next submit fetches again */
+			} finally {
+				this.prefetching = null;
+			}
+		})();
+		return this.prefetching;
+	}
+
+	resetAnswer() {
+		this.choice = '';
+		this.criteria = {};
+		this.flagsLeft = [];
+		this.flagsRight = [];
+		this.rationale = '';
+		this.errors = {};
+	}
+
+	async submit(): Promise<boolean> {
+		if (!this.pair || this.submitting) return false;
+		const errors: FieldErrors = {};
+		if (!this.choice) errors.choice = 'Choose which image is better.';
+		if (Object.keys(errors).length) {
+			this.errors = errors;
+			return false;
+		}
+		this.submitting = true;
+		const voteId = crypto.randomUUID();
+		const activeMs = Math.round(this.activeMs + (performance.now() - this.shownAt));
+		const body = {
+			vote_id: voteId, assignment_id: this.pair.id, choice: this.choice, rationale: this.rationale,
+			flags: { left: this.flagsLeft, right: this.flagsRight }, criteria: this.criteria, active_ms: activeMs
+		};
+		try {
+			const response = await this.postWithRetry(this.api('/votes'), body);
+			if (!response.ok) {
+				const { error } = await response.json().catch(() => ({ error: { message: `The server answered ${response.status}.` } }));
+				if (response.status === 410) {
+					this.status = error.message;
+					await this.advance();
+					return false;
+				}
+				const field = (['choice', 'rationale', 'flags', 'criteria'] as const).find((f) => f === error.field) ?? 'general';
+				this.errors = { [field]: error.message };
+				return false;
+			}
+			this.lastVote = { id: voteId, at: Date.now(), pair: this.pair, choice: this.choice, rationale: this.rationale };
+			this.done += 1;
+			this.status = 'Vote saved.';
+			await this.advance();
+			return true;
+		} finally {
+			this.submitting = false;
+		}
+	}
+
+	/** A network failure is retried with the same vote_id: the server stores the vote once. */
+	private async postWithRetry(url: string, body: unknown): Promise<Response> {
+		for (let attempt = 0; ; attempt++) {
+			try {
+				return await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			} catch (e) {
+				if (attempt >= 4) throw e;
+				this.status = 'Connection lost; retrying…';
+				await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+			}
+		}
+	}
+
+	private async advance() {
+		if (!this.next && !this.exhausted) await this.prefetch();
+		this.pair = this.next;
+		this.next = null;
+		this.resetAnswer();
+		this.markShown();
+		if (this.pair) void this.prefetch();
+	}
+
+	async undo(): Promise<void> {
+		const last = this.lastVote;
+		if (!last) return;
+		const response = await fetch(this.api(`/votes/${last.id}/undo`), { method: 'POST' });
+		if (!response.ok) {
+			const { error } = await response.json().catch(() => ({ error: { message: 'Undo failed.' } }));
+			this.status = error.message;
+			this.lastVote = null;
+			return;
+		}
+		const { assignment } = await response.json();
+		if (this.pair) this.next = this.pair;
+		this.pair = assignment;
+		this.exhausted = false;
+		this.resetAnswer();
+		this.choice = last.choice;
+		this.rationale = last.rationale;
+		this.done = Math.max(0, this.done - 1);
+		this.lastVote = null;
+		this.status = 'Vote undone: judge this pair again.';
+		this.markShown();
+	}
+
+	async skip(reason: string): Promise<boolean> {
+		if (!this.pair) return false;
+		const response = await fetch(this.api(`/assignments/${this.pair.id}/skip`), {
+			method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason })
+		});
+		if (!response.ok) {
+			const { error } = await response.json().catch(() => ({ error: { message: 'Skip failed.' } }));
+			this.errors = { general: error.message };
+			return false;
+		}
+		this.status = 'Pair skipped.';
+		await this.advance();
+		return true;
+	}
+}
