@@ -57,6 +57,8 @@ export function samplingKernel(rng: RngKernel) {
 		const r = p / (1 - p);
 		const alpha = (2.83 + 5.1 / b) * spq;
 		const m = Math.floor((n + 1) * p);
+		// the k-independent part of the log acceptance bound, computed once per call and only if needed
+		let fixed = NaN;
 		for (;;) {
 			const u = nextDouble(s) - 0.5;
 			let v = nextDouble(s);
@@ -65,12 +67,11 @@ export function samplingKernel(rng: RngKernel) {
 			if (k < 0 || k > n) continue;
 			if (us >= 0.07 && v <= vr) return k;
 			v = Math.log((v * alpha) / (a / (us * us) + b));
+			if (fixed !== fixed) fixed = (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
 			const bound =
-				(m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) +
+				fixed +
 				(n + 1) * Math.log((n - m + 1) / (n - k + 1)) +
-				(k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) +
-				stirlingTail(m) +
-				stirlingTail(n - m) -
+				(k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) -
 				stirlingTail(k) -
 				stirlingTail(n - k);
 			if (v <= bound) return k;
