@@ -1,0 +1,185 @@
+// Ranking engine at a million votes: 1,000,000 battles over 100 systems with a known Bradley–Terry truth,
+// timed stage by stage, end to end through `pickwise rank`, and against the public arena pipeline.
+// Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { countsFromBattleTable, fitBradleyTerry, parseBattles, rankSystems } from '../src/lib/ranking/index.ts';
+import { FALLBACK_PRIOR } from '../src/lib/ranking/leaderboard.ts';
+import { runBootstrap } from '../src/lib/ranking/pool.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = option('runs', 3);
+const ARENA_RUNS = option('arena-runs', 3);
+const N = 1_000_000;
+const K = 100;
+const ARENA = '/work/shared/tools/ranking-reference/arena_pipeline.py';
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0)) + ' ms';
+function time<T>(fn: () => T): [T, number] {
+	const t = performance.now();
+	const r = fn();
+	return [r, performance.now() - t];
+}
+async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+	const t = performance.now();
+	const r = await fn();
+	return [r, performance.now() - t];
+}
+
+// ------------------------------------------------------------------ data with a known truth
+// mulberry32, independent of the engine's xoshiro; outcomes as in gen_synthetic.py (tie cap 0.25,
+// 70% of ties both-bad), so E[score of A] is exactly the BT probability and 'half' targets the truth.
+function mulberry32(seed: number) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+const outDir = join(root, 'bench', 'out');
+const csvPath = join(outDir, `synthetic_${N}_${K}.csv`);
+const truthPath = join(outDir, `synthetic_${N}_${K}_truth.json`);
+if (!existsSync(csvPath) || !existsSync(truthPath) || args.includes('--regen')) {
+	mkdirSync(outDir, { recursive: true });
+	const rand = mulberry32(7);
+	const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+	const truth = Array.from({ length: K }, () => 1000 + 120 * normal());
+	const shift = 1000 - truth.reduce((s, x) => s + x, 0) / K;
+	for (let i = 0; i < K; i++) truth[i] += shift;
+	const names = truth.map((_, i) => `m${String(i).padStart(3, '0')}`);
+	const parts: string[] = ['model_a,model_b,winner\n'];
+	for (let r = 0; r < N; r++) {
+		const i = Math.floor(rand() * K);
+		const j = (i + 1 + Math.floor(rand() * (K - 1))) % K;
+		const p = 1 / (1 + Math.pow(10, (truth[j] - truth[i]) / 400));
+		const t = Math.min(0.25, 2 * Math.min(p, 1 - p));
+		const u = rand();
+		const w = u < p - t / 2 ? 'model_a' : u < 1 - t ? 'model_b' : rand() < 0.7 ? 'tie (bothbad)' : 'tie';
+		parts.push(`${names[i]},${names[j]},${w}\n`);
+	}
+	writeFileSync(csvPath, parts.join(''));
+	writeFileSync(truthPath, JSON.stringify(Object.fromEntries(names.map((n, i) => [n, truth[i]])), null, 1));
+	console.log(`wrote ${csvPath}`);
+}
+const truth: Record<string, number> = JSON.parse(readFileSync(truthPath, 'utf8'));
+console.log(`data: ${N.toLocaleString('en')} battles over ${K} systems, ${(statSync(csvPath).size / 1e6).toFixed(1)} MB CSV`);
+console.log(`runs: ${RUNS} per stage, medians reported; machine: ${(await import('node:os')).availableParallelism()} cores, Node ${process.version}\n`);
+
+// ------------------------------------------------------------------ stages
+const readTimes: number[] = [];
+const parseTimes: number[] = [];
+let counts = null as unknown as ReturnType<typeof countsFromBattleTable>;
+for (let r = 0; r < RUNS; r++) {
+	const [bytes, tRead] = time(() => readFileSync(csvPath));
+	const [c, tParse] = time(() => countsFromBattleTable(parseBattles(bytes, 'csv')));
+	readTimes.push(tRead);
+	parseTimes.push(tParse);
+	counts = c;
+}
+console.log(`read file               ${ms(median(readTimes))}`);
+console.log(`parse + aggregate       ${ms(median(parseTimes))}   (${counts.pairI.length} pairs, ${4 * counts.pairI.length} cells)`);
+
+for (let r = 0; r < 5; r++) fitBradleyTerry(counts); // warm the JIT as a long-running server would be
+const fitTimes: number[] = [];
+let fit = fitBradleyTerry(counts);
+for (let r = 0; r < 21; r++) {
+	const [f, t] = time(() => fitBradleyTerry(counts));
+	fit = f;
+	fitTimes.push(t);
+}
+console.log(`point fit (Newton)      ${ms(median(fitTimes))}   (${fit.iterations} iterations, tolerance 1e-9)`);
+const rmse = Math.sqrt(fit.systems.reduce((s, name, i) => s + (fit.ratings[i] - truth[name]) ** 2, 0) / K);
+console.log(`                        RMSE vs truth ${rmse.toFixed(2)} Elo`);
+
+const job = {
+	K,
+	P: counts.pairI.length,
+	pairI: counts.pairI,
+	pairJ: counts.pairJ,
+	cells: fit.internal.cells,
+	mode: fit.internal.mode,
+	prior: 0,
+	fallbackPrior: FALLBACK_PRIOR,
+	point: fit.internal.params,
+	seed: 0,
+	tol: 1e-9,
+	maxIter: 200
+};
+for (const workers of [0, 1, 2]) {
+	const times: number[] = [];
+	for (let r = 0; r < RUNS; r++) times.push((await timeAsync(() => runBootstrap(job, 1000, workers)))[1]);
+	const label = workers === 0 ? 'in this thread' : `${workers} worker thread${workers > 1 ? 's' : ''}`;
+	console.log(`bootstrap 1000 rounds   ${ms(median(times))}   (${label}${workers ? ', startup included' : ''})`);
+}
+const [board, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 }));
+console.log(`rankSystems (fit + 1000 rounds, 2 workers, percentiles, Elo)  ${ms(tRank)}`);
+console.log(`peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (includes generating the data)\n`);
+
+// ------------------------------------------------------------------ end to end
+const cli = join(root, 'bin', 'pickwise.js');
+const e2e: number[] = [];
+let cliRss = NaN;
+let ours = board;
+for (let r = 0; r < RUNS; r++) {
+	const t = performance.now();
+	const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'rank', csvPath, '--format', 'json'], {
+		encoding: 'utf8',
+		maxBuffer: 64 << 20
+	});
+	e2e.push(performance.now() - t);
+	if (res.status !== 0) throw new Error(`pickwise rank failed: ${res.stderr}`);
+	cliRss = Number(res.stderr.trim().split('\n').at(-1)) / 1024;
+	ours = JSON.parse(res.stdout);
+}
+const ourMedian = median(e2e);
+console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds, JSON)`);
+console.log(`                        ${ms(ourMedian)}   runs: ${e2e.map((x) => x.toFixed(0)).join(', ')} ms; peak RSS ${cliRss.toFixed(0)} MB`);
+const help: number[] = [];
+for (let r = 0; r < RUNS; r++) help.push(time(() => execFileSync(process.execPath, [cli, '--help']))[1]);
+console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)\n`);
+
+// ------------------------------------------------------------------ public arena pipeline
+if (existsSync(ARENA) && !args.includes('--no-arena')) {
+	const times: number[] = [];
+	let arena: { leaderboard: { system: string; rating: number; ci_low: number; ci_high: number }[] } | null = null;
+	for (let r = 0; r < ARENA_RUNS; r++) {
+		const t = performance.now();
+		const res = spawnSync('python3', [ARENA, csvPath, '--rounds', '1000'], {
+			encoding: 'utf8',
+			maxBuffer: 64 << 20,
+			env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
+		});
+		times.push(performance.now() - t);
+		if (res.status !== 0) throw new Error(`arena pipeline failed: ${res.stderr}`);
+		arena = JSON.parse(res.stdout);
+	}
+	const arenaMedian = median(times);
+	console.log(`arena pipeline (numpy + scipy L-BFGS refit per round, OPENBLAS_NUM_THREADS=1)`);
+	console.log(`                        ${ms(arenaMedian)}   runs: ${times.map((x) => x.toFixed(0)).join(', ')} ms`);
+	console.log(`speed-up of pickwise rank over it: ${(arenaMedian / ourMedian).toFixed(1)}×`);
+	const mine = new Map(ours.leaderboard.map((e) => [e.system, e]));
+	let dr = 0;
+	let dc = 0;
+	for (const e of arena!.leaderboard) {
+		const o = mine.get(e.system)!;
+		dr = Math.max(dr, Math.abs(o.rating - e.rating));
+		dc = Math.max(dc, Math.abs(o.ci_low! - e.ci_low), Math.abs(o.ci_high! - e.ci_high));
+	}
+	console.log(`agreement: max |Δrating| ${dr.toExponential(2)} Elo (their L-BFGS stops at gtol 1e-6), max |ΔCI endpoint| ${dc.toFixed(2)} Elo`);
+} else console.log(`arena pipeline not run (${existsSync(ARENA) ? '--no-arena' : `${ARENA} not found`})`);
