@@ -27,7 +27,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
 	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` first (npm test does)');
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [entry], {
+	const child = spawn(process.execPath, [...(process.env.PICKWISE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), entry], {
 		env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { addMember, createCampaign } from '../server/campaigns.ts';
+import { addCriterion, addMember, createCampaign } from '../server/campaigns.ts';
 
 const campaign: Command = async (args, io) => {
 	const [sub, ...rest] = args;
@@ -51,7 +51,25 @@ const campaign: Command = async (args, io) => {
 			}
 		});
 	}
-	throw new UsageError('usage: pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N]');
+	if (sub === 'add-criterion') {
+		const { values } = parseOptions(rest, {
+			slug: { type: 'string' },
+			key: { type: 'string' },
+			label: { type: 'string' },
+			description: { type: 'string' }
+		});
+		const input = { slug: required(values.slug, '--slug'), key: required(values.key, '--key'), label: required(values.label, '--label'), description: values.description };
+		return withDatabase(async (db) => {
+			try {
+				const c = await addCriterion(db.kysely, input);
+				io.stdout.write(`added criterion ${c.key} (${c.label}) to ${c.campaign}\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	throw new UsageError('usage: pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]');
 };
 
 export default campaign;

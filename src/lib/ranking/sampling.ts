@@ -21,8 +21,10 @@ export function samplingKernel(rng: RngKernel) {
 			case 8: return 0.00925546218271273;
 			case 9: return 0.00833056343336287;
 		}
-		const kp1sq = (k + 1) * (k + 1);
-		return (1 / 12 - (1 / 360 - 1 / 1260 / kp1sq) / kp1sq) / (k + 1);
+		// 1/(12x) − 1/(360x³) + 1/(1260x⁵) with x = k + 1, one division
+		const x = 1 / (k + 1);
+		const x2 = x * x;
+		return x * (1 / 12 - x2 * (1 / 360 - x2 / 1260));
 	}
 
 	/** Inversion by sequential search: exact, and fast when the mean n·p is small (< 10). */

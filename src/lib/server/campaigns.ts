@@ -136,14 +136,19 @@ export async function requireCampaignAccess(
 	slug: string,
 	capability: Capability
 ): Promise<CampaignAccess> {
-	const campaign = await findCampaignBySlug(db, slug);
-	if (!campaign) throw notFound(`campaign ${slug}`);
-	const member = await db
-		.selectFrom('campaign_member')
-		.select(['role', 'quota'])
-		.where('campaign_id', '=', campaign.id)
-		.where('user_id', '=', user.id)
+	// one query: the campaign and this user's membership
+	const row = await db
+		.selectFrom('campaign')
+		.leftJoin('campaign_member', (join) =>
+			join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
+		)
+		.selectAll('campaign')
+		.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
+		.where('campaign.slug', '=', slug)
 		.executeTakeFirst();
+	if (!row) throw notFound(`campaign ${slug}`);
+	const { member_role, member_quota, ...campaign } = row;
+	const member = member_role ? { role: member_role, quota: member_quota } : null;
 	if (!member && !user.isAdmin) throw notFound(`campaign ${slug}`);
 	const access: CampaignAccess = { campaign, role: member?.role ?? 'admin', isAdmin: user.isAdmin, quota: member?.quota ?? null };
 	if (user.readOnly && (capability === 'vote' || capability === 'manage')) {
@@ -151,4 +156,29 @@ export async function requireCampaignAccess(
 	}
 	if (!can(access, capability)) throw new AppError(403, 'forbidden', `your role (${access.role}) cannot do this in ${slug}`);
 	return access;
+}
+
+const CRITERION_KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** An extra judgment beside the overall choice (e.g. prompt adherence); votes may answer it per pair. */
+export async function addCriterion(
+	db: Kysely<Database>,
+	input: { slug: unknown; key: unknown; label: unknown; description?: unknown },
+	actorId: string | null = null
+) {
+	const campaign = await requireCampaign(db, requireSlug(input.slug));
+	const key = requireString(input.key, 'key', { max: 40 });
+	if (!CRITERION_KEY.test(key) || key === 'overall') {
+		throw new AppError(400, 'invalid', 'key must be lower-case letters, digits and _ (not "overall")', 'key');
+	}
+	const label = requireString(input.label, 'label', { max: 100 });
+	const description = input.description === undefined ? '' : requireString(input.description, 'description', { min: 0, max: 1000 });
+	const taken = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', key).executeTakeFirst();
+	if (taken) throw new AppError(409, 'exists', `criterion ${key} already exists in ${campaign.slug}`, 'key');
+	const position = (await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).execute()).length;
+	await db.transaction().execute(async (trx) => {
+		await trx.insertInto('criterion').values({ id: randomId(), campaign_id: campaign.id, key, label, description, position }).execute();
+		await writeAudit(trx, { actorId, action: 'criterion.add', subject: campaign.id, detail: { key, label } });
+	});
+	return { campaign: campaign.slug, key, label };
 }

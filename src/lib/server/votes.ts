@@ -55,7 +55,15 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaignI
 			return { created: false, vote: existing };
 		}
 		const campaign = await trx.selectFrom('campaign').selectAll().where('id', '=', campaignId).executeTakeFirstOrThrow();
-		const assignment = await trx.selectFrom('assignment').selectAll().where('id', '=', assignmentId).executeTakeFirst();
+		// the assignment with both images' systems and prompt, in one query
+		const assignment = await trx
+			.selectFrom('assignment')
+			.innerJoin('image as l', 'l.id', 'assignment.left_image_id')
+			.innerJoin('image as r', 'r.id', 'assignment.right_image_id')
+			.selectAll('assignment')
+			.select(['l.system_id as left_system_id', 'r.system_id as right_system_id', 'l.prompt_id as prompt_id'])
+			.where('assignment.id', '=', assignmentId)
+			.executeTakeFirst();
 		if (!assignment || assignment.campaign_id !== campaignId) throw new AppError(404, 'not_found', 'assignment not found', 'assignment_id');
 		if (assignment.user_id !== userId) throw new AppError(403, 'forbidden', 'this assignment belongs to another evaluator', 'assignment_id');
 		if (assignment.answered_at !== null) throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
@@ -71,23 +79,16 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaignI
 		const flags = await validateFlags(trx, campaignId, input.flags);
 		const criteria = await validateCriteria(trx, campaign, input.criteria);
 
-		const images = await trx
-			.selectFrom('image')
-			.select(['id', 'system_id', 'prompt_id'])
-			.where('id', 'in', [assignment.left_image_id, assignment.right_image_id])
-			.execute();
-		const left = images.find((i) => i.id === assignment.left_image_id)!;
-		const right = images.find((i) => i.id === assignment.right_image_id)!;
 		const vote: Vote = {
 			id: voteId,
 			assignment_id: assignment.id,
 			campaign_id: campaignId,
 			user_id: userId,
-			prompt_id: left.prompt_id,
-			left_image_id: left.id,
-			right_image_id: right.id,
-			left_system_id: left.system_id,
-			right_system_id: right.system_id,
+			prompt_id: assignment.prompt_id,
+			left_image_id: assignment.left_image_id,
+			right_image_id: assignment.right_image_id,
+			left_system_id: assignment.left_system_id,
+			right_system_id: assignment.right_system_id,
 			kind: assignment.kind,
 			choice: choice as Choice,
 			rationale,
@@ -149,6 +150,10 @@ export async function addToPairStat(
 async function validateFlags(trx: Transaction<Database>, campaignId: string, raw: unknown): Promise<{ left: string[]; right: string[] }> {
 	if (raw === undefined || raw === null) return { left: [], right: [] };
 	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('flags', 'flags must be an object {"left":[…],"right":[…]}');
+	const given = Object.values(raw as Record<string, unknown>);
+	if (given.every((keys) => Array.isArray(keys) && keys.length === 0) && Object.keys(raw).every((k) => k === 'left' || k === 'right')) {
+		return { left: [], right: [] };
+	}
 	const kinds = new Set((await trx.selectFrom('flag_kind').select('key').where('campaign_id', '=', campaignId).execute()).map((k) => k.key));
 	const result = { left: [] as string[], right: [] as string[] };
 	for (const [side, keys] of Object.entries(raw as Record<string, unknown>)) {
@@ -168,6 +173,7 @@ async function validateCriteria(
 	raw: unknown
 ): Promise<{ id: string; key: string; choice: Choice }[]> {
 	if (raw === undefined || raw === null) return [];
+	if (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0) return [];
 	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('criteria', 'criteria must be an object {"key":"left|right|tie|both_bad"}');
 	const known = await trx.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign.id).execute();
 	const out: { id: string; key: string; choice: Choice }[] = [];

@@ -35,8 +35,27 @@ function openSqlite(file: string): Db {
 	sqlite.pragma('synchronous = NORMAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
+	cachePreparedStatements(sqlite);
 	const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 	return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; the same few hundred SQL texts come back on every
+ * request, so keep their prepared statements. Safe because the driver runs one query at a time.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database, limit = 1000): void {
+	const prepare = sqlite.prepare.bind(sqlite);
+	const cache = new Map<string, SQLite.Statement>();
+	sqlite.prepare = ((source: string) => {
+		let statement = cache.get(source);
+		if (!statement) {
+			statement = prepare(source);
+			if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+			cache.set(source, statement);
+		}
+		return statement;
+	}) as typeof sqlite.prepare;
 }
 
 async function openPostgres(url: string): Promise<Db> {

@@ -1,0 +1,123 @@
+// bench/votes: the real server (build/index.js) over HTTP, N concurrent simulated evaluators each
+// looping next → vote. Prints votes/s and latency percentiles per concurrency level.
+// Run: npm run build && npm run bench:votes [-- --levels 10,100 --seconds 10 --systems 20 --prompts 1000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openMigratedDatabase } from '../src/lib/server/db/index.ts';
+import { createCampaign } from '../src/lib/server/campaigns.ts';
+import { createSession } from '../src/lib/server/auth/session.ts';
+import { hashPassword } from '../src/lib/server/auth/password.ts';
+import { randomId } from '../src/lib/server/ids.ts';
+import { startServer } from '../tests/helpers/server.ts';
+
+const { values } = parseArgs({
+	options: {
+		levels: { type: 'string', default: '10,100' },
+		seconds: { type: 'string', default: '10' },
+		systems: { type: 'string', default: '20' },
+		prompts: { type: 'string', default: '1000' }
+	}
+});
+const levels = values.levels.split(',').map(Number);
+const seconds = Number(values.seconds);
+const systems = Number(values.systems);
+const prompts = Number(values.prompts);
+
+const root = mkdtempSync(join(tmpdir(), 'pickwise-bench-votes-'));
+const db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+const k = db.kysely;
+await createCampaign(k, { slug: 'bench', name: 'Bench' });
+const campaign = await k.selectFrom('campaign').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow();
+// Image rows only (no files): this measures voting, not image import.
+await k.transaction().execute(async (trx) => {
+	const systemIds = Array.from({ length: systems }, (_, s) => ({ id: randomId(), campaign_id: campaign.id, name: `system-${s}` }));
+	await trx.insertInto('system').values(systemIds).execute();
+	for (let p = 0; p < prompts; p++) {
+		const promptId = randomId();
+		await trx.insertInto('prompt').values({ id: promptId, campaign_id: campaign.id, external_id: `p${p}`, text: `prompt ${p}`, category: null }).execute();
+		await trx
+			.insertInto('image')
+			.values(
+				systemIds.map((s) => ({
+					id: randomId(), campaign_id: campaign.id, prompt_id: promptId, system_id: s.id, sha256: randomId(),
+					stored_path: 'images/none.png', width: 512, height: 512, format: 'png', bytes: 1000, created_at: Date.now()
+				}))
+			)
+			.execute();
+	}
+});
+const maxLevel = Math.max(...levels);
+const passwordHash = await hashPassword('bench-password');
+const cookies: string[] = [];
+for (let e = 0; e < maxLevel; e++) {
+	const id = randomId();
+	await k.insertInto('user').values({ id, email: `e${e}@bench.test`, display_name: `e${e}`, password_hash: passwordHash, is_admin: 0, disabled_at: null, created_at: Date.now() }).execute();
+	await k.insertInto('campaign_member').values({ campaign_id: campaign.id, user_id: id, role: 'evaluator', quota: null }).execute();
+	cookies.push(`pickwise_session=${(await createSession(k, id)).token}`);
+}
+await db.close();
+
+const server = await startServer(root);
+const base = server.url;
+const rationale = 'The left image is sharper and closer to the prompt.';
+
+function percentile(sorted: number[], p: number) {
+	if (!sorted.length) return NaN;
+	const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[i];
+}
+
+console.log(`pickwise bench/votes: ${systems} systems × ${prompts} prompts, ${seconds} s per level, server ${base}`);
+console.log('evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors');
+for (const level of levels) {
+	const voteLatency: number[] = [];
+	const nextLatency: number[] = [];
+	const loopLatency: number[] = [];
+	let errors = 0;
+	let votes = 0;
+	const deadline = performance.now() + seconds * 1000;
+	const start = performance.now();
+	await Promise.all(
+		cookies.slice(0, level).map(async (cookie) => {
+			const headers = { cookie, origin: base, 'content-type': 'application/json' };
+			while (performance.now() < deadline) {
+				const t0 = performance.now();
+				const next = await fetch(`${base}/api/v1/campaigns/bench/next`, { headers });
+				const t1 = performance.now();
+				nextLatency.push(t1 - t0);
+				if (next.status !== 200) {
+					errors++;
+					await next.arrayBuffer();
+					continue;
+				}
+				const { assignment } = await next.json();
+				const t2 = performance.now();
+				const vote = await fetch(`${base}/api/v1/campaigns/bench/votes`, {
+					method: 'POST',
+					headers,
+					body: JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: assignment.id, choice: Math.random() < 0.5 ? 'left' : 'right', rationale })
+				});
+				await vote.arrayBuffer();
+				const t3 = performance.now();
+				if (vote.status === 201) votes++;
+				else errors++;
+				voteLatency.push(t3 - t2);
+				loopLatency.push(t3 - t0);
+			}
+		})
+	);
+	const elapsed = (performance.now() - start) / 1000;
+	for (const list of [voteLatency, nextLatency, loopLatency]) list.sort((a, b) => a - b);
+	const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
+	console.log(
+		`${String(level).padStart(10)}  ${(votes / elapsed).toFixed(0).padStart(7)}  ${ms(percentile(voteLatency, 50))}  ${ms(percentile(voteLatency, 95))}  ${ms(percentile(voteLatency, 99))}  ${ms(percentile(nextLatency, 50))}  ${ms(percentile(nextLatency, 99))}  ${ms(percentile(loopLatency, 99))}  ${String(errors).padStart(7)}`
+	);
+}
+await server.stop();
+const check = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+const stored = await check.kysely.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+console.log(`stored votes: ${stored.n}`);
+await check.close();
+rmSync(root, { recursive: true, force: true });
