@@ -62,6 +62,10 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/assignments/[id]/skip POST': [
 		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/assignments/nope/skip`, json: { reason: 'x' }, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
 	],
+	// no votes yet: researchers and up get the honest 422 "no votes", evaluators of a blind campaign nothing
+	'/api/v1/campaigns/[slug]/leaderboard GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/leaderboard`, expect: { ...all(422), anon: 401, evaluator: 403, outsider: 404 } }
+	],
 	// members of the image's campaign (and admins) only; others cannot tell it exists
 	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ outsider: 404 }) }],
 	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],

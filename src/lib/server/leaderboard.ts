@@ -1,0 +1,155 @@
+// Campaign rankings with the pure engine (lib/ranking). Without filters the counts come from
+// pair_stat (no scan of votes); with filters from one indexed SQL aggregate. Results are cached per
+// campaign and query, and recomputed only when the counts they came from changed.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from './db/schema.ts';
+import { AppError, invalid } from './errors.ts';
+import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
+
+export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
+export const MAX_BOOTSTRAP = 10_000;
+
+export interface LeaderboardQuery {
+	criterion: string;
+	ties: TieMode;
+	bootstrap: number;
+	seed: number;
+	/** epoch ms, inclusive / exclusive */
+	from: number | null;
+	to: number | null;
+	/** only these evaluators (user ids) */
+	evaluators: string[];
+	category: string | null;
+	includeRejected: boolean;
+	/** leave out these evaluators (e.g. flagged by quality checks) */
+	excludeEvaluators: string[];
+}
+
+export type CampaignLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
+
+function hasFilters(q: LeaderboardQuery): boolean {
+	return q.from !== null || q.to !== null || q.evaluators.length > 0 || q.category !== null || q.includeRejected || q.excludeEvaluators.length > 0;
+}
+
+/** Reads and checks the query string (API and results page share it), naming the bad parameter. */
+export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery {
+	const ties = params.get('ties') ?? 'half';
+	if (!(TIE_MODES as readonly string[]).includes(ties)) throw invalid('ties', `ties must be one of ${TIE_MODES.join(', ')}`);
+	const integer = (name: string, fallback: number, max: number) => {
+		const raw = params.get(name);
+		if (raw === null || raw === '') return fallback;
+		const n = Number(raw);
+		if (!Number.isSafeInteger(n) || n < 0 || n > max) throw invalid(name, `${name} must be a whole number from 0 to ${max}`);
+		return n;
+	};
+	const date = (name: string) => {
+		const raw = params.get(name);
+		if (!raw) return null;
+		const t = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(raw + 'T00:00:00Z') : Date.parse(raw);
+		if (!Number.isFinite(t)) throw invalid(name, `${name} must be a date (YYYY-MM-DD) or an ISO timestamp`);
+		return t;
+	};
+	const list = (name: string) => params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean).slice(0, 500);
+	let to = date('to');
+	// a bare date as the end means "through that day"
+	if (to !== null && /^\d{4}-\d{2}-\d{2}$/.test(params.get('to') ?? '')) to += 24 * 3600 * 1000;
+	const from = date('from');
+	if (from !== null && to !== null && from >= to) throw invalid('to', 'to must be after from');
+	const criterion = params.get('criterion') || 'overall';
+	if (criterion.length > 40) throw invalid('criterion', 'unknown criterion');
+	return {
+		criterion,
+		ties: ties as TieMode,
+		bootstrap: integer('bootstrap', 1000, MAX_BOOTSTRAP),
+		seed: integer('seed', 0, 2 ** 31),
+		from,
+		to,
+		evaluators: list('evaluators'),
+		category: params.get('category') || null,
+		includeRejected: params.get('include_rejected') === 'true' || params.get('include_rejected') === '1',
+		excludeEvaluators: list('exclude_evaluators')
+	};
+}
+
+interface CacheEntry {
+	fingerprint: string;
+	result: Promise<CampaignLeaderboard>;
+}
+const cache = new Map<string, CacheEntry>();
+const CACHE_LIMIT = 200;
+
+/** The counts a query ranks, as pair-statistic rows with system names. */
+async function countsFor(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<PairStatRow[]> {
+	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
+	if (!hasFilters(q)) {
+		const rows = await db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', q.criterion).execute();
+		return rows.map((r) => ({ systemA: names.get(r.system_a)!, systemB: names.get(r.system_b)!, aWins: r.a_wins, bWins: r.b_wins, ties: r.ties, bothBad: r.both_bad }));
+	}
+	let query =
+		q.criterion === 'overall'
+			? db.selectFrom('vote').select(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
+			: db
+					.selectFrom('vote')
+					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
+					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+					.where('criterion.key', '=', q.criterion)
+					.select(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice']);
+	query = query.where('vote.campaign_id', '=', campaign.id).where('vote.kind', '=', 'normal');
+	if (!q.includeRejected) query = query.where('vote.status', '=', 'counted');
+	if (q.from !== null) query = query.where('vote.submitted_at', '>=', q.from);
+	if (q.to !== null) query = query.where('vote.submitted_at', '<', q.to);
+	if (q.evaluators.length) query = query.where('vote.user_id', 'in', q.evaluators);
+	if (q.excludeEvaluators.length) query = query.where('vote.user_id', 'not in', q.excludeEvaluators);
+	if (q.category !== null) {
+		const category = q.category;
+		query = query.where('vote.prompt_id', 'in', (eb) =>
+			eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaign.id).where('prompt.category', '=', category)
+		);
+	}
+	const rows = await query
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.groupBy(['vote.left_system_id', 'vote.right_system_id', 'choice'])
+		.execute();
+	return rows
+		.filter((r) => r.left_system_id !== r.right_system_id)
+		.map((r) => {
+			const n = Number(r.n);
+			return {
+				systemA: names.get(r.left_system_id)!,
+				systemB: names.get(r.right_system_id)!,
+				aWins: r.choice === 'left' ? n : 0,
+				bWins: r.choice === 'right' ? n : 0,
+				ties: r.choice === 'tie' ? n : 0,
+				bothBad: r.choice === 'both_bad' ? n : 0
+			};
+		});
+}
+
+/**
+ * The §6 leaderboard of a campaign for one criterion and filters. A RankingError (no finite
+ * estimate) becomes a 422 naming the systems and the reason.
+ */
+export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<CampaignLeaderboard> {
+	if (q.criterion !== 'overall') {
+		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
+		if (!known) throw invalid('criterion', `unknown criterion '${q.criterion}'`);
+	}
+	const rows = await countsFor(db, campaign, q);
+	const key = JSON.stringify([campaign.id, q]);
+	const fingerprint = JSON.stringify(rows.map((r) => [r.systemA, r.systemB, r.aWins, r.bWins, r.ties, r.bothBad]).sort());
+	const hit = cache.get(key);
+	if (hit && hit.fingerprint === fingerprint) return hit.result;
+	const result = (async () => {
+		try {
+			const board = await rankSystems(countsFromPairStats(rows), { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed });
+			return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
+		} catch (e) {
+			if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
+			throw e;
+		}
+	})();
+	if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+	cache.set(key, { fingerprint, result });
+	result.catch(() => cache.delete(key));
+	return result;
+}

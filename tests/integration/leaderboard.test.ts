@@ -1,0 +1,120 @@
+// Campaign rankings through the server function and the HTTP API, checked against the independent
+// reference numbers (tests/fixtures/ranking, from the Python reference implementation).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { createCampaign, requireCampaign } from '../../src/lib/server/campaigns.ts';
+import { createUser } from '../../src/lib/server/users.ts';
+import { submitVote } from '../../src/lib/server/votes.ts';
+import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/leaderboard.ts';
+import { randomId } from '../../src/lib/server/ids.ts';
+import { parseCsv } from '../../src/lib/csv.ts';
+
+const FIXTURES = 'tests/fixtures/ranking';
+const reference = JSON.parse(readFileSync(join(FIXTURES, 'synthetic_20000_12.reference.json'), 'utf8'));
+let db: TestDatabase;
+let userIds: string[];
+const DAY = 24 * 3600 * 1000;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Every battle of the fixture becomes a real vote through the vote service (pair_stat included). */
+beforeAll(async () => {
+	db = await createTestDatabase();
+	const k = db.kysely;
+	await createCampaign(k, { slug: 'ref', name: 'Reference' });
+	const campaign = await requireCampaign(k, 'ref');
+	userIds = [];
+	for (let u = 0; u < 2; u++) userIds.push((await createUser(k, { email: `u${u}@ref.test`, password: 'password-123' })).id);
+	const battles = parseCsv(readFileSync(join(FIXTURES, 'synthetic_20000_12.csv'), 'utf8')).slice(1).map((r) => r.fields);
+	const systems = [...new Set(battles.flatMap(([a, b]) => [a, b]))];
+	const promptId = randomId();
+	await k.insertInto('prompt').values({ id: promptId, campaign_id: campaign.id, external_id: 'p', text: 'p', category: null }).execute();
+	const imageOf = new Map<string, string>();
+	for (const name of systems) {
+		const systemId = randomId();
+		const imageId = randomId();
+		await k.insertInto('system').values({ id: systemId, campaign_id: campaign.id, name }).execute();
+		await k
+			.insertInto('image')
+			.values({ id: imageId, campaign_id: campaign.id, prompt_id: promptId, system_id: systemId, sha256: randomId(), stored_path: 'x', width: 1, height: 1, format: 'png', bytes: 1, created_at: 0 })
+			.execute();
+		imageOf.set(name, imageId);
+	}
+	const choice: Record<string, 'left' | 'right' | 'tie' | 'both_bad'> = { model_a: 'left', model_b: 'right', tie: 'tie', 'tie (bothbad)': 'both_bad' };
+	for (let i = 0; i < battles.length; i++) {
+		const [a, b, winner] = battles[i];
+		const when = T0 + Math.floor((i / battles.length) * 10 * DAY);
+		const assignmentId = randomId();
+		await k
+			.insertInto('assignment')
+			.values({ id: assignmentId, campaign_id: campaign.id, user_id: userIds[i % 2], left_image_id: imageOf.get(a)!, right_image_id: imageOf.get(b)!, issued_at: when, expires_at: when + 600_000, answered_at: null, skipped_at: null, skip_reason: null })
+			.execute();
+		await submitVote(k, userIds[i % 2], campaign.id, { voteId: crypto.randomUUID(), assignmentId, choice: choice[winner], rationale: 'r'.repeat(20) }, when + 1000);
+	}
+}, 120_000);
+afterAll(() => db.cleanup());
+
+const q = (s: string) => parseLeaderboardQuery(new URLSearchParams(s));
+
+describe('campaign leaderboard', () => {
+	it('matches the independent reference from pair_stat: ratings to 1e-4 Elo, intervals to ±3, ranks equal', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const board = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=1000&seed=0'));
+		expect(board.votes).toBe(20000);
+		expect(board.filtered).toBe(false);
+		for (const row of board.leaderboard) {
+			const ref = reference[row.system];
+			expect(ref, row.system).toBeTruthy();
+			expect(Math.abs(row.rating - ref.rating)).toBeLessThan(1e-4);
+			expect(Math.abs(row.ci_low! - ref.ci_low)).toBeLessThan(3);
+			expect(Math.abs(row.ci_high! - ref.ci_high)).toBeLessThan(3);
+			expect(row.rank).toBe(ref.rank_ub);
+		}
+	});
+
+	it('gives the same ratings from the filtered SQL aggregate when the filter keeps every vote', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const all = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'));
+		const filtered = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0&from=2025-01-01'));
+		expect(filtered.filtered).toBe(true);
+		expect(filtered.votes).toBe(all.votes);
+		for (const row of filtered.leaderboard) {
+			expect(row.rating).toBeCloseTo(all.leaderboard.find((r) => r.system === row.system)!.rating, 9);
+		}
+	});
+
+	it('changes the counts as the filters say', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const firstHalf = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0&from=2026-01-01&to=2026-01-05'));
+		const secondHalf = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0&from=2026-01-06'));
+		expect(firstHalf.votes + secondHalf.votes).toBe(20000);
+		expect(firstHalf.votes).toBe(10000);
+		const one = await campaignLeaderboard(db.kysely, campaign, q(`bootstrap=0&evaluators=${userIds[0]}`));
+		expect(one.votes).toBe(10000);
+		const excluded = await campaignLeaderboard(db.kysely, campaign, q(`bootstrap=0&exclude_evaluators=${userIds[0]}`));
+		expect(excluded.votes).toBe(10000);
+		const noTies = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0&ties=exclude'));
+		expect(noTies.ties).toBe('exclude');
+	});
+
+	it('computes once and reuses the result until the counts change', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const a = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
+		const b = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
+		expect(b.computed_at).toBe(a.computed_at);
+		expect(b).toBe(a);
+		await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '+', 1) })).where('campaign_id', '=', campaign.id).execute();
+		const c = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
+		expect(c).not.toBe(a);
+		expect(c.votes).toBeGreaterThan(a.votes);
+		await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
+	});
+
+	it('names bad parameters', () => {
+		expect(() => q('ties=sometimes')).toThrow(/ties must be one of half, davidson, exclude/);
+		expect(() => q('bootstrap=-1')).toThrow(/bootstrap must be a whole number/);
+		expect(() => q('from=yesterday')).toThrow(/from must be a date/);
+		expect(() => q('from=2026-02-01&to=2026-01-01')).toThrow(/to must be after from/);
+	});
+});
