@@ -7,7 +7,7 @@ import type { RngKernel } from './rng.ts';
 export function samplingKernel(rng: RngKernel) {
 	const nextDouble = rng.nextDouble;
 
-	/** log(k!) minus its Stirling approximation; table below 10 (values from Hörmann 1993 / TF). */
+	/** log(k!) minus its Stirling approximation; table below 10 (values from Hörmann 1993). */
 	function stirlingTail(k: number): number {
 		switch (k) {
 			case 0: return 0.0810614667953272;
@@ -49,34 +49,62 @@ export function samplingKernel(rng: RngKernel) {
 		}
 	}
 
-	/** BTRS, transformed rejection with squeeze (Hörmann 1993), exact for n·p ≥ 10 and p ≤ 1/2. */
-	function binomialBtrs(s: Uint32Array, n: number, p: number): number {
-		const spq = Math.sqrt(n * p * (1 - p));
-		const b = 1.15 + 2.53 * spq;
+	/**
+	 * BTRD, transformed rejection with decomposition (Hörmann 1993, as in Boost.Random): exact for
+	 * n·p ≥ 10 and p ≤ 1/2. Most draws take the one-uniform quick path; near the mode the acceptance
+	 * test is a short product instead of logarithms.
+	 */
+	function binomialBtrd(s: Uint32Array, n: number, p: number): number {
+		const r = p / (1 - p);
+		const nr = (n + 1) * r;
+		const npq = n * p * (1 - p);
+		const sqrtNpq = Math.sqrt(npq);
+		const b = 1.15 + 2.53 * sqrtNpq;
 		const a = -0.0873 + 0.0248 * b + 0.01 * p;
 		const c = n * p + 0.5;
+		const alpha = (2.83 + 5.1 / b) * sqrtNpq;
 		const vr = 0.92 - 4.2 / b;
-		const r = p / (1 - p);
-		const alpha = (2.83 + 5.1 / b) * spq;
+		const urvr = 0.86 * vr;
 		const m = Math.floor((n + 1) * p);
-		// the k-independent part of the log acceptance bound, computed once per call and only if needed
-		let fixed = NaN;
+		// the k-independent part of the final log test, computed once per call and only if needed
+		let h = NaN;
 		for (;;) {
-			const u = nextDouble(s) - 0.5;
 			let v = nextDouble(s);
+			let u: number;
+			if (v <= urvr) {
+				u = v / vr - 0.43;
+				return Math.floor(((2 * a) / (0.5 - Math.abs(u)) + b) * u + c);
+			}
+			if (v >= vr) {
+				u = nextDouble(s) - 0.5;
+			} else {
+				u = v / vr - 0.93;
+				u = (u < 0 ? -0.5 : 0.5) - u;
+				v = nextDouble(s) * vr;
+			}
 			const us = 0.5 - Math.abs(u);
 			const k = Math.floor(((2 * a) / us + b) * u + c);
 			if (k < 0 || k > n) continue;
-			if (us >= 0.07 && v <= vr) return k;
-			v = Math.log((v * alpha) / (a / (us * us) + b));
-			if (fixed !== fixed) fixed = (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
-			const bound =
-				fixed +
-				(n + 1) * Math.log((n - m + 1) / (n - k + 1)) +
-				(k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) -
-				stirlingTail(k) -
-				stirlingTail(n - k);
-			if (v <= bound) return k;
+			v = (v * alpha) / (a / (us * us) + b);
+			const km = Math.abs(k - m);
+			if (km <= 15) {
+				// f(k)/f(m) by the recurrence f(i)/f(i−1) = (n + 1)·r / i − r
+				let f = 1;
+				if (m < k) for (let i = m + 1; i <= k; i++) f *= nr / i - r;
+				else if (m > k) for (let i = k + 1; i <= m; i++) v *= nr / i - r;
+				if (v <= f) return k;
+				continue;
+			}
+			v = Math.log(v);
+			const rho = (km / npq) * (((km / 3 + 0.625) * km + 1 / 6) / npq + 0.5);
+			const t = (-km * km) / (2 * npq);
+			if (v < t - rho) return k;
+			if (v > t + rho) continue;
+			const nm = n - m + 1;
+			if (h !== h) h = (m + 0.5) * Math.log((m + 1) / (r * nm)) + stirlingTail(m) + stirlingTail(n - m);
+			const nk = n - k + 1;
+			if (v <= h + (n + 1) * Math.log(nm / nk) + (k + 0.5) * Math.log((nk * r) / (k + 1)) - stirlingTail(k) - stirlingTail(n - k))
+				return k;
 		}
 	}
 
@@ -85,7 +113,7 @@ export function samplingKernel(rng: RngKernel) {
 		if (n <= 0 || p <= 0) return 0;
 		if (p >= 1) return n;
 		if (p > 0.5) return n - binomial(s, n, 1 - p);
-		return n * p < 10 ? binomialInversion(s, n, p) : binomialBtrs(s, n, p);
+		return n * p < 10 ? binomialInversion(s, n, p) : binomialBtrd(s, n, p);
 	}
 
 	/**

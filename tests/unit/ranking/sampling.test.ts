@@ -48,7 +48,7 @@ describe('binomial sampler', () => {
 		[5, 0.3],
 		[40, 0.1], // inversion (n·p < 10)
 		[1000, 0.02],
-		[200, 0.5], // BTRS
+		[200, 0.5], // BTRD
 		[20000, 0.37],
 		[1000000, 0.001],
 		[30, 0.9] // p > 1/2 by symmetry
@@ -75,32 +75,36 @@ describe('binomial sampler', () => {
 			expect(Math.abs(variance / v - 1)).toBeLessThan(0.05);
 		});
 
-	it('matches the exact Binomial(60, 0.3) distribution (chi-square)', () => {
-		// n·p = 18: BTRS territory, where an error in the squeeze would distort the shape
-		const n = 60;
-		const p = 0.3;
-		const pmf: number[] = [];
-		let logc = 0;
-		for (let k = 0; k <= n; k++) {
-			if (k > 0) logc += Math.log((n - k + 1) / k);
-			pmf.push(Math.exp(logc + k * Math.log(p) + (n - k) * Math.log(1 - p)));
-		}
-		const s = new Uint32Array(4);
-		rng.seedStream(s, 9, 9);
-		const draws = 200000;
-		const counts = new Array(n + 1).fill(0);
-		for (let i = 0; i < draws; i++) counts[sampling.binomial(s, n, p)]++;
-		let chi2 = 0;
-		let dof = -1;
-		for (let k = 0; k <= n; k++) {
-			const e = pmf[k] * draws;
-			if (e < 20) continue;
-			chi2 += (counts[k] - e) ** 2 / e;
-			dof++;
-		}
-		// p = 0.001 critical value is below dof + 4.5·√(2·dof) for these sizes
-		expect(chi2).toBeLessThan(dof + 4.5 * Math.sqrt(2 * dof));
-	});
+	// n·p = 18 (the acceptance is decided by the product near the mode), 800 (mostly by the squeeze and
+	// the log test far from it) and 6 (inversion): an error in either would distort the shape
+	for (const [n, p] of [
+		[60, 0.3],
+		[2000, 0.4],
+		[20, 0.3]
+	])
+		it(`matches the exact Binomial(${n}, ${p}) distribution (chi-square)`, () => {
+			const logPmf: number[] = [];
+			let logc = 0;
+			for (let k = 0; k <= n; k++) {
+				if (k > 0) logc += Math.log((n - k + 1) / k);
+				logPmf.push(logc + k * Math.log(p) + (n - k) * Math.log(1 - p));
+			}
+			const s = new Uint32Array(4);
+			rng.seedStream(s, 9, n);
+			const draws = 400000;
+			const counts = new Array(n + 1).fill(0);
+			for (let i = 0; i < draws; i++) counts[sampling.binomial(s, n, p)]++;
+			let chi2 = 0;
+			let dof = -1;
+			for (let k = 0; k <= n; k++) {
+				const e = Math.exp(logPmf[k]) * draws;
+				if (e < 20) continue;
+				chi2 += (counts[k] - e) ** 2 / e;
+				dof++;
+			}
+			// above the p = 0.001 critical value for these degrees of freedom
+			expect(chi2).toBeLessThan(dof + 4.5 * Math.sqrt(2 * dof));
+		});
 });
 
 describe('multinomial by conditional binomials', () => {
