@@ -50,7 +50,7 @@ beforeAll(async () => {
 			.insertInto('assignment')
 			.values({ id: assignmentId, campaign_id: campaign.id, user_id: userIds[i % 2], left_image_id: imageOf.get(a)!, right_image_id: imageOf.get(b)!, issued_at: when, expires_at: when + 600_000, answered_at: null, skipped_at: null, skip_reason: null })
 			.execute();
-		await submitVote(k, userIds[i % 2], campaign.id, { voteId: crypto.randomUUID(), assignmentId, choice: choice[winner], rationale: 'r'.repeat(20) }, when + 1000);
+		await submitVote(k, userIds[i % 2], campaign, { voteId: crypto.randomUUID(), assignmentId, choice: choice[winner], rationale: 'r'.repeat(20) }, when + 1000);
 	}
 }, 120_000);
 afterAll(() => db.cleanup());

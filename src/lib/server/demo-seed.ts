@@ -112,7 +112,7 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 			})
 			.execute();
 		await submitVote(
-			db, userId, campaign.id,
+			db, userId, campaign,
 			{ voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true },
 			when + 4000 + Math.floor(rng() * 20000)
 		);

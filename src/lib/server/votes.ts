@@ -2,7 +2,8 @@
 // A vote, its criterion choices, the assignment's answer and pair_stat commit in one transaction;
 // the client's vote_id makes retries idempotent.
 import type { Kysely, Transaction } from 'kysely';
-import type { AssignmentKind, Choice, Database, Vote } from './db/schema.ts';
+import type { AssignmentKind, Campaign, Choice, Database, Vote } from './db/schema.ts';
+import { isUniqueViolation } from './db/index.ts';
 import { AppError, invalid } from './errors.ts';
 
 export const CHOICES = ['left', 'right', 'tie', 'both_bad'] as const;
@@ -28,7 +29,12 @@ export interface SubmitResult {
 	vote: Vote;
 }
 
-export async function submitVote(db: Kysely<Database>, userId: string, campaignId: string, input: VoteInput, now = Date.now()): Promise<SubmitResult> {
+/**
+ * Stores one vote. `campaign` is the row loaded when the request was authorized; its rules (ties,
+ * rationale length) apply as they were then.
+ */
+export async function submitVote(db: Kysely<Database>, userId: string, campaign: Campaign, input: VoteInput, now = Date.now()): Promise<SubmitResult> {
+	const campaignId = campaign.id;
 	const voteId = typeof input.voteId === 'string' && UUID.test(input.voteId) ? input.voteId.toLowerCase() : null;
 	if (!voteId) throw invalid('vote_id', 'vote_id must be a UUID made by the client');
 	if (typeof input.assignmentId !== 'string' || input.assignmentId.length === 0 || input.assignmentId.length > 64) {
@@ -46,15 +52,25 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaignI
 		throw invalid('active_ms', 'active_ms must be a number of milliseconds between 0 and one day');
 	}
 
-	return db.transaction().execute(async (trx) => {
-		const existing = await trx.selectFrom('vote').selectAll().where('id', '=', voteId).executeTakeFirst();
-		if (existing) {
-			if (existing.user_id !== userId || existing.assignment_id !== assignmentId) {
-				throw new AppError(409, 'conflict', 'this vote_id was already used for another vote', 'vote_id');
-			}
-			return { created: false, vote: existing };
-		}
-		const campaign = await trx.selectFrom('campaign').selectAll().where('id', '=', campaignId).executeTakeFirstOrThrow();
+	try {
+		return await db.transaction().execute((trx) => insertVote(trx, userId, campaign, { voteId, assignmentId, choice: choice as Choice, rationale, activeMs }, input, now));
+	} catch (e) {
+		// the vote_id is the primary key: taken by a vote for another pair
+		if (isUniqueViolation(e)) throw new AppError(409, 'conflict', 'this vote_id was already used for another vote', 'vote_id');
+		throw e;
+	}
+}
+
+async function insertVote(
+	trx: Transaction<Database>,
+	userId: string,
+	campaign: Campaign,
+	{ voteId, assignmentId, choice, rationale, activeMs }: { voteId: string; assignmentId: string; choice: Choice; rationale: string; activeMs: number | null },
+	input: VoteInput,
+	now: number
+): Promise<SubmitResult> {
+	const campaignId = campaign.id;
+	{
 		// the assignment with both images' systems and prompt, in one query
 		const assignment = await trx
 			.selectFrom('assignment')
@@ -66,7 +82,12 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaignI
 			.executeTakeFirst();
 		if (!assignment || assignment.campaign_id !== campaignId) throw new AppError(404, 'not_found', 'assignment not found', 'assignment_id');
 		if (assignment.user_id !== userId) throw new AppError(403, 'forbidden', 'this assignment belongs to another evaluator', 'assignment_id');
-		if (assignment.answered_at !== null) throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
+		if (assignment.answered_at !== null) {
+			// a retry of the vote that answered it gets that vote back; anything else is a conflict
+			const existing = await trx.selectFrom('vote').selectAll().where('id', '=', voteId).executeTakeFirst();
+			if (existing && existing.user_id === userId && existing.assignment_id === assignmentId) return { created: false, vote: existing };
+			throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
+		}
 		if (assignment.skipped_at !== null) throw new AppError(409, 'conflict', 'this pair was skipped', 'assignment_id');
 		if (assignment.expires_at <= now) throw new AppError(410, 'expired', 'this pair expired; load the next one', 'assignment_id');
 		if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
@@ -113,7 +134,7 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaignI
 			for (const c of criteria) await addToPairStat(trx, vote, c.key, c.choice, +1);
 		}
 		return { created: true, vote };
-	});
+	}
 }
 
 /** Gold and repeat votes measure evaluators; they stay out of the rankings. */

@@ -10,7 +10,7 @@ import { DEFAULT_LEASE_MS } from '../scheduling/index.ts';
 export const UNDO_WINDOW_MS = 30_000;
 
 export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
-	const result = await submitVote(db, userId, campaign.id, input);
+	const result = await submitVote(db, userId, campaign, input);
 	if (result.created) {
 		const scheduler = await schedulerFor(db, campaign);
 		scheduler.recordVote({

@@ -89,3 +89,9 @@ export async function openMigratedDatabase(url?: string): Promise<Db> {
 	await migrateToLatest(db);
 	return db;
 }
+
+/** A unique or primary-key constraint failed (SQLite and PostgreSQL say it differently). */
+export function isUniqueViolation(error: unknown): boolean {
+	const code = (error as { code?: string } | null)?.code;
+	return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}

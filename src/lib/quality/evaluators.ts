@@ -1,0 +1,285 @@
+// Per-evaluator metrics (§7) and the flags a lead sees on the evaluator dashboard.
+// An evaluator's own metrics read all of their votes, rejected ones included: a lead rejecting careless
+// votes must not make the evaluator look careful. The reference they are compared with (the other
+// evaluators' majority) reads counted votes only.
+
+import { analyzeVotes, type Analysis, type QualityOptions, type VoteFacts } from './analysis.ts';
+import { binomialTwoSidedP, formatP } from './binomial.ts';
+import { isDecisive } from './pairs.ts';
+import { resolveThresholds, type QualityThresholdOverrides, type QualityThresholds } from './thresholds.ts';
+import type { Reason, VoteRecord } from './types.ts';
+
+export interface EvaluatorMetrics {
+	userId: string;
+	votes: number;
+	counted: number;
+	rejected: number;
+	gold: {
+		/** 'gold' votes whose pair has an expected answer */
+		votes: number;
+		correct: number;
+		accuracy: number | null;
+		/** 'gold' votes whose pair has no expectation (not scored) */
+		unmatched: number;
+	};
+	side: {
+		/** left + right votes (ties and both-bad excluded) */
+		decisive: number;
+		left: number;
+		right: number;
+		leftRate: number | null;
+		/** exact two-sided binomial test of left among decisive votes against p = 0.5 */
+		pValue: number | null;
+	};
+	repeats: {
+		/** 'repeat' votes */
+		votes: number;
+		/** repeats with an earlier vote on the same pair to compare with */
+		matched: number;
+		/** matched repeats answered differently (a different image, or tie/both-bad vs a decision) */
+		flips: number;
+		/** flips where the same side was chosen although the images had been swapped */
+		sameSideFlips: number;
+		flipRate: number | null;
+	};
+	agreement: {
+		/** own votes (repeats excluded) on pairs where other evaluators have a strict majority */
+		comparable: number;
+		agreed: number;
+		rate: number | null;
+	};
+	predicted: {
+		/** decisive votes on two different systems with a prediction other than 50/50 */
+		comparable: number;
+		agreed: number;
+		rate: number | null;
+	};
+	time: {
+		/** votes with active time */
+		timed: number;
+		medianSeconds: number | null;
+		thresholdSeconds: number;
+		tooFast: number;
+		tooFastShare: number | null;
+	};
+	rationale: {
+		/** votes with a rationale that is not empty after normalization */
+		nonEmpty: number;
+		/** mean length in characters (trimmed) over all votes */
+		meanLength: number | null;
+		/** non-empty rationales that near-duplicate another of this evaluator's rationales */
+		nearDuplicates: number;
+		nearDuplicateShare: number | null;
+		/** decisive votes whose rationale argues for a side */
+		withStance: number;
+		/** of those, votes whose rationale argues for the side not chosen */
+		contradictions: number;
+		contradictionShare: number | null;
+		contradictionVoteIds: string[];
+	};
+}
+
+export type FlagCode =
+	| 'side_bias'
+	| 'gold_accuracy_low'
+	| 'repeat_flips'
+	| 'too_fast'
+	| 'duplicate_rationales'
+	| 'rationale_contradictions'
+	| 'low_agreement';
+
+export interface EvaluatorFlags {
+	flagged: boolean;
+	reasons: Reason<FlagCode>[];
+}
+
+export interface EvaluatorQuality extends EvaluatorFlags {
+	userId: string;
+	metrics: EvaluatorMetrics;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+/** Whole percent, or one decimal when rounding would make a value look equal to its threshold. */
+const pct = (x: number, threshold?: number) =>
+	threshold !== undefined && Math.round(x * 100) === Math.round(threshold * 100) && x !== threshold
+		? `${(x * 100).toFixed(1)}%`
+		: `${Math.round(x * 100)}%`;
+const seconds = (x: number) => `${Number(x.toPrecision(2))} s`;
+
+/** Metrics and flags of every evaluator in the votes, ordered by user id. */
+export function evaluatorQuality(votes: readonly VoteRecord[], options: QualityOptions = {}): EvaluatorQuality[] {
+	return evaluatorQualityFrom(analyzeVotes(votes, options));
+}
+
+export function evaluatorQualityFrom(analysis: Analysis): EvaluatorQuality[] {
+	const byUser = new Map<string, VoteFacts[]>();
+	for (const f of analysis.facts) {
+		const list = byUser.get(f.vote.userId);
+		if (list) list.push(f);
+		else byUser.set(f.vote.userId, [f]);
+	}
+	return [...byUser.keys()]
+		.sort()
+		.map((userId) => {
+			const metrics = metricsOf(userId, byUser.get(userId)!, analysis.thresholds);
+			return { userId, metrics, ...flagEvaluator(metrics, analysis.thresholds) };
+		});
+}
+
+function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresholds): EvaluatorMetrics {
+	let counted = 0;
+	let goldVotes = 0, goldCorrect = 0, goldUnmatched = 0;
+	let left = 0, right = 0;
+	let repeatVotes = 0, matched = 0, flips = 0, sameSideFlips = 0;
+	let comparable = 0, agreed = 0;
+	let predictedComparable = 0, predictedAgreed = 0;
+	let tooFast = 0;
+	const times: number[] = [];
+	let lengthSum = 0, nonEmpty = 0, nearDuplicates = 0, withStance = 0;
+	const contradictionVoteIds: string[] = [];
+
+	for (const f of facts) {
+		const v = f.vote;
+		if (v.status === 'counted') counted++;
+		if (v.kind === 'gold') {
+			if (f.goldCorrect === null) goldUnmatched++;
+			else {
+				goldVotes++;
+				if (f.goldCorrect) goldCorrect++;
+			}
+		}
+		if (v.choice === 'left') left++;
+		else if (v.choice === 'right') right++;
+		if (v.kind === 'repeat') {
+			repeatVotes++;
+			if (f.flipped !== null) {
+				matched++;
+				if (f.flipped) flips++;
+				if (f.sameSideFlip) sameSideFlips++;
+			}
+		} else if (f.agreesWithOthers !== null) {
+			comparable++;
+			if (f.agreesWithOthers) agreed++;
+		}
+		if (f.agreesWithPrediction !== null) {
+			predictedComparable++;
+			if (f.agreesWithPrediction) predictedAgreed++;
+		}
+		if (f.tooFast !== null) {
+			times.push(v.activeMs! / 1000);
+			if (f.tooFast) tooFast++;
+		}
+		const trimmed = v.rationale.trim();
+		lengthSum += [...trimmed].length;
+		if (/[\p{L}\p{N}]/u.test(trimmed)) {
+			nonEmpty++;
+			if (f.duplicateOwn !== -1) nearDuplicates++;
+		}
+		if (isDecisive(v.choice) && f.stance.side !== null) {
+			withStance++;
+			if (f.contradiction) contradictionVoteIds.push(v.id);
+		}
+	}
+	const decisive = left + right;
+	return {
+		userId,
+		votes: facts.length,
+		counted,
+		rejected: facts.length - counted,
+		gold: { votes: goldVotes, correct: goldCorrect, accuracy: ratio(goldCorrect, goldVotes), unmatched: goldUnmatched },
+		side: { decisive, left, right, leftRate: ratio(left, decisive), pValue: decisive > 0 ? binomialTwoSidedP(left, decisive) : null },
+		repeats: { votes: repeatVotes, matched, flips, sameSideFlips, flipRate: ratio(flips, matched) },
+		agreement: { comparable, agreed, rate: ratio(agreed, comparable) },
+		predicted: { comparable: predictedComparable, agreed: predictedAgreed, rate: ratio(predictedAgreed, predictedComparable) },
+		time: {
+			timed: times.length,
+			medianSeconds: median(times),
+			thresholdSeconds: thresholds.tooFastSeconds,
+			tooFast,
+			tooFastShare: ratio(tooFast, times.length)
+		},
+		rationale: {
+			nonEmpty,
+			meanLength: ratio(lengthSum, facts.length),
+			nearDuplicates,
+			nearDuplicateShare: ratio(nearDuplicates, nonEmpty),
+			withStance,
+			contradictions: contradictionVoteIds.length,
+			contradictionShare: ratio(contradictionVoteIds.length, withStance),
+			contradictionVoteIds
+		}
+	};
+}
+
+export function median(values: readonly number[]): number | null {
+	if (values.length === 0) return null;
+	const sorted = Float64Array.from(values).sort();
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * The flags of one evaluator: each rule fires only with enough data behind it (see QualityThresholds),
+ * and its message carries the numbers so a lead can judge without opening the metrics.
+ */
+export function flagEvaluator(metrics: EvaluatorMetrics, overrides: QualityThresholds | QualityThresholdOverrides = {}): EvaluatorFlags {
+	const t = resolveThresholds(overrides);
+	const reasons: Reason<FlagCode>[] = [];
+	const { side, gold, repeats, time, rationale, agreement } = metrics;
+
+	if (
+		side.pValue !== null &&
+		side.leftRate !== null &&
+		side.decisive >= t.sideBiasMinDecisive &&
+		side.pValue < t.sideBiasMaxP &&
+		Math.abs(side.leftRate - 0.5) >= t.sideBiasMinDeviation
+	) {
+		const favoured = side.leftRate >= 0.5 ? 'left' : 'right';
+		const rate = favoured === 'left' ? side.leftRate : 1 - side.leftRate;
+		reasons.push({
+			code: 'side_bias',
+			message: `picked ${favoured} in ${pct(rate)} of ${side.decisive} decisive votes (${formatP(side.pValue)})`
+		});
+	}
+	if (gold.accuracy !== null && gold.votes >= t.goldMinVotes && gold.accuracy < t.goldMinAccuracy) {
+		reasons.push({
+			code: 'gold_accuracy_low',
+			message: `answered ${gold.correct} of ${gold.votes} gold pairs as expected (${pct(gold.accuracy, t.goldMinAccuracy)}, below ${pct(t.goldMinAccuracy)})`
+		});
+	}
+	if (repeats.flipRate !== null && repeats.matched >= t.flipMinRepeats && repeats.flipRate > t.flipMaxRate) {
+		reasons.push({
+			code: 'repeat_flips',
+			message:
+				`changed their answer on ${repeats.flips} of ${repeats.matched} hidden repeats (${pct(repeats.flipRate, t.flipMaxRate)}, above ${pct(t.flipMaxRate)})` +
+				(repeats.sameSideFlips > 0 ? `; ${repeats.sameSideFlips} picked the same side after the images were swapped` : '')
+		});
+	}
+	if (time.tooFastShare !== null && time.timed >= t.tooFastMinVotes && time.tooFastShare > t.tooFastMaxShare) {
+		reasons.push({
+			code: 'too_fast',
+			message:
+				`${pct(time.tooFastShare, t.tooFastMaxShare)} of ${time.timed} timed votes took under ${seconds(t.tooFastSeconds)}` +
+				(time.medianSeconds !== null ? ` (median ${seconds(time.medianSeconds)} per vote)` : '')
+		});
+	}
+	if (rationale.nearDuplicateShare !== null && rationale.nonEmpty >= t.duplicateMinVotes && rationale.nearDuplicateShare > t.duplicateMaxShare) {
+		reasons.push({
+			code: 'duplicate_rationales',
+			message: `${pct(rationale.nearDuplicateShare, t.duplicateMaxShare)} of ${rationale.nonEmpty} rationales repeat another of their own (character ${t.shingleSize}-gram Jaccard ≥ ${t.duplicateJaccard})`
+		});
+	}
+	if (rationale.contradictionShare !== null && rationale.withStance >= t.contradictionMinVotes && rationale.contradictionShare > t.contradictionMaxShare) {
+		reasons.push({
+			code: 'rationale_contradictions',
+			message: `rationale argues for the side not chosen in ${rationale.contradictions} of ${rationale.withStance} votes whose rationale takes a side (${pct(rationale.contradictionShare, t.contradictionMaxShare)})`
+		});
+	}
+	if (agreement.rate !== null && agreement.comparable >= t.agreementMinVotes && agreement.rate < t.agreementMinRate) {
+		reasons.push({
+			code: 'low_agreement',
+			message: `agreed with the majority of other evaluators on ${agreement.agreed} of ${agreement.comparable} shared pairs (${pct(agreement.rate, t.agreementMinRate)}, below ${pct(t.agreementMinRate)})`
+		});
+	}
+	return { flagged: reasons.length > 0, reasons };
+}

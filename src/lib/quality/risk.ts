@@ -1,0 +1,79 @@
+// Per-vote risk for the audit queue: which of this vote's own signals fired, combined into one score.
+
+import { analyzeVotes, type Analysis, type QualityOptions, type VoteFacts } from './analysis.ts';
+import type { RiskWeights } from './thresholds.ts';
+import type { Choice, Reason, VoteRecord } from './types.ts';
+
+export type RiskCode = 'too_fast' | 'contradiction' | 'duplicate_own' | 'duplicate_others' | 'disagreement' | 'gold_miss';
+
+export interface RiskReason extends Reason<RiskCode> {
+	/** this signal's weight in the score */
+	weight: number;
+}
+
+export interface VoteRisk {
+	voteId: string;
+	userId: string;
+	/** 1 − Π(1 − weight) over the reasons: 0 with none, in [0, 1] always. */
+	score: number;
+	reasons: RiskReason[];
+}
+
+const WEIGHT_OF: Record<RiskCode, keyof RiskWeights> = {
+	too_fast: 'tooFast',
+	contradiction: 'contradiction',
+	duplicate_own: 'duplicateOwn',
+	duplicate_others: 'duplicateOthers',
+	disagreement: 'disagreement',
+	gold_miss: 'goldMiss'
+};
+
+const CHOICE_WORDS: Record<Choice, string> = { left: 'left', right: 'right', tie: 'tie', both_bad: 'both bad' };
+
+/** Every vote's risk, highest first (input order among equal scores). */
+export function voteRisks(votes: readonly VoteRecord[], options: QualityOptions = {}): VoteRisk[] {
+	return voteRisksFrom(analyzeVotes(votes, options));
+}
+
+export function voteRisksFrom(analysis: Analysis): VoteRisk[] {
+	const { facts, thresholds } = analysis;
+	const risks = facts.map((f) => riskOf(f, facts, thresholds.riskWeights, thresholds.tooFastSeconds));
+	return risks
+		.map((risk, i) => ({ risk, i }))
+		.sort((a, b) => b.risk.score - a.risk.score || a.i - b.i)
+		.map((x) => x.risk);
+}
+
+function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights, tooFastSeconds: number): VoteRisk {
+	const v = f.vote;
+	const found: Reason<RiskCode>[] = [];
+	if (f.tooFast) found.push({ code: 'too_fast', message: `answered in ${Number((v.activeMs! / 1000).toPrecision(2))} s (under ${tooFastSeconds} s)` });
+	if (f.contradiction) {
+		const evidence = f.stance.evidence.find((e) => (e.polarity > 0 ? e.side : e.side === 'left' ? 'right' : 'left') === f.stance.side);
+		found.push({
+			code: 'contradiction',
+			message: `rationale argues for ${f.stance.side}${evidence ? ` ("${evidence.clause}")` : ''} but the vote is for ${v.choice}`
+		});
+	}
+	if (f.duplicateOwn !== -1) found.push({ code: 'duplicate_own', message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}` });
+	if (f.duplicateOthers !== -1) {
+		const other = facts[f.duplicateOthers].vote;
+		found.push({ code: 'duplicate_others', message: `rationale repeats vote ${other.id} by another evaluator (${other.userId})` });
+	}
+	if (f.agreesWithOthers === false && f.others.majority !== null) {
+		found.push({
+			code: 'disagreement',
+			message: `${f.others.support} of ${f.others.evaluators} other evaluators chose ${CHOICE_WORDS[f.others.majority]} on this pair; this vote is ${CHOICE_WORDS[v.choice]}`
+		});
+	}
+	if (f.goldCorrect === false && f.goldExpected !== null) {
+		found.push({ code: 'gold_miss', message: `gold pair expects ${CHOICE_WORDS[f.goldExpected]}; this vote is ${CHOICE_WORDS[v.choice]}` });
+	}
+	let keep = 1;
+	const reasons = found.map((r) => {
+		const weight = weights[WEIGHT_OF[r.code]];
+		keep *= 1 - weight;
+		return { ...r, weight };
+	});
+	return { voteId: v.id, userId: v.userId, score: 1 - keep, reasons };
+}
