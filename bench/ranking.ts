@@ -131,53 +131,54 @@ const [board, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 })
 console.log(`rankSystems (fit + 1000 rounds, 2 workers, percentiles, Elo)  ${ms(tRank)}`);
 console.log(`peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (includes generating the data)\n`);
 
-// ------------------------------------------------------------------ end to end
-const cli = join(root, 'bin', 'pickwise.js');
-const e2e: number[] = [];
-let cliRss = NaN;
-let ours = board;
-for (let r = 0; r < RUNS; r++) {
-	const t = performance.now();
-	const res = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'rank', csvPath, '--format', 'json'], {
-		encoding: 'utf8',
-		maxBuffer: 64 << 20
-	});
-	e2e.push(performance.now() - t);
-	if (res.status !== 0) throw new Error(`pickwise rank failed: ${res.stderr}`);
-	cliRss = Number(res.stderr.trim().split('\n').at(-1)) / 1024;
-	ours = JSON.parse(res.stdout);
+// ------------------------------------------------------------------ end to end, side by side
+// Runs of pickwise rank and of the arena pipeline alternate, so that load from anything else on the
+// machine hits both alike; /usr/bin/time gives CPU seconds (all threads) and peak RSS of each run.
+interface Run {
+	wall: number;
+	cpu: number;
+	rssMb: number;
+	stdout: string;
 }
-const ourMedian = median(e2e);
-console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds, JSON)`);
-console.log(`                        ${ms(ourMedian)}   runs: ${e2e.map((x) => x.toFixed(0)).join(', ')} ms; peak RSS ${cliRss.toFixed(0)} MB`);
+function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Run {
+	const t = performance.now();
+	const res = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20, env });
+	const wall = performance.now() - t;
+	if (res.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${res.stderr}`);
+	const [user, sys, rss] = res.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+	return { wall, cpu: (user + sys) * 1000, rssMb: rss / 1024, stdout: res.stdout };
+}
+const cli = join(root, 'bin', 'pickwise.js');
+const withArena = existsSync(ARENA) && !args.includes('--no-arena');
+const arenaEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+const mine: Run[] = [];
+const theirs: Run[] = [];
 const help: number[] = [];
-for (let r = 0; r < RUNS; r++) help.push(time(() => execFileSync(process.execPath, [cli, '--help']))[1]);
-console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)\n`);
-
-// ------------------------------------------------------------------ public arena pipeline
-if (existsSync(ARENA) && !args.includes('--no-arena')) {
-	const times: number[] = [];
-	let arena: { leaderboard: { system: string; rating: number; ci_low: number; ci_high: number }[] } | null = null;
-	for (let r = 0; r < ARENA_RUNS; r++) {
-		const t = performance.now();
-		const res = spawnSync('python3', [ARENA, csvPath, '--rounds', '1000'], {
-			encoding: 'utf8',
-			maxBuffer: 64 << 20,
-			env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
-		});
-		times.push(performance.now() - t);
-		if (res.status !== 0) throw new Error(`arena pipeline failed: ${res.stderr}`);
-		arena = JSON.parse(res.stdout);
-	}
-	const arenaMedian = median(times);
+const load0 = (await import('node:os')).loadavg()[0];
+for (let r = 0; r < Math.max(RUNS, withArena ? ARENA_RUNS : 0); r++) {
+	if (r < RUNS) mine.push(timed(process.execPath, [cli, 'rank', csvPath, '--format', 'json']));
+	if (withArena && r < ARENA_RUNS) theirs.push(timed('python3', [ARENA, csvPath, '--rounds', '1000'], arenaEnv));
+	if (r < RUNS) help.push(time(() => execFileSync(process.execPath, [cli, '--help']))[1]);
+}
+const load1 = (await import('node:os')).loadavg()[0];
+const summary = (runs: Run[]) =>
+	`${ms(median(runs.map((x) => x.wall)))} wall, ${ms(median(runs.map((x) => x.cpu)))} CPU, peak RSS ${median(runs.map((x) => x.rssMb)).toFixed(0)} MB   ` +
+	`(wall per run: ${runs.map((x) => x.wall.toFixed(0)).join(', ')} ms)`;
+console.log(`load average (1 min) around the end-to-end runs: ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
+console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds on 2 workers, JSON)`);
+console.log(`                        ${summary(mine)}`);
+console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)`);
+const ours: typeof board = JSON.parse(mine.at(-1)!.stdout);
+if (withArena) {
 	console.log(`arena pipeline (numpy + scipy L-BFGS refit per round, OPENBLAS_NUM_THREADS=1)`);
-	console.log(`                        ${ms(arenaMedian)}   runs: ${times.map((x) => x.toFixed(0)).join(', ')} ms`);
-	console.log(`speed-up of pickwise rank over it: ${(arenaMedian / ourMedian).toFixed(1)}×`);
-	const mine = new Map(ours.leaderboard.map((e) => [e.system, e]));
+	console.log(`                        ${summary(theirs)}`);
+	console.log(`speed-up of pickwise rank over it: ${(median(theirs.map((x) => x.wall)) / median(mine.map((x) => x.wall))).toFixed(1)}× (wall, medians)`);
+	const arena: { leaderboard: { system: string; rating: number; ci_low: number; ci_high: number }[] } = JSON.parse(theirs.at(-1)!.stdout);
+	const byName = new Map(ours.leaderboard.map((e) => [e.system, e]));
 	let dr = 0;
 	let dc = 0;
-	for (const e of arena!.leaderboard) {
-		const o = mine.get(e.system)!;
+	for (const e of arena.leaderboard) {
+		const o = byName.get(e.system)!;
 		dr = Math.max(dr, Math.abs(o.rating - e.rating));
 		dc = Math.max(dc, Math.abs(o.ci_low! - e.ci_low), Math.abs(o.ci_high! - e.ci_high));
 	}
