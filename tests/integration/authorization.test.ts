@@ -62,6 +62,13 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/assignments/[id]/skip POST': [
 		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/assignments/nope/skip`, json: { reason: 'x' }, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
 	],
+	'/api/v1/campaigns/[slug]/votes GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/votes?format=csv`, expect: { ...all(200), anon: 401, evaluator: 403, outsider: 404 } }
+	],
+	'/settings GET': [{ method: 'GET', path: '/settings', expect: page({}) }],
+	'/settings POST ?/create': [{ method: 'POST', path: '/settings?/create', form: { name: 'authz' }, expect: page({}) }],
+	// only one's own tokens: a token id that is not yours is not found
+	'/settings POST ?/revoke': [{ method: 'POST', path: '/settings?/revoke', form: { id: 'someone-elses' }, expect: page({}, 404) }],
 	// no votes yet: researchers and up get the honest 422 "no votes", evaluators of a blind campaign nothing
 	'/api/v1/campaigns/[slug]/leaderboard GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/leaderboard`, expect: { ...all(422), anon: 401, evaluator: 403, outsider: 404 } }

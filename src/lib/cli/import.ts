@@ -3,6 +3,8 @@ import type { Command, CommandIO } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
 import { DEFAULT_MAX_PIXELS, importImages, type ImportSummary } from '../server/image-import.ts';
 import { dataDirFromEnv } from '../server/storage.ts';
+import { importVotes } from '../server/vote-import.ts';
+import { readFileSync } from 'node:fs';
 
 const importCommand: Command = async (args, io) => {
 	const [sub, ...rest] = args;
@@ -33,7 +35,39 @@ const importCommand: Command = async (args, io) => {
 			}
 		});
 	}
-	throw new UsageError('usage: pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N]');
+	if (sub === 'votes') {
+		const { values } = parseOptions(rest, {
+			campaign: { type: 'string' },
+			file: { type: 'string' },
+			format: { type: 'string' },
+			'skip-invalid': { type: 'boolean', default: false }
+		});
+		const file = required(values.file, '--file');
+		const format = (values.format ?? (/\.jsonl$|\.ndjson$/i.test(file) ? 'jsonl' : /\.json$/i.test(file) ? 'json' : 'csv')) as 'csv' | 'json' | 'jsonl';
+		if (!['csv', 'json', 'jsonl'].includes(format)) throw new UsageError('--format must be csv, json or jsonl');
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch {
+			throw new UsageError(`cannot read --file ${file}`);
+		}
+		const campaign = required(values.campaign, '--campaign');
+		return withDatabase(async (db) => {
+			try {
+				const s = await importVotes(db.kysely, { campaign, text, format, skipInvalid: values['skip-invalid'] });
+				for (const r of s.rejected) io.stderr.write(`line ${r.line}: ${r.reason}\n`);
+				if (!s.written) {
+					io.stderr.write(`${s.rejected.length} of ${s.rows} rows are invalid; nothing was imported. Fix them, or pass --skip-invalid.\n`);
+					return 1;
+				}
+				io.stdout.write(`added ${s.added} votes, skipped ${s.skipped} (already imported), rejected ${s.rejected.length} of ${s.rows} rows; new systems ${s.systemsAdded}\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	throw new UsageError('usage: pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N] | import votes --campaign S --file F [--format csv|json|jsonl] [--skip-invalid]');
 };
 
 function printSummary(io: CommandIO, s: ImportSummary) {

@@ -6,6 +6,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
 	campaign: () => import('./campaign.ts'),
 	import: () => import('./import.ts'),
 	rank: () => import('./rank.ts'),
+	export: () => import('./export.ts'),
+	token: () => import('./token.ts'),
 	demo: () => import('./demo.ts')
 };
 

@@ -17,13 +17,19 @@ const schedulers = new Map<string, Promise<Cached>>();
 const IMAGE_RECHECK_MS = 5000;
 
 async function imageCount(db: Kysely<Database>, campaignId: string): Promise<number> {
-	const row = await db.selectFrom('image').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow();
+	const row = await db
+		.selectFrom('image')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', campaignId)
+		.where('format', '!=', 'none')
+		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
 
 async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
 	const [images, stats, assignments] = await Promise.all([
-		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).execute(),
+		// placeholders of imported battles are never shown
+		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).where('format', '!=', 'none').execute(),
 		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute(),
 		db
 			.selectFrom('assignment')
@@ -37,10 +43,11 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 	} catch {
 		/* a broken settings json falls back to defaults */
 	}
+	const shown = new Set(images.map((i) => i.id));
 	const scheduler = new PairScheduler({
 		images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
 		comparisons: stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, count: s.a_wins + s.b_wins + s.ties + s.both_bad })),
-		assignments: assignments.map((a) => ({
+		assignments: assignments.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id)).map((a) => ({
 			id: a.id,
 			userId: a.user_id,
 			leftImageId: a.left_image_id,

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
 import { AppError, invalid } from './errors.ts';
+import { csvRow } from '../csv.ts';
 import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -152,4 +153,19 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 	cache.set(key, { fingerprint, result });
 	result.catch(() => cache.delete(key));
 	return result;
+}
+
+export function leaderboardCsv(board: CampaignLeaderboard): string {
+	const header = csvRow(['rank', 'system', 'rating', 'ci_low', 'ci_high', 'battles', 'wins', 'losses', 'ties', 'win_rate', 'elo']);
+	return (
+		header +
+		board.leaderboard
+			.map((r) =>
+				csvRow([
+					r.rank, r.system, r.rating.toFixed(2), r.ci_low?.toFixed(2) ?? '', r.ci_high?.toFixed(2) ?? '', r.battles, r.wins, r.losses, r.ties,
+					r.battles ? ((r.wins + 0.5 * r.ties) / r.battles).toFixed(4) : '', r.elo?.toFixed(2) ?? ''
+				])
+			)
+			.join('')
+	);
 }

@@ -44,3 +44,12 @@ export async function validateApiToken(db: Kysely<Database>, token: string): Pro
 	// Tokens read; they never vote or change settings (checked by the API's guards).
 	return { id: row.user_id, email: row.email, displayName: row.display_name, isAdmin: false, readOnly: true };
 }
+
+export function listApiTokens(db: Kysely<Database>, userId: string) {
+	return db
+		.selectFrom('api_token')
+		.select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+		.where('user_id', '=', userId)
+		.orderBy('created_at', 'desc')
+		.execute();
+}

@@ -1,11 +1,19 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { campaignLeaderboard, parseLeaderboardQuery } from '$lib/server/leaderboard';
+import { campaignLeaderboard, leaderboardCsv, parseLeaderboardQuery } from '$lib/server/leaderboard';
+import { requireEnum } from '$lib/server/validation';
 
-/** The §6 leaderboard: ?criterion=&ties=&bootstrap=&seed=&from=&to=&evaluators=&category=&include_rejected= */
+/** The §6 leaderboard as JSON (or ?format=csv): ?criterion=&ties=&bootstrap=&seed=&from=&to=&evaluators=&category=&include_rejected= */
 export const GET: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign } = await requireApiCampaign(event, event.params.slug, 'results');
 	const query = parseLeaderboardQuery(event.url.searchParams);
-	return json(await campaignLeaderboard(db.kysely, campaign, query), { headers: { 'cache-control': 'no-store' } });
+	const format = requireEnum(event.url.searchParams.get('format') ?? 'json', 'format', ['json', 'csv'] as const);
+	const board = await campaignLeaderboard(db.kysely, campaign, query);
+	if (format === 'csv') {
+		return new Response(leaderboardCsv(board), {
+			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${campaign.slug}-leaderboard.csv"`, 'cache-control': 'no-store' }
+		});
+	}
+	return json(board, { headers: { 'cache-control': 'no-store' } });
 });

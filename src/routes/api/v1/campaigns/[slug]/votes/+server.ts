@@ -3,6 +3,9 @@ import type { RequestHandler } from './$types';
 import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
 import { castVote } from '$lib/server/voting';
 import { AppError } from '$lib/server/errors';
+import { requireEnum } from '$lib/server/validation';
+import { EXPORT_FORMATS, exportStream, exportVotes } from '$lib/server/exports';
+import { parseLeaderboardQuery } from '$lib/server/leaderboard';
 
 /** 201 when the vote is stored (committed), 200 with the stored vote when the same vote_id comes again. */
 export const POST: RequestHandler = apiRoute(async (event) => {
@@ -22,4 +25,16 @@ export const POST: RequestHandler = apiRoute(async (event) => {
 		? { vote_id: vote.id }
 		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
 	return json(payload, { status: created ? 201 : 200 });
+});
+
+/** Streams the campaign's votes: ?format=csv|jsonl|battles plus the leaderboard's filters (researchers and up). */
+export const GET: RequestHandler = apiRoute(async (event) => {
+	const { db, campaign } = await requireApiCampaign(event, event.params.slug, 'results');
+	const format = requireEnum(event.url.searchParams.get('format') ?? 'jsonl', 'format', EXPORT_FORMATS);
+	const filters = parseLeaderboardQuery(event.url.searchParams);
+	const type = format === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8';
+	const name = `${campaign.slug}-votes${format === 'battles' ? '-battles' : ''}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
+	return new Response(exportStream(exportVotes(db.kysely, campaign, format, filters)), {
+		headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' }
+	});
 });
