@@ -28,7 +28,7 @@ objects with those fields; winner is model_a, model_b, tie or tie (bothbad); '-'
   --prior X                     X virtual draws of every system against a 1000-rated anchor: finite,
                                 shrunk ratings even when the votes have no maximum-likelihood estimate
   --workers N                   bootstrap worker threads (default: one per core; 0 = this thread)
-Online Elo (K=4) follows file order, or tstamp order when the file has a tstamp.`;
+Online Elo (K=4) follows tstamp order when every row has one, file order otherwise.`;
 
 /** How many malformed rows are listed before "and N more". */
 const LISTED = 20;
@@ -148,6 +148,11 @@ const rank: Command = async (args, io) => {
 		io.stderr.write([head, ...lines.map((l) => '  ' + l)].join('\n') + '\n');
 		if (!skip) return 1;
 	}
+
+	if (table.tstamp && table.tstampMissing > 0)
+		io.stderr.write(
+			`pickwise rank: warning: ${table.tstampMissing} of ${table.a.length} rows have no usable tstamp, so online Elo follows file order\n`
+		);
 
 	let details;
 	try {

@@ -29,13 +29,9 @@ export function parseJson(buf: Uint8Array, format: BattleFormat, rows: Rows, nam
 			return;
 		}
 		let t = NaN;
-		if (o.tstamp !== undefined && o.tstamp !== null) {
-			t = typeof o.tstamp === 'number' ? o.tstamp : typeof o.tstamp === 'string' ? parseTstamp(o.tstamp) : NaN;
-			if (!Number.isFinite(t)) {
-				rows.bad(line, `bad tstamp ${JSON.stringify(o.tstamp)} (expected seconds or an ISO date)`);
-				return;
-			}
+		if (o.tstamp !== undefined) {
 			hasTstamp = true;
+			t = typeof o.tstamp === 'number' ? o.tstamp : typeof o.tstamp === 'string' ? parseTstamp(o.tstamp) : NaN;
 		}
 		rows.push(a, b, w, t, line);
 	};

@@ -30,13 +30,14 @@ export function parseBattles(bytes: Uint8Array, format: BattleFormat, opts: { ma
 }
 
 /**
- * Counts from a parsed table. Online Elo follows file order, or tstamp order (stable) when the file
- * has timestamps, like the arena's pipeline which sorts battles by tstamp.
+ * Counts from a parsed table. Online Elo follows tstamp order (stable) when every row has a usable
+ * tstamp, like the arena's pipeline which sorts battles by it, and file order otherwise: a missing
+ * timestamp is no reason to drop a vote, but it leaves no honest place for it in time.
  */
 export function countsFromBattleTable(table: BattleTable): PairCounts {
 	const { tstamp } = table;
 	let { a, b, outcome } = table;
-	if (tstamp) {
+	if (tstamp && table.tstampMissing === 0) {
 		let sorted = true;
 		for (let r = 1; r < tstamp.length && sorted; r++) if (tstamp[r] < tstamp[r - 1]) sorted = false;
 		if (!sorted) {

@@ -13,8 +13,10 @@ export interface BattleTable {
 	a: Int32Array;
 	b: Int32Array;
 	outcome: Uint8Array;
-	/** seconds (or whatever unit the file uses), when the file has a tstamp column/field */
+	/** seconds (or whatever unit the file uses), when the file has a tstamp column/field; NaN where a row has none */
 	tstamp: Float64Array | null;
+	/** rows without a usable tstamp in a file that has them: online Elo then keeps file order */
+	tstampMissing: number;
 	/** line of each kept row in the file */
 	lines: Int32Array;
 	/** the first `maxReported` malformed rows; invalidCount has them all */
@@ -139,37 +141,23 @@ export class Rows {
 
 	table(names: string[], hasTstamp: boolean): BattleTable {
 		const n = this.n;
-		let keep = n;
-		if (hasTstamp) {
-			// JSON records may omit tstamp even when others have it: such rows cannot be put in order
-			keep = 0;
-			for (let r = 0; r < n; r++) {
-				if (Number.isNaN(this.tstamp[r])) {
-					this.bad(this.lines[r], 'missing tstamp (other rows have one)');
-					continue;
-				}
-				this.a[keep] = this.a[r];
-				this.b[keep] = this.b[r];
-				this.outcome[keep] = this.outcome[r];
-				this.tstamp[keep] = this.tstamp[r];
-				this.lines[keep] = this.lines[r];
-				keep++;
-			}
-			this.invalid.sort((x, y) => x.line - y.line);
-		}
+		let missing = 0;
+		if (hasTstamp) for (let r = 0; r < n; r++) if (Number.isNaN(this.tstamp[r])) missing++;
 		return {
 			names,
-			a: this.a.slice(0, keep),
-			b: this.b.slice(0, keep),
-			outcome: this.outcome.slice(0, keep),
-			tstamp: hasTstamp ? this.tstamp.slice(0, keep) : null,
-			lines: this.lines.slice(0, keep),
+			a: this.a.slice(0, n),
+			b: this.b.slice(0, n),
+			outcome: this.outcome.slice(0, n),
+			tstamp: hasTstamp ? this.tstamp.slice(0, n) : null,
+			tstampMissing: missing,
+			lines: this.lines.slice(0, n),
 			invalid: this.invalid,
 			invalidCount: this.invalidCount
 		};
 	}
 }
 
+/** Seconds from a number or an ISO date; NaN when empty or unreadable (tstamp only orders Elo). */
 export function parseTstamp(text: string): number {
 	const t = text.trim();
 	if (t === '') return NaN;

@@ -95,6 +95,13 @@ describe('pickwise rank', () => {
 		expect(p.out).not.toMatch(/NaN|Infinity|null/);
 	});
 
+	it('warns when some rows have no tstamp, and orders Elo by file then', async () => {
+		const path = file('ts.csv', 'model_a,model_b,winner,tstamp\na,b,model_a,2\nb,a,model_a,\na,b,tie,1\n');
+		const r = await run([path, '--bootstrap', '10', '--workers', '0']);
+		expect(r.code).toBe(0);
+		expect(r.err).toBe('pickwise rank: warning: 1 of 3 rows have no usable tstamp, so online Elo follows file order\n');
+	});
+
 	it('reports unreadable files and broken structure', async () => {
 		const missing = await run([join(dir, 'nope.csv')]);
 		expect(missing.code).toBe(1);

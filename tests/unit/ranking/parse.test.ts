@@ -58,12 +58,22 @@ describe('CSV', () => {
 	});
 
 	it('reads tstamp (seconds or ISO dates) and sorts by it for Elo, stably', () => {
-		const t = parse('model_a,model_b,winner,tstamp\na,b,model_a,20\nb,c,model_a,10\nc,a,tie,2024-01-01T00:00:00Z\na,c,model_b,10\nx,y,tie,soon\n');
-		expect(t.invalid).toEqual([{ line: 6, reason: "bad tstamp 'soon' (expected seconds or an ISO date)" }]);
+		const t = parse('model_a,model_b,winner,tstamp\na,b,model_a,20\nb,c,model_a,10\nc,a,tie,2024-01-01T00:00:00Z\na,c,model_b,10\n');
+		expect(t.invalidCount).toBe(0);
+		expect(t.tstampMissing).toBe(0);
 		const counts = countsFromBattleTable(t);
 		const names = counts.systems;
 		const order = Array.from(counts.battles!.a, (a, r) => names[a] + names[counts.battles!.b[r]]);
 		expect(order).toEqual(['bc', 'ac', 'ab', 'ca']);
+	});
+
+	it('keeps rows without a usable tstamp, and then file order for Elo', () => {
+		const t = parse('model_a,model_b,winner,tstamp\na,b,model_a,20\nb,c,model_a,\nc,a,tie,soon\n');
+		expect(t.invalidCount).toBe(0);
+		expect(t.tstampMissing).toBe(2);
+		const counts = countsFromBattleTable(t);
+		const order = Array.from(counts.battles!.a, (a, r) => counts.systems[a] + counts.systems[counts.battles!.b[r]]);
+		expect(order).toEqual(['ab', 'bc', 'ca']);
 	});
 
 	it('reads the 20,000-row fixture identically as CSV, JSON and JSON lines', () => {
@@ -108,10 +118,10 @@ describe('JSON', () => {
 			'{"model_a":"a","model_b":"b","winner":"model_a","tstamp":5}\n{broken\n\n{"model_a":"b","model_b":"a","winner":"tie"}\n{"model_a":"b","model_b":"a","winner":"tie","tstamp":"1970-01-01T00:00:01Z"}\n',
 			'jsonl'
 		);
-		expect(t.invalid.map((r) => r.line)).toEqual([2, 4]);
+		expect(t.invalid.map((r) => r.line)).toEqual([2]);
 		expect(t.invalid[0].reason).toMatch(/^invalid JSON/);
-		expect(t.invalid[1].reason).toBe('missing tstamp (other rows have one)');
-		expect(Array.from(t.tstamp!)).toEqual([5, 1]);
+		expect(Array.from(t.tstamp!)).toEqual([5, NaN, 1]);
+		expect(t.tstampMissing).toBe(1);
 	});
 
 	it('detects the format from the name or the first character', () => {
