@@ -1,0 +1,146 @@
+// Chart downloads: the table as CSV, the drawing as a standalone SVG or a 2× PNG.
+// toCsv and slugify are pure; the rest need a browser and run only from click handlers.
+import { csvRow } from '../csv.ts';
+import type { Cell } from './table.ts';
+
+/** CSV text for a header and rows; numbers stay numbers, cells starting with =, + or @ get a leading '. */
+export function toCsv(header: string[], rows: Cell[][]): string {
+	return csvRow(header) + rows.map((row) => csvRow(row)).join('');
+}
+
+/** A file-system-safe base name: lowercase ASCII words joined by hyphens, never empty. */
+export function slugify(text: string, fallback = 'chart'): string {
+	const slug = text
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase()
+		.replace(/%/g, ' pct ')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '')
+		.slice(0, 80)
+		.replace(/-+$/, '');
+	return slug || fallback;
+}
+
+export function chartFilename(base: string, ext: 'csv' | 'svg' | 'png'): string {
+	return `${slugify(base)}.${ext}`;
+}
+
+export function downloadBlob(blob: Blob, filename: string): void {
+	const url = URL.createObjectURL(blob);
+	const a = document.createElement('a');
+	a.href = url;
+	a.download = filename;
+	a.rel = 'noopener';
+	document.body.append(a);
+	a.click();
+	a.remove();
+	// Some browsers read the URL after click() returns.
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function csvBlob(csv: string): Blob {
+	return new Blob([csv], { type: 'text/csv;charset=utf-8' });
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const TITLE_BAND = 32;
+// Properties page CSS may set on chart elements; copied inline so the file renders the same alone.
+// Inherited ones are written only where they change, to keep files small.
+const INHERITED = [
+	'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
+	'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility'
+];
+
+function inlineStyle(source: Element, parent: CSSStyleDeclaration | null, target: Element): CSSStyleDeclaration {
+	const computed = getComputedStyle(source);
+	const decls: string[] = [];
+	for (const prop of INHERITED) {
+		// An explicit attribute already says it (and may hold a url(#id) that must stay relative).
+		if (target.hasAttribute(prop)) continue;
+		const value = computed.getPropertyValue(prop);
+		if (value && (!parent || parent.getPropertyValue(prop) !== value)) decls.push(`${prop}:${value}`);
+	}
+	const opacity = computed.getPropertyValue('opacity');
+	if (opacity && opacity !== '1' && !target.hasAttribute('opacity')) decls.push(`opacity:${opacity}`);
+	if (computed.getPropertyValue('display') === 'none') decls.push('display:none');
+	if (decls.length) target.setAttribute('style', decls.join(';'));
+	else target.removeAttribute('style');
+	return computed;
+}
+
+export interface SerializedSvg {
+	text: string;
+	width: number;
+	height: number;
+}
+
+/**
+ * A standalone copy of a chart: xmlns set, computed styles inlined, white background,
+ * and the chart's title drawn above it so the file says what it shows.
+ */
+export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
+	const vb = svg.viewBox.baseVal;
+	const width = vb && vb.width ? vb.width : svg.clientWidth || 720;
+	const innerHeight = vb && vb.height ? vb.height : svg.clientHeight || 400;
+	const height = innerHeight + TITLE_BAND;
+	const clone = svg.cloneNode(true) as SVGSVGElement;
+	const walk = (source: Element, target: Element, parent: CSSStyleDeclaration | null) => {
+		const computed = inlineStyle(source, parent, target);
+		for (let i = 0; i < source.children.length; i++) walk(source.children[i], target.children[i], computed);
+	};
+	walk(svg, clone, null);
+
+	const out = document.createElementNS(SVG_NS, 'svg');
+	out.setAttribute('xmlns', SVG_NS);
+	out.setAttribute('width', String(width));
+	out.setAttribute('height', String(height));
+	out.setAttribute('viewBox', `0 0 ${width} ${height}`);
+	out.setAttribute('font-family', 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif');
+	const bg = document.createElementNS(SVG_NS, 'rect');
+	bg.setAttribute('width', '100%');
+	bg.setAttribute('height', '100%');
+	bg.setAttribute('fill', '#ffffff');
+	const heading = document.createElementNS(SVG_NS, 'text');
+	heading.setAttribute('x', '12');
+	heading.setAttribute('y', '22');
+	heading.setAttribute('font-size', '16');
+	heading.setAttribute('font-weight', '600');
+	heading.setAttribute('fill', '#1d1f21');
+	heading.textContent = title;
+	clone.setAttribute('x', '0');
+	clone.setAttribute('y', String(TITLE_BAND));
+	clone.setAttribute('width', String(width));
+	clone.setAttribute('height', String(innerHeight));
+	clone.removeAttribute('class');
+	out.append(bg, heading, clone);
+	return { text: new XMLSerializer().serializeToString(out), width, height };
+}
+
+/** Draws the SVG on a canvas at `scale`× and returns the PNG. */
+export function svgToPng({ text, width, height }: SerializedSvg, scale = 2): Promise<Blob> {
+	return new Promise((resolve, reject) => {
+		const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml;charset=utf-8' }));
+		const img = new Image();
+		img.onload = () => {
+			const canvas = document.createElement('canvas');
+			canvas.width = Math.round(width * scale);
+			canvas.height = Math.round(height * scale);
+			const ctx = canvas.getContext('2d');
+			if (!ctx) {
+				URL.revokeObjectURL(url);
+				return reject(new Error('canvas 2D context is not available'));
+			}
+			ctx.fillStyle = '#ffffff';
+			ctx.fillRect(0, 0, canvas.width, canvas.height);
+			ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+			URL.revokeObjectURL(url);
+			canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png');
+		};
+		img.onerror = () => {
+			URL.revokeObjectURL(url);
+			reject(new Error('the SVG could not be drawn'));
+		};
+		img.src = url;
+	});
+}
