@@ -47,9 +47,16 @@ export interface BarLayout {
 
 const HEIGHT = 320;
 
-export function barLayout(data: BarDatum[], yLabel: string, format: BarFormat, reference?: number | null): BarLayout {
+export function barLayout(
+	data: BarDatum[],
+	yLabel: string,
+	format: BarFormat,
+	reference?: number | null,
+	referenceText = ''
+): BarLayout {
 	const left = 70;
-	const right = WIDTH - 16;
+	// The reference label sits right of the plot so bars never cover it.
+	const right = WIDTH - 16 - (referenceText ? textWidth(referenceText, 11) + 8 : 0);
 	const top = 22;
 	const bottom = HEIGHT - 52;
 	const x = scaleBand<number>()
@@ -69,7 +76,7 @@ export function barLayout(data: BarDatum[], yLabel: string, format: BarFormat, r
 		right,
 		top,
 		bottom,
-		yTicks: axisTicks(y, 5, format === 'percent' ? '%' : format === 'count' ? ',' : undefined),
+		yTicks: axisTicks(y, 5, format === 'percent' ? '%' : format === 'count' ? ',f' : undefined),
 		bars: data.map((d, i) => {
 			const v = Number.isFinite(d.value) ? (cellValue(d.value, format) as number) : 0;
 			return {

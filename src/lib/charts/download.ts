@@ -90,13 +90,20 @@ export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
 		for (let i = 0; i < source.children.length; i++) walk(source.children[i], target.children[i], computed);
 	};
 	walk(svg, clone, null);
+	tidy(clone);
+	// The page's ids for title and description are not in the file; name the file's own elements instead.
+	const desc = clone.querySelector('desc');
+	for (const attr of ['role', 'aria-labelledby', 'aria-describedby', 'class']) clone.removeAttribute(attr);
 
 	const out = document.createElementNS(SVG_NS, 'svg');
 	out.setAttribute('xmlns', SVG_NS);
 	out.setAttribute('width', String(width));
 	out.setAttribute('height', String(height));
 	out.setAttribute('viewBox', `0 0 ${width} ${height}`);
+	out.setAttribute('role', 'img');
 	out.setAttribute('font-family', 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif');
+	const name = document.createElementNS(SVG_NS, 'title');
+	name.textContent = title;
 	const bg = document.createElementNS(SVG_NS, 'rect');
 	bg.setAttribute('width', '100%');
 	bg.setAttribute('height', '100%');
@@ -112,9 +119,25 @@ export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
 	clone.setAttribute('y', String(TITLE_BAND));
 	clone.setAttribute('width', String(width));
 	clone.setAttribute('height', String(innerHeight));
-	clone.removeAttribute('class');
+	out.append(name);
+	if (desc) {
+		desc.removeAttribute('id');
+		out.append(desc);
+	}
 	out.append(bg, heading, clone);
 	return { text: new XMLSerializer().serializeToString(out), width, height };
+}
+
+/** Drops what only the live page needs: framework comments, classes and tooltip data. */
+function tidy(root: Element): void {
+	const walker = document.createTreeWalker(root, NodeFilter.SHOW_COMMENT);
+	const comments: Node[] = [];
+	while (walker.nextNode()) comments.push(walker.currentNode);
+	for (const c of comments) c.parentNode?.removeChild(c);
+	for (const el of root.querySelectorAll('[class], [data-tip]')) {
+		el.removeAttribute('class');
+		el.removeAttribute('data-tip');
+	}
 }
 
 /** Draws the SVG on a canvas at `scale`× and returns the PNG. */

@@ -93,7 +93,7 @@ export function heatmapLayout(
 	const stops = Array.from({ length: 11 }, (_, n) => ({ offset: n / 10, color: scale.color(d0 + ((d1 - d0) * n) / 10) }));
 	const tickValues = scale.kind === 'diverging' ? [0, 0.25, 0.5, 0.75, 1] : niceCountTicks(d1);
 	return {
-		height: bottom + 56,
+		height: Math.ceil(bottom + 56),
 		left,
 		top,
 		cell,

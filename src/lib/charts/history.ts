@@ -1,5 +1,5 @@
 // Rating history data: per-system lines and interval bands over time, end labels, and the table (pure, SSR-safe).
-import { area, extent, line, scaleUtc } from 'd3';
+import { area, extent, line, scaleUtc, utcFormat, type ScaleTime } from 'd3';
 import { axisTicks, linear, paddedDomain, seriesStyle, spreadLabels, textWidth, truncate, WIDTH, type Tick } from './scales.ts';
 import { cellValue, formatTimeUtc, formatValue, numberColumn, textColumn, type TableData } from './table.ts';
 
@@ -75,6 +75,16 @@ export interface HistoryLayout {
 
 const HEIGHT = 380;
 
+/** Day ticks read "Mar 3" (with the year when the range crosses one); finer ticks add the time. */
+export function timeTicks(x: ScaleTime<number, number>, count: number): Tick[] {
+	const ticks = x.ticks(count);
+	const [d0, d1] = x.domain();
+	const days = ticks.every((d) => d.getUTCHours() === 0 && d.getUTCMinutes() === 0);
+	const year = d0.getUTCFullYear() !== d1.getUTCFullYear() ? ', %Y' : '';
+	const fmt = utcFormat(days ? `%b %-d${year}` : `%b %-d %H:%M`);
+	return ticks.map((d) => ({ value: +d, pos: x(d), label: fmt(d) }));
+}
+
 /** Scales span every series, hidden or not, so toggling one does not rescale the others. */
 export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<string> = new Set()): HistoryLayout {
 	const all = series.flatMap((s) => s.points);
@@ -106,7 +116,7 @@ export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<strin
 		right,
 		top,
 		bottom,
-		xTicks: axisTicks(x, 6),
+		xTicks: timeTicks(x, 6),
 		yTicks: axisTicks(y, 6, 'f'),
 		lines: visible.map(({ s, index }, k) => {
 			const pts = [...s.points].sort(byTime);

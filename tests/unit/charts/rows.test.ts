@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { barDomain, barLayout, barTable } from '../../../src/lib/charts/bar.ts';
 import { forestLayout, forestRows, forestTable } from '../../../src/lib/charts/forest.ts';
 import { heatmapLayout, heatmapTable } from '../../../src/lib/charts/heatmap.ts';
-import { historyLayout, historyTable, type HistorySeries } from '../../../src/lib/charts/history.ts';
+import { scaleUtc } from 'd3';
+import { historyLayout, historyTable, timeTicks, type HistorySeries } from '../../../src/lib/charts/history.ts';
 import { cellValue, displayCell, formatValue, headingLevel } from '../../../src/lib/charts/table.ts';
 
 const ratings = [
@@ -129,7 +130,29 @@ describe('rating history', () => {
 	});
 });
 
+describe('time ticks', () => {
+	it('label days as "Mar 3", add the year across years and the time below a day', () => {
+		const days = scaleUtc().domain([Date.UTC(2025, 2, 1), Date.UTC(2025, 2, 12)]).range([0, 600]);
+		expect(timeTicks(days, 6).map((t) => t.label)).toEqual(['Mar 1', 'Mar 3', 'Mar 5', 'Mar 7', 'Mar 9', 'Mar 11']);
+		const years = scaleUtc().domain([Date.UTC(2024, 11, 20), Date.UTC(2025, 0, 10)]).range([0, 600]);
+		expect(timeTicks(years, 4)[0].label).toMatch(/, 202[45]$/);
+		const hours = scaleUtc().domain([Date.UTC(2025, 2, 1, 6), Date.UTC(2025, 2, 1, 18)]).range([0, 600]);
+		expect(timeTicks(hours, 4)[0].label).toBe('Mar 1 06:00');
+	});
+});
+
 describe('bar chart', () => {
+	it('labels count ticks as plain integers', () => {
+		const l = barLayout([{ label: 'd', value: 139 }], 'Votes', 'count');
+		expect(l.yTicks.map((t) => t.label)).toEqual(['0', '20', '40', '60', '80', '100', '120', '140']);
+	});
+
+	it('keeps room right of the plot for the reference label', () => {
+		const plain = barLayout([{ label: 'e', value: 0.4 }], 'Rate', 'percent', 0.5);
+		const labelled = barLayout([{ label: 'e', value: 0.4 }], 'Rate', 'percent', 0.5, 'Even (50%)');
+		expect(labelled.right).toBeLessThan(plain.right - 40);
+	});
+
 	it('keeps rates on 0–100% and counts from zero, including the reference', () => {
 		expect(barDomain([0.2, 0.7], 'percent', 0.5)).toEqual([0, 1]);
 		expect(barDomain([3, 12], 'count')).toEqual([0, 12]);
