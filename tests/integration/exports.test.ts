@@ -58,6 +58,7 @@ describe('vote import and exports', () => {
 		for (const row of board.leaderboard) {
 			expect(Math.abs(row.rating - reference[row.system].rating)).toBeLessThan(1e-4);
 			expect(Math.abs(row.ci_low - reference[row.system].ci_low)).toBeLessThan(3);
+			expect(Math.abs(row.elo - reference[row.system].elo_online)).toBeLessThan(1e-4);
 			expect(row.rank).toBe(reference[row.system].rank_ub);
 		}
 	}, 120_000);

@@ -70,6 +70,7 @@ describe('campaign leaderboard', () => {
 			expect(Math.abs(row.ci_low! - ref.ci_low)).toBeLessThan(3);
 			expect(Math.abs(row.ci_high! - ref.ci_high)).toBeLessThan(3);
 			expect(row.rank).toBe(ref.rank_ub);
+			expect(Math.abs(row.elo! - ref.elo_online)).toBeLessThan(1e-4);
 		}
 	});
 
@@ -108,6 +109,7 @@ describe('campaign leaderboard', () => {
 		const c = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
 		expect(c).not.toBe(a);
 		expect(c.votes).toBeGreaterThan(a.votes);
+		expect(c.leaderboard.every((r) => r.elo !== null)).toBe(true);
 		await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
 	});
 

@@ -3,8 +3,9 @@
 
 import { OUTCOME_A, OUTCOME_B, type OrderedBattles } from './counts.ts';
 
-export function onlineElo(systemCount: number, battles: OrderedBattles, k = 4, initial = 1000): Float64Array {
-	const rating = new Float64Array(systemCount).fill(initial);
+/** `start` continues from earlier ratings (updated in place), so a server can add new votes as they come. */
+export function onlineElo(systemCount: number, battles: OrderedBattles, k = 4, initial = 1000, start?: Float64Array): Float64Array {
+	const rating = start ?? new Float64Array(systemCount).fill(initial);
 	const { a, b, outcome } = battles;
 	for (let r = 0; r < a.length; r++) {
 		const ia = a[r];

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
 import { AppError, invalid } from './errors.ts';
 import { csvRow } from '../csv.ts';
+import { campaignElo } from './elo.ts';
 import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -143,6 +144,8 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 	const result = (async () => {
 		try {
 			const board = await rankSystems(countsFromPairStats(rows), { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed });
+			const elo = await campaignElo(db, campaign, q, board.votes);
+			for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
 			return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
 		} catch (e) {
 			if (e instanceof RankingError) throw new AppError(422, e.code, e.message);

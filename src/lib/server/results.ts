@@ -114,7 +114,8 @@ export async function ratingHistory(db: Kysely<Database>, campaign: Campaign, q:
 }
 
 export async function votesPerDay(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery) {
-	const day = sql<number>`submitted_at / ${DAY}`;
+	// an integer literal, so both dialects divide as integers
+	const day = sql<number>`submitted_at / ${sql.lit(DAY)}`;
 	const rows = await applyVoteFilters(
 		db.selectFrom('vote').select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', '=', campaign.id).where('kind', '=', 'normal'),
 		campaign,

@@ -159,7 +159,7 @@ export async function importVotes(
 			judges.set(judge, id);
 			return id;
 		};
-		for (const row of valid) {
+		for (const [i, row] of valid.entries()) {
 			const voteId = rowVoteId(campaign.id, row);
 			if (await trx.selectFrom('vote').select('id').where('id', '=', voteId).executeTakeFirst()) {
 				summary.skipped++;
@@ -168,7 +168,8 @@ export async function importVotes(
 			const left = await systemFor(row.modelA);
 			const right = await systemFor(row.modelB);
 			const userId = await judgeFor(row.judge);
-			const at = row.tstamp !== null ? Math.round(row.tstamp * 1000) : now;
+			// without timestamps, one millisecond apart keeps the file's order (online Elo depends on it)
+			const at = row.tstamp !== null ? Math.round(row.tstamp * 1000) : now + i;
 			const assignmentId = randomId();
 			await trx
 				.insertInto('assignment')

@@ -1,0 +1,92 @@
+// Online Elo of a campaign (K = 4, time order), next to Bradley–Terry. Kept per campaign and filter
+// and advanced with the votes submitted since the last call; recomputed from the start when votes
+// were removed, rejected or restored (the history changed) or arrived out of order.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from './db/schema.ts';
+import { onlineElo } from '../ranking/index.ts';
+import type { LeaderboardQuery } from './leaderboard.ts';
+
+interface EloState {
+	revision: number;
+	cursor: { at: number; id: string } | null;
+	systems: Map<string, number>;
+	rating: Float64Array;
+	votes: number;
+}
+
+const states = new Map<string, EloState>();
+const revisions = new Map<string, number>();
+const OUTCOME: Record<string, number> = { left: 0, right: 1, tie: 2, both_bad: 3 };
+
+/** Votes left the history (undo, review): Elo starts again from the first vote. */
+export function historyChanged(campaignId: string): void {
+	revisions.set(campaignId, (revisions.get(campaignId) ?? 0) + 1);
+}
+
+export async function campaignElo(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, expectedVotes: number): Promise<Map<string, number>> {
+	const key = JSON.stringify([campaign.id, q.criterion, q.from, q.to, q.evaluators, q.excludeEvaluators, q.category, q.includeRejected]);
+	const revision = revisions.get(campaign.id) ?? 0;
+	let state = states.get(key);
+	if (!state || state.revision !== revision || state.votes > expectedVotes) {
+		state = { revision, cursor: null, systems: new Map(), rating: new Float64Array(0), votes: 0 };
+		states.set(key, state);
+	}
+	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
+	for (;;) {
+		let query =
+			q.criterion === 'overall'
+				? db.selectFrom('vote').select(['vote.id', 'vote.submitted_at', 'vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
+				: db
+						.selectFrom('vote')
+						.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
+						.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+						.where('criterion.key', '=', q.criterion)
+						.select(['vote.id', 'vote.submitted_at', 'vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice']);
+		query = query.where('vote.campaign_id', '=', campaign.id).where('vote.kind', '=', 'normal');
+		if (!q.includeRejected) query = query.where('vote.status', '=', 'counted');
+		if (q.from !== null) query = query.where('vote.submitted_at', '>=', q.from);
+		if (q.to !== null) query = query.where('vote.submitted_at', '<', q.to);
+		if (q.evaluators.length) query = query.where('vote.user_id', 'in', q.evaluators);
+		if (q.excludeEvaluators.length) query = query.where('vote.user_id', 'not in', q.excludeEvaluators);
+		if (q.category !== null) {
+			const category = q.category;
+			query = query.where('vote.prompt_id', 'in', (eb) => eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaign.id).where('prompt.category', '=', category));
+		}
+		const cursor = state.cursor;
+		if (cursor) query = query.where((eb) => eb.or([eb('vote.submitted_at', '>', cursor.at), eb.and([eb('vote.submitted_at', '=', cursor.at), eb('vote.id', '>', cursor.id)])]));
+		const page = await query.orderBy('vote.submitted_at').orderBy('vote.id').limit(20_000).execute();
+		if (page.length === 0) break;
+		const a = new Int32Array(page.length);
+		const b = new Int32Array(page.length);
+		const outcome = new Uint8Array(page.length);
+		let n = 0;
+		for (const v of page) {
+			if (v.left_system_id === v.right_system_id) continue;
+			a[n] = indexOf(state, names.get(v.left_system_id) ?? v.left_system_id);
+			b[n] = indexOf(state, names.get(v.right_system_id) ?? v.right_system_id);
+			outcome[n++] = OUTCOME[v.choice];
+		}
+		if (state.rating.length < state.systems.size) {
+			const grown = new Float64Array(state.systems.size).fill(1000);
+			grown.set(state.rating);
+			state.rating = grown;
+		}
+		onlineElo(state.systems.size, { a: a.subarray(0, n), b: b.subarray(0, n), outcome: outcome.subarray(0, n) }, 4, 1000, state.rating);
+		state.votes += n;
+		const last = page[page.length - 1];
+		state.cursor = { at: last.submitted_at, id: last.id };
+		if (page.length < 20_000) break;
+	}
+	// fewer than counted: votes arrived with times before the cursor (an import); start again once
+	if (state.votes < expectedVotes && expectedVotes >= 0) return campaignElo(db, campaign, q, -1);
+	return new Map([...state.systems].map(([name, i]) => [name, state.rating[i]]));
+}
+
+function indexOf(state: EloState, name: string): number {
+	let i = state.systems.get(name);
+	if (i === undefined) {
+		i = state.systems.size;
+		state.systems.set(name, i);
+	}
+	return i;
+}

@@ -1,0 +1,56 @@
+import type { PageServerLoad } from './$types';
+import { requireCampaignRole } from '$lib/server/auth/guards';
+import { campaignLeaderboard, parseLeaderboardQuery, type CampaignLeaderboard } from '$lib/server/leaderboard';
+import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results';
+import { AppError } from '$lib/server/errors';
+import { pseudonym } from '$lib/server/exports';
+import { error } from '@sveltejs/kit';
+
+export const load: PageServerLoad = async (event) => {
+	const { db, campaign, role } = await requireCampaignRole(event, event.params.slug, 'results');
+	const k = db.kysely;
+	let query;
+	try {
+		query = parseLeaderboardQuery(event.url.searchParams);
+	} catch (e) {
+		if (e instanceof AppError) error(400, { message: e.message, code: e.code });
+		throw e;
+	}
+	let board: CampaignLeaderboard | null = null;
+	let problem: string | null = null;
+	try {
+		board = await campaignLeaderboard(k, campaign, query);
+	} catch (e) {
+		if (!(e instanceof AppError)) throw e;
+		problem = e.message;
+	}
+	const seesNames = role === 'lead' || role === 'admin';
+	const [criteria, categories, evaluators, perDay, leftRate] = await Promise.all([
+		k.selectFrom('criterion').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
+		k.selectFrom('prompt').select('category').distinct().where('campaign_id', '=', campaign.id).where('category', 'is not', null).execute(),
+		k
+			.selectFrom('campaign_member')
+			.innerJoin('user', 'user.id', 'campaign_member.user_id')
+			.select(['user.id', 'user.display_name'])
+			.where('campaign_member.campaign_id', '=', campaign.id)
+			.where('campaign_member.role', '=', 'evaluator')
+			.orderBy('user.display_name')
+			.execute(),
+		votesPerDay(k, campaign, query),
+		leftSideRate(k, campaign, query)
+	]);
+	return {
+		campaign: { slug: campaign.slug, name: campaign.name, blind: campaign.blind === 1 },
+		query: { ...query, from: event.url.searchParams.get('from') ?? '', to: event.url.searchParams.get('to') ?? '' },
+		board,
+		problem,
+		matrices: board ? await pairMatrices(k, campaign, board, query) : null,
+		history: board ? await ratingHistory(k, campaign, query) : [],
+		perDay,
+		leftRate,
+		criteria,
+		categories: categories.map((c) => c.category!).filter(Boolean),
+		// researchers see evaluators only by pseudonym, as in exports
+		evaluators: evaluators.map((e) => ({ id: e.id, label: seesNames ? e.display_name : pseudonym(campaign.id, e.id) }))
+	};
+};
