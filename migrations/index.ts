@@ -2,7 +2,9 @@
 // the tests load them the same way. Add each new migration here; names sort in time order.
 import type { Migration } from 'kysely';
 import * as initial from './20261126_0001_initial.ts';
+import * as rationaleSearch from './20261126_0002_rationale_search.ts';
 
 export const migrations: Record<string, Migration> = {
-	'20261126_0001_initial': initial
+	'20261126_0001_initial': initial,
+	'20261126_0002_rationale_search': rationaleSearch
 };

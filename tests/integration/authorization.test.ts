@@ -8,6 +8,9 @@ import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
 import { createUser } from '../../src/lib/server/users.ts';
 import { addMember, createCampaign } from '../../src/lib/server/campaigns.ts';
 import { importImages } from '../../src/lib/server/image-import.ts';
+import { requireCampaign } from '../../src/lib/server/campaigns.ts';
+import { nextAssignment } from '../../src/lib/server/assignments.ts';
+import { castVote } from '../../src/lib/server/voting.ts';
 import { solidPng } from '../helpers/images.ts';
 import { discoverRoutes } from '../helpers/routes.ts';
 import { Browserless, startServer, type RunningServer } from '../helpers/server.ts';
@@ -75,12 +78,29 @@ const CHECKS: Record<string, Check[]> = {
 	],
 	// members of the image's campaign (and admins) only; others cannot tell it exists
 	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ outsider: 404 }) }],
+	// results are for researchers and up; evaluators only once the campaign is not blind (it is here)
+	'/c/[slug]/results GET': [{ method: 'GET', path: `/c/${SLUG}/results`, expect: page({ evaluator: 403, outsider: 404 }) }],
+	'/c/[slug]/manage GET': [{ method: 'GET', path: `/c/${SLUG}/manage`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/manage POST ?/settings': [
+		{ method: 'POST', path: `/c/${SLUG}/manage?/settings`, form: { status: 'nonsense' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/manage POST ?/guidelines': [
+		{ method: 'POST', path: `/c/${SLUG}/manage?/guidelines`, form: {}, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/manage POST ?/criterion': [
+		{ method: 'POST', path: `/c/${SLUG}/manage?/criterion`, form: { key: 'Bad Key', label: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	// votes are addressed without a campaign: a vote that is not yours to review is not found
+	'/api/v1/votes/[id]/review POST': [
+		{ method: 'POST', path: '/api/v1/votes/{vote}/review', json: { decision: 'maybe' }, expect: { ...all(403), anon: 401, admin: 400, lead: 400, outsider: 404 } }
+	],
 	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],
 	'/logout POST ?/default': [{ method: 'POST', path: '/logout', form: {}, expect: all(303), last: true }]
 };
 
 let root: string;
 let imageId: string;
+let voteId: string;
 let server: RunningServer;
 const clients = {} as Record<Who, Browserless>;
 
@@ -99,9 +119,16 @@ beforeAll(async () => {
 	mkdirSync(set);
 	writeFileSync(join(set, 'a.png'), await solidPng(16, 16, { r: 1, g: 1, b: 1 }));
 	writeFileSync(join(set, 'b.png'), await solidPng(16, 16, { r: 2, g: 2, b: 2 }));
-	writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\na.png,a cat,one\nb.png,a cat,two\n');
+	writeFileSync(join(set, 'c.png'), await solidPng(16, 16, { r: 3, g: 3, b: 3 }));
+	writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\na.png,a cat,one\nb.png,a cat,two\nc.png,a cat,three\n');
 	await importImages(db.kysely, { campaign: SLUG, manifestPath: join(set, 'manifest.csv'), dataDir: root });
 	imageId = (await db.kysely.selectFrom('image').select('id').executeTakeFirstOrThrow()).id;
+	// one vote to review, through the real services
+	const campaign = await requireCampaign(db.kysely, SLUG);
+	const evaluator = await db.kysely.selectFrom('user').select('id').where('email', '=', 'evaluator@authz.test').executeTakeFirstOrThrow();
+	const pair = (await nextAssignment(db.kysely, campaign, evaluator.id, null))!;
+	voteId = crypto.randomUUID();
+	await castVote(db.kysely, campaign, evaluator.id, { voteId, assignmentId: pair.assignment.id, choice: 'left', rationale: 'A reason that is long enough.' });
 	await db.close();
 	server = await startServer(root);
 	for (const who of WHO) {
@@ -125,7 +152,7 @@ async function run(check: Check, who: Who): Promise<number> {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(check.json);
 	}
-	const response = await clients[who].fetch(check.path.replace('{image}', imageId), { method: check.method, headers, body });
+	const response = await clients[who].fetch(check.path.replace('{image}', imageId).replace('{vote}', voteId), { method: check.method, headers, body });
 	await response.arrayBuffer();
 	return response.status;
 }

@@ -33,3 +33,4 @@ export {
 	type UserId,
 	type VoteRecord
 } from './scheduler.ts';
+export { chooseSpecialPair, type GoldCandidate, type RepeatCandidate, type SpecialPair, type SpecialOptions } from './special-pairs.ts';

@@ -5,6 +5,7 @@ import type { Assignment, Campaign, Database } from './db/schema.ts';
 import { PairScheduler } from '../scheduling/index.ts';
 import { AppError } from './errors.ts';
 import { randomId } from './ids.ts';
+import { heldSpecialAssignment, issueSpecialAssignment } from './special-pairs.ts';
 
 interface Cached {
 	scheduler: PairScheduler;
@@ -128,7 +129,10 @@ export async function nextAssignment(
 	const scheduler = await schedulerFor(db, campaign);
 	const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
 	let assignment: Assignment;
-	if (held) {
+	const special = held ? null : ((await heldSpecialAssignment(db, campaign.id, userId, exclude, now)) ?? null);
+	if (special) {
+		assignment = special;
+	} else if (held) {
 		const row = await db.selectFrom('assignment').selectAll().where('id', '=', String(held.id)).executeTakeFirst();
 		if (!row) {
 			scheduler.release(held.id, { forget: true });
@@ -136,7 +140,11 @@ export async function nextAssignment(
 		}
 		assignment = row;
 	} else {
-		const done = scheduler.answeredBy(userId);
+		// gold pairs and hidden repeats count toward the quota like any pair
+		const done = quota === null ? scheduler.answeredBy(userId) : await countAnswered(db, campaign.id, userId);
+		if (quota !== null && done + scheduler.openLeases(userId, now).length >= quota) return null;
+		const mixedIn = await issueSpecialAssignment(db, campaign, userId, now);
+		if (mixedIn) return describeAssignment(db, mixedIn);
 		// issue() is synchronous: no other request can take the same pair before the insert below.
 		const lease = scheduler.issue(userId, { now, id: randomId(), quota, done });
 		if (!lease) return null;

@@ -182,3 +182,77 @@ export async function addCriterion(
 	});
 	return { campaign: campaign.slug, key, label };
 }
+
+/** New guidelines text: the version goes up when the text changes, so votes record which they followed. */
+export async function updateGuidelines(db: Kysely<Database>, campaign: Campaign, markdown: unknown, actorId: string | null) {
+	const text = requireString(markdown, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
+	if (text === campaign.guidelines_md) return { version: campaign.guidelines_version, changed: false };
+	const version = campaign.guidelines_version + 1;
+	await db.transaction().execute(async (trx) => {
+		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version }).where('id', '=', campaign.id).execute();
+		await writeAudit(trx, { actorId, action: 'guidelines.update', subject: campaign.id, detail: { version, chars: text.length } });
+	});
+	return { version, changed: true };
+}
+
+export const STATUSES = ['draft', 'active', 'paused', 'closed'] as const;
+
+export interface CampaignSettingsInput {
+	status: unknown;
+	allowTie: unknown;
+	allowBothBad: unknown;
+	blind: unknown;
+	rationaleMinChars: unknown;
+	goldRate: unknown;
+	repeatRate: unknown;
+	goldFeedback: unknown;
+}
+
+/** Voting rules and sampling rates; one audit entry with the before and after. */
+export async function updateCampaignSettings(db: Kysely<Database>, campaign: Campaign, input: CampaignSettingsInput, actorId: string | null) {
+	const status = requireEnum(input.status, 'status', STATUSES);
+	const min = Number(input.rationaleMinChars);
+	if (!Number.isInteger(min) || min < 0 || min > 2000) throw new AppError(400, 'invalid', 'minimum rationale length must be a whole number from 0 to 2000', 'rationale_min_chars');
+	const rate = (value: unknown, field: string) => {
+		const r = Number(value);
+		if (!Number.isFinite(r) || r < 0 || r > 0.5) throw new AppError(400, 'invalid', `${field} must be a share from 0 to 0.5`, field);
+		return r;
+	};
+	const settings = { ...campaignSettings(campaign), goldRate: rate(input.goldRate, 'gold_rate'), repeatRate: rate(input.repeatRate, 'repeat_rate'), goldFeedback: input.goldFeedback === true };
+	const values = {
+		status,
+		allow_tie: input.allowTie === true ? 1 : 0,
+		allow_both_bad: input.allowBothBad === true ? 1 : 0,
+		blind: input.blind === true ? 1 : 0,
+		rationale_min_chars: min,
+		settings: JSON.stringify(settings)
+	};
+	await db.transaction().execute(async (trx) => {
+		await trx.updateTable('campaign').set(values).where('id', '=', campaign.id).execute();
+		await writeAudit(trx, { actorId, action: 'campaign.settings', subject: campaign.id, detail: { values } });
+	});
+	return values;
+}
+
+export interface CampaignSettings {
+	/** share of an evaluator's pairs that are gold pairs (default 5%) */
+	goldRate: number;
+	/** share of hidden repeats of the evaluator's earlier pairs, sides swapped (default 3%) */
+	repeatRate: number;
+	/** tell the evaluator the expected answer after a gold miss */
+	goldFeedback: boolean;
+}
+
+export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {
+	let raw: Partial<CampaignSettings> = {};
+	try {
+		raw = JSON.parse(campaign.settings);
+	} catch {
+		/* defaults */
+	}
+	return {
+		goldRate: typeof raw.goldRate === 'number' ? raw.goldRate : 0.05,
+		repeatRate: typeof raw.repeatRate === 'number' ? raw.repeatRate : 0.03,
+		goldFeedback: raw.goldFeedback === true
+	};
+}

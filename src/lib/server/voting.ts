@@ -6,11 +6,19 @@ import { describeAssignment, forgetScheduler, schedulerFor } from './assignments
 import { AppError } from './errors.ts';
 import { writeAudit } from './audit.ts';
 import { DEFAULT_LEASE_MS } from '../scheduling/index.ts';
+import { campaignSettings } from './campaigns.ts';
+import { historyChanged } from './elo.ts';
+import { goldExpectation } from './special-pairs.ts';
 
 export const UNDO_WINDOW_MS = 30_000;
 
+export interface GoldFeedback {
+	expected: string;
+	explanation: string;
+}
+
 export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
-	const result = await submitVote(db, userId, campaign, input);
+	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(db, userId, campaign, input);
 	if (result.created) {
 		const scheduler = await schedulerFor(db, campaign);
 		scheduler.recordVote({
@@ -20,6 +28,11 @@ export async function castVote(db: Kysely<Database>, campaign: Campaign, userId:
 			rightImageId: result.vote.right_image_id,
 			counted: countsInRankings(result.vote.kind)
 		});
+		// a gold miss can be explained to the evaluator, after the vote (campaign setting)
+		if (result.vote.kind === 'gold' && campaignSettings(campaign).goldFeedback) {
+			const gold = await goldExpectation(db, campaign.id, result.vote.left_image_id, result.vote.right_image_id);
+			if (gold && gold.expected !== result.vote.choice) result.feedback = gold;
+		}
 	}
 	return result;
 }
@@ -53,7 +66,8 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		await writeAudit(trx, { actorId: userId, action: 'vote.undo', subject: voteId, detail: { assignmentId: vote.assignment_id, choice: vote.choice } });
 		return trx.selectFrom('assignment').selectAll().where('id', '=', vote.assignment_id).executeTakeFirstOrThrow();
 	});
-	// The lease is open again: the scheduler learns it from the database.
+	// The lease is open again: the scheduler learns it from the database; Elo starts again.
 	forgetScheduler(campaign.id);
+	historyChanged(campaign.id);
 	return describeAssignment(db, assignment);
 }

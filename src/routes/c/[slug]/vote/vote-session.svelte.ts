@@ -137,7 +137,10 @@ export class VoteSession {
 			}
 			this.lastVote = { id: voteId, at: Date.now(), pair: this.pair, choice: this.choice, rationale: this.rationale };
 			this.done += 1;
-			this.status = 'Vote saved.';
+			const { feedback } = await response.json().catch(() => ({}));
+			this.status = feedback
+				? `Vote saved. This was a check pair: the expected answer was ${String(feedback.expected).replace('_', ' ')}. ${feedback.explanation ?? ''}`
+				: 'Vote saved.';
 			await this.advance();
 			return true;
 		} finally {

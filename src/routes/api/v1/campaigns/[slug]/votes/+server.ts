@@ -12,7 +12,7 @@ export const POST: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign, user } = await requireApiCampaign(event, event.params.slug, 'vote');
 	const body = await event.request.json();
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
-	const { created, vote } = await castVote(db.kysely, campaign, user.id, {
+	const { created, vote, feedback } = await castVote(db.kysely, campaign, user.id, {
 		voteId: body.vote_id,
 		assignmentId: body.assignment_id,
 		choice: body.choice,
@@ -22,7 +22,7 @@ export const POST: RequestHandler = apiRoute(async (event) => {
 		activeMs: body.active_ms
 	});
 	const payload = created
-		? { vote_id: vote.id }
+		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
 		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
 	return json(payload, { status: created ? 201 : 200 });
 });
