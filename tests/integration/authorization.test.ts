@@ -90,6 +90,17 @@ const CHECKS: Record<string, Check[]> = {
 	'/c/[slug]/manage POST ?/criterion': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/criterion`, form: { key: 'Bad Key', label: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],
+	'/c/[slug]/audit GET': [{ method: 'GET', path: `/c/${SLUG}/audit`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/audit POST ?/review': [
+		{ method: 'POST', path: `/c/${SLUG}/audit?/review`, form: { decision: 'maybe', vote_id: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/audit POST ?/gold': [
+		{ method: 'POST', path: `/c/${SLUG}/audit?/gold`, form: { expected: 'sideways' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/evaluators GET': [{ method: 'GET', path: `/c/${SLUG}/evaluators`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/api/v1/campaigns/[slug]/evaluators GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/evaluators`, expect: { ...all(403), anon: 401, admin: 200, lead: 200, outsider: 404 } }
+	],
 	// votes are addressed without a campaign: a vote that is not yours to review is not found
 	'/api/v1/votes/[id]/review POST': [
 		{ method: 'POST', path: '/api/v1/votes/{vote}/review', json: { decision: 'maybe' }, expect: { ...all(403), anon: 401, admin: 400, lead: 400, outsider: 404 } }

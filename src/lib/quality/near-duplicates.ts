@@ -1,10 +1,11 @@
 // Near-duplicate rationales: character shingles of normalized text and an exact Jaccard similarity join.
 //
-// The join uses prefix filtering (Bayardo et al. 2007, "Scaling up all pairs similarity search"): order
-// every shingle set by global rarity; two sets with Jaccard ≥ t must share a shingle among the first
-// |x| − ⌈t·|x|⌉ + 1 rarest of each. Only sets meeting there are compared, so the result is exact (no
-// MinHash misses) and the work stays near-linear for thousands of rationales. Identical texts are grouped
-// first, so one rationale pasted a thousand times costs one set, not a million comparisons.
+// The join is PPJoin (Xiao et al. 2008, after Bayardo et al.'s all-pairs prefix filtering): order every shingle
+// set by global rarity; two sets with Jaccard ≥ t must share a shingle among the rarest few of each (the
+// prefix), and the positions of the shared shingles bound how large the overlap can still get. Only pairs
+// passing these filters are compared, so the result is exact (no MinHash misses). Identical texts are
+// grouped first, so one rationale pasted a thousand times costs one set, not a million comparisons, and a
+// pair is not compared at all once both sides already have the matches the caller asks for.
 
 export interface NearDuplicateOptions {
 	/** Characters per shingle (default 4). */
@@ -73,12 +74,11 @@ interface OwnerState {
 interface Group {
 	/** item indices with this exact normalized text */
 	members: number[];
-	/** shingle ids sorted by (document frequency, id): the prefix-filter order */
-	byRarity: Int32Array;
-	/** the same ids sorted ascending, for the merge in the exact check */
-	sorted: Int32Array;
-	/** per owner: one matching item of the same owner / of another owner, or -1 */
+	/** shingles as ranks in the global order (rarest first), ascending: the prefix is the rarest shingles */
+	tokens: Int32Array;
 	owners: Map<string, OwnerState>;
+	/** some owner still lacks a same-owner or other-owner match that could exist */
+	open: boolean;
 }
 
 /**
@@ -94,9 +94,11 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
 	const groupOf = new Map<string, number>();
 	const texts: string[] = [];
 	const members: number[][] = [];
+	const allOwners = new Set<string>();
 	items.forEach((item, i) => {
 		const norm = normalizeRationale(item.text);
 		if (norm === '') return;
+		allOwners.add(item.owner);
 		let g = groupOf.get(norm);
 		if (g === undefined) {
 			groupOf.set(norm, (g = texts.length));
@@ -105,68 +107,101 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
 		}
 		members[g].push(i);
 	});
+	const othersExist = allOwners.size > 1;
 
-	// 2. shingles as integer ids, with their document frequency over groups
-	const shingleId = new Map<string, number>();
-	const frequency: number[] = [];
-	const sets: Int32Array[] = texts.map((text) => {
-		const ids: number[] = [];
-		for (const s of shingles(text, k)) {
-			let id = shingleId.get(s);
-			if (id === undefined) {
-				shingleId.set(s, (id = frequency.length));
-				frequency.push(0);
-			}
-			frequency[id]++;
-			ids.push(id);
-		}
-		return Int32Array.from(ids);
-	});
-	const groups: Group[] = sets.map((ids, g) => {
+	// 2. shingles as ranks in the global order: rarest (over groups) first
+	const interner = new ShingleInterner(k);
+	const idSets = texts.map((text) => interner.idsOf(text));
+	const frequency = interner.frequency;
+	const keys = new Float64Array(frequency.length);
+	for (let id = 0; id < frequency.length; id++) keys[id] = frequency[id] * 2 ** 26 + id;
+	keys.sort();
+	const rank = new Int32Array(frequency.length);
+	for (let r = 0; r < keys.length; r++) rank[keys[r] % 2 ** 26] = r;
+
+	const groups: Group[] = idSets.map((ids, g) => {
 		const owners = new Map<string, OwnerState>();
 		for (const i of members[g]) {
 			const o = owners.get(items[i].owner);
 			if (!o) owners.set(items[i].owner, { first: i, second: -1, same: -1, other: -1 });
 			else if (o.second === -1) o.same = o.second = i;
 		}
-		for (const [owner, o] of owners) {
-			for (const [otherOwner, p] of owners) {
-				if (otherOwner !== owner) {
-					o.other = p.first;
-					break;
+		if (owners.size > 1) {
+			for (const [owner, o] of owners) {
+				for (const [otherOwner, p] of owners) {
+					if (otherOwner !== owner) {
+						o.other = p.first;
+						break;
+					}
 				}
 			}
 		}
-		const byRarity = Int32Array.from(ids).sort((a, b) => frequency[a] - frequency[b] || a - b);
-		return { members: members[g], byRarity, sorted: Int32Array.from(ids).sort(), owners };
+		const tokens = new Int32Array(ids.length);
+		for (let i = 0; i < ids.length; i++) tokens[i] = rank[ids[i]];
+		tokens.sort();
+		const group: Group = { members: members[g], tokens, owners, open: true };
+		group.open = isOpen(group, othersExist);
+		return group;
 	});
 
-	// 3. prefix-filtered join over groups, smallest sets first so every earlier set is no larger
-	const order = groups.map((_, g) => g).sort((a, b) => groups[a].sorted.length - groups[b].sorted.length || a - b);
-	const postings = new Map<number, number[]>();
-	const seen = new Int32Array(groups.length).fill(-1);
+	// a 256-bit map of each set: every bit set in the XOR of two maps is a shingle in only one of the sets, so
+	// overlap ≤ (|x| + |y| − popcount(xor)) / 2 — a cheap bound that discards most pairs before the merge
+	const bitmaps = new Uint32Array(groups.length * BITMAP_WORDS);
+	groups.forEach((g, n) => {
+		for (const token of g.tokens) {
+			const h = Math.imul(token, 0x9e3779b1) >>> 24;
+			bitmaps[n * BITMAP_WORDS + (h >>> 5)] |= 1 << (h & 31);
+		}
+	});
+	const overlapBound = (a: number, b: number) => {
+		let differing = 0;
+		for (let w = 0; w < BITMAP_WORDS; w++) differing += popcount(bitmaps[a * BITMAP_WORDS + w] ^ bitmaps[b * BITMAP_WORDS + w]);
+		return (groups[a].tokens.length + groups[b].tokens.length - differing) / 2;
+	};
+
+	// 3. prefix-filtered join (PPJoin: prefix, size and positional filters), smallest sets first
+	const order = groups.map((_, g) => g).sort((a, b) => groups[a].tokens.length - groups[b].tokens.length || a - b);
+	const postings: (number[] | undefined)[] = new Array(frequency.length); // token → [group, position, …]
+	const overlap = new Int32Array(groups.length);
+	const probedBy = new Int32Array(groups.length).fill(-1);
+	const touched: number[] = [];
+	const ceil = (x: number) => Math.ceil(x - 1e-9);
 	for (const x of order) {
 		const gx = groups[x];
-		const size = gx.sorted.length;
-		const minOverlapSize = Math.ceil(t * size - 1e-9);
-		const prefix = size - minOverlapSize + 1;
-		for (let p = 0; p < prefix; p++) {
-			const list = postings.get(gx.byRarity[p]);
+		const sizeX = gx.tokens.length;
+		const minSize = ceil(t * sizeX);
+		const probePrefix = sizeX - minSize + 1;
+		touched.length = 0;
+		for (let i = 0; i < probePrefix; i++) {
+			const list = postings[gx.tokens[i]];
 			if (!list) continue;
-			for (const y of list) {
-				if (seen[y] === x) continue;
-				seen[y] = x;
-				const gy = groups[y];
-				if (gy.sorted.length < minOverlapSize) continue; // size filter: J ≤ |y| / |x|
-				if (saturated(gx) && saturated(gy)) continue;
-				if (jaccardSorted(gx.sorted, gy.sorted) + 1e-12 >= t) link(gx, gy);
+			for (let e = 0; e < list.length; e += 2) {
+				const y = list[e];
+				const sizeY = groups[y].tokens.length;
+				if (sizeY < minSize) continue; // size filter: J ≤ |y| / |x|
+				if (probedBy[y] !== x) {
+					probedBy[y] = x;
+					overlap[y] = 0;
+					touched.push(y);
+				} else if (overlap[y] < 0) continue; // pruned
+				const needed = ceil((t / (1 + t)) * (sizeX + sizeY));
+				const bound = overlap[y] + 1 + Math.min(sizeX - i - 1, sizeY - list[e + 1] - 1);
+				overlap[y] = bound >= needed ? overlap[y] + 1 : -1;
 			}
 		}
-		for (let p = 0; p < prefix; p++) {
-			const id = gx.byRarity[p];
-			const list = postings.get(id);
-			if (list) list.push(x);
-			else postings.set(id, [x]);
+		for (const y of touched) {
+			if (overlap[y] <= 0) continue;
+			const gy = groups[y];
+			if (!gx.open && !gy.open) continue;
+			const needed = ceil((t / (1 + t)) * (sizeX + gy.tokens.length));
+			if (overlapBound(x, y) < needed || !canGain(gx, gy, othersExist)) continue;
+			if (overlapAtLeast(gx.tokens, gy.tokens, needed)) link(gx, gy, othersExist);
+		}
+		const indexPrefix = sizeX - ceil(((2 * t) / (1 + t)) * sizeX) + 1;
+		for (let i = 0; i < indexPrefix; i++) {
+			const list = postings[gx.tokens[i]];
+			if (list) list.push(x, i);
+			else postings[gx.tokens[i]] = [x, i];
 		}
 	}
 
@@ -182,12 +217,86 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
 	return out;
 }
 
-function saturated(g: Group): boolean {
-	for (const o of g.owners.values()) if (o.same === -1 || o.other === -1) return false;
-	return true;
+/**
+ * Gives each distinct shingle a dense integer id without building a string per shingle: up to four
+ * characters below U+2000 pack exactly into one number (13 bits each, 52 bits in all); anything else is
+ * keyed by its string. The sets are the same as `shingles()` returns.
+ */
+class ShingleInterner {
+	readonly frequency: number[] = [];
+	private readonly packed = new Map<number, number>();
+	private readonly strings = new Map<string, number>();
+	private readonly lastText: number[] = [];
+	private texts = 0;
+	constructor(private readonly k: number) {}
+
+	idsOf(text: string): number[] {
+		const k = this.k;
+		const textNo = this.texts++;
+		const ids: number[] = [];
+		const add = (id: number) => {
+			if (this.lastText[id] === textNo) return;
+			this.lastText[id] = textNo;
+			this.frequency[id]++;
+			ids.push(id);
+		};
+		if (text.length <= k) {
+			add(this.intern(this.strings, text));
+			return ids;
+		}
+		for (let i = 0; i + k <= text.length; i++) {
+			let key = 0;
+			let packable = k <= 4;
+			for (let j = 0; packable && j < k; j++) {
+				const c = text.charCodeAt(i + j);
+				if (c >= 0x2000) packable = false;
+				else key = key * 0x2000 + c;
+			}
+			add(packable ? this.intern(this.packed, key) : this.intern(this.strings, text.slice(i, i + k)));
+		}
+		return ids;
+	}
+
+	private intern<K>(map: Map<K, number>, key: K): number {
+		let id = map.get(key);
+		if (id === undefined) {
+			map.set(key, (id = this.frequency.length));
+			this.frequency.push(0);
+			this.lastText.push(-1);
+		}
+		return id;
+	}
 }
 
-function link(a: Group, b: Group): void {
+const BITMAP_WORDS = 8;
+
+function popcount(v: number): number {
+	v = v - ((v >>> 1) & 0x55555555);
+	v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+	return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+function isOpen(g: Group, othersExist: boolean): boolean {
+	for (const o of g.owners.values()) if (o.same === -1 || (othersExist && o.other === -1)) return true;
+	return false;
+}
+
+/** Would a match between the two groups give some owner in either a match it lacks? */
+function canGain(a: Group, b: Group, othersExist: boolean): boolean {
+	if (!a.open && !b.open) return false;
+	return gains(a, b, othersExist) || gains(b, a, othersExist);
+}
+
+function gains(a: Group, b: Group, othersExist: boolean): boolean {
+	if (!a.open) return false;
+	for (const [owner, o] of a.owners) {
+		if (o.same === -1 && b.owners.has(owner)) return true;
+		if (othersExist && o.other === -1 && (b.owners.size > 1 || !b.owners.has(owner))) return true;
+	}
+	return false;
+}
+
+function link(a: Group, b: Group, othersExist: boolean): void {
 	for (const [owner, o] of a.owners) {
 		const p = b.owners.get(owner);
 		if (p) {
@@ -195,6 +304,13 @@ function link(a: Group, b: Group): void {
 			if (p.same === -1) p.same = o.first;
 		}
 	}
+	adoptOther(a, b);
+	adoptOther(b, a);
+	a.open = isOpen(a, othersExist);
+	b.open = isOpen(b, othersExist);
+}
+
+function adoptOther(a: Group, b: Group): void {
 	for (const [owner, o] of a.owners) {
 		if (o.other !== -1) continue;
 		for (const [otherOwner, p] of b.owners) {
@@ -204,28 +320,21 @@ function link(a: Group, b: Group): void {
 			}
 		}
 	}
-	for (const [owner, p] of b.owners) {
-		if (p.other !== -1) continue;
-		for (const [otherOwner, o] of a.owners) {
-			if (otherOwner !== owner) {
-				p.other = o.first;
-				break;
-			}
-		}
-	}
 }
 
-function jaccardSorted(a: Int32Array, b: Int32Array): number {
+/** Merge of two ascending token arrays that stops as soon as `needed` shared tokens are reached or out of reach. */
+function overlapAtLeast(a: Int32Array, b: Int32Array, needed: number): boolean {
 	let i = 0;
 	let j = 0;
 	let shared = 0;
 	while (i < a.length && j < b.length) {
+		if (shared + Math.min(a.length - i, b.length - j) < needed) return false;
 		if (a[i] === b[j]) {
-			shared++;
+			if (++shared >= needed) return true;
 			i++;
 			j++;
 		} else if (a[i] < b[j]) i++;
 		else j++;
 	}
-	return shared / (a.length + b.length - shared);
+	return shared >= needed;
 }

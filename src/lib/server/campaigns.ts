@@ -100,7 +100,7 @@ export async function listCampaignsForUser(db: Kysely<Database>, user: SessionUs
 	return rows.map((r) => ({ ...r, role: (r.role ?? (user.isAdmin ? 'admin' : null)) as Role | 'admin' }));
 }
 
-export type Capability = 'view' | 'vote' | 'results' | 'manage';
+export type Capability = 'view' | 'vote' | 'results' | 'audit' | 'manage';
 
 export interface CampaignAccess {
 	campaign: Campaign;
@@ -113,7 +113,8 @@ export interface CampaignAccess {
 
 /**
  * What a role may do (ARCHITECTURE.md §1). Only evaluators vote; an admin or lead manages; results
- * are for researchers and up, and for evaluators only once the campaign is no longer blind.
+ * are for researchers and up, and for evaluators only once the campaign is no longer blind. 'audit'
+ * (reading evaluators' quality) is a lead's, like 'manage', but an API token may use it.
  */
 export function can(access: CampaignAccess, capability: Capability): boolean {
 	const { role, isAdmin, campaign } = access;
@@ -124,6 +125,7 @@ export function can(access: CampaignAccess, capability: Capability): boolean {
 			return role === 'evaluator';
 		case 'results':
 			return isAdmin || role === 'lead' || role === 'researcher' || (role === 'evaluator' && campaign.blind === 0);
+		case 'audit':
 		case 'manage':
 			return isAdmin || role === 'lead';
 	}

@@ -6,6 +6,7 @@ import type { Campaign, Database } from './db/schema.ts';
 import { AppError, invalid } from './errors.ts';
 import { csvRow } from '../csv.ts';
 import { campaignElo } from './elo.ts';
+import { flaggedEvaluators } from './quality.ts';
 import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -23,8 +24,10 @@ export interface LeaderboardQuery {
 	evaluators: string[];
 	category: string | null;
 	includeRejected: boolean;
-	/** leave out these evaluators (e.g. flagged by quality checks) */
+	/** leave out these evaluators */
 	excludeEvaluators: string[];
+	/** leave out the evaluators the quality checks flag (resolved into excludeEvaluators) */
+	excludeFlagged: boolean;
 }
 
 export type CampaignLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
@@ -69,7 +72,8 @@ export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery
 		evaluators: list('evaluators'),
 		category: params.get('category') || null,
 		includeRejected: params.get('include_rejected') === 'true' || params.get('include_rejected') === '1',
-		excludeEvaluators: list('exclude_evaluators')
+		excludeEvaluators: list('exclude_evaluators'),
+		excludeFlagged: params.get('exclude_flagged') === 'true' || params.get('exclude_flagged') === '1'
 	};
 }
 
@@ -131,7 +135,15 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
  * The §6 leaderboard of a campaign for one criterion and filters. A RankingError (no finite
  * estimate) becomes a 422 naming the systems and the reason.
  */
-export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<CampaignLeaderboard> {
+/** The query with "leave out flagged evaluators" turned into the flagged evaluators' ids. */
+export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<LeaderboardQuery> {
+	if (!q.excludeFlagged) return q;
+	const flagged = await flaggedEvaluators(db, campaign);
+	return { ...q, excludeFlagged: false, excludeEvaluators: [...new Set([...q.excludeEvaluators, ...flagged])].sort() };
+}
+
+export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery): Promise<CampaignLeaderboard> {
+	const q = await resolveFlagged(db, campaign, query);
 	if (q.criterion !== 'overall') {
 		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
 		if (!known) throw invalid('criterion', `unknown criterion '${q.criterion}'`);

@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { campaignLeaderboard, parseLeaderboardQuery, type CampaignLeaderboard } from '$lib/server/leaderboard';
+import { campaignLeaderboard, parseLeaderboardQuery, resolveFlagged, type CampaignLeaderboard } from '$lib/server/leaderboard';
 import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results';
 import { AppError } from '$lib/server/errors';
 import { pseudonym } from '$lib/server/exports';
@@ -16,6 +16,8 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof AppError) error(400, { message: e.message, code: e.code });
 		throw e;
 	}
+	const requested = query;
+	query = await resolveFlagged(k, campaign, query);
 	let board: CampaignLeaderboard | null = null;
 	let problem: string | null = null;
 	try {
@@ -41,7 +43,8 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, blind: campaign.blind === 1 },
-		query: { ...query, from: event.url.searchParams.get('from') ?? '', to: event.url.searchParams.get('to') ?? '' },
+		query: { ...requested, from: event.url.searchParams.get('from') ?? '', to: event.url.searchParams.get('to') ?? '' },
+		flaggedLeftOut: query.excludeEvaluators.length - requested.excludeEvaluators.length,
 		board,
 		problem,
 		matrices: board ? await pairMatrices(k, campaign, board, query) : null,

@@ -5,7 +5,7 @@ import { castVote } from '$lib/server/voting';
 import { AppError } from '$lib/server/errors';
 import { requireEnum } from '$lib/server/validation';
 import { EXPORT_FORMATS, exportStream, exportVotes } from '$lib/server/exports';
-import { parseLeaderboardQuery } from '$lib/server/leaderboard';
+import { parseLeaderboardQuery, resolveFlagged } from '$lib/server/leaderboard';
 
 /** 201 when the vote is stored (committed), 200 with the stored vote when the same vote_id comes again. */
 export const POST: RequestHandler = apiRoute(async (event) => {
@@ -31,7 +31,7 @@ export const POST: RequestHandler = apiRoute(async (event) => {
 export const GET: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign } = await requireApiCampaign(event, event.params.slug, 'results');
 	const format = requireEnum(event.url.searchParams.get('format') ?? 'jsonl', 'format', EXPORT_FORMATS);
-	const filters = parseLeaderboardQuery(event.url.searchParams);
+	const filters = await resolveFlagged(db.kysely, campaign, parseLeaderboardQuery(event.url.searchParams));
 	const type = format === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8';
 	const name = `${campaign.slug}-votes${format === 'battles' ? '-battles' : ''}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
 	return new Response(exportStream(exportVotes(db.kysely, campaign, format, filters)), {

@@ -1,0 +1,125 @@
+// The audit queue: a campaign's votes with everything a lead needs to judge them (both images,
+// systems, choice, criteria, flags, rationale, evaluator, time), filtered, searched and sorted by risk.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from './db/schema.ts';
+import type { Dialect } from './db/index.ts';
+import { rationaleMatches } from './db/search.ts';
+import { invalid } from './errors.ts';
+import type { QualityReport } from '../quality/index.ts';
+
+export const PAGE_SIZE = 50;
+const MAX_MATCHES = 20_000;
+
+export interface AuditFilters {
+	q: string;
+	evaluator: string | null;
+	system: string | null;
+	choice: string | null;
+	flag: string | null;
+	status: 'counted' | 'rejected' | 'all';
+	version: number | null;
+	from: number | null;
+	to: number | null;
+	riskyOnly: boolean;
+	sort: 'risk' | 'newest' | 'oldest';
+	page: number;
+}
+
+export function parseAuditFilters(params: URLSearchParams): AuditFilters {
+	const status = params.get('status') ?? 'all';
+	if (!['counted', 'rejected', 'all'].includes(status)) throw invalid('status', 'status must be counted, rejected or all');
+	const sort = params.get('sort') ?? 'risk';
+	if (!['risk', 'newest', 'oldest'].includes(sort)) throw invalid('sort', 'sort must be risk, newest or oldest');
+	const choice = params.get('choice') || null;
+	if (choice && !['left', 'right', 'tie', 'both_bad'].includes(choice)) throw invalid('choice', 'unknown choice');
+	const date = (name: string, end = false) => {
+		const raw = params.get(name);
+		if (!raw) return null;
+		const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw + 'T00:00:00Z' : raw);
+		if (!Number.isFinite(t)) throw invalid(name, `${name} must be a date`);
+		return end && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? t + 86_400_000 : t;
+	};
+	const version = params.get('version') ? Number(params.get('version')) : null;
+	if (version !== null && !Number.isInteger(version)) throw invalid('version', 'version must be a whole number');
+	const page = Math.max(1, Math.min(10_000, Number(params.get('page') ?? 1) || 1));
+	return {
+		q: (params.get('q') ?? '').slice(0, 200),
+		evaluator: params.get('evaluator') || null,
+		system: params.get('system') || null,
+		choice,
+		flag: params.get('flag') || null,
+		status: status as AuditFilters['status'],
+		version,
+		from: date('from'),
+		to: date('to', true),
+		riskyOnly: params.get('risky') === '1',
+		sort: sort as AuditFilters['sort'],
+		page
+	};
+}
+
+export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaign: Campaign, f: AuditFilters, quality: QualityReport) {
+	let query = db
+		.selectFrom('vote')
+		.innerJoin('user', 'user.id', 'vote.user_id')
+		.innerJoin('prompt', 'prompt.id', 'vote.prompt_id')
+		.innerJoin('system as ls', 'ls.id', 'vote.left_system_id')
+		.innerJoin('system as rs', 'rs.id', 'vote.right_system_id')
+		.select([
+			'vote.id', 'vote.user_id', 'vote.left_image_id', 'vote.right_image_id', 'vote.choice', 'vote.rationale', 'vote.flags', 'vote.active_ms',
+			'vote.submitted_at', 'vote.status', 'vote.kind', 'vote.guidelines_version', 'vote.simulated', 'user.display_name', 'prompt.text as prompt',
+			'ls.name as left_system', 'rs.name as right_system'
+		])
+		.where('vote.campaign_id', '=', campaign.id);
+	if (f.q.trim()) query = query.where(rationaleMatches(dialect, f.q));
+	if (f.evaluator) query = query.where('vote.user_id', '=', f.evaluator);
+	if (f.system) {
+		const system = f.system;
+		query = query.where((eb) => eb.or([eb('ls.name', '=', system), eb('rs.name', '=', system)]));
+	}
+	if (f.choice) query = query.where('vote.choice', '=', f.choice as 'left');
+	if (f.flag) query = query.where('vote.flags', 'like', `%"${f.flag.replace(/[%_"\\]/g, '')}"%`);
+	if (f.status !== 'all') query = query.where('vote.status', '=', f.status);
+	if (f.version !== null) query = query.where('vote.guidelines_version', '=', f.version);
+	if (f.from !== null) query = query.where('vote.submitted_at', '>=', f.from);
+	if (f.to !== null) query = query.where('vote.submitted_at', '<', f.to);
+	const rows = await query.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc').limit(MAX_MATCHES).execute();
+
+	const risk = new Map(quality.votes.map((r) => [r.voteId, r]));
+	let matched = rows.map((r) => ({ ...r, risk: risk.get(r.id) ?? { score: 0, reasons: [] } }));
+	if (f.riskyOnly) matched = matched.filter((r) => r.risk.score > 0);
+	if (f.sort === 'risk') matched.sort((a, b) => b.risk.score - a.risk.score || b.submitted_at - a.submitted_at);
+	const total = matched.length;
+	const pageRows = matched.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE);
+	const criteria = pageRows.length
+		? await db
+				.selectFrom('vote_criterion')
+				.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+				.select(['vote_criterion.vote_id', 'criterion.label', 'vote_criterion.choice'])
+				.where('vote_criterion.vote_id', 'in', pageRows.map((r) => r.id))
+				.execute()
+		: [];
+	return {
+		total,
+		truncated: rows.length === MAX_MATCHES,
+		votes: pageRows.map((r) => ({
+			id: r.id,
+			evaluatorId: r.user_id,
+			evaluator: r.display_name,
+			prompt: r.prompt,
+			left: { imageUrl: `/i/${r.left_image_id}`, imageId: r.left_image_id, system: r.left_system },
+			right: { imageUrl: `/i/${r.right_image_id}`, imageId: r.right_image_id, system: r.right_system },
+			choice: r.choice,
+			rationale: r.rationale,
+			flags: JSON.parse(r.flags) as { left?: string[]; right?: string[] },
+			criteria: criteria.filter((c) => c.vote_id === r.id).map((c) => ({ label: c.label, choice: c.choice })),
+			seconds: r.active_ms === null ? null : r.active_ms / 1000,
+			submittedAt: r.submitted_at,
+			status: r.status,
+			kind: r.kind,
+			guidelinesVersion: r.guidelines_version,
+			simulated: r.simulated === 1,
+			risk: r.risk
+		}))
+	};
+}

@@ -1,0 +1,90 @@
+// The quality report of a campaign (lib/quality, pure) over its votes, gold pairs and the
+// Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
+// evaluators" filter read. Kept for a few seconds and dropped when the vote history changes.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from './db/schema.ts';
+import { assessQuality, type QualityReport, type VoteRecord } from '../quality/index.ts';
+import { countsFromPairStats, fitBradleyTerry, RankingError } from '../ranking/index.ts';
+
+const TTL_MS = 5000;
+const cache = new Map<string, { at: number; votes: number; report: Promise<QualityReport> }>();
+
+async function voteCount(db: Kysely<Database>, campaignId: string) {
+	const row = await db.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+export function forgetQuality(campaignId: string): void {
+	cache.delete(campaignId);
+}
+
+export async function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+	const votes = await voteCount(db, campaign.id);
+	const hit = cache.get(campaign.id);
+	if (hit && hit.votes === votes && Date.now() - hit.at < TTL_MS) return hit.report;
+	const report = computeQuality(db, campaign);
+	cache.set(campaign.id, { at: Date.now(), votes, report });
+	report.catch(() => cache.delete(campaign.id));
+	return report;
+}
+
+async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+	const [rows, gold, stats] = await Promise.all([
+		db
+			.selectFrom('vote')
+			.select(['id', 'user_id', 'left_image_id', 'right_image_id', 'left_system_id', 'right_system_id', 'choice', 'rationale', 'active_ms', 'submitted_at', 'kind', 'status', 'assignment_id'])
+			.where('campaign_id', '=', campaign.id)
+			.orderBy('submitted_at')
+			.execute(),
+		db.selectFrom('gold_pair').select(['left_image_id', 'right_image_id', 'expected_choice']).where('campaign_id', '=', campaign.id).execute(),
+		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute()
+	]);
+	const votes: VoteRecord[] = rows.map((v) => ({
+		id: v.id, userId: v.user_id, leftImageId: v.left_image_id, rightImageId: v.right_image_id, leftSystemId: v.left_system_id,
+		rightSystemId: v.right_system_id, choice: v.choice, rationale: v.rationale, activeMs: v.active_ms, submittedAt: v.submitted_at,
+		kind: v.kind, status: v.status, assignmentId: v.assignment_id
+	}));
+	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
+	let predict: ((a: string, b: string) => number) | undefined;
+	try {
+		const counts = countsFromPairStats(stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, aWins: s.a_wins, bWins: s.b_wins, ties: s.ties, bothBad: s.both_bad })));
+		const fit = fitBradleyTerry(counts, { prior: 0.5 });
+		const rating = new Map(fit.systems.map((s, i) => [s, fit.ratings[i]]));
+		predict = (a, b) => {
+			const ra = rating.get(a);
+			const rb = rating.get(b);
+			return ra === undefined || rb === undefined ? 0.5 : 1 / (1 + 10 ** ((rb - ra) / 400));
+		};
+	} catch (e) {
+		if (!(e instanceof RankingError)) throw e;
+	}
+	return assessQuality(votes, {
+		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })),
+		predict
+	});
+}
+
+/** User ids of the evaluators the quality checks flag. */
+export async function flaggedEvaluators(db: Kysely<Database>, campaign: Campaign): Promise<string[]> {
+	return (await campaignQuality(db, campaign)).evaluators.filter((e) => e.flagged).map((e) => e.userId);
+}
+
+/** The evaluator dashboard's data and the API's: metrics, flags with reasons, names, campaign agreement. */
+export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) {
+	const report = await campaignQuality(db, campaign);
+	const users = new Map(
+		(await db.selectFrom('user').select(['id', 'display_name', 'email']).where('id', 'in', report.evaluators.length ? report.evaluators.map((e) => e.userId) : ['']).execute()).map((u) => [u.id, u])
+	);
+	return {
+		agreement: report.agreement,
+		thresholds: report.thresholds,
+		evaluators: report.evaluators.map((e) => ({
+			user_id: e.userId,
+			name: users.get(e.userId)?.display_name ?? e.userId,
+			email: users.get(e.userId)?.email ?? null,
+			flagged: e.flagged,
+			reasons: e.reasons,
+			metrics: e.metrics
+		}))
+	};
+}
