@@ -144,66 +144,13 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
 		return group;
 	});
 
-	// a 256-bit map of each set: every bit set in the XOR of two maps is a shingle in only one of the sets, so
-	// overlap ≤ (|x| + |y| − popcount(xor)) / 2 — a cheap bound that discards most pairs before the merge
-	const bitmaps = new Uint32Array(groups.length * BITMAP_WORDS);
-	groups.forEach((g, n) => {
-		for (const token of g.tokens) {
-			const h = Math.imul(token, 0x9e3779b1) >>> 24;
-			bitmaps[n * BITMAP_WORDS + (h >>> 5)] |= 1 << (h & 31);
-		}
-	});
-	const overlapBound = (a: number, b: number) => {
-		let differing = 0;
-		for (let w = 0; w < BITMAP_WORDS; w++) differing += popcount(bitmaps[a * BITMAP_WORDS + w] ^ bitmaps[b * BITMAP_WORDS + w]);
-		return (groups[a].tokens.length + groups[b].tokens.length - differing) / 2;
-	};
-
-	// 3. prefix-filtered join (PPJoin: prefix, size and positional filters), smallest sets first
-	const order = groups.map((_, g) => g).sort((a, b) => groups[a].tokens.length - groups[b].tokens.length || a - b);
-	const postings: (number[] | undefined)[] = new Array(frequency.length); // token → [group, position, …]
-	const overlap = new Int32Array(groups.length);
-	const probedBy = new Int32Array(groups.length).fill(-1);
-	const touched: number[] = [];
-	const ceil = (x: number) => Math.ceil(x - 1e-9);
-	for (const x of order) {
-		const gx = groups[x];
-		const sizeX = gx.tokens.length;
-		const minSize = ceil(t * sizeX);
-		const probePrefix = sizeX - minSize + 1;
-		touched.length = 0;
-		for (let i = 0; i < probePrefix; i++) {
-			const list = postings[gx.tokens[i]];
-			if (!list) continue;
-			for (let e = 0; e < list.length; e += 2) {
-				const y = list[e];
-				const sizeY = groups[y].tokens.length;
-				if (sizeY < minSize) continue; // size filter: J ≤ |y| / |x|
-				if (probedBy[y] !== x) {
-					probedBy[y] = x;
-					overlap[y] = 0;
-					touched.push(y);
-				} else if (overlap[y] < 0) continue; // pruned
-				const needed = ceil((t / (1 + t)) * (sizeX + sizeY));
-				const bound = overlap[y] + 1 + Math.min(sizeX - i - 1, sizeY - list[e + 1] - 1);
-				overlap[y] = bound >= needed ? overlap[y] + 1 : -1;
-			}
-		}
-		for (const y of touched) {
-			if (overlap[y] <= 0) continue;
-			const gy = groups[y];
-			if (!gx.open && !gy.open) continue;
-			const needed = ceil((t / (1 + t)) * (sizeX + gy.tokens.length));
-			if (overlapBound(x, y) < needed || !canGain(gx, gy, othersExist)) continue;
-			if (overlapAtLeast(gx.tokens, gy.tokens, needed)) link(gx, gy, othersExist);
-		}
-		const indexPrefix = sizeX - ceil(((2 * t) / (1 + t)) * sizeX) + 1;
-		for (let i = 0; i < indexPrefix; i++) {
-			const list = postings[gx.tokens[i]];
-			if (list) list.push(x, i);
-			else postings[gx.tokens[i]] = [x, i];
-		}
-	}
+	// 3. the join; a pair is verified only while one side still lacks a match the other could give it
+	similarityJoin(
+		groups.map((g) => g.tokens),
+		t,
+		(x, y) => canGain(groups[x], groups[y], othersExist),
+		(x, y) => link(groups[x], groups[y], othersExist)
+	);
 
 	const out: NearDuplicateMatch[] = items.map(() => ({ sameOwner: -1, otherOwner: -1 }));
 	for (const g of groups) {
@@ -224,7 +171,7 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
  */
 class ShingleInterner {
 	readonly frequency: number[] = [];
-	private readonly packed = new Map<number, number>();
+	private readonly packed = new PackedTable();
 	private readonly strings = new Map<string, number>();
 	private readonly lastText: number[] = [];
 	private texts = 0;
@@ -241,7 +188,7 @@ class ShingleInterner {
 			ids.push(id);
 		};
 		if (text.length <= k) {
-			add(this.intern(this.strings, text));
+			add(this.internString(text));
 			return ids;
 		}
 		for (let i = 0; i + k <= text.length; i++) {
@@ -252,23 +199,157 @@ class ShingleInterner {
 				if (c >= 0x2000) packable = false;
 				else key = key * 0x2000 + c;
 			}
-			add(packable ? this.intern(this.packed, key) : this.intern(this.strings, text.slice(i, i + k)));
+			if (!packable) add(this.internString(text.slice(i, i + k)));
+			else {
+				let id = this.packed.get(key);
+				if (id === -1) this.packed.set(key, (id = this.newId()));
+				add(id);
+			}
 		}
 		return ids;
 	}
 
-	private intern<K>(map: Map<K, number>, key: K): number {
-		let id = map.get(key);
-		if (id === undefined) {
-			map.set(key, (id = this.frequency.length));
-			this.frequency.push(0);
-			this.lastText.push(-1);
-		}
+	private internString(key: string): number {
+		let id = this.strings.get(key);
+		if (id === undefined) this.strings.set(key, (id = this.newId()));
 		return id;
+	}
+
+	private newId(): number {
+		this.frequency.push(0);
+		this.lastText.push(-1);
+		return this.frequency.length - 1;
+	}
+}
+
+/** Open-addressing hash table from packed shingles (integers below 2^52) to ids; a Map of doubles is slower. */
+class PackedTable {
+	private keys = new Float64Array(1024).fill(-1);
+	private values = new Int32Array(1024);
+	private count = 0;
+
+	private slot(key: number): number {
+		const mask = this.keys.length - 1;
+		const hi = Math.floor(key / 0x4000000);
+		let i = (Math.imul(hi ^ Math.imul(key % 0x4000000, 0x9e3779b1), 0x85ebca6b) ^ hi) & mask;
+		while (this.keys[i] !== -1 && this.keys[i] !== key) i = (i + 1) & mask;
+		return i;
+	}
+
+	get(key: number): number {
+		const i = this.slot(key);
+		return this.keys[i] === key ? this.values[i] : -1;
+	}
+
+	set(key: number, value: number): void {
+		if ((this.count + 1) * 2 > this.keys.length) this.grow();
+		const i = this.slot(key);
+		if (this.keys[i] !== key) this.count++;
+		this.keys[i] = key;
+		this.values[i] = value;
+	}
+
+	private grow(): void {
+		const { keys, values } = this;
+		this.keys = new Float64Array(keys.length * 2).fill(-1);
+		this.values = new Int32Array(values.length * 2);
+		for (let i = 0; i < keys.length; i++) {
+			if (keys[i] === -1) continue;
+			const j = this.slot(keys[i]);
+			this.keys[j] = keys[i];
+			this.values[j] = values[i];
+		}
 	}
 }
 
 const BITMAP_WORDS = 8;
+
+/**
+ * PPJoin over token sets (ascending ranks, rarest first): calls `found(x, y)` for pairs with Jaccard ≥ t,
+ * skipping pairs for which `wanted(x, y)` is false. Every pair with Jaccard ≥ t is offered to `wanted`.
+ */
+export function similarityJoin(
+	sets: readonly Int32Array[],
+	t: number,
+	wanted: (x: number, y: number) => boolean,
+	found: (x: number, y: number) => void
+): void {
+	const n = sets.length;
+	const ceil = (v: number) => Math.ceil(v - 1e-9);
+	const size = Int32Array.from(sets, (s) => s.length);
+	const order = Int32Array.from(sets.keys()).sort((a, b) => size[a] - size[b] || a - b);
+	const position = new Int32Array(n);
+	order.forEach((g, p) => (position[g] = p));
+
+	// postings in processing order (CSR): for each token, the sets that index it and where it sits in them
+	let vocabulary = 0;
+	for (const s of sets) for (const token of s) if (token >= vocabulary) vocabulary = token + 1;
+	const indexPrefix = Int32Array.from(size, (m) => m - ceil(((2 * t) / (1 + t)) * m) + 1);
+	const start = new Int32Array(vocabulary + 1);
+	for (let g = 0; g < n; g++) for (let i = 0; i < indexPrefix[g]; i++) start[sets[g][i] + 1]++;
+	for (let v = 0; v < vocabulary; v++) start[v + 1] += start[v];
+	const fill = start.slice(0, vocabulary);
+	const entrySet = new Int32Array(start[vocabulary]);
+	const entryAt = new Int32Array(start[vocabulary]);
+	for (const g of order) {
+		for (let i = 0; i < indexPrefix[g]; i++) {
+			const e = fill[sets[g][i]]++;
+			entrySet[e] = g;
+			entryAt[e] = i;
+		}
+	}
+
+	// a 256-bit map of each set: every bit set in the XOR of two maps is a token in only one of the sets, so
+	// overlap ≤ (|x| + |y| − popcount(xor)) / 2 — a cheap bound that discards most pairs before the merge
+	const bitmaps = new Uint32Array(n * BITMAP_WORDS);
+	for (let g = 0; g < n; g++) {
+		for (const token of sets[g]) {
+			const h = Math.imul(token, 0x9e3779b1) >>> 24;
+			bitmaps[g * BITMAP_WORDS + (h >>> 5)] |= 1 << (h & 31);
+		}
+	}
+
+	const overlap = new Int32Array(n);
+	const probedBy = new Int32Array(n).fill(-1);
+	const touched = new Int32Array(n);
+	const share = t / (1 + t);
+	for (const x of order) {
+		const tokens = sets[x];
+		const sizeX = size[x];
+		const minSize = ceil(t * sizeX);
+		const probePrefix = sizeX - minSize + 1;
+		const before = position[x];
+		let touchedCount = 0;
+		for (let i = 0; i < probePrefix; i++) {
+			const token = tokens[i];
+			for (let e = start[token], end = start[token + 1]; e < end; e++) {
+				const y = entrySet[e];
+				if (position[y] >= before) break; // only sets processed earlier (no larger than x)
+				const sizeY = size[y];
+				if (sizeY < minSize) continue; // size filter: J ≤ |y| / |x|
+				if (probedBy[y] !== x) {
+					probedBy[y] = x;
+					overlap[y] = 0;
+					touched[touchedCount++] = y;
+				} else if (overlap[y] < 0) continue; // already pruned
+				// positional filter: the overlap can grow at most by the tokens left after this one in each set
+				const needed = ceil(share * (sizeX + sizeY));
+				const bound = overlap[y] + 1 + Math.min(sizeX - i - 1, sizeY - entryAt[e] - 1);
+				overlap[y] = bound >= needed ? overlap[y] + 1 : -1;
+			}
+		}
+		for (let c = 0; c < touchedCount; c++) {
+			const y = touched[c];
+			if (overlap[y] <= 0) continue;
+			const needed = ceil(share * (sizeX + size[y]));
+			let differing = 0;
+			for (let w = 0; w < BITMAP_WORDS; w++) differing += popcount(bitmaps[x * BITMAP_WORDS + w] ^ bitmaps[y * BITMAP_WORDS + w]);
+			if ((sizeX + size[y] - differing) / 2 < needed) continue;
+			if (!wanted(x, y)) continue;
+			if (overlapAtLeast(tokens, sets[y], needed)) found(x, y);
+		}
+	}
+}
 
 function popcount(v: number): number {
 	v = v - ((v >>> 1) & 0x55555555);
