@@ -37,7 +37,7 @@ export default defineConfig({
 	},
 	webServer: {
 		// A fresh seeded demo on its own data folder, served by the built app (npm test builds first).
-		command: `node bin/pickwise.js demo --no-build --port ${PORT} --votes 120`,
+		command: `node bin/pickwise.js demo --no-build --port ${PORT} --votes 300`,
 		env: { DATA_DIR: 'test-results/e2e-data', HOST: '127.0.0.1' },
 		url: `http://127.0.0.1:${PORT}/login`,
 		reuseExistingServer: false,

@@ -67,6 +67,9 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
 		.select(['image.id', 'image.prompt_id', 'system.name as system', 'prompt.external_id'])
 		.where('image.campaign_id', '=', campaign.id)
+		// a fixed order, so that the same seed gives the same votes (ids are random)
+		.orderBy('prompt.external_id')
+		.orderBy('system.name')
 		.execute();
 	const [header, ...rows] = parseCsv(readFileSync(manifestPath, 'utf8'));
 	const at = (name: string) => header.fields.indexOf(name);
@@ -99,8 +102,8 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 		const [left, right] = [group[i], group[j]];
 		const userId = raters[v % raters.length];
 		const when = start + Math.floor((v / count) * 13 * 24 * 3600 * 1000);
-		const q = left.quality - right.quality + gauss() * Math.hypot(left.qualityStd, right.qualityStd) * 0.5;
-		const a = left.align - right.align + gauss() * Math.hypot(left.alignStd, right.alignStd) * 0.5;
+		const q = left.quality - right.quality + gauss() * Math.hypot(left.qualityStd, right.qualityStd);
+		const a = left.align - right.align + gauss() * Math.hypot(left.alignStd, right.alignStd);
 		const total = q + a;
 		const choice: Choice = Math.abs(total) < 0.15 ? (left.quality + right.quality < 2 ? 'both_bad' : 'tie') : total > 0 ? 'left' : 'right';
 		const assignmentId = randomId();

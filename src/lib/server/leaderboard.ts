@@ -28,6 +28,8 @@ export interface LeaderboardQuery {
 	excludeEvaluators: string[];
 	/** leave out the evaluators the quality checks flag (resolved into excludeEvaluators) */
 	excludeFlagged: boolean;
+	/** virtual draws against a 1000-rated anchor: finite, shrunk ratings when the votes have no MLE (0 = none) */
+	prior: number;
 }
 
 export type CampaignLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
@@ -73,8 +75,16 @@ export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery
 		category: params.get('category') || null,
 		includeRejected: params.get('include_rejected') === 'true' || params.get('include_rejected') === '1',
 		excludeEvaluators: list('exclude_evaluators'),
-		excludeFlagged: params.get('exclude_flagged') === 'true' || params.get('exclude_flagged') === '1'
+		excludeFlagged: params.get('exclude_flagged') === 'true' || params.get('exclude_flagged') === '1',
+		prior: priorParam(params.get('prior'))
 	};
+}
+
+function priorParam(raw: string | null): number {
+	if (raw === null || raw === '') return 0;
+	const prior = Number(raw);
+	if (!Number.isFinite(prior) || prior < 0 || prior > 100) throw invalid('prior', 'prior must be a number of virtual draws from 0 to 100');
+	return prior;
 }
 
 interface CacheEntry {
@@ -155,7 +165,7 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 	if (hit && hit.fingerprint === fingerprint) return hit.result;
 	const result = (async () => {
 		try {
-			const board = await rankSystems(countsFromPairStats(rows), { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed });
+			const board = await rankSystems(countsFromPairStats(rows), { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined });
 			const elo = await campaignElo(db, campaign, q, board.votes);
 			for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
 			return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };

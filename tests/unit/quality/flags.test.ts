@@ -36,7 +36,7 @@ describe('flagEvaluator', () => {
 		expect(flagEvaluator(right).reasons[0].message).toBe('picked right in 88% of 40 decisive votes (p < 0.0001)');
 		// 29 of 29 left is extreme but under the 30-vote minimum
 		expect(codes(metrics((m) => (m.side = { decisive: 29, left: 29, right: 0, leftRate: 1, pValue: binomialTwoSidedP(29, 29) })))).toEqual([]);
-		// 56% of 4000: p ≈ 5e-14 but within the 10-point minimum deviation
+		// 56% of 4000: p ≈ 3e-14 but within the 10-point minimum deviation
 		const slight = metrics((m) => (m.side = { decisive: 4000, left: 2240, right: 1760, leftRate: 0.56, pValue: binomialTwoSidedP(2240, 4000) }));
 		expect(slight.side.pValue!).toBeLessThan(1e-10);
 		expect(codes(slight)).toEqual([]);
