@@ -17,7 +17,7 @@ for (const account of ACCOUNTS) {
 		await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
 		const row = page.getByRole('row', { name: /AGIQA-3K demo/ });
 		await expect(row).toContainText(account.roleText);
-		await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(account.role === 'admin' ? 1 : 0);
+		await expect(page.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(account.role === 'admin' ? 1 : 0);
 		await row.getByRole('link').click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/AGIQA-3K demo/);
 		await page.getByRole('button', { name: 'Sign out' }).click();

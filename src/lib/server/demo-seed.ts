@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Choice, Database } from './db/schema.ts';
 import { parseCsv } from '../csv.ts';
 import { createUser } from './users.ts';
-import { addMember, createCampaign } from './campaigns.ts';
+import { addCriterion, addMember, createCampaign } from './campaigns.ts';
 import { importImages } from './image-import.ts';
 import { submitVote } from './votes.ts';
 import { randomId } from './ids.ts';
@@ -41,6 +41,8 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions) {
 	for (const account of DEMO_ACCOUNTS) {
 		if (account.role !== 'admin') await addMember(db, { slug: DEMO_CAMPAIGN, email: account.email, role: account.role, quota: account.role === 'evaluator' ? 200 : undefined });
 	}
+	await addCriterion(db, { slug: DEMO_CAMPAIGN, key: 'adherence', label: 'Prompt adherence', description: 'Which image shows what the prompt asks for?' });
+	await addCriterion(db, { slug: DEMO_CAMPAIGN, key: 'quality', label: 'Visual quality', description: 'Which image is cleaner, with fewer artifacts?' });
 	const manifest = join(options.demoDir, 'agiqa', 'manifest.csv');
 	const summary = await importImages(db, { campaign: DEMO_CAMPAIGN, manifestPath: manifest, dataDir: options.dataDir });
 	const simulated = await simulateVotes(db, manifest, votes, options.seed ?? 1);
@@ -116,7 +118,11 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 			.execute();
 		await submitVote(
 			db, userId, campaign,
-			{ voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true },
+			{
+				voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true,
+				// the criteria follow the two opinion scores separately
+				criteria: { adherence: a > 0 ? 'left' : 'right', quality: q > 0 ? 'left' : 'right' }
+			},
 			when + 4000 + Math.floor(rng() * 20000)
 		);
 	}
