@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
 	rank: () => import('./rank.ts'),
 	export: () => import('./export.ts'),
 	token: () => import('./token.ts'),
+	gold: () => import('./gold.ts'),
 	demo: () => import('./demo.ts')
 };
 
