@@ -43,9 +43,11 @@ export interface VoteFacts {
 	goldCorrect: boolean | null;
 	/** For 'repeat' votes: input index of the earlier vote it repeats (-1 if none was found). */
 	repeatOf: number;
-	/** The normalized answer differs from the earlier vote's. */
+	/** The normalized answer differs from the earlier vote's in any way (a tie becoming a decision counts). */
+	changed: boolean | null;
+	/** Both votes decisive and a different image picked (null when either is a tie or both-bad). */
 	flipped: boolean | null;
-	/** Both decisive, same side chosen although the images were swapped: the position, not the image, decided. */
+	/** A flip on the same side as before: with swapped sides, the position rather than the image decided. */
 	sameSideFlip: boolean | null;
 	others: OthersView;
 	/** Agrees with the others' majority (null when there is none). */
@@ -115,6 +117,7 @@ export function analyzeVotes(votes: readonly VoteRecord[], options: QualityOptio
 			goldExpected: expected === undefined ? null : choiceFor(vote.leftImageId, vote.rightImageId, expected),
 			goldCorrect: expected === undefined ? null : expected === outcome,
 			repeatOf: -1,
+			changed: null,
 			flipped: null,
 			sameSideFlip: null,
 			others,
@@ -154,7 +157,8 @@ function othersView(
 /**
  * A hidden repeat is the same unordered image pair as an earlier vote by the same evaluator (shown with
  * sides swapped). It is compared with the latest earlier vote on that pair that is not itself a repeat
- * (or, failing that, the latest earlier vote).
+ * (or, failing that, the latest earlier vote). A flip is picking the other image when both votes are
+ * decisive; a tie turning into a decision is a change but not a flip (the pair may be genuinely close).
  */
 function matchRepeats(facts: VoteFacts[]): void {
 	const byUserPair = new Map<string, VoteFacts[]>();
@@ -174,8 +178,11 @@ function matchRepeats(facts: VoteFacts[]): void {
 			if (!original && i > 0) original = list[i - 1];
 			if (!original) return;
 			f.repeatOf = original.index;
-			f.flipped = f.outcome !== original.outcome;
-			f.sameSideFlip = f.flipped && isDecisive(f.vote.choice) && f.vote.choice === original.vote.choice;
+			f.changed = f.outcome !== original.outcome;
+			if (isDecisive(f.vote.choice) && isDecisive(original.vote.choice)) {
+				f.flipped = f.changed;
+				f.sameSideFlip = f.flipped && f.vote.choice === original.vote.choice;
+			}
 		});
 	}
 }

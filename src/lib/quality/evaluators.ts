@@ -36,10 +36,15 @@ export interface EvaluatorMetrics {
 		votes: number;
 		/** repeats with an earlier vote on the same pair to compare with */
 		matched: number;
-		/** matched repeats answered differently (a different image, or tie/both-bad vs a decision) */
+		/** matched repeats with a different answer in any way (including tie ↔ decision) */
+		changed: number;
+		/** matched repeats where both votes are decisive (left/right): the flip rate's denominator */
+		decisive: number;
+		/** of those, repeats where the other image was picked */
 		flips: number;
-		/** flips where the same side was chosen although the images had been swapped */
+		/** flips on the same side as the earlier vote (with swapped sides: the position decided) */
 		sameSideFlips: number;
+		/** flips / decisive */
 		flipRate: number | null;
 	};
 	agreement: {
@@ -130,7 +135,7 @@ function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresh
 	let counted = 0;
 	let goldVotes = 0, goldCorrect = 0, goldUnmatched = 0;
 	let left = 0, right = 0;
-	let repeatVotes = 0, matched = 0, flips = 0, sameSideFlips = 0;
+	let repeatVotes = 0, matched = 0, changed = 0, decisiveRepeats = 0, flips = 0, sameSideFlips = 0;
 	let comparable = 0, agreed = 0;
 	let predictedComparable = 0, predictedAgreed = 0;
 	let tooFast = 0;
@@ -152,8 +157,12 @@ function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresh
 		else if (v.choice === 'right') right++;
 		if (v.kind === 'repeat') {
 			repeatVotes++;
-			if (f.flipped !== null) {
+			if (f.changed !== null) {
 				matched++;
+				if (f.changed) changed++;
+			}
+			if (f.flipped !== null) {
+				decisiveRepeats++;
 				if (f.flipped) flips++;
 				if (f.sameSideFlip) sameSideFlips++;
 			}
@@ -188,7 +197,7 @@ function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresh
 		rejected: facts.length - counted,
 		gold: { votes: goldVotes, correct: goldCorrect, accuracy: ratio(goldCorrect, goldVotes), unmatched: goldUnmatched },
 		side: { decisive, left, right, leftRate: ratio(left, decisive), pValue: decisive > 0 ? binomialTwoSidedP(left, decisive) : null },
-		repeats: { votes: repeatVotes, matched, flips, sameSideFlips, flipRate: ratio(flips, matched) },
+		repeats: { votes: repeatVotes, matched, changed, decisive: decisiveRepeats, flips, sameSideFlips, flipRate: ratio(flips, decisiveRepeats) },
 		agreement: { comparable, agreed, rate: ratio(agreed, comparable) },
 		predicted: { comparable: predictedComparable, agreed: predictedAgreed, rate: ratio(predictedAgreed, predictedComparable) },
 		time: {
@@ -247,12 +256,12 @@ export function flagEvaluator(metrics: EvaluatorMetrics, overrides: QualityThres
 			message: `answered ${gold.correct} of ${gold.votes} gold pairs as expected (${pct(gold.accuracy, t.goldMinAccuracy)}, below ${pct(t.goldMinAccuracy)})`
 		});
 	}
-	if (repeats.flipRate !== null && repeats.matched >= t.flipMinRepeats && repeats.flipRate > t.flipMaxRate) {
+	if (repeats.flipRate !== null && repeats.decisive >= t.flipMinRepeats && repeats.flipRate > t.flipMaxRate) {
+		const sameSide =
+			repeats.sameSideFlips === repeats.flips ? ', each time on the same side as before' : repeats.sameSideFlips > 0 ? `; ${repeats.sameSideFlips} on the same side as before` : '';
 		reasons.push({
 			code: 'repeat_flips',
-			message:
-				`changed their answer on ${repeats.flips} of ${repeats.matched} hidden repeats (${pct(repeats.flipRate, t.flipMaxRate)}, above ${pct(t.flipMaxRate)})` +
-				(repeats.sameSideFlips > 0 ? `; ${repeats.sameSideFlips} picked the same side after the images were swapped` : '')
+			message: `picked the other image on ${repeats.flips} of ${repeats.decisive} hidden repeats (${pct(repeats.flipRate, t.flipMaxRate)}, above ${pct(t.flipMaxRate)})${sameSide}`
 		});
 	}
 	if (time.tooFastShare !== null && time.timed >= t.tooFastMinVotes && time.tooFastShare > t.tooFastMaxShare) {

@@ -20,9 +20,9 @@ export interface QualityThresholds {
 	/** …with at least this many gold votes that have an expected answer. */
 	goldMinVotes: number;
 
-	/** Flag when the share of hidden repeats answered differently from the original is above this… */
+	/** Flag when the share of hidden repeats on which the other image was picked is above this… */
 	flipMaxRate: number;
-	/** …with at least this many repeats matched to an earlier vote. */
+	/** …with at least this many repeats where both the repeat and the earlier vote are decisive. */
 	flipMinRepeats: number;
 
 	/** Flag when agreement with the majority of other evaluators on the same image pair is below this… */

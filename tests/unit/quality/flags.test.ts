@@ -10,7 +10,7 @@ function metrics(change: (m: EvaluatorMetrics) => void = () => {}): EvaluatorMet
 		rejected: 0,
 		gold: { votes: 10, correct: 9, accuracy: 0.9, unmatched: 0 },
 		side: { decisive: 180, left: 92, right: 88, leftRate: 92 / 180, pValue: binomialTwoSidedP(92, 180) },
-		repeats: { votes: 10, matched: 10, flips: 1, sameSideFlips: 0, flipRate: 0.1 },
+		repeats: { votes: 10, matched: 10, changed: 1, decisive: 9, flips: 1, sameSideFlips: 1, flipRate: 1 / 9 },
 		agreement: { comparable: 100, agreed: 80, rate: 0.8 },
 		predicted: { comparable: 150, agreed: 110, rate: 110 / 150 },
 		time: { timed: 200, medianSeconds: 11, thresholdSeconds: 3, tooFast: 4, tooFastShare: 0.02 },
@@ -55,11 +55,14 @@ describe('flagEvaluator', () => {
 		expect(flagEvaluator(at(1000, 699)).reasons[0].message).toBe('answered 699 of 1000 gold pairs as expected (69.9%, below 70%)');
 	});
 
-	it('flip rate above 30% with at least 5 repeats, naming same-side flips', () => {
-		const at = (matched: number, flips: number, sameSideFlips = 0) =>
-			metrics((m) => (m.repeats = { votes: matched, matched, flips, sameSideFlips, flipRate: flips / matched }));
-		expect(flagEvaluator(at(6, 2)).reasons.map((r) => r.code)).toEqual(['repeat_flips']);
-		expect(flagEvaluator(at(5, 4, 4)).reasons[0].message).toBe('changed their answer on 4 of 5 hidden repeats (80%, above 30%); 4 picked the same side after the images were swapped');
+	it('flip rate above 30% with at least 5 decisive repeats, naming same-side flips', () => {
+		const at = (decisive: number, flips: number, sameSideFlips = flips) =>
+			metrics((m) => (m.repeats = { votes: decisive + 2, matched: decisive + 2, changed: flips + 1, decisive, flips, sameSideFlips, flipRate: flips / decisive }));
+		expect(flagEvaluator(at(6, 2)).reasons).toEqual([
+			{ code: 'repeat_flips', message: 'picked the other image on 2 of 6 hidden repeats (33%, above 30%), each time on the same side as before' }
+		]);
+		expect(flagEvaluator(at(5, 4, 1)).reasons[0].message).toBe('picked the other image on 4 of 5 hidden repeats (80%, above 30%); 1 on the same side as before');
+		expect(flagEvaluator(at(5, 4, 0)).reasons[0].message).toBe('picked the other image on 4 of 5 hidden repeats (80%, above 30%)');
 		expect(codes(at(10, 3))).toEqual([]); // exactly 30%
 		expect(codes(at(4, 4))).toEqual([]); // too few
 	});
@@ -114,7 +117,7 @@ describe('flagEvaluator', () => {
 		const empty = metrics((m) => {
 			m.gold = { votes: 0, correct: 0, accuracy: null, unmatched: 0 };
 			m.side = { decisive: 0, left: 0, right: 0, leftRate: null, pValue: null };
-			m.repeats = { votes: 0, matched: 0, flips: 0, sameSideFlips: 0, flipRate: null };
+			m.repeats = { votes: 0, matched: 0, changed: 0, decisive: 0, flips: 0, sameSideFlips: 0, flipRate: null };
 			m.agreement = { comparable: 0, agreed: 0, rate: null };
 			m.time = { timed: 0, medianSeconds: null, thresholdSeconds: 3, tooFast: 0, tooFastShare: null };
 		});

@@ -77,7 +77,20 @@ describe('per-evaluator metrics by hand', () => {
 
 	it('counts flips on hidden repeats by image, not by side', () => {
 		// v2 repeats v1 (i1 both times: consistent); v7 repeats v5 (i8, then i7: a flip, on the same side)
-		expect(u1.repeats).toEqual({ votes: 2, matched: 2, flips: 1, sameSideFlips: 1, flipRate: 0.5 });
+		expect(u1.repeats).toEqual({ votes: 2, matched: 2, changed: 1, decisive: 2, flips: 1, sameSideFlips: 1, flipRate: 0.5 });
+	});
+
+	it('does not call a tie turning into a decision a flip, and needs an earlier vote to compare with', () => {
+		const repeats = evaluatorQuality([
+			v('r1', 'r', 'a', 'b', 'tie'),
+			v('r2', 'r', 'b', 'a', 'left', { kind: 'repeat' }), // changed, not a flip
+			v('r3', 'r', 'c', 'd', 'left'),
+			v('r4', 'r', 'c', 'd', 'right', { kind: 'repeat' }), // not swapped: other side = other image, a flip
+			v('r5', 'r', 'e', 'f', 'left', { kind: 'repeat' }), // nothing earlier
+			v('r6', 'r', 'g', 'h', 'right'),
+			v('r7', 'r', 'g', 'h', 'left', { kind: 'repeat', submittedAt: 0 }) // "earlier" than its original: unmatched
+		])[0].metrics.repeats;
+		expect(repeats).toEqual({ votes: 4, matched: 2, changed: 2, decisive: 1, flips: 1, sameSideFlips: 0, flipRate: 1 });
 	});
 
 	it('compares with the majority of the other evaluators, orientation-aware and without rejected votes', () => {
