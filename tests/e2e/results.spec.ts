@@ -69,3 +69,28 @@ test('a lead searches the rationales, rejects a vote with the keyboard and the l
 	await expect(page.getByRole('table', { name: /Quality signals per evaluator/ })).toContainText('Simulated rater 1');
 	await expect(page.getByText(/Krippendorff/)).toBeVisible();
 });
+
+test('a new vote shows on an open results page within seconds, without a reload', async ({ page, browser }) => {
+	await signIn(page, 'researcher@pickwise.test', 'pickwise-researcher');
+	await page.goto('/c/agiqa-demo/results?bootstrap=0');
+	const before = await votesShown(page);
+	let reloads = 0;
+	page.on('framenavigated', () => reloads++);
+
+	const evaluator = await browser.newContext();
+	const ev = await evaluator.newPage();
+	await signIn(ev, 'evaluator@pickwise.test', 'pickwise-evaluator');
+	const status = await ev.evaluate(async () => {
+		const next = await (await fetch('/api/v1/campaigns/agiqa-demo/next')).json();
+		const vote = await fetch('/api/v1/campaigns/agiqa-demo/votes', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: next.assignment.id, choice: 'left', rationale: 'The left image is clearly the better one.' })
+		});
+		return vote.status;
+	});
+	expect(status).toBe(201);
+	await expect.poll(() => votesShown(page), { timeout: 15_000 }).toBe(before + 1);
+	expect(reloads).toBe(0);
+	await evaluator.close();
+});
