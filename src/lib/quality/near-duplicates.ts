@@ -278,10 +278,9 @@ export function similarityJoin(
 	const ceil = (v: number) => Math.ceil(v - 1e-9);
 	const size = Int32Array.from(sets, (s) => s.length);
 	const order = Int32Array.from(sets.keys()).sort((a, b) => size[a] - size[b] || a - b);
-	const position = new Int32Array(n);
-	order.forEach((g, p) => (position[g] = p));
 
-	// postings in processing order (CSR): for each token, the sets that index it and where it sits in them
+	// postings (CSR, filled as sets are processed): for each token, the sets processed so far that index it,
+	// in processing order, with the token's position and the set's size
 	let vocabulary = 0;
 	for (const s of sets) for (const token of s) if (token >= vocabulary) vocabulary = token + 1;
 	const indexPrefix = Int32Array.from(size, (m) => m - ceil(((2 * t) / (1 + t)) * m) + 1);
@@ -289,15 +288,10 @@ export function similarityJoin(
 	for (let g = 0; g < n; g++) for (let i = 0; i < indexPrefix[g]; i++) start[sets[g][i] + 1]++;
 	for (let v = 0; v < vocabulary; v++) start[v + 1] += start[v];
 	const fill = start.slice(0, vocabulary);
+	const head = start.slice(0, vocabulary);
 	const entrySet = new Int32Array(start[vocabulary]);
 	const entryAt = new Int32Array(start[vocabulary]);
-	for (const g of order) {
-		for (let i = 0; i < indexPrefix[g]; i++) {
-			const e = fill[sets[g][i]]++;
-			entrySet[e] = g;
-			entryAt[e] = i;
-		}
-	}
+	const entrySize = new Int32Array(start[vocabulary]);
 
 	// a 256-bit map of each set: every bit set in the XOR of two maps is a token in only one of the sets, so
 	// overlap ≤ (|x| + |y| − popcount(xor)) / 2 — a cheap bound that discards most pairs before the merge
@@ -318,22 +312,25 @@ export function similarityJoin(
 		const sizeX = size[x];
 		const minSize = ceil(t * sizeX);
 		const probePrefix = sizeX - minSize + 1;
-		const before = position[x];
 		let touchedCount = 0;
 		for (let i = 0; i < probePrefix; i++) {
 			const token = tokens[i];
-			for (let e = start[token], end = start[token + 1]; e < end; e++) {
+			// size filter (J ≤ |y| / |x|): sets arrive in ascending size, so a set too small for x is too small
+			// for every later set as well and is dropped from the front of the list for good
+			let e = head[token];
+			const end = fill[token];
+			while (e < end && entrySize[e] < minSize) e++;
+			head[token] = e;
+			for (; e < end; e++) {
 				const y = entrySet[e];
-				if (position[y] >= before) break; // only sets processed earlier (no larger than x)
-				const sizeY = size[y];
-				if (sizeY < minSize) continue; // size filter: J ≤ |y| / |x|
+				const sizeY = entrySize[e];
 				if (probedBy[y] !== x) {
 					probedBy[y] = x;
 					overlap[y] = 0;
 					touched[touchedCount++] = y;
 				} else if (overlap[y] < 0) continue; // already pruned
 				// positional filter: the overlap can grow at most by the tokens left after this one in each set
-				const needed = ceil(share * (sizeX + sizeY));
+				const needed = Math.ceil(share * (sizeX + sizeY) - 1e-9);
 				const bound = overlap[y] + 1 + Math.min(sizeX - i - 1, sizeY - entryAt[e] - 1);
 				overlap[y] = bound >= needed ? overlap[y] + 1 : -1;
 			}
@@ -341,12 +338,20 @@ export function similarityJoin(
 		for (let c = 0; c < touchedCount; c++) {
 			const y = touched[c];
 			if (overlap[y] <= 0) continue;
-			const needed = ceil(share * (sizeX + size[y]));
+			const needed = Math.ceil(share * (sizeX + size[y]) - 1e-9);
+			// overlap ≥ needed requires popcount(xor) ≤ |x| + |y| − 2·needed; most pairs exceed it within a word or two
+			const maxDiffering = sizeX + size[y] - 2 * needed;
 			let differing = 0;
-			for (let w = 0; w < BITMAP_WORDS; w++) differing += popcount(bitmaps[x * BITMAP_WORDS + w] ^ bitmaps[y * BITMAP_WORDS + w]);
-			if ((sizeX + size[y] - differing) / 2 < needed) continue;
+			for (let w = 0; w < BITMAP_WORDS && differing <= maxDiffering; w++) differing += popcount(bitmaps[x * BITMAP_WORDS + w] ^ bitmaps[y * BITMAP_WORDS + w]);
+			if (differing > maxDiffering) continue;
 			if (!wanted(x, y)) continue;
 			if (overlapAtLeast(tokens, sets[y], needed)) found(x, y);
+		}
+		for (let i = 0; i < indexPrefix[x]; i++) {
+			const e = fill[tokens[i]]++;
+			entrySet[e] = x;
+			entryAt[e] = i;
+			entrySize[e] = sizeX;
 		}
 	}
 }
