@@ -89,6 +89,7 @@ export function findNearDuplicates(items: readonly NearDuplicateItem[], options:
 	const k = options.shingleSize ?? 4;
 	const t = options.threshold ?? 0.8;
 	if (!(t > 0 && t <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${t}`);
+	if (!Number.isInteger(k) || k < 1) throw new RangeError(`shingleSize must be a positive integer, got ${k}`);
 
 	// 1. identical normalized texts form one group
 	const groupOf = new Map<string, number>();
@@ -268,7 +269,7 @@ const BITMAP_WORDS = 8;
  * PPJoin over token sets (ascending ranks, rarest first): calls `found(x, y)` for pairs with Jaccard ≥ t,
  * skipping pairs for which `wanted(x, y)` is false. Every pair with Jaccard ≥ t is offered to `wanted`.
  */
-export function similarityJoin(
+function similarityJoin(
 	sets: readonly Int32Array[],
 	t: number,
 	wanted: (x: number, y: number) => boolean,

@@ -124,8 +124,9 @@ describe('findNearDuplicates', () => {
 		expect(result.every((r) => r.sameOwner !== -1 && r.otherOwner === -1)).toBe(true);
 	});
 
-	it('rejects a meaningless threshold', () => {
+	it('rejects a meaningless threshold or shingle size', () => {
 		expect(() => findNearDuplicates([], { threshold: 0 })).toThrow(RangeError);
 		expect(() => findNearDuplicates([], { threshold: 1.5 })).toThrow(RangeError);
+		expect(() => findNearDuplicates([], { shingleSize: 0 })).toThrow(RangeError);
 	});
 });
