@@ -10,6 +10,7 @@ import { addCriterion, addMember, createCampaign } from './campaigns.ts';
 import { importImages } from './image-import.ts';
 import { submitVote } from './votes.ts';
 import { randomId } from './ids.ts';
+import { createRng } from '../scheduling/index.ts';
 
 export const DEMO_CAMPAIGN = 'agiqa-demo';
 export const DEMO_ACCOUNTS = [
@@ -52,6 +53,7 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions) {
 interface Scored {
 	imageId: string;
 	promptId: string;
+	prompt: string;
 	quality: number;
 	qualityStd: number;
 	align: number;
@@ -60,14 +62,14 @@ interface Scored {
 
 /** A simulated rater: prefers higher opinion score plus Gaussian noise of the raters' own spread. */
 async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: number, seed: number) {
-	const rng = mulberry32(seed);
+	const rng = createRng(seed);
 	const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 	const campaign = await db.selectFrom('campaign').selectAll().where('slug', '=', DEMO_CAMPAIGN).executeTakeFirstOrThrow();
 	const images = await db
 		.selectFrom('image')
 		.innerJoin('system', 'system.id', 'image.system_id')
 		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
-		.select(['image.id', 'image.prompt_id', 'system.name as system', 'prompt.external_id'])
+		.select(['image.id', 'image.prompt_id', 'system.name as system', 'prompt.external_id', 'prompt.text as prompt_text'])
 		.where('image.campaign_id', '=', campaign.id)
 		// a fixed order, so that the same seed gives the same votes (ids are random)
 		.orderBy('prompt.external_id')
@@ -79,7 +81,7 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 	const scored: Scored[] = images.map((i) => {
 		const f = scores.get(`${i.external_id}|${i.system}`)!;
 		return {
-			imageId: i.id, promptId: i.prompt_id,
+			imageId: i.id, promptId: i.prompt_id, prompt: i.prompt_text,
 			quality: Number(f[at('mos_quality')]), qualityStd: Number(f[at('std_quality')]),
 			align: Number(f[at('mos_align')]), alignStd: Number(f[at('std_align')])
 		};
@@ -119,7 +121,7 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 		await submitVote(
 			db, userId, campaign,
 			{
-				voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true,
+				voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a, left.prompt, rng), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true,
 				// the criteria follow the two opinion scores separately
 				criteria: { adherence: a > 0 ? 'left' : 'right', quality: q > 0 ? 'left' : 'right' }
 			},
@@ -129,23 +131,16 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 	return count;
 }
 
-function rationaleFor(choice: Choice, quality: number, align: number): string {
-	if (choice === 'tie') return '[simulated] Both images are about equally good.';
-	if (choice === 'both_bad') return '[simulated] Neither image is acceptable for this prompt.';
-	const side = choice;
-	const other = side === 'left' ? 'right' : 'left';
-	return Math.abs(align) > Math.abs(quality)
-		? `[simulated] The ${side} image follows the prompt better than the ${other} one.`
-		: `[simulated] The ${side} image is cleaner, with fewer artifacts than the ${other} one.`;
-}
+const ALIGN = ['follows the prompt more closely', 'shows what the prompt asks for more faithfully', 'matches the description better', 'gets the subject of the prompt more accurately', 'keeps closer to the prompt'];
+const QUALITY = ['is cleaner, with fewer artifacts', 'looks sharper', 'has more believable detail', 'has better composition and lighting', 'shows fewer distortions'];
+const DETAILS = ['the main subject', 'the background', 'the colours', 'the edges', 'the textures', 'the proportions', 'the lighting', 'the overall scene'];
 
-function mulberry32(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+/** Varied short reasons, as different people write them (simulated raters must not look like copy-pasters). */
+function rationaleFor(choice: Choice, quality: number, align: number, prompt: string, rng: () => number): string {
+	const pick = <T>(list: T[]) => list[Math.floor(rng() * list.length)];
+	if (choice === 'tie') return `[simulated] Both are about as good for "${prompt}"; ${pick(DETAILS)} and ${pick(DETAILS)} are similar.`;
+	if (choice === 'both_bad') return `[simulated] Neither works for "${prompt}": ${pick(DETAILS)} is wrong in both.`;
+	const other = choice === 'left' ? 'right' : 'left';
+	const reason = Math.abs(align) > Math.abs(quality) ? pick(ALIGN) : pick(QUALITY);
+	return `[simulated] The ${choice} image ${reason} than the ${other} one, look at ${pick(DETAILS)} for "${prompt}".`;
 }

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
 import { onlineElo } from '../ranking/index.ts';
 import type { LeaderboardQuery } from './leaderboard.ts';
+import { afterCursor, rankedVotes } from './vote-filters.ts';
 
 interface EloState {
 	revision: number;
@@ -42,18 +43,9 @@ export async function campaignElo(db: Kysely<Database>, campaign: Campaign, q: L
 						.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
 						.where('criterion.key', '=', q.criterion)
 						.select(['vote.id', 'vote.submitted_at', 'vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice']);
-		query = query.where('vote.campaign_id', '=', campaign.id).where('vote.kind', '=', 'normal');
-		if (!q.includeRejected) query = query.where('vote.status', '=', 'counted');
-		if (q.from !== null) query = query.where('vote.submitted_at', '>=', q.from);
-		if (q.to !== null) query = query.where('vote.submitted_at', '<', q.to);
-		if (q.evaluators.length) query = query.where('vote.user_id', 'in', q.evaluators);
-		if (q.excludeEvaluators.length) query = query.where('vote.user_id', 'not in', q.excludeEvaluators);
-		if (q.category !== null) {
-			const category = q.category;
-			query = query.where('vote.prompt_id', 'in', (eb) => eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaign.id).where('prompt.category', '=', category));
-		}
+		query = query.where((eb) => rankedVotes(eb, campaign.id, q));
 		const cursor = state.cursor;
-		if (cursor) query = query.where((eb) => eb.or([eb('vote.submitted_at', '>', cursor.at), eb.and([eb('vote.submitted_at', '=', cursor.at), eb('vote.id', '>', cursor.id)])]));
+		if (cursor) query = query.where((eb) => afterCursor(eb, cursor));
 		const page = await query.orderBy('vote.submitted_at').orderBy('vote.id').limit(20_000).execute();
 		if (page.length === 0) break;
 		const a = new Int32Array(page.length);

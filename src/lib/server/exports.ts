@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
 import { csvRow } from '../csv.ts';
 import { sha256Hex } from './ids.ts';
-import type { LeaderboardQuery } from './leaderboard.ts';
+import { afterCursor, rankedVotes, type VoteFilters } from './vote-filters.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'battles'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -24,7 +24,7 @@ const CSV_COLUMNS = [
 ];
 const BATTLE_COLUMNS = ['model_a', 'model_b', 'winner', 'tstamp', 'judge', 'vote_id', 'rationale', 'flags', 'criteria', 'guidelines_version', 'active_ms', 'shown_at', 'prompt_id'];
 
-export type ExportFilters = Pick<LeaderboardQuery, 'from' | 'to' | 'evaluators' | 'category' | 'includeRejected' | 'excludeEvaluators'>;
+export type ExportFilters = VoteFilters;
 
 /** Rows of the export as text chunks, in submission order. */
 export async function* exportVotes(db: Kysely<Database>, campaign: Campaign, format: ExportFormat, filters: ExportFilters): AsyncGenerator<string> {
@@ -39,17 +39,10 @@ export async function* exportVotes(db: Kysely<Database>, campaign: Campaign, for
 			.innerJoin('prompt', 'prompt.id', 'vote.prompt_id')
 			.selectAll('vote')
 			.select(['prompt.external_id as prompt_external_id', 'prompt.text as prompt_text', 'prompt.category as prompt_category'])
-			.where('vote.campaign_id', '=', campaign.id)
-			.where('vote.kind', '=', 'normal');
-		if (!filters.includeRejected) query = query.where('vote.status', '=', 'counted');
-		if (filters.from !== null) query = query.where('vote.submitted_at', '>=', filters.from);
-		if (filters.to !== null) query = query.where('vote.submitted_at', '<', filters.to);
-		if (filters.evaluators.length) query = query.where('vote.user_id', 'in', filters.evaluators);
-		if (filters.excludeEvaluators.length) query = query.where('vote.user_id', 'not in', filters.excludeEvaluators);
-		if (filters.category !== null) query = query.where('prompt.category', '=', filters.category);
+			.where((eb) => rankedVotes(eb, campaign.id, filters));
 		if (after) {
-			const { at, id } = after;
-			query = query.where((eb) => eb.or([eb('vote.submitted_at', '>', at), eb.and([eb('vote.submitted_at', '=', at), eb('vote.id', '>', id)])]));
+			const cursor = after;
+			query = query.where((eb) => afterCursor(eb, cursor));
 		}
 		const page = await query.orderBy('vote.submitted_at').orderBy('vote.id').limit(PAGE).execute();
 		if (page.length === 0) return;

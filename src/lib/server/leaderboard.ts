@@ -7,6 +7,7 @@ import { AppError, invalid } from './errors.ts';
 import { csvRow } from '../csv.ts';
 import { campaignElo } from './elo.ts';
 import { flaggedEvaluators } from './quality.ts';
+import { rankedVotes } from './vote-filters.ts';
 import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -110,18 +111,7 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
 					.where('criterion.key', '=', q.criterion)
 					.select(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice']);
-	query = query.where('vote.campaign_id', '=', campaign.id).where('vote.kind', '=', 'normal');
-	if (!q.includeRejected) query = query.where('vote.status', '=', 'counted');
-	if (q.from !== null) query = query.where('vote.submitted_at', '>=', q.from);
-	if (q.to !== null) query = query.where('vote.submitted_at', '<', q.to);
-	if (q.evaluators.length) query = query.where('vote.user_id', 'in', q.evaluators);
-	if (q.excludeEvaluators.length) query = query.where('vote.user_id', 'not in', q.excludeEvaluators);
-	if (q.category !== null) {
-		const category = q.category;
-		query = query.where('vote.prompt_id', 'in', (eb) =>
-			eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaign.id).where('prompt.category', '=', category)
-		);
-	}
+	query = query.where((eb) => rankedVotes(eb, campaign.id, q));
 	const rows = await query
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.groupBy(['vote.left_system_id', 'vote.right_system_id', 'choice'])

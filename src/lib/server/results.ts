@@ -5,6 +5,7 @@ import type { Campaign, Database } from './db/schema.ts';
 import { campaignLeaderboard, type CampaignLeaderboard, type LeaderboardQuery } from './leaderboard.ts';
 import { pseudonym } from './exports.ts';
 import { AppError } from './errors.ts';
+import { rankedVotes } from './vote-filters.ts';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -48,30 +49,16 @@ export async function pairMatrices(db: Kysely<Database>, campaign: Campaign, boa
 }
 
 async function filteredPairs(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, names: Map<string, string>) {
-	let query = db
+	const rows = await db
 		.selectFrom('vote')
 		.select(['left_system_id', 'right_system_id', 'choice', (eb) => eb.fn.countAll<number>().as('n')])
-		.where('campaign_id', '=', campaign.id)
-		.where('kind', '=', 'normal');
-	query = applyVoteFilters(query, campaign, q);
-	const rows = await query.groupBy(['left_system_id', 'right_system_id', 'choice']).execute();
+		.where((eb) => rankedVotes(eb, campaign.id, q))
+		.groupBy(['left_system_id', 'right_system_id', 'choice'])
+		.execute();
 	return rows.map((r) => {
 		const n = Number(r.n);
 		return { a: names.get(r.left_system_id)!, b: names.get(r.right_system_id)!, aw: r.choice === 'left' ? n : 0, bw: r.choice === 'right' ? n : 0, t: r.choice === 'tie' || r.choice === 'both_bad' ? n : 0 };
 	});
-}
-
-function applyVoteFilters<Q extends { where: (...args: any[]) => Q }>(query: Q, campaign: Campaign, q: Pick<LeaderboardQuery, 'from' | 'to' | 'evaluators' | 'excludeEvaluators' | 'includeRejected' | 'category'>): Q {
-	if (!q.includeRejected) query = query.where('status', '=', 'counted');
-	if (q.from !== null) query = query.where('submitted_at', '>=', q.from);
-	if (q.to !== null) query = query.where('submitted_at', '<', q.to);
-	if (q.evaluators.length) query = query.where('user_id', 'in', q.evaluators);
-	if (q.excludeEvaluators.length) query = query.where('user_id', 'not in', q.excludeEvaluators);
-	if (q.category !== null) {
-		const category = q.category;
-				query = query.where('prompt_id', 'in', (eb: any) => eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaign.id).where('prompt.category', '=', category));
-	}
-	return query;
 }
 
 export interface HistoryPoint {
@@ -86,11 +73,11 @@ export interface HistoryPoint {
  * `buckets`), with 200-round bootstrap bands. Buckets without a finite estimate are left out.
  */
 export async function ratingHistory(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, buckets = 8) {
-	const span = await applyVoteFilters(
-		db.selectFrom('vote').select([(eb) => eb.fn.min('submitted_at').as('first'), (eb) => eb.fn.max('submitted_at').as('last')]).where('campaign_id', '=', campaign.id).where('kind', '=', 'normal'),
-		campaign,
-		q
-	).executeTakeFirst();
+	const span = await db
+		.selectFrom('vote')
+		.select([(eb) => eb.fn.min('submitted_at').as('first'), (eb) => eb.fn.max('submitted_at').as('last')])
+		.where((eb) => rankedVotes(eb, campaign.id, q))
+		.executeTakeFirst();
 	const first = Number(span?.first);
 	const last = Number(span?.last);
 	if (!Number.isFinite(first) || !Number.isFinite(last)) return [];
@@ -116,11 +103,10 @@ export async function ratingHistory(db: Kysely<Database>, campaign: Campaign, q:
 export async function votesPerDay(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery) {
 	// an integer literal, so both dialects divide as integers
 	const day = sql<number>`submitted_at / ${sql.lit(DAY)}`;
-	const rows = await applyVoteFilters(
-		db.selectFrom('vote').select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', '=', campaign.id).where('kind', '=', 'normal'),
-		campaign,
-		q
-	)
+	const rows = await db
+		.selectFrom('vote')
+		.select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+		.where((eb) => rankedVotes(eb, campaign.id, q))
 		.groupBy(day)
 		.orderBy(day)
 		.execute();
@@ -129,15 +115,11 @@ export async function votesPerDay(db: Kysely<Database>, campaign: Campaign, q: L
 
 /** Share of decisive votes for the left image, per evaluator (pseudonymous): near 50% when sides are random. */
 export async function leftSideRate(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery) {
-	const rows = await applyVoteFilters(
-		db
-			.selectFrom('vote')
-			.select(['user_id', 'choice', (eb) => eb.fn.countAll<number>().as('n')])
-			.where('campaign_id', '=', campaign.id)
-			.where('choice', 'in', ['left', 'right']),
-		campaign,
-		q
-	)
+	const rows = await db
+		.selectFrom('vote')
+		.select(['user_id', 'choice', (eb) => eb.fn.countAll<number>().as('n')])
+		.where((eb) => rankedVotes(eb, campaign.id, q))
+		.where('choice', 'in', ['left', 'right'])
 		.groupBy(['user_id', 'choice'])
 		.execute();
 	const per = new Map<string, { left: number; total: number }>();

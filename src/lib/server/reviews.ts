@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
 import { AppError, invalid } from './errors.ts';
 import { randomId } from './ids.ts';
-import { addToPairStat, countsInRankings } from './votes.ts';
+import { countsInRankings, moveStoredVote } from './votes.ts';
 import { writeAudit } from './audit.ts';
 import { schedulerFor } from './assignments.ts';
 import { historyChanged } from './elo.ts';
@@ -33,17 +33,7 @@ async function reviewOne(trx: Transaction<Database>, campaign: Campaign, reviewe
 	const changed = vote.status !== status;
 	if (changed) {
 		await trx.updateTable('vote').set({ status }).where('id', '=', voteId).execute();
-		if (countsInRankings(vote.kind)) {
-			const delta = decision === 'reject' ? -1 : 1;
-			await addToPairStat(trx, vote, 'overall', vote.choice, delta);
-			const criteria = await trx
-				.selectFrom('vote_criterion')
-				.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
-				.select(['criterion.key', 'vote_criterion.choice'])
-				.where('vote_criterion.vote_id', '=', voteId)
-				.execute();
-			for (const c of criteria) await addToPairStat(trx, vote, c.key, c.choice, delta);
-		}
+		await moveStoredVote(trx, vote, decision === 'reject' ? -1 : 1);
 	}
 	await trx.insertInto('review').values({ id: randomId(), vote_id: voteId, reviewer_id: reviewerId, decision, comment, created_at: Date.now() }).execute();
 	await writeAudit(trx, { actorId: reviewerId, action: `review.${decision}`, subject: voteId, detail: { comment, from: vote.status, to: status } });

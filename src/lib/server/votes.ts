@@ -168,6 +168,19 @@ export async function addToPairStat(
 		.execute();
 }
 
+/** Takes a stored vote (overall and every criterion it answered) out of pair_stat (-1) or puts it back (+1). */
+export async function moveStoredVote(trx: Transaction<Database>, vote: Vote, delta: 1 | -1): Promise<void> {
+	if (!countsInRankings(vote.kind)) return;
+	await addToPairStat(trx, vote, 'overall', vote.choice, delta);
+	const criteria = await trx
+		.selectFrom('vote_criterion')
+		.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+		.select(['criterion.key', 'vote_criterion.choice'])
+		.where('vote_criterion.vote_id', '=', vote.id)
+		.execute();
+	for (const c of criteria) await addToPairStat(trx, vote, c.key, c.choice, delta);
+}
+
 async function validateFlags(trx: Transaction<Database>, campaignId: string, raw: unknown): Promise<{ left: string[]; right: string[] }> {
 	if (raw === undefined || raw === null) return { left: [], right: [] };
 	if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('flags', 'flags must be an object {"left":[…],"right":[…]}');

@@ -1,7 +1,7 @@
 // What the voting page and the JSON API call: the vote service plus the scheduler's bookkeeping.
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from './db/schema.ts';
-import { addToPairStat, countsInRankings, submitVote, type VoteInput } from './votes.ts';
+import { countsInRankings, moveStoredVote, submitVote, type VoteInput } from './votes.ts';
 import { describeAssignment, forgetScheduler, schedulerFor } from './assignments.ts';
 import { AppError } from './errors.ts';
 import { writeAudit } from './audit.ts';
@@ -49,16 +49,7 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		if (now - vote.submitted_at > UNDO_WINDOW_MS) throw new AppError(410, 'expired', 'a vote can only be undone within 30 seconds', 'vote_id');
 		const reviewed = await trx.selectFrom('review').select('id').where('vote_id', '=', voteId).executeTakeFirst();
 		if (reviewed) throw new AppError(409, 'conflict', 'this vote was already reviewed', 'vote_id');
-		const criteria = await trx
-			.selectFrom('vote_criterion')
-			.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
-			.select(['criterion.key', 'vote_criterion.choice'])
-			.where('vote_criterion.vote_id', '=', voteId)
-			.execute();
-		if (vote.status === 'counted' && countsInRankings(vote.kind)) {
-			await addToPairStat(trx, vote, 'overall', vote.choice, -1);
-			for (const c of criteria) await addToPairStat(trx, vote, c.key, c.choice, -1);
-		}
+		if (vote.status === 'counted') await moveStoredVote(trx, vote, -1);
 		await trx.deleteFrom('vote_criterion').where('vote_id', '=', voteId).execute();
 		await trx.deleteFrom('vote').where('id', '=', voteId).execute();
 		const expiresAt = now + DEFAULT_LEASE_MS;

@@ -1,0 +1,28 @@
+// Which votes a ranking, chart, Elo or export counts: one rule for all of them. Normal votes only
+// (gold pairs and repeats measure evaluators), counted unless asked otherwise, then the filters.
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { Database } from './db/schema.ts';
+import type { LeaderboardQuery } from './leaderboard.ts';
+
+export type VoteFilters = Pick<LeaderboardQuery, 'from' | 'to' | 'evaluators' | 'excludeEvaluators' | 'includeRejected' | 'category'>;
+
+export function rankedVotes(eb: ExpressionBuilder<Database, 'vote'>, campaignId: string, f: VoteFilters): Expression<SqlBool> {
+	const conditions: Expression<SqlBool>[] = [eb('vote.campaign_id', '=', campaignId), eb('vote.kind', '=', 'normal')];
+	if (!f.includeRejected) conditions.push(eb('vote.status', '=', 'counted'));
+	if (f.from !== null) conditions.push(eb('vote.submitted_at', '>=', f.from));
+	if (f.to !== null) conditions.push(eb('vote.submitted_at', '<', f.to));
+	if (f.evaluators.length) conditions.push(eb('vote.user_id', 'in', f.evaluators));
+	if (f.excludeEvaluators.length) conditions.push(eb('vote.user_id', 'not in', f.excludeEvaluators));
+	if (f.category !== null) {
+		const category = f.category;
+		conditions.push(
+			eb('vote.prompt_id', 'in', eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaignId).where('prompt.category', '=', category))
+		);
+	}
+	return eb.and(conditions);
+}
+
+/** Keyset pagination in submission order: votes after (at, id). */
+export function afterCursor(eb: ExpressionBuilder<Database, 'vote'>, cursor: { at: number; id: string }): Expression<SqlBool> {
+	return eb.or([eb('vote.submitted_at', '>', cursor.at), eb.and([eb('vote.submitted_at', '=', cursor.at), eb('vote.id', '>', cursor.id)])]);
+}
