@@ -142,7 +142,11 @@ export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q
 	return { ...q, excludeFlagged: false, excludeEvaluators: [...new Set([...q.excludeEvaluators, ...flagged])].sort() };
 }
 
-export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery): Promise<CampaignLeaderboard> {
+/**
+ * `workers` only chooses where the bootstrap runs (the engine gives identical numbers for any
+ * count); small refits are quicker in this thread than starting workers.
+ */
+export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, run: { workers?: number } = {}): Promise<CampaignLeaderboard> {
 	const q = await resolveFlagged(db, campaign, query);
 	if (q.criterion !== 'overall') {
 		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
@@ -155,7 +159,10 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 	if (hit && hit.fingerprint === fingerprint) return hit.result;
 	const result = (async () => {
 		try {
-			const board = await rankSystems(countsFromPairStats(rows), { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined });
+			const counts = countsFromPairStats(rows);
+			// in this thread only while it is quick; large campaigns keep the event loop free
+			const workers = run.workers === 0 && counts.systems.length > 30 ? undefined : run.workers;
+			const board = await rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
 			const elo = await campaignElo(db, campaign, q, board.votes);
 			for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
 			return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };

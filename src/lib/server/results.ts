@@ -86,7 +86,13 @@ export async function ratingHistory(db: Kysely<Database>, campaign: Campaign, q:
 	for (let end = first + step; end < last + 1 + step; end += step) {
 		const t = Math.min(end, last + 1);
 		try {
-			const board = await campaignLeaderboard(db, campaign, { ...q, to: q.to === null ? t : Math.min(q.to, t), from: q.from ?? first, bootstrap: Math.min(q.bootstrap, 200) });
+			// bands from 200 rounds, in this thread: nine worker start-ups cost more than the rounds
+			const board = await campaignLeaderboard(
+				db,
+				campaign,
+				{ ...q, to: q.to === null ? t : Math.min(q.to, t), from: q.from ?? first, bootstrap: Math.min(q.bootstrap, 200) },
+				{ workers: 0 }
+			);
 			for (const r of board.leaderboard) {
 				const points = series.get(r.system) ?? [];
 				points.push({ t, rating: r.rating, ci_low: r.ci_low ?? r.rating, ci_high: r.ci_high ?? r.rating });
