@@ -19,7 +19,8 @@ export async function readImageForUser(user: SessionUser, imageId: string) {
 		.select(['image.stored_path', 'image.format', 'campaign_member.role'])
 		.where('image.id', '=', imageId)
 		.executeTakeFirst();
-	if (!image || (!image.role && !user.isAdmin)) throw notFound('image');
+	// placeholders of imported battles have no file
+	if (!image || (!image.role && !user.isAdmin) || !image.stored_path) throw notFound('image');
 	const bytes = await readFile(join(dataDirFromEnv(), image.stored_path));
 	return { bytes, contentType: CONTENT_TYPES[image.format] ?? 'application/octet-stream' };
 }
