@@ -87,6 +87,9 @@ const CHECKS: Record<string, Check[]> = {
 	'/c/[slug]/manage POST ?/guidelines': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/guidelines`, form: {}, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],
+	'/c/[slug]/manage POST ?/editCriterion': [
+		{ method: 'POST', path: `/c/${SLUG}/manage?/editCriterion`, form: { key: 'nope', label: 'x' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
 	'/c/[slug]/manage POST ?/criterion': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/criterion`, form: { key: 'Bad Key', label: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],

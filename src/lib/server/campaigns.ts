@@ -258,3 +258,17 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 		goldFeedback: raw.goldFeedback === true
 	};
 }
+
+/** New label or description of a criterion; its key (and so the votes that answered it) stays. */
+export async function updateCriterion(db: Kysely<Database>, campaign: Campaign, input: { key: unknown; label: unknown; description?: unknown }, actorId: string | null) {
+	const key = requireString(input.key, 'key', { max: 40 });
+	const label = requireString(input.label, 'label', { max: 100 });
+	const description = input.description === undefined || input.description === null ? '' : requireString(input.description, 'description', { min: 0, max: 1000 });
+	const result = await db.transaction().execute(async (trx) => {
+		const updated = await trx.updateTable('criterion').set({ label, description }).where('campaign_id', '=', campaign.id).where('key', '=', key).executeTakeFirst();
+		if (Number(updated.numUpdatedRows) === 0) throw new AppError(404, 'not_found', `no criterion ${key}`, 'key');
+		await writeAudit(trx, { actorId, action: 'criterion.update', subject: campaign.id, detail: { key, label, description } });
+		return { key, label };
+	});
+	return result;
+}

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { addCriterion, campaignSettings, updateCampaignSettings, updateGuidelines } from '$lib/server/campaigns';
+import { addCriterion, campaignSettings, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns';
 import { renderMarkdown } from '$lib/server/markdown';
 import { AppError } from '$lib/server/errors';
 
@@ -47,6 +47,16 @@ export const actions: Actions = {
 			return { action: 'guidelines', saved: r.changed ? `Guidelines saved as version ${r.version}.` : 'No change.' };
 		} catch (e) {
 			return failed(e, 'guidelines');
+		}
+	},
+	editCriterion: async (event) => {
+		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
+		const f = await event.request.formData();
+		try {
+			await updateCriterion(db.kysely, campaign, { key: f.get('key'), label: f.get('label'), description: f.get('description') ?? '' }, user.id);
+			return { action: 'criterion', saved: 'Criterion saved.' };
+		} catch (e) {
+			return failed(e, 'criterion');
 		}
 	},
 	criterion: async (event) => {
