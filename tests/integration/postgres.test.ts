@@ -1,0 +1,96 @@
+// The same migrations and services on PostgreSQL (DATABASE_URL=postgres://…): a campaign from
+// import to vote, ranking, search, review and export, on a real server started for the test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../helpers/postgres.ts';
+import { openMigratedDatabase, migrateToLatest, type Db } from '../../src/lib/server/db/index.ts';
+import { createUser, authenticate } from '../../src/lib/server/users.ts';
+import { addCriterion, addMember, createCampaign, requireCampaign } from '../../src/lib/server/campaigns.ts';
+import { importImages } from '../../src/lib/server/image-import.ts';
+import { nextAssignment } from '../../src/lib/server/assignments.ts';
+import { castVote, undoVote } from '../../src/lib/server/voting.ts';
+import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/leaderboard.ts';
+import { auditQueue, parseAuditFilters } from '../../src/lib/server/audit-queue.ts';
+import { campaignQuality } from '../../src/lib/server/quality.ts';
+import { reviewVotes } from '../../src/lib/server/reviews.ts';
+import { exportVotes } from '../../src/lib/server/exports.ts';
+import { importVotes } from '../../src/lib/server/vote-import.ts';
+import { votesPerDay } from '../../src/lib/server/results.ts';
+
+let pg: Awaited<ReturnType<typeof startPostgres>>;
+let db: Db;
+let dataDir: string;
+
+beforeAll(async () => {
+	pg = await startPostgres();
+	db = await openMigratedDatabase(pg.url);
+	dataDir = mkdtempSync(join(tmpdir(), 'pickwise-pgdata-'));
+}, 60_000);
+afterAll(async () => {
+	await db?.close();
+	await pg?.stop();
+	rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('PostgreSQL', () => {
+	it('runs the migrations (again without change) and the whole vote path', async () => {
+		expect(db.dialect).toBe('postgres');
+		await migrateToLatest(db);
+		const k = db.kysely;
+		const admin = await createUser(k, { email: 'admin@pg.test', password: 'password-123', isAdmin: true });
+		expect((await authenticate(k, 'admin@pg.test', 'password-123', '10.3.0.1')).id).toBe(admin.id);
+		await createCampaign(k, { slug: 'pg', name: 'PostgreSQL' });
+		await addCriterion(k, { slug: 'pg', key: 'adherence', label: 'Prompt adherence' });
+		const imported = await importImages(k, { campaign: 'pg', manifestPath: 'demo/agiqa/manifest.csv', dataDir });
+		expect(imported.added).toBe(128);
+		const users: string[] = [];
+		for (let i = 0; i < 3; i++) {
+			users.push((await createUser(k, { email: `e${i}@pg.test`, password: 'password-123' })).id);
+			await addMember(k, { slug: 'pg', email: `e${i}@pg.test`, role: 'evaluator' });
+		}
+		const campaign = await requireCampaign(k, 'pg');
+		let last = { id: '', user: '', assignment: '' };
+		for (let round = 0; round < 40; round++) {
+			for (const user of users) {
+				const pair = (await nextAssignment(k, campaign, user, null))!;
+				const id = crypto.randomUUID();
+				const choice = (['left', 'right', 'tie'] as const)[(round + users.indexOf(user)) % 3];
+				await castVote(k, campaign, user, { voteId: id, assignmentId: pair.assignment.id, choice, rationale: `The chosen image is sharper at the edges (${round})`, criteria: { adherence: choice }, activeMs: 6000 });
+				last = { id, user, assignment: pair.assignment.id };
+			}
+		}
+		const replay = await castVote(k, campaign, last.user, { voteId: last.id, assignmentId: last.assignment, choice: 'left', rationale: 'x'.repeat(30) });
+		expect(replay.created).toBe(false);
+		await undoVote(k, campaign, last.user, last.id);
+
+		// hidden repeats (3% by default) are stored but not ranked
+		const ranked = async () =>
+			Number((await k.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'normal').where('status', '=', 'counted').executeTakeFirstOrThrow()).n);
+		const n = await ranked();
+		expect(n).toBeGreaterThan(100);
+		const q = parseLeaderboardQuery(new URLSearchParams('bootstrap=50&prior=1'));
+		const board = await campaignLeaderboard(k, campaign, q);
+		expect(board.votes).toBe(n);
+		expect(board.leaderboard.every((r) => Number.isFinite(r.rating) && r.elo !== null)).toBe(true);
+		const filtered = await campaignLeaderboard(k, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&from=2020-01-01&criterion=adherence')));
+		expect(filtered.votes).toBe(n);
+		expect((await votesPerDay(k, campaign, q)).reduce((sum, d) => sum + d.value, 0)).toBe(n);
+
+		const quality = await campaignQuality(k, campaign);
+		const found = await auditQueue(k, db.dialect, campaign, parseAuditFilters(new URLSearchParams('q=sharper edge')), quality);
+		expect(found.total).toBe(119); // every stored vote, repeats included
+		const normal = found.votes.find((v) => v.kind === 'normal')!;
+		await reviewVotes(k, campaign, admin.id, [normal.id], 'reject', 'checked on PostgreSQL');
+		expect((await campaignLeaderboard(k, campaign, q)).votes).toBe(n - 1);
+
+		let text = '';
+		for await (const chunk of exportVotes(k, campaign, 'battles', q)) text += chunk;
+		const rows = text.trim().split('\n');
+		expect(rows[0]).toMatch(/^model_a,model_b,winner,tstamp,judge/);
+		expect(rows.length - 1).toBe(n - 1);
+		const battles = await importVotes(k, { campaign: 'pg', text: 'model_a,model_b,winner\nx,y,model_a\ny,x,tie\n', format: 'csv' });
+		expect(battles.added).toBe(2);
+	}, 120_000);
+});
