@@ -272,3 +272,15 @@ export async function updateCriterion(db: Kysely<Database>, campaign: Campaign, 
 	});
 	return result;
 }
+
+/** The campaign's evaluators (id and display name), for filters. */
+export function listEvaluators(db: Kysely<Database>, campaignId: string) {
+	return db
+		.selectFrom('campaign_member')
+		.innerJoin('user', 'user.id', 'campaign_member.user_id')
+		.select(['user.id', 'user.display_name'])
+		.where('campaign_member.campaign_id', '=', campaignId)
+		.where('campaign_member.role', '=', 'evaluator')
+		.orderBy('user.display_name')
+		.execute();
+}

@@ -6,6 +6,7 @@ import { campaignQuality } from '$lib/server/quality';
 import { reviewVotes } from '$lib/server/reviews';
 import { addGoldPair } from '$lib/server/special-pairs';
 import { AppError } from '$lib/server/errors';
+import { listEvaluators } from '$lib/server/campaigns';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -19,14 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	const quality = await campaignQuality(db.kysely, campaign);
 	const [queue, evaluators, systems, flags] = await Promise.all([
 		auditQueue(db.kysely, db.dialect, campaign, filters, quality),
-		db.kysely
-			.selectFrom('campaign_member')
-			.innerJoin('user', 'user.id', 'campaign_member.user_id')
-			.select(['user.id', 'user.display_name'])
-			.where('campaign_member.campaign_id', '=', campaign.id)
-			.where('campaign_member.role', '=', 'evaluator')
-			.orderBy('user.display_name')
-			.execute(),
+		listEvaluators(db.kysely, campaign.id),
 		db.kysely.selectFrom('system').select('name').where('campaign_id', '=', campaign.id).orderBy('name').execute(),
 		db.kysely.selectFrom('flag_kind').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute()
 	]);

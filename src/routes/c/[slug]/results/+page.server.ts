@@ -4,6 +4,7 @@ import { campaignLeaderboard, parseLeaderboardQuery, resolveFlagged, type Campai
 import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results';
 import { AppError } from '$lib/server/errors';
 import { pseudonym } from '$lib/server/exports';
+import { listEvaluators } from '$lib/server/campaigns';
 import { error } from '@sveltejs/kit';
 
 export const load: PageServerLoad = async (event) => {
@@ -30,14 +31,7 @@ export const load: PageServerLoad = async (event) => {
 	const [criteria, categories, evaluators, perDay, leftRate] = await Promise.all([
 		k.selectFrom('criterion').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
 		k.selectFrom('prompt').select('category').distinct().where('campaign_id', '=', campaign.id).where('category', 'is not', null).execute(),
-		k
-			.selectFrom('campaign_member')
-			.innerJoin('user', 'user.id', 'campaign_member.user_id')
-			.select(['user.id', 'user.display_name'])
-			.where('campaign_member.campaign_id', '=', campaign.id)
-			.where('campaign_member.role', '=', 'evaluator')
-			.orderBy('user.display_name')
-			.execute(),
+		listEvaluators(k, campaign.id),
 		votesPerDay(k, campaign, query),
 		leftSideRate(k, campaign, query)
 	]);
