@@ -138,9 +138,10 @@ const DETAILS = ['the main subject', 'the background', 'the colours', 'the edges
 /** Varied short reasons, as different people write them (simulated raters must not look like copy-pasters). */
 function rationaleFor(choice: Choice, quality: number, align: number, prompt: string, rng: () => number): string {
 	const pick = <T>(list: T[]) => list[Math.floor(rng() * list.length)];
-	if (choice === 'tie') return `[simulated] Both are about as good for "${prompt}"; ${pick(DETAILS)} and ${pick(DETAILS)} are similar.`;
-	if (choice === 'both_bad') return `[simulated] Neither works for "${prompt}": ${pick(DETAILS)} is wrong in both.`;
+	if (choice === 'tie') return `[simulated] Both are about as good. ${pick(DETAILS)} and ${pick(DETAILS)} are similar for "${prompt}".`;
+	if (choice === 'both_bad') return `[simulated] Neither works. ${pick(DETAILS)} is off in both for "${prompt}".`;
 	const other = choice === 'left' ? 'right' : 'left';
 	const reason = Math.abs(align) > Math.abs(quality) ? pick(ALIGN) : pick(QUALITY);
-	return `[simulated] The ${choice} image ${reason} than the ${other} one, look at ${pick(DETAILS)} for "${prompt}".`;
+	// the prompt in a sentence of its own: its words are no judgment of either side
+	return `[simulated] The ${choice} image ${reason} than the ${other} one. Look at ${pick(DETAILS)} for "${prompt}".`;
 }
