@@ -1,6 +1,7 @@
 // Ranking engine at a million votes: 1,000,000 battles over 100 systems with a known Bradley–Terry truth,
 // timed stage by stage, end to end through `pickwise rank`, and against the public arena pipeline.
 // Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen]
+import { createRng } from '../src/lib/scheduling/rng.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,18 +41,9 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 // ------------------------------------------------------------------ data with a known truth
-// mulberry32, independent of the engine's xoshiro; outcomes as in gen_synthetic.py (tie cap 0.25,
+// mulberry32 (the scheduler's seeded generator), independent of the engine's xoshiro; outcomes as in gen_synthetic.py (tie cap 0.25,
 // 70% of ties both-bad), so E[score of A] is exactly the BT probability and 'half' targets the truth.
-function mulberry32(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const mulberry32 = (seed: number) => createRng(seed);
 const outDir = join(root, 'bench', 'out');
 const csvPath = join(outDir, `synthetic_${N}_${K}.csv`);
 const truthPath = join(outDir, `synthetic_${N}_${K}_truth.json`);

@@ -2,14 +2,10 @@
 // leads the campaign's size; leads its members too.
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.ts';
+import { countAnswered } from './assignments.ts';
 
 export async function campaignOverview(db: Kysely<Database>, campaignId: string, userId: string, withTotals: boolean, withMembers: boolean) {
-	const mine = await db
-		.selectFrom('vote')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('campaign_id', '=', campaignId)
-		.where('user_id', '=', userId)
-		.executeTakeFirstOrThrow();
+	const mine = await countAnswered(db, campaignId, userId);
 	const membership = await db
 		.selectFrom('campaign_member')
 		.select('quota')
@@ -33,5 +29,5 @@ export async function campaignOverview(db: Kysely<Database>, campaignId: string,
 				.orderBy('user.email')
 				.execute()
 		: null;
-	return { myVotes: Number(mine.n), myQuota: membership?.quota ?? null, totals, members };
+	return { myVotes: mine, myQuota: membership?.quota ?? null, totals, members };
 }

@@ -1,16 +1,11 @@
 // A simulated campaign with evaluators of known behaviour, for the end-to-end quality tests.
 
 import type { Choice, GoldExpectation, VoteRecord, WinProbability } from '../../../src/lib/quality/index.ts';
+// mulberry32, the scheduler's seeded generator: independent of the ranking engine's xoshiro
+import { createRng } from '../../../src/lib/scheduling/rng.ts';
 
 export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	return createRng(seed);
 }
 
 export type Behaviour = 'careful' | 'always_left' | 'random_fast' | 'paster';

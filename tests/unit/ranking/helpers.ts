@@ -2,19 +2,13 @@
 
 import { Readable, Writable } from 'node:stream';
 import type { CommandIO } from '../../../src/lib/cli/command.ts';
+import { createRng } from '../../../src/lib/scheduling/rng.ts';
 
 export const FIXTURES = new URL('../../fixtures/ranking/', import.meta.url).pathname;
 
 /** mulberry32: a small generator independent of the engine's own. */
 export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	return createRng(seed);
 }
 
 export function normal(rand: () => number): number {

@@ -30,6 +30,16 @@ export async function requireCampaignRole(event: Pick<RequestEvent, 'locals' | '
 	}
 }
 
+/** Pages: query parameters read by `parse`, or a 400 page naming the bad one. */
+export function pageQuery<T>(parse: () => T): T {
+	try {
+		return parse();
+	} catch (e) {
+		if (e instanceof AppError) error(400, { message: e.message, code: e.code });
+		throw e;
+	}
+}
+
 /** API: the user or a 401 JSON error. */
 export function requireApiUser(event: Pick<RequestEvent, 'locals'>): SessionUser {
 	if (!event.locals.user) throw new AppError(401, 'unauthenticated', 'Sign in or send Authorization: Bearer <token>');

@@ -1,6 +1,6 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { requireCampaignRole } from '$lib/server/auth/guards';
+import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
 import { auditQueue, PAGE_SIZE, parseAuditFilters } from '$lib/server/audit-queue';
 import { campaignQuality } from '$lib/server/quality';
 import { reviewVotes } from '$lib/server/reviews';
@@ -10,13 +10,7 @@ import { listEvaluators } from '$lib/server/campaigns';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
-	let filters;
-	try {
-		filters = parseAuditFilters(event.url.searchParams);
-	} catch (e) {
-		if (e instanceof AppError) error(400, { message: e.message, code: e.code });
-		throw e;
-	}
+	const filters = pageQuery(() => parseAuditFilters(event.url.searchParams));
 	const quality = await campaignQuality(db.kysely, campaign);
 	const [queue, evaluators, systems, flags] = await Promise.all([
 		auditQueue(db.kysely, db.dialect, campaign, filters, quality),

@@ -1,24 +1,16 @@
 import type { PageServerLoad } from './$types';
-import { requireCampaignRole } from '$lib/server/auth/guards';
+import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
 import { campaignLeaderboard, parseLeaderboardQuery, resolveFlagged, type CampaignLeaderboard } from '$lib/server/leaderboard';
 import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results';
 import { AppError } from '$lib/server/errors';
 import { pseudonym } from '$lib/server/exports';
 import { listEvaluators } from '$lib/server/campaigns';
-import { error } from '@sveltejs/kit';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign, role } = await requireCampaignRole(event, event.params.slug, 'results');
 	const k = db.kysely;
-	let query;
-	try {
-		query = parseLeaderboardQuery(event.url.searchParams);
-	} catch (e) {
-		if (e instanceof AppError) error(400, { message: e.message, code: e.code });
-		throw e;
-	}
-	const requested = query;
-	query = await resolveFlagged(k, campaign, query);
+	const requested = pageQuery(() => parseLeaderboardQuery(event.url.searchParams));
+	const query = await resolveFlagged(k, campaign, requested);
 	let board: CampaignLeaderboard | null = null;
 	let problem: string | null = null;
 	try {
