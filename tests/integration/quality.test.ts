@@ -29,12 +29,13 @@ beforeAll(async () => {
 	db = await createTestDatabase();
 	seeded = await seedCampaign(db.kysely, db.dir, { slug: 'q', systems: 6, prompts: 40, evaluators: behaviours.length });
 	let campaign = await requireCampaign(db.kysely, 'q');
-	await updateCampaignSettings(db.kysely, campaign, { status: 'active', allowTie: true, allowBothBad: true, blind: true, rationaleMinChars: 20, goldRate: 0.08, repeatRate: 0.08, goldFeedback: false }, null);
+	await updateCampaignSettings(db.kysely, campaign, { status: 'active', allowTie: true, allowBothBad: true, blind: true, rationaleMinChars: 20, goldRate: 0.3, repeatRate: 0.08, goldFeedback: false }, null);
 	campaign = await requireCampaign(db.kysely, 'q');
 	const images = await db.kysely.selectFrom('image').innerJoin('system', 'system.id', 'image.system_id').select(['image.id', 'image.prompt_id', 'system.name']).execute();
 	const truth = new Map(images.map((i) => [i.id, Number(i.name.split('-')[1])])); // system-0 is best
-	// gold pairs: the best against the worst system on 6 prompts
-	const prompts = [...new Set(images.map((i) => i.prompt_id))].slice(0, 6);
+	// gold pairs: the best against the worst system on 24 prompts, so that a random clicker answers
+	// enough of them (~27, never under 10) that a perfect gold score by luck never makes this test flaky
+	const prompts = [...new Set(images.map((i) => i.prompt_id))].slice(0, 24);
 	for (const p of prompts) {
 		const best = images.find((i) => i.prompt_id === p && i.name === 'system-0')!;
 		const worst = images.find((i) => i.prompt_id === p && i.name === 'system-5')!;
@@ -47,8 +48,9 @@ beforeAll(async () => {
 			if (!pair) continue;
 			const l = truth.get(pair.assignment.left_image_id)!;
 			const r = truth.get(pair.assignment.right_image_id)!;
-			// careful raters see the truth with a little noise; the others do their thing
-			const d = r - l + (rng() + rng() + rng() - 1.5) * 2;
+			// careful raters see the truth with a little noise (never more than a system apart, so they
+			// never flip a hidden repeat, only call a close pair a tie); the others do their thing
+			const d = r - l + (rng() + rng() + rng() - 1.5) * 0.8;
 			const careful = Math.abs(d) < 0.3 ? 'tie' : d > 0 ? 'left' : 'right';
 			const choice = behaviour === 'left' ? 'left' : behaviour === 'random' ? (rng() < 0.5 ? 'left' : 'right') : careful;
 			const rationale =
@@ -77,15 +79,19 @@ describe('evaluator quality on simulated evaluators', () => {
 		expect(byBehaviour('left')[0].reasons.map((r) => r.code)).toContain('side_bias');
 		expect(byBehaviour('random')[0].reasons.map((r) => r.code)).toContain('too_fast');
 		expect(byBehaviour('paster')[0].reasons.map((r) => r.code)).toContain('duplicate_rationales');
-		expect(byBehaviour('random')[0].metrics.gold.accuracy!).toBeLessThan(byBehaviour('careful')[0].metrics.gold.accuracy!);
+		const random = byBehaviour('random')[0].metrics.gold;
+		expect(random.votes).toBeGreaterThanOrEqual(10);
+		expect(random.accuracy!).toBeLessThan(1);
+		for (const careful of byBehaviour('careful')) expect(careful.metrics.gold.accuracy).toBe(1);
 		expect(report.agreement.units).toBeGreaterThan(0);
 		expect(report.agreement.alpha).not.toBeNull();
 	});
 
 	it('leaves flagged evaluators out of the leaderboard on request', async () => {
 		const campaign = await requireCampaign(db.kysely, 'q');
-		const all = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0')));
-		const clean = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&exclude_flagged=1')));
+		// careful raters alone may never see the best system lose: a prior keeps the ratings finite
+		const all = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1')));
+		const clean = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&exclude_flagged=1')));
 		expect(clean.votes).toBeLessThan(all.votes);
 		expect(clean.votes).toBeGreaterThan(all.votes / 3);
 	});
