@@ -12,7 +12,12 @@ if (!useSystemChromium && !process.env.PLAYWRIGHT_BROWSERS_PATH) {
 	);
 }
 
-const PORT = Number(process.env.E2E_PORT ?? 4173);
+// E2E_PORT overrides the port. The default is drawn from this run's pid so that two runs on one
+// machine (reuseExistingServer is false) rarely collide on a fixed port. This file is evaluated in
+// the runner and again in each worker, with other pids: the runner fixes the port in the
+// environment first, and the workers, forked with the runner's environment, read it back.
+process.env.E2E_PORT ??= String(40_000 + (process.pid % 20_000));
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -20,6 +25,7 @@ export default defineConfig({
 	workers: 1,
 	retries: 0,
 	timeout: 60_000,
+	expect: { timeout: 15_000 },
 	reporter: [['list']],
 	use: {
 		baseURL: `http://127.0.0.1:${PORT}`,

@@ -23,8 +23,14 @@ test('a researcher reads the results, changes a filter, sees chart and table agr
 	// the forest plot's own table shows the same numbers
 	const forest = page.getByRole('region', { name: /Ratings with 95% intervals/ }).or(page.locator('section, div').filter({ has: page.getByRole('heading', { name: 'Ratings with 95% intervals' }) }).last());
 	await expect(page.getByRole('img', { name: /Ratings with 95% intervals/ })).toBeVisible();
-	await forest.getByRole('button', { name: 'Table' }).first().click();
+	// a click before the page has hydrated is lost; the button toggles, so click only while it is not pressed
+	const tableButton = forest.getByRole('button', { name: 'Table' }).first();
+	await expect(async () => {
+		if ((await tableButton.getAttribute('aria-pressed')) !== 'true') await tableButton.click();
+		await expect(tableButton).toHaveAttribute('aria-pressed', 'true', { timeout: 500 });
+	}).toPass({ timeout: 10_000 });
 	const forestTable = page.getByRole('table', { name: /Ratings with 95% intervals/ });
+	await expect(forestTable).toBeVisible();
 	await expect(forestTable.getByRole('row', { name: new RegExp(topSystem) }).first()).toContainText(topRating);
 
 	// a filter goes into the URL and changes the counts
@@ -55,10 +61,14 @@ test('a lead searches the rationales, rejects a vote with the keyboard and the l
 	const rows = page.locator('article.row');
 	await expect(rows.first()).toBeVisible();
 	await expect(rows.first()).toContainText(/cleaner/i);
-	// j focuses the first vote, x rejects it
-	await page.locator('main h1').click();
-	await page.keyboard.press('j');
-	await page.keyboard.press('k');
+	// j then k lands on the first vote, x rejects it. Keys pressed before the page has hydrated are
+	// lost, so repeat j, k (out of the search field first) until the first vote has the focus.
+	await expect(async () => {
+		await page.locator('main h1').click();
+		await page.keyboard.press('j');
+		await page.keyboard.press('k');
+		await expect(rows.first()).toBeFocused({ timeout: 500 });
+	}).toPass({ timeout: 10_000 });
 	await page.keyboard.press('x');
 	await expect(page.getByRole('status').filter({ hasText: 'Rejected 1 vote.' })).toBeVisible();
 	await expect(page.locator('article.row.rejected')).toHaveCount(1);
@@ -90,7 +100,7 @@ test('a new vote shows on an open results page within seconds, without a reload'
 		return vote.status;
 	});
 	expect(status).toBe(201);
-	await expect.poll(() => votesShown(page), { timeout: 15_000 }).toBe(before + 1);
+	await expect.poll(() => votesShown(page), { timeout: 30_000 }).toBe(before + 1);
 	expect(reloads).toBe(0);
 	await evaluator.close();
 });

@@ -8,7 +8,12 @@ async function signIn(page: Page, email: string, password: string) {
 	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
 }
 
-const leftSrc = (page: Page) => page.getByRole('img', { name: 'Left image' }).first().getAttribute('src');
+/** The pair on screen as `left src | right src`: a next pair may share one image with the last one. */
+const pairSrc = async (page: Page) => {
+	const left = await page.getByRole('img', { name: 'Left image' }).first().getAttribute('src');
+	const right = await page.getByRole('img', { name: 'Right image' }).first().getAttribute('src');
+	return `${left} | ${right}`;
+};
 
 test('an evaluator votes with the keyboard only, and an empty rationale is refused at the field', async ({ page }) => {
 	await signIn(page, 'evaluator@pickwise.test', 'pickwise-evaluator');
@@ -18,18 +23,21 @@ test('an evaluator votes with the keyboard only, and an empty rationale is refus
 	const start = Number((await progress.textContent())!.split(' ')[0]);
 	const judged = (n: number) => `${start + n} / 200 judged`;
 	await expect(progress).toHaveText(judged(0));
-	const first = await leftSrc(page);
+	const first = await pairSrc(page);
 
-	// choose, then try to submit without a rationale
-	await page.keyboard.press('2');
-	await expect(page.getByLabel('Right is better')).toBeChecked();
+	// choose, then try to submit without a rationale. A key pressed before the page has hydrated is
+	// lost, so press again until it takes (choosing the right image twice is the same as once).
+	await expect(async () => {
+		await page.keyboard.press('2');
+		await expect(page.getByLabel('Right is better')).toBeChecked({ timeout: 500 });
+	}).toPass({ timeout: 10_000 });
 	await page.keyboard.press('Control+Enter');
 	const rationale = page.getByLabel('Rationale');
 	await expect(page.getByText(/Write at least 20 characters/)).toBeVisible();
 	await expect(rationale).toHaveAttribute('aria-invalid', 'true');
 	await expect(rationale).toHaveAttribute('aria-describedby', /rationale-error/);
 	await expect(rationale).toBeFocused();
-	expect(await leftSrc(page)).toBe(first);
+	expect(await pairSrc(page)).toBe(first);
 
 	// the guidelines are one key away (Escape leaves the text field first)
 	await page.keyboard.press('Escape');
@@ -47,7 +55,7 @@ test('an evaluator votes with the keyboard only, and an empty rationale is refus
 	await page.keyboard.press('Control+Enter');
 	await expect(progress).toHaveText(judged(1));
 	await expect(page.getByRole('status')).toContainText('Vote saved.');
-	await expect.poll(() => leftSrc(page)).not.toBe(first);
+	await expect.poll(() => pairSrc(page)).not.toBe(first);
 	await expect(rationale).toHaveValue('');
 
 	// the keys work at once for the next pair: 1 selects left, f opens the compare view, space flips
@@ -68,7 +76,7 @@ test('an evaluator votes with the keyboard only, and an empty rationale is refus
 	await page.keyboard.press('u');
 	await expect(page.getByRole('status')).toContainText('Vote undone');
 	await expect(progress).toHaveText(judged(0));
-	expect(await leftSrc(page)).toBe(first);
+	expect(await pairSrc(page)).toBe(first);
 	await expect(page.getByLabel('Right is better')).toBeChecked();
 	await page.keyboard.press('Control+Enter');
 	await expect(progress).toHaveText(judged(1));

@@ -73,14 +73,18 @@ describe('vote service', () => {
 	it('follows the campaign rules for ties, both-bad and rationale length', async () => {
 		const campaign = await requireCampaign(db.kysely, 'svc');
 		await db.kysely.updateTable('campaign').set({ allow_tie: 0, rationale_min_chars: 40 }).where('id', '=', campaign.id).execute();
-		const strict = await requireCampaign(db.kysely, 'svc');
-		const user = seeded.evaluators[1];
-		const pair = (await nextAssignment(db.kysely, strict, user.id, 5))!;
-		const base = { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, rationale: 'x'.repeat(40) };
-		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'tie' })).rejects.toMatchObject({ status: 400, field: 'choice' });
-		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'left', rationale: rationale })).rejects.toMatchObject({ status: 400, field: 'rationale' });
-		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'both_bad' })).resolves.toMatchObject({ created: true });
-		await db.kysely.updateTable('campaign').set({ allow_tie: 1, rationale_min_chars: 20 }).where('id', '=', campaign.id).execute();
+		try {
+			const strict = await requireCampaign(db.kysely, 'svc');
+			const user = seeded.evaluators[1];
+			const pair = (await nextAssignment(db.kysely, strict, user.id, 5))!;
+			const base = { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, rationale: 'x'.repeat(40) };
+			await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'tie' })).rejects.toMatchObject({ status: 400, field: 'choice' });
+			await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'left', rationale: rationale })).rejects.toMatchObject({ status: 400, field: 'rationale' });
+			await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'both_bad' })).resolves.toMatchObject({ created: true });
+		} finally {
+			// the rules as they were, for the tests after this one
+			await db.kysely.updateTable('campaign').set({ allow_tie: campaign.allow_tie, rationale_min_chars: campaign.rationale_min_chars }).where('id', '=', campaign.id).execute();
+		}
 	});
 
 	it('skips a pair with a reason; it is not shown to that evaluator again; quota ends the stream', async () => {

@@ -128,7 +128,14 @@ describe('vote API', () => {
 				}
 			}
 		});
-		await new Promise((r) => setTimeout(r, 700));
+		// kill it mid-load: after 700 ms of load and more than 5 acknowledged votes (given up to 20 s,
+		// for a slow machine; ends early if every loop has stopped)
+		let loopsDone = false;
+		void Promise.allSettled(loops).then(() => (loopsDone = true));
+		const started = Date.now();
+		while (Date.now() - started < 20_000 && !loopsDone && (Date.now() - started < 700 || acknowledged.size <= 5)) {
+			await new Promise((r) => setTimeout(r, 25));
+		}
 		await server.stop('SIGKILL');
 		stop = true;
 		await Promise.all(loops);
