@@ -1,4 +1,4 @@
-// Starts the built app (build/index.js, as `npm start` does) on a free loopback port with its own
+// Starts the built app (bin/server.js, as `npm start` does) on a free loopback port with its own
 // DATA_DIR, for integration tests over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,8 +23,8 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-	const entry = resolve('build/index.js');
-	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` first (npm test does)');
+	const entry = resolve('bin/server.js');
+	if (!existsSync(resolve('build/handler.js'))) throw new Error('build/handler.js is missing: run `npm run build` first (npm test does)');
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, [...(process.env.PICKWISE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), entry], {

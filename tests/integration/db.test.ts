@@ -35,6 +35,6 @@ describe('database', () => {
 	it('running migrations again changes nothing', async () => {
 		await migrateToLatest(db);
 		const rows = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(db.kysely);
-		expect(rows.rows[0].n).toBe(2);
+		expect(rows.rows[0].n).toBe(3);
 	});
 });

@@ -49,7 +49,7 @@ const demo: Command = async (args, io) => {
 	for (const a of DEMO_ACCOUNTS) io.stdout.write(`  ${a.role.padEnd(11)} ${a.email.padEnd(26)} password: ${a.password}\n`);
 	if (values['no-serve']) return 0;
 	io.stdout.write(`\npickwise is serving on ${origin}  (Ctrl+C to stop)\n`);
-	const server = spawn(process.execPath, [resolve(root, 'build/index.js')], {
+	const server = spawn(process.execPath, [resolve(root, 'bin/server.js')], {
 		stdio: 'inherit',
 		env: { ...process.env, DATA_DIR: dataDir, HOST: host, PORT: String(port), ORIGIN: origin }
 	});

@@ -1,10 +1,13 @@
 // Leases of image pairs to evaluators, chosen by the campaign's in-memory PairScheduler. One
 // scheduler per campaign per process: rebuilt from the database when images change or a vote is undone.
 import type { Kysely } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { Assignment, Campaign, Database } from './db/schema.ts';
 import { PairScheduler } from '../scheduling/index.ts';
 import { AppError } from './errors.ts';
 import { randomId } from './ids.ts';
+import { syncSqlite } from './db/index.ts';
+import { batchedWrite } from './db/write-batch.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './special-pairs.ts';
 
 interface Cached {
@@ -104,13 +107,37 @@ export interface PublicImage {
 }
 
 export async function countAnswered(db: Kysely<Database>, campaignId: string, userId: string): Promise<number> {
-	const row = await db
-		.selectFrom('vote')
-		.select((eb) => eb.fn.countAll<number>().as('n'))
-		.where('campaign_id', '=', campaignId)
-		.where('user_id', '=', userId)
-		.executeTakeFirstOrThrow();
+	const sqlite = syncSqlite(db);
+	const row = sqlite
+		? (sqlite.prepare('select count(*) as n from vote where campaign_id = ? and user_id = ?').get(campaignId, userId) as { n: number })
+		: await db
+				.selectFrom('vote')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.where('campaign_id', '=', campaignId)
+				.where('user_id', '=', userId)
+				.executeTakeFirstOrThrow();
 	return Number(row.n);
+}
+
+const INSERT_ASSIGNMENT_SQL = `insert into assignment (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
+	values (@id, @campaign_id, @user_id, @left_image_id, @right_image_id, @kind, @issued_at, @expires_at, @answered_at, @skipped_at, @skip_reason)`;
+
+const DESCRIBE_SQL = `select image.id, image.width, image.height, image.format, image.bytes, prompt.text
+	from image join prompt on prompt.id = image.prompt_id where image.id = ?`;
+
+/** An image's row never changes once imported: every next pair reads two, so keep the recent ones. */
+const described = new Map<string, DescribedImage>();
+const DESCRIBED_MAX = 50_000;
+
+function describedImage(sqlite: SQLite.Database, id: string): DescribedImage {
+	let image = described.get(id);
+	if (!image) {
+		image = sqlite.prepare(DESCRIBE_SQL).get(id) as DescribedImage | undefined;
+		if (!image) throw new Error(`image ${id} of an assignment is missing`);
+		if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
+		described.set(id, image);
+	}
+	return image;
 }
 
 /**
@@ -162,7 +189,9 @@ export async function nextAssignment(
 			skip_reason: null
 		};
 		try {
-			await db.insertInto('assignment').values(assignment).execute();
+			const sqlite = syncSqlite(db);
+			if (sqlite) await batchedWrite(sqlite, () => sqlite.prepare(INSERT_ASSIGNMENT_SQL).run(assignment));
+			else await db.insertInto('assignment').values(assignment).execute();
 		} catch (e) {
 			scheduler.release(lease.id, { forget: true });
 			throw e;
@@ -171,13 +200,25 @@ export async function nextAssignment(
 	return describeAssignment(db, assignment);
 }
 
+interface DescribedImage {
+	id: string;
+	width: number;
+	height: number;
+	format: string;
+	bytes: number;
+	text: string;
+}
+
 export async function describeAssignment(db: Kysely<Database>, assignment: Assignment): Promise<IssuedPair> {
-	const images = await db
-		.selectFrom('image')
-		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
-		.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
-		.where('image.id', 'in', [assignment.left_image_id, assignment.right_image_id])
-		.execute();
+	const sqlite = syncSqlite(db);
+	const images = sqlite
+		? [describedImage(sqlite, assignment.left_image_id), describedImage(sqlite, assignment.right_image_id)]
+		: await db
+				.selectFrom('image')
+				.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+				.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
+				.where('image.id', 'in', [assignment.left_image_id, assignment.right_image_id])
+				.execute();
 	const pub = (id: string): PublicImage => {
 		const i = images.find((x) => x.id === id)!;
 		return { image_url: `/i/${i.id}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };

@@ -1,5 +1,6 @@
 // Campaigns, their members and what each user may do in them (ARCHITECTURE.md §1).
 import type { Kysely } from 'kysely';
+import { syncSqlite } from './db/index.ts';
 import type { Campaign, Database, Role } from './db/schema.ts';
 import { AppError, notFound } from './errors.ts';
 import { randomId } from './ids.ts';
@@ -131,6 +132,9 @@ export function can(access: CampaignAccess, capability: Capability): boolean {
 	}
 }
 
+const ACCESS_SQL = `select campaign.*, campaign_member.role as member_role, campaign_member.quota as member_quota from campaign
+	left join campaign_member on campaign_member.campaign_id = campaign.id and campaign_member.user_id = ? where campaign.slug = ?`;
+
 /** The guard every campaign route calls: 404 for campaigns the user cannot see, 403 for a missing capability. */
 export async function requireCampaignAccess(
 	db: Kysely<Database>,
@@ -138,16 +142,20 @@ export async function requireCampaignAccess(
 	slug: string,
 	capability: Capability
 ): Promise<CampaignAccess> {
-	// one query: the campaign and this user's membership
-	const row = await db
-		.selectFrom('campaign')
-		.leftJoin('campaign_member', (join) =>
-			join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
-		)
-		.selectAll('campaign')
-		.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
-		.where('campaign.slug', '=', slug)
-		.executeTakeFirst();
+	// one query: the campaign and this user's membership (on SQLite a prepared statement: every
+	// vote and every next pair pass here)
+	const sqlite = syncSqlite(db);
+	const row: (Campaign & { member_role: Role | null; member_quota: number | null }) | undefined = sqlite
+		? (sqlite.prepare(ACCESS_SQL).get(user.id, slug) as (Campaign & { member_role: Role | null; member_quota: number | null }) | undefined)
+		: await db
+				.selectFrom('campaign')
+				.leftJoin('campaign_member', (join) =>
+					join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
+				)
+				.selectAll('campaign')
+				.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
+				.where('campaign.slug', '=', slug)
+				.executeTakeFirst();
 	if (!row) throw notFound(`campaign ${slug}`);
 	const { member_role, member_quota, ...campaign } = row;
 	const member = member_role ? { role: member_role, quota: member_quota } : null;

@@ -1,6 +1,6 @@
 // Random identifiers and secrets. Ids are opaque: they carry no order, name or content.
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { sha256 } from '@oslojs/crypto/sha2';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 
 /** 120 bits of randomness as 24 lower-case base32 characters. */
 export function randomId(): string {
@@ -9,8 +9,9 @@ export function randomId(): string {
 	return encodeBase32LowerCaseNoPadding(bytes);
 }
 
+/** SHA-256 of the UTF-8 text as hex (node's native hash: every request hashes its session secret). */
 export function sha256Hex(text: string): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(text)));
+	return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -1,6 +1,7 @@
 // Gold pairs and hidden repeats for one evaluator: the candidates from the database, the choice
 // from lib/scheduling, the lease as an assignment row (kind gold or repeat).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { syncSqlite } from './db/index.ts';
 import type { Assignment, Campaign, Choice, Database } from './db/schema.ts';
 import { chooseSpecialPair } from '../scheduling/index.ts';
 import { DEFAULT_LEASE_MS } from '../scheduling/index.ts';
@@ -13,13 +14,21 @@ import { CHOICES } from './votes.ts';
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /** An open gold or repeat lease the evaluator already holds (after a reload, say). */
-export async function heldSpecialAssignment(db: Kysely<Database>, campaignId: string, userId: string, exclude: string[], now: number) {
+export async function heldSpecialAssignment(db: Kysely<Database>, campaignId: string, userId: string, exclude: string[], now: number): Promise<Assignment | undefined> {
+	// the literal 'normal' (not a parameter) lets both databases use the partial index of migration 0003
+	const sqlite = syncSqlite(db);
+	if (sqlite) {
+		const notIn = exclude.length ? ` and id not in (${exclude.map(() => '?').join(', ')})` : '';
+		return sqlite
+			.prepare(`select * from assignment where campaign_id = ? and user_id = ? and kind <> 'normal' and answered_at is null and skipped_at is null and expires_at > ?${notIn} limit 1`)
+			.get(campaignId, userId, now, ...exclude) as Assignment | undefined;
+	}
 	let query = db
 		.selectFrom('assignment')
 		.selectAll()
 		.where('campaign_id', '=', campaignId)
 		.where('user_id', '=', userId)
-		.where('kind', '!=', 'normal')
+		.where('kind', '<>', sql.lit('normal'))
 		.where('answered_at', 'is', null)
 		.where('skipped_at', 'is', null)
 		.where('expires_at', '>', now);

@@ -38,6 +38,28 @@ export async function castVote(db: Kysely<Database>, campaign: Campaign, userId:
 }
 
 /**
+ * `POST /api/v1/campaigns/{slug}/votes` from its parsed JSON body: the status and the payload of
+ * §5 (201 with the new vote's id, 200 with the stored vote when the vote_id came before).
+ */
+export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign, userId: string, body: unknown) {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
+	const input = body as Record<string, unknown>;
+	const { created, vote, feedback } = await castVote(db, campaign, userId, {
+		voteId: input.vote_id,
+		assignmentId: input.assignment_id,
+		choice: input.choice,
+		rationale: input.rationale,
+		flags: input.flags,
+		criteria: input.criteria,
+		activeMs: input.active_ms
+	});
+	const payload = created
+		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
+		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
+	return { status: created ? 201 : 200, payload };
+}
+
+/**
  * Takes back the evaluator's own vote within 30 seconds (before any review): the vote leaves the
  * counts in the same transaction and its pair comes back to the evaluator.
  */

@@ -4,6 +4,6 @@ import { openMigratedDatabase, type Db } from './index.ts';
 let pending: Promise<Db> | null = null;
 
 export function getDb(): Promise<Db> {
-	pending ??= openMigratedDatabase();
+	pending ??= openMigratedDatabase(undefined, { backgroundCheckpoints: true });
 	return pending;
 }

@@ -1,8 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { castVote } from '$lib/server/voting';
-import { AppError } from '$lib/server/errors';
+import { castVoteFromJson } from '$lib/server/voting';
 import { requireEnum } from '$lib/server/validation';
 import { EXPORT_FORMATS, exportStream, exportVotes } from '$lib/server/exports';
 import { parseLeaderboardQuery, resolveFlagged } from '$lib/server/leaderboard';
@@ -10,21 +9,8 @@ import { parseLeaderboardQuery, resolveFlagged } from '$lib/server/leaderboard';
 /** 201 when the vote is stored (committed), 200 with the stored vote when the same vote_id comes again. */
 export const POST: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign, user } = await requireApiCampaign(event, event.params.slug, 'vote');
-	const body = await event.request.json();
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
-	const { created, vote, feedback } = await castVote(db.kysely, campaign, user.id, {
-		voteId: body.vote_id,
-		assignmentId: body.assignment_id,
-		choice: body.choice,
-		rationale: body.rationale,
-		flags: body.flags,
-		criteria: body.criteria,
-		activeMs: body.active_ms
-	});
-	const payload = created
-		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
-		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
-	return json(payload, { status: created ? 201 : 200 });
+	const { status, payload } = await castVoteFromJson(db.kysely, campaign, user.id, await event.request.json());
+	return json(payload, { status });
 });
 
 /** Streams the campaign's votes: ?format=csv|jsonl|battles plus the leaderboard's filters (researchers and up). */

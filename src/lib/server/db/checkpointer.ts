@@ -1,0 +1,69 @@
+// WAL checkpoints off the request thread. With synchronous=NORMAL a commit only appends to the WAL;
+// the fsyncs happen when the WAL is copied back into the database file (a checkpoint). SQLite runs
+// that inside whichever commit crosses wal_autocheckpoint, so one vote in ~70 paid for a checkpoint
+// on the event loop. The server turns auto-checkpoints off and lets a worker thread with its own
+// connection checkpoint (PASSIVE: never blocks a writer or a reader) a few times a second.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type SQLite from 'better-sqlite3';
+
+// eval'd CommonJS: no file to bundle or to find next to the built server
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+let stopping = false;
+function checkpoint() {
+	try { db.pragma('wal_checkpoint(PASSIVE)'); }
+	catch (e) { parentPort.postMessage({ error: String(e && e.message || e) }); }
+}
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', (m) => {
+	if (m !== 'stop' || stopping) return;
+	stopping = true;
+	clearInterval(timer);
+	checkpoint();
+	db.close();
+	parentPort.postMessage({ stopped: true });
+});
+`;
+
+export interface Checkpointer {
+	stop(): Promise<void>;
+}
+
+export function startCheckpointer(sqlite: SQLite.Database, intervalMs = 250): Checkpointer {
+	const file = sqlite.name;
+	const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+	sqlite.pragma('wal_autocheckpoint = 0');
+	// after a complete checkpoint the next writer restarts the WAL; keep the file from staying huge
+	sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+	const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+	worker.unref();
+	let failed = false;
+	let stopping = false;
+	const fallBack = (why: string) => {
+		if (failed || stopping) return;
+		failed = true;
+		// never leave the WAL to grow without bound: SQLite checkpoints on commit again
+		console.error(`checkpointer: ${why}; checkpoints run on commit again`);
+		sqlite.pragma('wal_autocheckpoint = 1000');
+	};
+	worker.on('message', (m: { error?: string }) => m.error && console.error(`checkpointer: ${m.error}`));
+	worker.on('error', (e) => fallBack(e.message));
+	worker.on('exit', (code) => code !== 0 && fallBack(`worker exited with ${code}`));
+	return {
+		stop: () =>
+			new Promise((done) => {
+				if (failed || stopping) return done();
+				stopping = true;
+				const timeout = setTimeout(() => void worker.terminate().then(() => done()), 5000);
+				worker.once('message', () => {
+					clearTimeout(timeout);
+					void worker.terminate().then(() => done());
+				});
+				worker.postMessage('stop');
+			})
+	};
+}

@@ -1,0 +1,62 @@
+// Group commit for the hot writes on SQLite (votes, new leases). A commit appends the transaction's
+// pages to the WAL; at a hundred evaluators that was the largest single cost of a vote. Writes that
+// arrive in the same turn of the event loop are run one after another — each in its own savepoint,
+// so one failing write (a duplicate vote_id, an expired pair) takes back only itself — inside one
+// transaction, committed once; then every caller is answered. A caller's promise resolves only
+// after the commit: a 201 still means committed. Each job is synchronous, so no other request can
+// interleave with the transaction.
+import type SQLite from 'better-sqlite3';
+
+interface Job {
+	run: () => unknown;
+	resolve: (value: unknown) => void;
+	reject: (error: unknown) => void;
+}
+
+interface Batch {
+	jobs: Job[];
+	scheduled: boolean;
+}
+
+const batches = new WeakMap<SQLite.Database, Batch>();
+
+/** Runs `job` (synchronous statements) in the next group commit; resolves with its result once committed. */
+export function batchedWrite<T>(sqlite: SQLite.Database, job: () => T): Promise<T> {
+	let batch = batches.get(sqlite);
+	if (!batch) batches.set(sqlite, (batch = { jobs: [], scheduled: false }));
+	const queued = batch;
+	return new Promise<T>((resolve, reject) => {
+		queued.jobs.push({ run: job, resolve: resolve as (value: unknown) => void, reject });
+		if (!queued.scheduled) {
+			queued.scheduled = true;
+			setImmediate(() => flush(sqlite, queued));
+		}
+	});
+}
+
+function flush(sqlite: SQLite.Database, batch: Batch): void {
+	// a Kysely transaction is open on the connection (it awaits between its statements): our
+	// statements must not become part of it; try again on the next turn
+	if (sqlite.inTransaction) return void setImmediate(() => flush(sqlite, batch));
+	const jobs = batch.jobs;
+	batch.jobs = [];
+	batch.scheduled = false;
+	let outcomes: { ok: boolean; value: unknown }[];
+	try {
+		// better-sqlite3 runs a transaction function called inside another one as a savepoint
+		outcomes = sqlite.transaction(() =>
+			jobs.map((job) => {
+				try {
+					return { ok: true, value: sqlite.transaction(job.run)() };
+				} catch (error) {
+					return { ok: false, value: error };
+				}
+			})
+		)();
+	} catch (error) {
+		// the commit itself failed: nothing of the batch is stored, every caller hears so
+		for (const job of jobs) job.reject(error);
+		return;
+	}
+	jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+}
