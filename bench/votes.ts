@@ -1,4 +1,4 @@
-// bench/votes: the real server (build/index.js) over HTTP, N concurrent simulated evaluators each
+// bench/votes: the real server (bin/server.js, as `npm start` runs it) over HTTP, N concurrent simulated evaluators each
 // looping next → vote. Prints votes/s and latency percentiles per concurrency level.
 // Run: npm run build && npm run bench:votes [-- --levels 10,100 --seconds 10 --systems 20 --prompts 1000]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -65,7 +65,7 @@ const base = server.url;
 const rationale = 'The left image is sharper and closer to the prompt.';
 
 const { hostname, port } = new URL(base);
-function request(agent: http.Agent, method: string, path: string, cookie: string, body?: string): Promise<{ status: number; body: string }> {
+function request(agent: http.Agent, method: string, path: string, cookie: string, body?: string): Promise<{ status: number; body: string; serverMs: number }> {
 	return new Promise((done, fail) => {
 		const req = http.request(
 			{ host: hostname, port, path, method, agent, headers: { cookie, origin: base, 'content-type': 'application/json', ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
@@ -73,7 +73,9 @@ function request(agent: http.Agent, method: string, path: string, cookie: string
 				let text = '';
 				res.setEncoding('utf8');
 				res.on('data', (chunk) => (text += chunk));
-				res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+				// the fast lane reports its own time (Server-Timing: lane;dur=…); NaN when SvelteKit answered
+				const timing = /lane;dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''));
+				res.on('end', () => done({ status: res.statusCode ?? 0, body: text, serverMs: timing ? Number(timing[1]) : NaN }));
 			}
 		);
 		req.on('error', fail);
@@ -88,11 +90,13 @@ function percentile(sorted: number[], p: number) {
 }
 
 console.log(`pickwise bench/votes: ${systems} systems × ${prompts} prompts, ${seconds} s per level, server ${base}`);
-console.log('evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors');
+console.log('evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors   server next p99   server vote p99');
 for (const level of levels) {
 	const voteLatency: number[] = [];
 	const nextLatency: number[] = [];
 	const loopLatency: number[] = [];
+	const serverNext: number[] = [];
+	const serverVote: number[] = [];
 	let errors = 0;
 	let votes = 0;
 	const deadline = performance.now() + seconds * 1000;
@@ -106,6 +110,7 @@ for (const level of levels) {
 				const next = await request(agent, 'GET', '/api/v1/campaigns/bench/next', cookie);
 				const t1 = performance.now();
 				nextLatency.push(t1 - t0);
+				serverNext.push(next.serverMs);
 				if (next.status !== 200) {
 					errors++;
 					continue;
@@ -119,16 +124,17 @@ for (const level of levels) {
 				if (vote.status === 201) votes++;
 				else errors++;
 				voteLatency.push(t3 - t2);
+				serverVote.push(vote.serverMs);
 				loopLatency.push(t3 - t0);
 			}
 		})
 	);
 	agent.destroy();
 	const elapsed = (performance.now() - start) / 1000;
-	for (const list of [voteLatency, nextLatency, loopLatency]) list.sort((a, b) => a - b);
+	for (const list of [voteLatency, nextLatency, loopLatency, serverNext, serverVote]) list.sort((a, b) => a - b);
 	const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
 	console.log(
-		`${String(level).padStart(10)}  ${(votes / elapsed).toFixed(0).padStart(7)}  ${ms(percentile(voteLatency, 50))}  ${ms(percentile(voteLatency, 95))}  ${ms(percentile(voteLatency, 99))}  ${ms(percentile(nextLatency, 50))}  ${ms(percentile(nextLatency, 99))}  ${ms(percentile(loopLatency, 99))}  ${String(errors).padStart(7)}`
+		`${String(level).padStart(10)}  ${(votes / elapsed).toFixed(0).padStart(7)}  ${ms(percentile(voteLatency, 50))}  ${ms(percentile(voteLatency, 95))}  ${ms(percentile(voteLatency, 99))}  ${ms(percentile(nextLatency, 50))}  ${ms(percentile(nextLatency, 99))}  ${ms(percentile(loopLatency, 99))}  ${String(errors).padStart(7)}  ${ms(percentile(serverNext, 99)).padStart(16)}  ${ms(percentile(serverVote, 99)).padStart(16)}`
 	);
 }
 await server.stop();
