@@ -2,7 +2,9 @@
 // The production server (`npm start`): SvelteKit's adapter-node handler behind Node's own http
 // server, with the evaluators' two hot API calls (next pair, submit vote) answered by the fast lane
 // (src/lib/server/fast-lane.ts) before SvelteKit. Environment as in the README: HOST (127.0.0.1),
-// PORT (3000), ORIGIN, DATA_DIR, DATABASE_URL, and adapter-node's own (BODY_SIZE_LIMIT, …).
+// PORT (3000) or SOCKET_PATH, ORIGIN, DATA_DIR, DATABASE_URL; and adapter-node's own settings as
+// `node build/index.js` reads them: BODY_SIZE_LIMIT, PROTOCOL_HEADER, HOST_HEADER, ADDRESS_HEADER,
+// XFF_DEPTH (by the handler), SHUTDOWN_TIMEOUT, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT (here).
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,30 +17,51 @@ if (!existsSync(handlerFile)) {
 // importing the handler starts SvelteKit: its init hook opens the database and registers the lane
 const { handler } = await import('../build/handler.js');
 const lane = globalThis[Symbol.for('pickwise.fastLane')];
+const closeDatabase = globalThis[Symbol.for('pickwise.shutdown')];
 if (!lane) console.warn('pickwise: no fast lane registered; every request goes through SvelteKit');
 
+const seconds = (name, fallback) => {
+	const value = process.env[name];
+	if (value === undefined || value === '') return fallback;
+	const n = Number(value);
+	if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds (got '${value}')`);
+	return n;
+};
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 3000);
+const socketPath = process.env.SOCKET_PATH || undefined;
+const shutdownTimeout = seconds('SHUTDOWN_TIMEOUT', 30);
+
 const server = http.createServer((req, res) => {
 	const kit = () => handler(req, res);
 	if (!lane || !lane(req, res, kit)) kit();
 });
-server.keepAliveTimeout = 65_000; // outlive common proxies' idle timeouts
-server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
+const keepAlive = seconds('KEEP_ALIVE_TIMEOUT', undefined);
+if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive * 1000;
+const headersTimeout = seconds('HEADERS_TIMEOUT', undefined);
+if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
+
+if (socketPath) server.listen(socketPath, () => console.log(`Listening on ${socketPath}`));
+else server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
 
 let stopping = false;
-function shutdown() {
+/** Finishes what is in flight (a 201 is only sent after its commit), takes nothing new, closes the database. */
+function shutdown(reason) {
 	if (stopping) return;
 	stopping = true;
-	// finish what is in flight (a 201 is only sent after the commit), take nothing new
 	server.closeIdleConnections();
-	server.close(() => {
-		process.emit('sveltekit:shutdown', 'SIGTERM');
+	server.close(async () => {
+		process.emit('sveltekit:shutdown', reason);
+		try {
+			await closeDatabase?.();
+		} catch (error) {
+			console.error(error);
+		}
 		process.exit(0);
 	});
-	setTimeout(() => server.closeAllConnections(), 10_000).unref();
+	setTimeout(() => server.closeAllConnections(), shutdownTimeout * 1000).unref();
 }
 // while stopping, a kept-alive connection closes as soon as its request is answered
 server.on('request', (req) => req.on('close', () => stopping && server.closeIdleConnections()));
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

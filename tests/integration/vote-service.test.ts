@@ -26,6 +26,19 @@ async function stats(criterion: string) {
 }
 
 describe('vote service', () => {
+	it('gives a next call that comes while the evaluator's new lease waits for its group commit that same lease', async () => {
+		const campaign = await requireCampaign(db.kysely, 'svc');
+		const user = seeded.evaluators[1];
+		// the first call issues its lease within this turn; its insert waits for the group commit
+		const first = nextAssignment(db.kysely, campaign, user.id, 5);
+		for (let i = 0; i < 200; i++) await Promise.resolve();
+		const [a, b] = await Promise.all([first, nextAssignment(db.kysely, campaign, user.id, 5)]);
+		expect(b!.assignment.id).toBe(a!.assignment.id);
+		const open = await db.kysely.selectFrom('assignment').select('id').where('user_id', '=', user.id).where('answered_at', 'is', null).execute();
+		expect(open.map((o) => o.id)).toEqual([a!.assignment.id]);
+		await skipAssignment(db.kysely, campaign, user.id, a!.assignment.id, 'only checking the lease');
+	});
+
 	it('adds each vote to its unordered system pair, per criterion, and undo takes it out again', async () => {
 		const campaign = await requireCampaign(db.kysely, 'svc');
 		const user = seeded.evaluators[0];

@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
 import { batchedWrite } from '../../src/lib/server/db/write-batch.ts';
+import { SAFETY_NET_PAGES } from '../../src/lib/server/db/checkpointer.ts';
 
 let db: TestDatabase | null = null;
 afterEach(async () => {
@@ -40,6 +41,30 @@ describe('group commit', () => {
 		other.close();
 	});
 
+	it('stores nothing of a batch whose transaction is rolled back as a whole, and runs no later job', async () => {
+		db = await createTestDatabase();
+		const sqlite = db.sqlite!;
+		let laterRan = false;
+		const results = await Promise.allSettled([
+			batchedWrite(sqlite, () => audit(sqlite, 'first')),
+			// what SQLite does on a full disk or an I/O error: the whole transaction is gone
+			batchedWrite(sqlite, () => {
+				sqlite.exec('rollback');
+				throw new Error('disk full');
+			}),
+			batchedWrite(sqlite, () => {
+				laterRan = true;
+				audit(sqlite, 'later');
+			})
+		]);
+		expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+		expect(laterRan).toBe(false);
+		expect(sqlite.prepare(`select count(*) as n from audit_log where action = 'test'`).pluck().get()).toBe(0);
+		// the next batch works as usual
+		await batchedWrite(sqlite, () => audit(sqlite, 'after'));
+		expect(sqlite.prepare(`select subject from audit_log where action = 'test'`).pluck().all()).toEqual(['after']);
+	});
+
 	it('waits for an open Kysely transaction instead of joining it', async () => {
 		db = await createTestDatabase();
 		const sqlite = db.sqlite!;
@@ -59,13 +84,14 @@ describe('group commit', () => {
 });
 
 describe('background checkpoints', () => {
-	it('moves the WAL into the database file from a worker while the connection never checkpoints itself', async () => {
+	it('moves the WAL into the database file from a worker, the connection keeping only a far-off safety net', async () => {
 		db = await createTestDatabase();
 		const file = db.file;
 		await db.close();
 		const server = await openMigratedDatabase(`sqlite:${file}`, { backgroundCheckpoints: true });
 		try {
-			expect(server.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+			// only the far-off safety net is left to the connection itself
+			expect(server.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_PAGES);
 			const before = statSync(file).size;
 			const insert = server.sqlite!.prepare(`insert into audit_log (id, actor_id, action, subject, at, detail) values (?, null, 'fill', 's', 0, ?)`);
 			server.sqlite!.transaction(() => {

@@ -17,6 +17,8 @@ interface Cached {
 }
 
 const schedulers = new Map<string, Promise<Cached>>();
+/** Leases the scheduler has issued whose row is not committed yet (by lease id). */
+const pendingLeases = new Map<string, Promise<unknown>>();
 /** How often a cached scheduler checks for images imported by another process (the CLI). */
 const IMAGE_RECHECK_MS = 5000;
 
@@ -160,6 +162,8 @@ export async function nextAssignment(
 	if (special) {
 		assignment = special;
 	} else if (held) {
+		// a lease issued a moment ago may still wait for its group commit: read it after that
+		await pendingLeases.get(String(held.id))?.catch(() => undefined);
 		const row = await db.selectFrom('assignment').selectAll().where('id', '=', String(held.id)).executeTakeFirst();
 		if (!row) {
 			scheduler.release(held.id, { forget: true });
@@ -190,8 +194,15 @@ export async function nextAssignment(
 		};
 		try {
 			const sqlite = syncSqlite(db);
-			if (sqlite) await batchedWrite(sqlite, () => sqlite.prepare(INSERT_ASSIGNMENT_SQL).run(assignment));
-			else await db.insertInto('assignment').values(assignment).execute();
+			const insert = sqlite
+				? batchedWrite(sqlite, () => sqlite.prepare(INSERT_ASSIGNMENT_SQL).run(assignment))
+				: db.insertInto('assignment').values(assignment).execute();
+			pendingLeases.set(assignment.id, insert);
+			try {
+				await insert;
+			} finally {
+				pendingLeases.delete(assignment.id);
+			}
 		} catch (e) {
 			scheduler.release(lease.id, { forget: true });
 			throw e;

@@ -8,7 +8,7 @@
 // invalid session (Kit clears the cookie), a body that is not JSON.
 // bin/server.js uses it; `node build/index.js` (plain adapter-node) simply goes without.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getDb } from './db/instance.ts';
+import { getDb, shutdownDb } from './db/instance.ts';
 import { SESSION_COOKIE, sessionExpiresAt, validateSessionToken, type SessionRecord } from './auth/session.ts';
 import { requireCampaignAccess } from './campaigns.ts';
 import { assignmentJson, nextAssignment } from './assignments.ts';
@@ -26,6 +26,8 @@ const BODY_LIMIT = 64 * 1024;
 /** Called from the server hooks' init: bin/server.js finds the lane once SvelteKit is up. */
 export function registerFastLane(): void {
 	(globalThis as Record<symbol, unknown>)[LANE] = fastLane;
+	// and how bin/server.js closes the database (last checkpoint, worker stopped) when it stops
+	(globalThis as Record<symbol, unknown>)[Symbol.for('pickwise.shutdown')] = shutdownDb;
 }
 
 /** True when the lane took the request; false (synchronously) when SvelteKit should have it. */
@@ -58,7 +60,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, route: string, s
 	if (db.dialect !== 'sqlite') return fallback(); // PostgreSQL deployments scale out instead
 	const found = await validateSessionToken(db.kysely, token);
 	if (!found) return fallback();
-	const cookie = sessionCookie(token, found.session);
+	const cookie = sessionCookie(req, token, found.session);
 	try {
 		const { campaign, quota } = await requireCampaignAccess(db.kysely, found.user, slug, 'vote');
 		if (route === 'next') {
@@ -90,10 +92,20 @@ function sessionToken(header: string | undefined): string | null {
 	return null;
 }
 
-/** The same cookie setSessionCookie writes through Kit: the session's expiry slides with use. */
-function sessionCookie(token: string, session: SessionRecord): string {
-	const secure = process.env.ORIGIN?.startsWith('https:') ? '; Secure' : '';
+/**
+ * The same cookie setSessionCookie writes through Kit: the session's expiry slides with use. Secure
+ * as Kit decides it: the protocol of ORIGIN, else of adapter-node's PROTOCOL_HEADER, else https.
+ */
+function sessionCookie(req: IncomingMessage, token: string, session: SessionRecord): string {
+	const secure = requestProtocol(req) === 'https' ? '; Secure' : '';
 	return `${SESSION_COOKIE}=${token}; Path=/; Expires=${sessionExpiresAt(session).toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+function requestProtocol(req: IncomingMessage): string {
+	if (process.env.ORIGIN) return new URL(process.env.ORIGIN).protocol.slice(0, -1);
+	const header = process.env.PROTOCOL_HEADER?.toLowerCase();
+	const value = header ? req.headers[header] : undefined;
+	return (typeof value === 'string' && value) || 'https';
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

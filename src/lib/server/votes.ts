@@ -87,7 +87,10 @@ type Steps<T> = Generator<unknown, T, any>; // eslint-disable-line @typescript-e
 
 function runSync<T>(steps: Steps<T>): T {
 	let step = steps.next();
-	while (!step.done) step = steps.next(step.value);
+	while (!step.done) {
+		if (step.value instanceof Promise) throw new Error('a synchronous vote store returned a promise');
+		step = steps.next(step.value);
+	}
 	return step.value;
 }
 

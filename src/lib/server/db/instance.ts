@@ -7,3 +7,10 @@ export function getDb(): Promise<Db> {
 	pending ??= openMigratedDatabase(undefined, { backgroundCheckpoints: true });
 	return pending;
 }
+
+/** Closes the handle if one was opened (the server's shutdown). */
+export async function shutdownDb(): Promise<void> {
+	const db = pending;
+	pending = null;
+	if (db) await (await db).close();
+}

@@ -36,25 +36,31 @@ export function batchedWrite<T>(sqlite: SQLite.Database, job: () => T): Promise<
 
 function flush(sqlite: SQLite.Database, batch: Batch): void {
 	// a Kysely transaction is open on the connection (it awaits between its statements): our
-	// statements must not become part of it; try again on the next turn
-	if (sqlite.inTransaction) return void setImmediate(() => flush(sqlite, batch));
+	// statements must not become part of it; look again shortly
+	if (sqlite.inTransaction) return void setTimeout(() => flush(sqlite, batch), 1);
 	const jobs = batch.jobs;
 	batch.jobs = [];
 	batch.scheduled = false;
 	let outcomes: { ok: boolean; value: unknown }[];
 	try {
-		// better-sqlite3 runs a transaction function called inside another one as a savepoint
-		outcomes = sqlite.transaction(() =>
-			jobs.map((job) => {
-				try {
-					return { ok: true, value: sqlite.transaction(job.run)() };
-				} catch (error) {
-					return { ok: false, value: error };
-				}
-			})
-		)();
+		// IMMEDIATE: take the write lock up front (another process, the CLI, may write too).
+		// better-sqlite3 runs a transaction function called inside another one as a savepoint.
+		outcomes = sqlite
+			.transaction(() =>
+				jobs.map((job) => {
+					try {
+						return { ok: true, value: sqlite.transaction(job.run)() };
+					} catch (error) {
+						// some errors (disk full, I/O) roll back the whole transaction, not just the savepoint:
+						// then nothing of the batch stands, and no later job may run (it would commit alone)
+						if (!sqlite.inTransaction) throw error;
+						return { ok: false, value: error };
+					}
+				})
+			)
+			.immediate();
 	} catch (error) {
-		// the commit itself failed: nothing of the batch is stored, every caller hears so
+		// the batch or its commit failed: nothing of it is stored, every caller hears so
 		for (const job of jobs) job.reject(error);
 		return;
 	}
