@@ -26,7 +26,7 @@ async function stats(criterion: string) {
 }
 
 describe('vote service', () => {
-	it('gives a next call that comes while the evaluator's new lease waits for its group commit that same lease', async () => {
+	it('gives a next call that comes while a new lease waits for its group commit that same lease', async () => {
 		const campaign = await requireCampaign(db.kysely, 'svc');
 		const user = seeded.evaluators[1];
 		// the first call issues its lease within this turn; its insert waits for the group commit
