@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 import {
 	createRng,
 	PairScheduler,
-	type Assignment,
-	type AssignmentRecord,
+	type Lease,
+	type LeaseRecord,
 	type CampaignImage,
 	type ComparisonCount
 } from '../src/lib/scheduling/index.ts';
@@ -54,7 +54,7 @@ for (let p = 0; p < prompts; p++) {
 // History: counted comparisons per system pair (as from pair_stat) and each past vote's assignment row.
 const historyRng = createRng(seed + 1000);
 const comparisons = new Map<string, ComparisonCount>();
-const assignments: AssignmentRecord[] = [];
+const assignments: LeaseRecord[] = [];
 for (let v = 0; v < historyVotes; v++) {
 	const p = Math.floor(historyRng() * prompts);
 	const a = Math.floor(historyRng() * systems);
@@ -100,7 +100,7 @@ for (const strategy of strategies) {
 	// Each evaluator keeps one pair on screen and one prefetched (two open leases), answers the
 	// older one, and now and then abandons a pair so that leases also expire.
 	const sim = createRng(seed + 7);
-	const open = new Map<string, Assignment[]>();
+	const open = new Map<string, Lease[]>();
 	const times = new Float64Array(calls);
 	let now = 1_000_000;
 	let nulls = 0;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import http from 'node:http';
 import { openMigratedDatabase } from '../src/lib/server/db/index.ts';
-import { createCampaign } from '../src/lib/server/campaigns.ts';
+import { createCampaign } from '../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../src/lib/server/auth/session.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
 import { randomId } from '../src/lib/server/ids.ts';

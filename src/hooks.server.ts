@@ -2,8 +2,8 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db/instance';
 import { authenticateRequest } from '$lib/server/auth/request';
-import { API_CSP, SECURITY_HEADERS } from '$lib/server/security-headers';
-import { registerFastLane } from '$lib/server/fast-lane';
+import { API_CSP, SECURITY_HEADERS } from '$lib/server/http/security-headers';
+import { registerFastLane } from '$lib/server/http/fast-lane';
 
 /** Open and migrate the database before the first request; offer bin/server.js the fast lane. */
 export const init: ServerInit = async () => {

@@ -4,9 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/lib/server/db/schema.ts';
-import { createUser } from '../../src/lib/server/users.ts';
-import { addMember, createCampaign } from '../../src/lib/server/campaigns.ts';
-import { importImages } from '../../src/lib/server/image-import.ts';
+import { createUser } from '../../src/lib/server/auth/users.ts';
+import { addMember, createCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { importImages } from '../../src/lib/server/images/import.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { solidPng } from './images.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { authenticate, createUser, GENERIC_LOGIN_ERROR } from '../../src/lib/server/users.ts';
+import { authenticate, createUser, GENERIC_LOGIN_ERROR } from '../../src/lib/server/auth/users.ts';
 import { createSession, INACTIVITY_TIMEOUT_MS, validateSessionToken } from '../../src/lib/server/auth/session.ts';
 import { AppError } from '../../src/lib/server/errors.ts';
 

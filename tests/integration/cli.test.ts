@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pickwise } from '../helpers/cli.ts';
 import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
-import { authenticate } from '../../src/lib/server/users.ts';
+import { authenticate } from '../../src/lib/server/auth/users.ts';
 
 let dataDir: string;
 beforeAll(() => {

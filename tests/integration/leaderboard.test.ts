@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { createCampaign, requireCampaign } from '../../src/lib/server/campaigns.ts';
-import { createUser } from '../../src/lib/server/users.ts';
-import { submitVote } from '../../src/lib/server/votes.ts';
-import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/leaderboard.ts';
+import { createCampaign, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { createUser } from '../../src/lib/server/auth/users.ts';
+import { submitVote } from '../../src/lib/server/voting/submit-vote.ts';
+import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
 import { randomId } from '../../src/lib/server/ids.ts';
 import { parseCsv } from '../../src/lib/csv.ts';
 

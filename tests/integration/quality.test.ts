@@ -4,15 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
-import { requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns.ts';
-import { nextAssignment } from '../../src/lib/server/assignments.ts';
-import { castVote } from '../../src/lib/server/voting.ts';
-import { addGoldPair } from '../../src/lib/server/special-pairs.ts';
-import { evaluatorReport } from '../../src/lib/server/quality.ts';
-import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/leaderboard.ts';
-import { reviewVotes } from '../../src/lib/server/reviews.ts';
-import { auditQueue, parseAuditFilters } from '../../src/lib/server/audit-queue.ts';
-import { campaignQuality } from '../../src/lib/server/quality.ts';
+import { requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
+import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
+import { addGoldPair } from '../../src/lib/server/voting/gold-and-repeats.ts';
+import { evaluatorReport } from '../../src/lib/server/audit/evaluator-quality.ts';
+import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
+import { reviewVotes } from '../../src/lib/server/audit/reviews.ts';
+import { auditQueue, parseAuditFilters } from '../../src/lib/server/audit/queue.ts';
+import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
 import { createRng } from '../../src/lib/scheduling/index.ts';
 
 let db: TestDatabase;

@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
-import { addCriterion, requireCampaign } from '../../src/lib/server/campaigns.ts';
-import { nextAssignment, skipAssignment } from '../../src/lib/server/assignments.ts';
-import { castVote, undoVote } from '../../src/lib/server/voting.ts';
+import { addCriterion, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { nextAssignment, skipAssignment } from '../../src/lib/server/voting/leases.ts';
+import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
+import { undoVote } from '../../src/lib/server/voting/undo.ts';
 
 let db: TestDatabase;
 let seeded: SeededCampaign;

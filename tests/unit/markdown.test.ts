@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/lib/server/markdown.ts';
+import { renderMarkdown } from '../../src/lib/server/campaigns/guidelines-markdown.ts';
 
 describe('guidelines Markdown', () => {
 	it('renders formatting, with headings below the page headings', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { addCriterion, addMember, createCampaign } from '../server/campaigns.ts';
+import { addCriterion, addMember, createCampaign } from '../server/campaigns/campaigns.ts';
 
 const campaign: Command = async (args, io) => {
 	const [sub, ...rest] = args;

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from './command.ts';
 import { parseOptions, UsageError } from './command.ts';
 import { openMigratedDatabase } from '../server/db/index.ts';
-import { DEMO_ACCOUNTS, DEMO_CAMPAIGN, seedDemo } from '../server/demo-seed.ts';
+import { DEMO_ACCOUNTS, DEMO_CAMPAIGN, seedDemo } from './demo-seed.ts';
 
 const demo: Command = async (args, io) => {
 	const { values } = parseOptions(args, {

@@ -3,9 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { EXPORT_FORMATS, exportVotes, type ExportFormat } from '../server/exports.ts';
-import { requireCampaign } from '../server/campaigns.ts';
-import { parseLeaderboardQuery } from '../server/leaderboard.ts';
+import { EXPORT_FORMATS, exportVotes, type ExportFormat } from '../server/results/exports.ts';
+import { requireCampaign } from '../server/campaigns/campaigns.ts';
+import { parseLeaderboardQuery } from '../server/results/leaderboard.ts';
 
 const exportCommand: Command = async (args, io) => {
 	const [sub, ...rest] = args;

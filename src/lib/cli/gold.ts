@@ -1,8 +1,8 @@
 // pickwise gold add --campaign S (--vote V | --left IMAGE --right IMAGE) [--expected CHOICE] [--explanation T]
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { requireCampaign } from '../server/campaigns.ts';
-import { addGoldPair } from '../server/special-pairs.ts';
+import { requireCampaign } from '../server/campaigns/campaigns.ts';
+import { addGoldPair } from '../server/voting/gold-and-repeats.ts';
 
 const USAGE = 'usage: pickwise gold add --campaign S (--vote VOTE_ID | --left IMAGE_ID --right IMAGE_ID) [--expected left|right|tie|both_bad] [--explanation TEXT]';
 

@@ -1,9 +1,9 @@
 // pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N]
 import type { Command, CommandIO } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { DEFAULT_MAX_PIXELS, importImages, type ImportSummary } from '../server/image-import.ts';
-import { dataDirFromEnv } from '../server/storage.ts';
-import { importVotes } from '../server/vote-import.ts';
+import { DEFAULT_MAX_PIXELS, importImages, type ImportSummary } from '../server/images/import.ts';
+import { dataDirFromEnv } from '../server/images/storage.ts';
+import { importVotes } from '../server/voting/battle-import.ts';
 import { readFileSync } from 'node:fs';
 
 const importCommand: Command = async (args, io) => {

@@ -2,7 +2,7 @@
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
 import { createApiToken } from '../server/auth/api-token.ts';
-import { findUserByEmail } from '../server/users.ts';
+import { findUserByEmail } from '../server/auth/users.ts';
 
 const token: Command = async (args, io) => {
 	const [sub, ...rest] = args;

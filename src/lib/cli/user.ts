@@ -1,7 +1,7 @@
 // pickwise user add --email E --role admin|member [--name N] [--password-stdin] | user list
 import type { Command } from './command.ts';
 import { parseOptions, readStdin, reportError, required, UsageError, withDatabase } from './command.ts';
-import { createUser, listUsers } from '../server/users.ts';
+import { createUser, listUsers } from '../server/auth/users.ts';
 import { randomId } from '../server/ids.ts';
 
 const user: Command = async (args, io) => {

@@ -11,7 +11,7 @@
 //   `adjustComparisons(...)`. Expiry needs no call: `issue` drops expired leases itself.
 export { createRng, randomInt, type Rng } from './rng.ts';
 export { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
-export type { AssignmentKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
+export type { PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
 export {
 	DEFAULT_STRATEGY,
 	UnknownStrategyError,
@@ -23,8 +23,8 @@ export {
 export {
 	DEFAULT_LEASE_MS,
 	PairScheduler,
-	type Assignment,
-	type AssignmentRecord,
+	type Lease,
+	type LeaseRecord,
 	type ComparisonCount,
 	type IssueOptions,
 	type LeaseId,

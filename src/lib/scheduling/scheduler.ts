@@ -4,11 +4,11 @@
 import { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
 import { createStrategy } from './registry.ts';
 import { randomInt, type Rng } from './rng.ts';
-import type { AssignmentKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
+import type { PairKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
 
 export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
-/** Assignment ids are the server's (`assignment.id`); numbers and strings are both accepted. */
+/** Lease ids are the server's (`assignment.id`); numbers and strings are both accepted. */
 export type LeaseId = string | number;
 /** User ids are compared as strings, so 7 and '7' are the same evaluator. */
 export type UserId = string | number;
@@ -21,12 +21,12 @@ export interface ComparisonCount {
 }
 
 /** One row of `assignment` as the scheduler needs it. Times are epoch milliseconds. */
-export interface AssignmentRecord {
+export interface LeaseRecord {
 	id: LeaseId;
 	userId: UserId;
 	leftImageId: string;
 	rightImageId: string;
-	kind?: AssignmentKind;
+	kind?: PairKind;
 	issuedAt?: number;
 	expiresAt: number;
 	/** `answered_at` is set (a vote exists for it). */
@@ -38,7 +38,7 @@ export interface SchedulerInit {
 	/** Counted comparisons so far, e.g. `a_wins + b_wins + ties + both_bad` of `pair_stat` per system pair. */
 	comparisons?: Iterable<ComparisonCount>;
 	/** Every assignment of the campaign, answered or not: what each evaluator has been shown. */
-	assignments?: Iterable<AssignmentRecord>;
+	assignments?: Iterable<LeaseRecord>;
 	/** Unanswered assignments that expire after `now` become open leases. Default Date.now(). */
 	now?: number;
 	/** A strategy or a registered name (the campaign's `strategy` column). Default 'balanced'. */
@@ -60,18 +60,18 @@ export interface IssueOptions {
 	quota?: number | null;
 	/** Votes this evaluator has already made; default what the scheduler has seen answered. */
 	done?: number;
-	/** Lease length for this assignment; default the scheduler's. */
+	/** Lease length for this lease; default the scheduler's. */
 	leaseMs?: number;
 }
 
 /** An issued assignment: what the server stores in `assignment` and shows to the evaluator. */
-export interface Assignment {
+export interface Lease {
 	id: LeaseId;
 	userId: string;
 	leftImageId: string;
 	rightImageId: string;
 	promptId: string;
-	kind: AssignmentKind;
+	kind: PairKind;
 	issuedAt: number;
 	expiresAt: number;
 }
@@ -101,11 +101,11 @@ interface Evaluator {
 	seen: Set<number>;
 	/** How many of `seen` fall in each system pair: a pair is exhausted when this reaches its supply. */
 	seenPerPair: Map<number, number>;
-	open: Set<Lease>;
+	open: Set<OpenLease>;
 	answered: number;
 }
 
-interface Lease {
+interface OpenLease {
 	id: LeaseId;
 	evaluator: Evaluator;
 	left: number;
@@ -113,7 +113,7 @@ interface Lease {
 	key: number;
 	/** System pair, or -1 when the two images are not comparable (e.g. a gold pair across prompts). */
 	pair: number;
-	kind: AssignmentKind;
+	kind: PairKind;
 	issuedAt: number;
 	expiresAt: number;
 	/** This lease put the pair in the evaluator's history (so releasing with `forget` may take it out). */
@@ -136,7 +136,7 @@ export class PairScheduler {
 	private readonly rankOf: Int32Array;
 
 	private readonly evaluators = new Map<string, Evaluator>();
-	private readonly leases = new Map<LeaseId, Lease>();
+	private readonly leases = new Map<LeaseId, OpenLease>();
 	/** Image pair keys under an open normal lease, with how many leases hold each. */
 	private readonly leased = new Map<number, number>();
 	private readonly expiry = new LeaseHeap();
@@ -180,7 +180,7 @@ export class PairScheduler {
 	 * reached or nothing they have not seen is free. Pairs leased to others are never handed out twice
 	 * (null rather than overlap), so concurrent evaluators get different pairs while supply lasts.
 	 */
-	issue(userId: UserId, options: IssueOptions = {}): Assignment | null {
+	issue(userId: UserId, options: IssueOptions = {}): Lease | null {
 		const now = options.now ?? Date.now();
 		this.expireDue(now);
 		const evaluator = this.evaluator(userId);
@@ -273,7 +273,7 @@ export class PairScheduler {
 	}
 
 	/** This evaluator's open leases, oldest first: lets a server hand back a pair after a reload. */
-	openLeases(userId: UserId, now: number = Date.now()): Assignment[] {
+	openLeases(userId: UserId, now: number = Date.now()): Lease[] {
 		const evaluator = this.evaluators.get(String(userId));
 		if (!evaluator) return [];
 		return [...evaluator.open]
@@ -283,7 +283,7 @@ export class PairScheduler {
 	}
 
 	/** An open lease by id (possibly past its expiry if `expireDue` has not run since). */
-	lease(id: LeaseId): Assignment | undefined {
+	lease(id: LeaseId): Lease | undefined {
 		const lease = this.leases.get(id);
 		return lease && this.describe(lease);
 	}
@@ -325,7 +325,7 @@ export class PairScheduler {
 
 	// ---- internals ----
 
-	private restore(row: AssignmentRecord, now: number): void {
+	private restore(row: LeaseRecord, now: number): void {
 		const a = this.index.imageOf(row.leftImageId);
 		const b = this.index.imageOf(row.rightImageId);
 		if (a < 0 || b < 0 || a === b) return;
@@ -415,10 +415,10 @@ export class PairScheduler {
 		return this.index.systemPromptStart[system + 1] - this.index.systemPromptStart[system];
 	}
 
-	private open(fields: Omit<Lease, 'key' | 'pair' | 'firstShowing'>): Lease {
+	private open(fields: Omit<OpenLease, 'key' | 'pair' | 'firstShowing'>): OpenLease {
 		const key = imagePairKey(fields.left, fields.right);
 		const firstShowing = this.markSeen(fields.evaluator, fields.left, fields.right);
-		const lease: Lease = { ...fields, key, pair: this.index.systemPairOfImages(fields.left, fields.right), firstShowing };
+		const lease: OpenLease = { ...fields, key, pair: this.index.systemPairOfImages(fields.left, fields.right), firstShowing };
 		this.leases.set(lease.id, lease);
 		lease.evaluator.open.add(lease);
 		this.expiry.push(lease);
@@ -432,7 +432,7 @@ export class PairScheduler {
 		return lease;
 	}
 
-	private close(lease: Lease): void {
+	private close(lease: OpenLease): void {
 		this.leases.delete(lease.id);
 		lease.evaluator.open.delete(lease);
 		if (lease.kind === 'normal') {
@@ -479,7 +479,7 @@ export class PairScheduler {
 		return id;
 	}
 
-	private describe(lease: Lease): Assignment {
+	private describe(lease: OpenLease): Lease {
 		const { index } = this;
 		return {
 			id: lease.id,
@@ -547,13 +547,13 @@ export class PairScheduler {
 
 /** Binary min-heap of leases by expiry; closed leases are skipped when they surface. */
 class LeaseHeap {
-	private readonly items: Lease[] = [];
+	private readonly items: OpenLease[] = [];
 
-	peek(): Lease | undefined {
+	peek(): OpenLease | undefined {
 		return this.items[0];
 	}
 
-	push(lease: Lease): void {
+	push(lease: OpenLease): void {
 		const items = this.items;
 		let i = items.push(lease) - 1;
 		while (i > 0) {
@@ -565,7 +565,7 @@ class LeaseHeap {
 		items[i] = lease;
 	}
 
-	pop(): Lease | undefined {
+	pop(): OpenLease | undefined {
 		const items = this.items;
 		const top = items[0];
 		const last = items.pop();

@@ -3,14 +3,14 @@ import type { ImageIndex } from './image-index.ts';
 import type { Rng } from './rng.ts';
 
 /** Mirrors `assignment.kind`. Only 'normal' assignments count toward balance and block other evaluators. */
-export type AssignmentKind = 'normal' | 'gold' | 'repeat';
+export type PairKind = 'normal' | 'gold' | 'repeat';
 
 /** What a strategy proposes: two image indices of the campaign's ImageIndex. */
 export interface PairCandidate {
 	a: number;
 	b: number;
 	/** Default 'normal'. */
-	kind?: AssignmentKind;
+	kind?: PairKind;
 	/** Show `a` on the left instead of randomizing sides (for hidden repeats that swap earlier sides). */
 	keepSides?: boolean;
 }

@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
-import { listUsers } from '$lib/server/users';
+import { listUsers } from '$lib/server/auth/users';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	createRng,
 	PairScheduler,
-	type Assignment,
+	type Lease,
 	type CampaignImage
 } from '../../../src/lib/scheduling/index.ts';
 import { grid, pairKey } from './fixtures.ts';
@@ -11,7 +11,7 @@ function byId(images: CampaignImage[]): Map<string, CampaignImage> {
 	return new Map(images.map((image) => [image.id, image]));
 }
 
-function answer(scheduler: PairScheduler, assignment: Assignment): void {
+function answer(scheduler: PairScheduler, assignment: Lease): void {
 	scheduler.recordVote({
 		assignmentId: assignment.id,
 		userId: assignment.userId,
@@ -96,7 +96,7 @@ describe('PairScheduler: balance', () => {
 			]
 		});
 		const images_ = byId(images);
-		const systemsOf = (a: Assignment) =>
+		const systemsOf = (a: Lease) =>
 			[images_.get(a.leftImageId)!.systemId, images_.get(a.rightImageId)!.systemId].sort().join('-');
 		const firstTwo = [0, 1].map(() => {
 			const a = scheduler.issue('u', { now: 0 })!;
@@ -342,7 +342,7 @@ describe('PairScheduler: invariants under a random mix of operations', () => {
 		const rng = createRng(2024);
 		const images = grid(5, 6, (p, s) => (p * 3 + s) % 7 === 0);
 		const scheduler = new PairScheduler({ images, rng: createRng(77), leaseMs: 500 });
-		const open = new Map<string, Assignment>();
+		const open = new Map<string, Lease>();
 		let now = 0;
 		for (let step = 0; step < 3000; step++) {
 			now += Math.floor(rng() * 60);

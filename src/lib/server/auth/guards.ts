@@ -1,8 +1,8 @@
 // Guards called by every load, action and endpoint that needs a user or a role (never only a layout).
-import { error, json, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/instance.ts';
 import { AppError } from '../errors.ts';
-import { requireCampaignAccess, type Capability } from '../campaigns.ts';
+import { requireCampaignAccess, type Capability } from './access.ts';
 import type { SessionUser } from './session.ts';
 
 /** Pages: the signed-in user, or a redirect to the sign-in page that comes back here. */
@@ -51,17 +51,4 @@ export async function requireApiCampaign(event: Pick<RequestEvent, 'locals'>, sl
 	const user = requireApiUser(event);
 	const db = await getDb();
 	return { user, db, ...(await requireCampaignAccess(db.kysely, user, slug, capability)) };
-}
-
-/** Wraps an API handler so that AppErrors become `{"error":{code,message,field}}` with their status. */
-export function apiRoute<E extends RequestEvent>(handler: (event: E) => Promise<Response>) {
-	return async (event: E): Promise<Response> => {
-		try {
-			return await handler(event);
-		} catch (e) {
-			if (e instanceof AppError) return json(e.toJSON(), { status: e.status });
-			if (e instanceof SyntaxError) return json({ error: { code: 'invalid_json', message: 'request body is not valid JSON' } }, { status: 400 });
-			throw e;
-		}
-	};
 }

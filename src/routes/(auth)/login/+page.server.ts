@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db/instance';
-import { authenticate } from '$lib/server/users';
+import { authenticate } from '$lib/server/auth/users';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/request';
 import { AppError } from '$lib/server/errors';

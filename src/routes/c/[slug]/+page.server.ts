@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { can } from '$lib/server/campaigns';
-import { campaignOverview } from '$lib/server/campaign-overview';
-import { renderMarkdown } from '$lib/server/markdown';
+import { can } from '$lib/server/auth/access';
+import { campaignOverview } from '$lib/server/campaigns/overview';
+import { renderMarkdown } from '$lib/server/campaigns/guidelines-markdown';
 
 export const load: PageServerLoad = async (event) => {
 	const access = await requireCampaignRole(event, event.params.slug, 'view');

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { readImageForUser } from '$lib/server/images';
+import { readImageForUser } from '$lib/server/images/serve';
 import { AppError } from '$lib/server/errors';
 
 /**

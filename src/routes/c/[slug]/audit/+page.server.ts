@@ -1,12 +1,12 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
-import { auditQueue, PAGE_SIZE, parseAuditFilters } from '$lib/server/audit-queue';
-import { campaignQuality } from '$lib/server/quality';
-import { reviewVotes } from '$lib/server/reviews';
-import { addGoldPair } from '$lib/server/special-pairs';
+import { auditQueue, PAGE_SIZE, parseAuditFilters } from '$lib/server/audit/queue';
+import { campaignQuality } from '$lib/server/audit/evaluator-quality';
+import { reviewVotes } from '$lib/server/audit/reviews';
+import { addGoldPair } from '$lib/server/voting/gold-and-repeats';
 import { AppError } from '$lib/server/errors';
-import { listEvaluators } from '$lib/server/campaigns';
+import { listEvaluators } from '$lib/server/campaigns/campaigns';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');

@@ -1,8 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { addCriterion, campaignSettings, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns';
-import { renderMarkdown } from '$lib/server/markdown';
+import { addCriterion, campaignSettings, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
+import { renderMarkdown } from '$lib/server/campaigns/guidelines-markdown';
 import { AppError } from '$lib/server/errors';
 
 export const load: PageServerLoad = async (event) => {

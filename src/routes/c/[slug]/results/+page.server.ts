@@ -1,10 +1,10 @@
 import type { PageServerLoad } from './$types';
 import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
-import { campaignLeaderboard, parseLeaderboardQuery, resolveFlagged, type CampaignLeaderboard } from '$lib/server/leaderboard';
-import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results';
+import { campaignLeaderboard, parseLeaderboardQuery, resolveFlagged, type CampaignLeaderboard } from '$lib/server/results/leaderboard';
+import { leftSideRate, pairMatrices, ratingHistory, votesPerDay } from '$lib/server/results/chart-data';
 import { AppError } from '$lib/server/errors';
-import { pseudonym } from '$lib/server/exports';
-import { listEvaluators } from '$lib/server/campaigns';
+import { pseudonym } from '$lib/server/results/exports';
+import { listEvaluators } from '$lib/server/campaigns/campaigns';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign, role } = await requireCampaignRole(event, event.params.slug, 'results');

@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { assignmentJson, nextAssignment, skipAssignment } from '$lib/server/assignments';
-import { castVote, undoVote } from '$lib/server/voting';
-import { votePageContext, voteInputFromForm } from '$lib/server/vote-page';
+import { assignmentJson, nextAssignment, skipAssignment } from '$lib/server/voting/leases';
+import { castVote } from '$lib/server/voting/cast-vote';
+import { undoVote } from '$lib/server/voting/undo';
+import { votePageContext, voteInputFromForm } from '$lib/server/voting/vote-page';
 import { AppError } from '$lib/server/errors';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { evaluatorReport } from '$lib/server/quality';
+import { requireApiCampaign } from '$lib/server/auth/guards';
+import { apiRoute } from '$lib/server/http/api-route';
+import { evaluatorReport } from '$lib/server/audit/evaluator-quality';
 
 /** Quality metrics of every evaluator, flags and their reasons, and Krippendorff's alpha (leads). */
 export const GET: RequestHandler = apiRoute(async (event) => {

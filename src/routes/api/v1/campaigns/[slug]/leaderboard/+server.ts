@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { campaignLeaderboard, leaderboardCsv, parseLeaderboardQuery } from '$lib/server/leaderboard';
+import { requireApiCampaign } from '$lib/server/auth/guards';
+import { apiRoute } from '$lib/server/http/api-route';
+import { campaignLeaderboard, leaderboardCsv, parseLeaderboardQuery } from '$lib/server/results/leaderboard';
 import { requireEnum } from '$lib/server/validation';
 
 /** The §6 leaderboard as JSON (or ?format=csv): ?criterion=&ties=&bootstrap=&seed=&from=&to=&evaluators=&category=&include_rejected= */

@@ -1,7 +1,8 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { assignmentJson, nextAssignment } from '$lib/server/assignments';
+import { requireApiCampaign } from '$lib/server/auth/guards';
+import { apiRoute } from '$lib/server/http/api-route';
+import { assignmentJson, nextAssignment } from '$lib/server/voting/leases';
 
 /** The evaluator's next pair; `?exclude=<id>` skips a held pair (the one on screen) so the page can prefetch. */
 export const GET: RequestHandler = apiRoute(async (event) => {

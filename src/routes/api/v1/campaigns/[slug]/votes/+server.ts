@@ -1,15 +1,16 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { castVoteFromJson } from '$lib/server/voting';
+import { requireApiCampaign } from '$lib/server/auth/guards';
+import { apiRoute, readJson } from '$lib/server/http/api-route';
+import { castVoteFromJson } from '$lib/server/voting/cast-vote';
 import { requireEnum } from '$lib/server/validation';
-import { EXPORT_FORMATS, exportStream, exportVotes } from '$lib/server/exports';
-import { parseLeaderboardQuery, resolveFlagged } from '$lib/server/leaderboard';
+import { EXPORT_FORMATS, exportStream, exportVotes } from '$lib/server/results/exports';
+import { parseLeaderboardQuery, resolveFlagged } from '$lib/server/results/leaderboard';
 
 /** 201 when the vote is stored (committed), 200 with the stored vote when the same vote_id comes again. */
 export const POST: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign, user } = await requireApiCampaign(event, event.params.slug, 'vote');
-	const { status, payload } = await castVoteFromJson(db.kysely, campaign, user.id, await event.request.json());
+	const { status, payload } = await castVoteFromJson(db.kysely, campaign, user.id, await readJson(event.request));
 	return json(payload, { status });
 });
 

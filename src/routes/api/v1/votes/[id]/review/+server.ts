@@ -1,8 +1,9 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign, requireApiUser } from '$lib/server/auth/guards';
+import { requireApiCampaign, requireApiUser } from '$lib/server/auth/guards';
+import { apiRoute, readJsonObject } from '$lib/server/http/api-route';
 import { getDb } from '$lib/server/db/instance';
-import { campaignOfVote, reviewVotes } from '$lib/server/reviews';
+import { campaignOfVote, reviewVotes } from '$lib/server/audit/reviews';
 import { AppError } from '$lib/server/errors';
 
 /** A lead's review: {"decision":"accept|reject","comment"}. Others cannot tell whether the vote exists. */
@@ -15,7 +16,7 @@ export const POST: RequestHandler = apiRoute(async (event) => {
 		throw e instanceof AppError ? new AppError(404, 'not_found', 'vote not found') : e;
 	}
 	const { db, campaign, user } = await requireApiCampaign(event, slug, 'manage');
-	const body = await event.request.json();
-	const [result] = await reviewVotes(db.kysely, campaign, user.id, [event.params.id], body?.decision, body?.comment);
+	const body = await readJsonObject(event.request);
+	const [result] = await reviewVotes(db.kysely, campaign, user.id, [event.params.id], body.decision, body.comment);
 	return json({ vote_id: result.voteId, decision: result.decision, status: result.status });
 });

@@ -1,8 +1,9 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { apiRoute, requireApiCampaign } from '$lib/server/auth/guards';
-import { undoVote } from '$lib/server/voting';
-import { assignmentJson } from '$lib/server/assignments';
+import { requireApiCampaign } from '$lib/server/auth/guards';
+import { apiRoute } from '$lib/server/http/api-route';
+import { undoVote } from '$lib/server/voting/undo';
+import { assignmentJson } from '$lib/server/voting/leases';
 
 /** Takes back the caller's own vote within 30 s; answers with the pair to judge again. */
 export const POST: RequestHandler = apiRoute(async (event) => {

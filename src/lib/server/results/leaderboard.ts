@@ -2,13 +2,13 @@
 // pair_stat (no scan of votes); with filters from one indexed SQL aggregate. Results are cached per
 // campaign and query, and recomputed only when the counts they came from changed.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { AppError, invalid } from './errors.ts';
-import { csvRow } from '../csv.ts';
-import { campaignElo } from './elo.ts';
-import { flaggedEvaluators } from './quality.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { AppError, invalid } from '../errors.ts';
+import { csvRow } from '../../csv.ts';
+import { campaignElo } from './online-elo.ts';
+import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
-import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../ranking/index.ts';
+import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../../ranking/index.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
 export const MAX_BOOTSTRAP = 10_000;

@@ -2,13 +2,13 @@
 // scheduler per campaign per process: rebuilt from the database when images change or a vote is undone.
 import type { Kysely } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { Assignment, Campaign, Database } from './db/schema.ts';
-import { PairScheduler } from '../scheduling/index.ts';
-import { AppError } from './errors.ts';
-import { randomId } from './ids.ts';
-import { syncSqlite } from './db/index.ts';
-import { batchedWrite } from './db/write-batch.ts';
-import { heldSpecialAssignment, issueSpecialAssignment } from './special-pairs.ts';
+import type { Assignment, Campaign, Database } from '../db/schema.ts';
+import { PairScheduler } from '../../scheduling/index.ts';
+import { AppError } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import { syncSqlite } from '../db/index.ts';
+import { batchedWrite } from '../db/write-batch.ts';
+import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
 
 interface Cached {
 	scheduler: PairScheduler;

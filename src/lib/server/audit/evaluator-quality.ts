@@ -2,9 +2,9 @@
 // Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
 // evaluators" filter read. Kept for a few seconds and dropped when the vote history changes.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { assessQuality, type QualityReport, type VoteRecord } from '../quality/index.ts';
-import { countsFromPairStats, fitBradleyTerry, RankingError } from '../ranking/index.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { assessQuality, type QualityReport, type VoteRecord } from '../../quality/index.ts';
+import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
 
 const TTL_MS = 5000;
 const cache = new Map<string, { at: number; votes: number; report: Promise<QualityReport> }>();

@@ -8,12 +8,13 @@
 // invalid session (Kit clears the cookie), a body that is not JSON.
 // bin/server.js uses it; `node build/index.js` (plain adapter-node) simply goes without.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getDb, shutdownDb } from './db/instance.ts';
-import { SESSION_COOKIE, sessionExpiresAt, validateSessionToken, type SessionRecord } from './auth/session.ts';
-import { requireCampaignAccess } from './campaigns.ts';
-import { assignmentJson, nextAssignment } from './assignments.ts';
-import { castVoteFromJson } from './voting.ts';
-import { AppError } from './errors.ts';
+import { getDb, shutdownDb } from '../db/instance.ts';
+import { SESSION_COOKIE, sessionExpiresAt, validateSessionToken, type SessionRecord } from '../auth/session.ts';
+import { requireCampaignAccess } from '../auth/access.ts';
+import { parseJsonBody } from './api-route.ts';
+import { assignmentJson, nextAssignment } from '../voting/leases.ts';
+import { castVoteFromJson } from '../voting/cast-vote.ts';
+import { AppError } from '../errors.ts';
 import { API_CSP, SECURITY_HEADERS } from './security-headers.ts';
 
 export type FastLane = (req: IncomingMessage, res: ServerResponse, fallback: () => void) => boolean;
@@ -69,13 +70,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, route: string, s
 			return send(res, started, 200, { assignment: assignmentJson(pair) }, cookie, true);
 		}
 		const text = await readBody(req);
-		let body: unknown;
-		try {
-			body = JSON.parse(text);
-		} catch {
-			return send(res, started, 400, { error: { code: 'invalid_json', message: 'request body is not valid JSON' } }, cookie);
-		}
-		const { status, payload } = await castVoteFromJson(db.kysely, campaign, found.user.id, body);
+		const { status, payload } = await castVoteFromJson(db.kysely, campaign, found.user.id, parseJsonBody(text));
 		send(res, started, status, payload, cookie);
 	} catch (e) {
 		if (e instanceof AppError) return send(res, started, e.status, e.toJSON(), cookie);

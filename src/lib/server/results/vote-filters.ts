@@ -1,7 +1,7 @@
 // Which votes a ranking, chart, Elo or export counts: one rule for all of them. Normal votes only
 // (gold pairs and repeats measure evaluators), counted unless asked otherwise, then the filters.
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { Database } from './db/schema.ts';
+import type { Database } from '../db/schema.ts';
 import type { LeaderboardQuery } from './leaderboard.ts';
 
 export type VoteFilters = Pick<LeaderboardQuery, 'from' | 'to' | 'evaluators' | 'excludeEvaluators' | 'includeRejected' | 'category'>;

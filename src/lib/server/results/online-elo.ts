@@ -2,8 +2,8 @@
 // and advanced with the votes submitted since the last call; recomputed from the start when votes
 // were removed, rejected or restored (the history changed) or arrived out of order.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { onlineElo } from '../ranking/index.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { onlineElo } from '../../ranking/index.ts';
 import type { LeaderboardQuery } from './leaderboard.ts';
 import { afterCursor, rankedVotes } from './vote-filters.ts';
 

@@ -1,12 +1,12 @@
 // Accounts: creation, listing and sign-in checks.
 import type { Kysely } from 'kysely';
-import type { Database } from './db/schema.ts';
-import { AppError, invalid } from './errors.ts';
-import { randomId } from './ids.ts';
-import { requireEmail, requireString } from './validation.ts';
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './auth/password.ts';
-import { loginByIp, loginFailuresByAccount } from './auth/rate-limit.ts';
-import { writeAudit } from './audit.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError, invalid } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import { requireEmail, requireString } from '../validation.ts';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyAgainstDummy, verifyPassword } from './password.ts';
+import { loginByIp, loginFailuresByAccount } from './rate-limit.ts';
+import { writeAudit } from '../audit-log.ts';
 
 export interface NewUserInput {
 	email: unknown;

@@ -1,13 +1,13 @@
 // Leads accept or reject votes. A rejection takes the vote out of the rankings at once (pair_stat in
 // the same transaction); accepting a rejected vote puts it back. Every review is in the audit log.
 import type { Kysely, Transaction } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { AppError, invalid } from './errors.ts';
-import { randomId } from './ids.ts';
-import { countsInRankings, moveStoredVote } from './votes.ts';
-import { writeAudit } from './audit.ts';
-import { schedulerFor } from './assignments.ts';
-import { historyChanged } from './elo.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { AppError, invalid } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import { countsInRankings, moveStoredVote } from '../voting/pair-stat.ts';
+import { writeAudit } from '../audit-log.ts';
+import { schedulerFor } from '../voting/leases.ts';
+import { historyChanged } from '../results/online-elo.ts';
 
 export const DECISIONS = ['accept', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];

@@ -2,9 +2,9 @@
 // (model_a, model_b, winner, tstamp, judge, …), streamed page by page so that a million votes
 // export in bounded memory without holding the database connection between pages.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { csvRow } from '../csv.ts';
-import { sha256Hex } from './ids.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { csvRow } from '../../csv.ts';
+import { sha256Hex } from '../ids.ts';
 import { afterCursor, rankedVotes, type VoteFilters } from './vote-filters.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'battles'] as const;

@@ -3,13 +3,13 @@
 // each judge becomes a disabled evaluator account; re-importing the same file adds nothing twice.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Choice, Database } from './db/schema.ts';
-import { parseCsv } from '../csv.ts';
-import { AppError } from './errors.ts';
-import { randomId, sha256Hex } from './ids.ts';
-import { requireCampaign } from './campaigns.ts';
-import { addToPairStat } from './votes.ts';
-import { writeAudit } from './audit.ts';
+import type { Choice, Database } from '../db/schema.ts';
+import { parseCsv } from '../../csv.ts';
+import { AppError } from '../errors.ts';
+import { randomId, sha256Hex } from '../ids.ts';
+import { requireCampaign } from '../campaigns/campaigns.ts';
+import { addToPairStat } from './pair-stat.ts';
+import { writeAudit } from '../audit-log.ts';
 
 const WINNERS: Record<string, Choice> = { model_a: 'left', model_b: 'right', tie: 'tie', 'tie (bothbad)': 'both_bad' };
 /** Imported battles have no real images: one placeholder per system, never scheduled or served. */

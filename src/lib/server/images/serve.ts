@@ -1,10 +1,10 @@
 // Serving stored images to members of their campaign.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getDb } from './db/instance.ts';
-import { notFound } from './errors.ts';
+import { getDb } from '../db/instance.ts';
+import { notFound } from '../errors.ts';
 import { dataDirFromEnv } from './storage.ts';
-import type { SessionUser } from './auth/session.ts';
+import type { SessionUser } from '../auth/session.ts';
 
 const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 

@@ -1,10 +1,10 @@
 // Data behind the results page's charts: pair matrices, rating history, votes per day, left-side
 // rate. Every number is computed from the same counts the leaderboard ranks.
 import { sql, type Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
+import type { Campaign, Database } from '../db/schema.ts';
 import { campaignLeaderboard, type CampaignLeaderboard, type LeaderboardQuery } from './leaderboard.ts';
 import { pseudonym } from './exports.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../errors.ts';
 import { rankedVotes } from './vote-filters.ts';
 
 const DAY = 24 * 3600 * 1000;

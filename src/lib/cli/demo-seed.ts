@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Choice, Database } from './db/schema.ts';
+import type { Choice, Database } from '../server/db/schema.ts';
 import { parseCsv } from '../csv.ts';
-import { createUser } from './users.ts';
-import { addCriterion, addMember, createCampaign } from './campaigns.ts';
-import { importImages } from './image-import.ts';
-import { submitVote } from './votes.ts';
-import { randomId } from './ids.ts';
+import { createUser } from '../server/auth/users.ts';
+import { addCriterion, addMember, createCampaign } from '../server/campaigns/campaigns.ts';
+import { importImages } from '../server/images/import.ts';
+import { submitVote } from '../server/voting/submit-vote.ts';
+import { randomId } from '../server/ids.ts';
 import { createRng } from '../scheduling/index.ts';
 
 export const DEMO_CAMPAIGN = 'agiqa-demo';

@@ -1,11 +1,11 @@
 // The audit queue: a campaign's votes with everything a lead needs to judge them (both images,
 // systems, choice, criteria, flags, rationale, evaluator, time), filtered, searched and sorted by risk.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import type { Dialect } from './db/index.ts';
-import { rationaleMatches } from './db/search.ts';
-import { invalid } from './errors.ts';
-import type { QualityReport } from '../quality/index.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import type { Dialect } from '../db/index.ts';
+import { rationaleMatches } from '../db/search.ts';
+import { invalid } from '../errors.ts';
+import type { QualityReport } from '../../quality/index.ts';
 
 export const PAGE_SIZE = 50;
 const MAX_MATCHES = 20_000;

@@ -1,15 +1,15 @@
 // Gold pairs and hidden repeats for one evaluator: the candidates from the database, the choice
 // from lib/scheduling, the lease as an assignment row (kind gold or repeat).
 import { sql, type Kysely } from 'kysely';
-import { syncSqlite } from './db/index.ts';
-import type { Assignment, Campaign, Choice, Database } from './db/schema.ts';
-import { chooseSpecialPair } from '../scheduling/index.ts';
-import { DEFAULT_LEASE_MS } from '../scheduling/index.ts';
-import { AppError, invalid } from './errors.ts';
-import { randomId } from './ids.ts';
-import { campaignSettings } from './campaigns.ts';
-import { writeAudit } from './audit.ts';
-import { CHOICES } from './votes.ts';
+import { syncSqlite } from '../db/index.ts';
+import type { Assignment, Campaign, Choice, Database } from '../db/schema.ts';
+import { chooseSpecialPair } from '../../scheduling/index.ts';
+import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
+import { AppError, invalid } from '../errors.ts';
+import { randomId } from '../ids.ts';
+import { campaignSettings } from '../campaigns/campaigns.ts';
+import { writeAudit } from '../audit-log.ts';
+import { CHOICES } from './submit-vote.ts';
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 

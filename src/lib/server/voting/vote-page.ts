@@ -1,9 +1,9 @@
 // What the voting page needs besides the pair: the campaign's rules, flags, criteria and progress.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database } from './db/schema.ts';
-import { renderMarkdown } from './markdown.ts';
-import { RATIONALE_MAX } from './votes.ts';
-import { countAnswered } from './assignments.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { renderMarkdown } from '../campaigns/guidelines-markdown.ts';
+import { RATIONALE_MAX } from './submit-vote.ts';
+import { countAnswered } from './leases.ts';
 
 export async function votePageContext(db: Kysely<Database>, campaign: Campaign, userId: string, quota: number | null) {
 	const [flags, criteria, done] = await Promise.all([

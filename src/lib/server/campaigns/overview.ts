@@ -1,8 +1,8 @@
 // What the campaign page shows each role: an evaluator only their own progress; researchers and
 // leads the campaign's size; leads its members too.
 import type { Kysely } from 'kysely';
-import type { Database } from './db/schema.ts';
-import { countAnswered } from './assignments.ts';
+import type { Database } from '../db/schema.ts';
+import { countAnswered } from '../voting/leases.ts';
 
 export async function campaignOverview(db: Kysely<Database>, campaignId: string, userId: string, withTotals: boolean, withMembers: boolean) {
 	const mine = await countAnswered(db, campaignId, userId);

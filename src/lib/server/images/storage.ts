@@ -1,7 +1,7 @@
 // Image files under DATA_DIR, stored by content hash (never by a user's file name), written atomically.
 import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { randomId } from './ids.ts';
+import { randomId } from '../ids.ts';
 
 export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 	return resolve(env.DATA_DIR ?? './data');

@@ -1,0 +1,56 @@
+// What the voting page and the JSON API call: the vote service plus the scheduler's bookkeeping.
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from '../db/schema.ts';
+import { submitVote, type VoteInput } from './submit-vote.ts';
+import { countsInRankings } from './pair-stat.ts';
+import { schedulerFor } from './leases.ts';
+import { AppError } from '../errors.ts';
+import { campaignSettings } from '../campaigns/campaigns.ts';
+import { goldExpectation } from './gold-and-repeats.ts';
+
+export interface GoldFeedback {
+	expected: string;
+	explanation: string;
+}
+
+export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
+	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(db, userId, campaign, input);
+	if (result.created) {
+		const scheduler = await schedulerFor(db, campaign);
+		scheduler.recordVote({
+			assignmentId: result.vote.assignment_id,
+			userId,
+			leftImageId: result.vote.left_image_id,
+			rightImageId: result.vote.right_image_id,
+			counted: countsInRankings(result.vote.kind)
+		});
+		// a gold miss can be explained to the evaluator, after the vote (campaign setting)
+		if (result.vote.kind === 'gold' && campaignSettings(campaign).goldFeedback) {
+			const gold = await goldExpectation(db, campaign.id, result.vote.left_image_id, result.vote.right_image_id);
+			if (gold && gold.expected !== result.vote.choice) result.feedback = gold;
+		}
+	}
+	return result;
+}
+
+/**
+ * `POST /api/v1/campaigns/{slug}/votes` from its parsed JSON body: the status and the payload of
+ * §5 (201 with the new vote's id, 200 with the stored vote when the vote_id came before).
+ */
+export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign, userId: string, body: unknown) {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
+	const input = body as Record<string, unknown>;
+	const { created, vote, feedback } = await castVote(db, campaign, userId, {
+		voteId: input.vote_id,
+		assignmentId: input.assignment_id,
+		choice: input.choice,
+		rationale: input.rationale,
+		flags: input.flags,
+		criteria: input.criteria,
+		activeMs: input.active_ms
+	});
+	const payload = created
+		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
+		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
+	return { status: created ? 201 : 200, payload };
+}
