@@ -1,4 +1,4 @@
-// Next-pair latency of the pure scheduler at the §8 size: 100 systems × 5,000 prompts (500,000 images),
+// Next-pair latency of the pure scheduler at the size of the performance budget: 100 systems × 5,000 prompts (500,000 images),
 // with existing history, 100 simulated evaluators and 20,000 next-pair calls per strategy.
 // Run: node bin/run-ts.js bench/scheduling.ts [--systems 100] [--prompts 5000] [--calls 20000]
 //      [--evaluators 100] [--history 20000] [--seed 1] [--strategy balanced,uniform]

@@ -1,4 +1,4 @@
-// The whole data model of ARCHITECTURE.md §4. Frozen: never edit after release, add a new migration.
+// The whole initial data model (docs/architecture.md describes it). Frozen: never edit after release, add a new migration.
 // Portable between SQLite and PostgreSQL: text ids made by the app, times as bigint epoch
 // milliseconds, booleans as 0/1 integers, JSON as text.
 import type { Kysely } from 'kysely';

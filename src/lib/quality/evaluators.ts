@@ -1,4 +1,4 @@
-// Per-evaluator metrics (§7) and the flags a lead sees on the evaluator dashboard.
+// Per-evaluator metrics and the flags a lead sees on the evaluator dashboard.
 // An evaluator's own metrics read all of their votes, rejected ones included: a lead rejecting careless
 // votes must not make the evaluator look careful. The reference they are compared with (the other
 // evaluators' majority) reads counted votes only.

@@ -1,4 +1,4 @@
-// Public API of the evaluator-quality statistics (§7): pure functions, votes in, numbers and reasons out.
+// Public API of the evaluator-quality statistics: pure functions, votes in, numbers and reasons out.
 
 import { campaignAlpha, type AlphaResult } from './alpha.ts';
 import { analyzeVotes, type QualityOptions } from './analysis.ts';

@@ -1,4 +1,4 @@
-// What the quality statistics read: votes as the server stores them (§4), flattened to plain values.
+// What the quality statistics read: votes as the server stores them (the vote table), flattened to plain values.
 
 export type Choice = 'left' | 'right' | 'tie' | 'both_bad';
 export type VoteKind = 'normal' | 'gold' | 'repeat';

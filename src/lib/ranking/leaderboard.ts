@@ -1,4 +1,4 @@
-// The leaderboard of ARCHITECTURE §6: point ratings, bootstrap percentile intervals, statistical-tie
+// The leaderboard: point ratings, bootstrap percentile intervals, statistical-tie
 // ranks, per-system totals and online Elo, best first.
 
 import { systemTotals, type PairCounts } from './counts.ts';
@@ -146,7 +146,7 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 	return { board, fit, samples, degenerateRounds: degenerate, warnings };
 }
 
-/** Ranks systems from counts: the §6 leaderboard, best first. Bootstrap rounds run on worker threads. */
+/** Ranks systems from counts: the leaderboard, best first. Bootstrap rounds run on worker threads. */
 export async function rankSystems(counts: PairCounts, opts: RankOptions = {}): Promise<Leaderboard> {
 	return (await rankWithDetails(counts, opts)).board;
 }

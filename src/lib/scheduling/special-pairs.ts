@@ -1,4 +1,4 @@
-// Gold pairs and hidden repeats mixed into an evaluator's stream (ARCHITECTURE §7): at the campaign's
+// Gold pairs and hidden repeats mixed into an evaluator's stream: at the campaign's
 // rates, the next pair is a gold pair the evaluator has not seen, or one of their earlier pairs again
 // with the sides swapped. Both look like any other pair. Pure: candidates and randomness come in.
 import type { Rng } from './rng.ts';

@@ -23,7 +23,7 @@ async function run(args: string[], stdin = '') {
 }
 
 describe('pickwise rank', () => {
-	it('prints the §6 JSON by default', async () => {
+	it('prints the leaderboard JSON by default', async () => {
 		const r = await run([SYNTH, '--bootstrap', '200']);
 		expect(r.code).toBe(0);
 		expect(r.err).toBe('');

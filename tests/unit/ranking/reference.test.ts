@@ -37,7 +37,7 @@ describe('synthetic_20000_12 against the reference', async () => {
 	// default options: 1000 rounds, seed 0, worker threads
 	const board = await rankSystems(counts);
 
-	it('has the §6 shape, best first', () => {
+	it('has the documented leaderboard shape, best first', () => {
 		expect(Object.keys(board)).toEqual(['leaderboard', 'votes', 'ties', 'bootstrap']);
 		expect(board.votes).toBe(20000);
 		expect(board.ties).toBe('half');
