@@ -1,4 +1,4 @@
-// Every route × role against ARCHITECTURE.md §1, over real HTTP. The route list is read from
+// Every route × role against the access rules (src/lib/server/auth/access.ts), over real HTTP. The route list is read from
 // src/routes: a route or action without a row here fails the test, so no new route can skip its guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -10,6 +10,8 @@ import { submitVote } from '../../src/lib/server/voting/submit-vote.ts';
 import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
 import { randomId } from '../../src/lib/server/ids.ts';
 import { parseCsv } from '../../src/lib/csv.ts';
+import { votesChanged } from '../../src/lib/server/votes-changed.ts';
+import { openDatabase } from '../../src/lib/server/db/index.ts';
 
 const FIXTURES = 'tests/fixtures/ranking';
 const reference = JSON.parse(readFileSync(join(FIXTURES, 'synthetic_20000_12.reference.json'), 'utf8'));
@@ -102,21 +104,42 @@ describe('campaign leaderboard', () => {
 		expect(noTies.ties).toBe('exclude');
 	});
 
-	it('computes once and reuses the result until the counts change', async () => {
+	it('computes once and reuses the result until the campaign\'s votes change', async () => {
 		const campaign = await requireCampaign(db.kysely, 'ref');
-		const a = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
-		const b = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
-		expect(b.computed_at).toBe(a.computed_at);
+		const [a, b] = await Promise.all([campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3')), campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))]);
 		expect(b).toBe(a);
+		expect(await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))).toBe(a);
+		// a write through this process's services says so (votesChanged); here the counts are moved by hand
 		await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '+', 1) })).where('campaign_id', '=', campaign.id).execute();
 		try {
+			expect(await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))).toBe(a);
+			votesChanged(campaign.id, 'history');
 			const c = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'));
 			expect(c).not.toBe(a);
 			expect(c.votes).toBeGreaterThan(a.votes);
 			expect(c.leaderboard.every((r) => r.elo !== null)).toBe(true);
 		} finally {
 			await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
+			votesChanged(campaign.id, 'history');
 		}
+	});
+
+	it('sees votes another process wrote, which it was not told about', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const a = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'));
+		expect(await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'))).toBe(a);
+		// another connection to the same file, as the CLI has
+		const other = await openDatabase(`sqlite:${db.file}`);
+		try {
+			await other.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '+', 1) })).where('campaign_id', '=', campaign.id).execute();
+			const b = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'));
+			const pairs = await db.kysely.selectFrom('pair_stat').select('system_a').where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute();
+			expect(b.votes).toBe(a.votes + pairs.length);
+		} finally {
+			await other.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
+			await other.close();
+		}
+		expect((await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'))).votes).toBe(a.votes);
 	});
 
 	it('names bad parameters', () => {

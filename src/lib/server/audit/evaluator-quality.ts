@@ -1,31 +1,21 @@
 // The quality report of a campaign (lib/quality, pure) over its votes, gold pairs and the
 // Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
-// evaluators" filter read. Kept for a few seconds and dropped when the vote history changes.
+// evaluators" filter read. Computed once per change of the campaign's votes (votes-cache.ts).
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { assessQuality, type QualityReport, type VoteRecord } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
+import { VotesCache } from '../votes-cache.ts';
 
-const TTL_MS = 5000;
-const cache = new Map<string, { at: number; votes: number; report: Promise<QualityReport> }>();
+const reports = new VotesCache<QualityReport>(1);
 
-async function voteCount(db: Kysely<Database>, campaignId: string) {
-	const row = await db.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow();
-	return Number(row.n);
-}
-
+/** The report also reads the gold pairs: a new one makes it stale without any vote changing. */
 export function forgetQuality(campaignId: string): void {
-	cache.delete(campaignId);
+	reports.forget(campaignId);
 }
 
-export async function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
-	const votes = await voteCount(db, campaign.id);
-	const hit = cache.get(campaign.id);
-	if (hit && hit.votes === votes && Date.now() - hit.at < TTL_MS) return hit.report;
-	const report = computeQuality(db, campaign);
-	cache.set(campaign.id, { at: Date.now(), votes, report });
-	report.catch(() => cache.delete(campaign.id));
-	return report;
+export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
 }
 
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {

@@ -7,7 +7,7 @@ import { randomId } from '../ids.ts';
 import { countsInRankings, moveStoredVote } from '../voting/pair-stat.ts';
 import { writeAudit } from '../audit-log.ts';
 import { schedulerFor } from '../voting/leases.ts';
-import { historyChanged } from '../results/online-elo.ts';
+import { votesChanged } from '../votes-changed.ts';
 
 export const DECISIONS = ['accept', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -50,15 +50,16 @@ export async function reviewVotes(db: Kysely<Database>, campaign: Campaign, revi
 		for (const id of new Set(voteIds)) out.push(await reviewOne(trx, campaign, reviewerId, id, decision, comment));
 		return out;
 	});
-	// the scheduler balances on counted comparisons
 	const changed = results.filter((r) => r.changed);
 	if (changed.length) {
-		historyChanged(campaign.id);
+		// the scheduler balances on counted comparisons: adjusted before the signal, so that a
+		// scheduler that rebuilds itself on the signal reads the reviewed counts only once
 		const scheduler = await schedulerFor(db, campaign);
 		const votes = await db.selectFrom('vote').select(['id', 'left_image_id', 'right_image_id', 'kind']).where('id', 'in', changed.map((r) => r.voteId)).execute();
 		for (const v of votes) {
 			if (countsInRankings(v.kind)) scheduler.adjustComparisons(v.left_image_id, v.right_image_id, decision === 'reject' ? -1 : 1);
 		}
+		votesChanged(campaign.id, 'history');
 	}
 	return results;
 }

@@ -1,6 +1,7 @@
 // Campaign rankings with the pure engine (lib/ranking). Without filters the counts come from
 // pair_stat (no scan of votes); with filters from one indexed SQL aggregate. Results are cached per
-// campaign and query, and recomputed only when the counts they came from changed.
+// campaign and query until the campaign's votes change (votes-cache.ts): one computation per change,
+// shared by every viewer and every concurrent request.
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -8,7 +9,9 @@ import { csvRow } from '../../csv.ts';
 import { campaignElo } from './online-elo.ts';
 import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
-import { countsFromPairStats, rankSystems, RankingError, type Leaderboard, type PairStatRow, type TieMode } from '../../ranking/index.ts';
+import { VotesCache } from '../votes-cache.ts';
+import { countsFromPairStats, rankSystems, RankingError, type PairStatRow, type TieMode } from '../../ranking/index.ts';
+import type { ApiLeaderboard } from '../../api-types.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
 export const MAX_BOOTSTRAP = 10_000;
@@ -33,7 +36,8 @@ export interface LeaderboardQuery {
 	prior: number;
 }
 
-export type CampaignLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
+/** The API's leaderboard (api-types.ts): the ranking plus the criterion, whether filtered, when computed. */
+export type CampaignLeaderboard = ApiLeaderboard;
 
 function hasFilters(q: LeaderboardQuery): boolean {
 	return q.from !== null || q.to !== null || q.evaluators.length > 0 || q.category !== null || q.includeRejected || q.excludeEvaluators.length > 0;
@@ -88,12 +92,7 @@ function priorParam(raw: string | null): number {
 	return prior;
 }
 
-interface CacheEntry {
-	fingerprint: string;
-	result: Promise<CampaignLeaderboard>;
-}
-const cache = new Map<string, CacheEntry>();
-const CACHE_LIMIT = 200;
+const boards = new VotesCache<CampaignLeaderboard>(200);
 
 /** The counts a query ranks, as pair-statistic rows with system names. */
 async function countsFor(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<PairStatRow[]> {
@@ -135,10 +134,6 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 		});
 }
 
-/**
- * The §6 leaderboard of a campaign for one criterion and filters. A RankingError (no finite
- * estimate) becomes a 422 naming the systems and the reason.
- */
 /** The query with "leave out flagged evaluators" turned into the flagged evaluators' ids. */
 export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<LeaderboardQuery> {
 	if (!q.excludeFlagged) return q;
@@ -147,6 +142,8 @@ export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q
 }
 
 /**
+ * The leaderboard of a campaign for one criterion and filters. A RankingError (no finite estimate)
+ * becomes a 422 naming the systems and the reason.
  * `workers` only chooses where the bootstrap runs (the engine gives identical numbers for any
  * count); small refits are quicker in this thread than starting workers.
  */
@@ -156,29 +153,23 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
 		if (!known) throw invalid('criterion', `unknown criterion '${q.criterion}'`);
 	}
+	return boards.get(db, campaign.id, JSON.stringify(q), () => computeLeaderboard(db, campaign, q, run));
+}
+
+async function computeLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, run: { workers?: number }): Promise<CampaignLeaderboard> {
 	const rows = await countsFor(db, campaign, q);
-	const key = JSON.stringify([campaign.id, q]);
-	const fingerprint = JSON.stringify(rows.map((r) => [r.systemA, r.systemB, r.aWins, r.bWins, r.ties, r.bothBad]).sort());
-	const hit = cache.get(key);
-	if (hit && hit.fingerprint === fingerprint) return hit.result;
-	const result = (async () => {
-		try {
-			const counts = countsFromPairStats(rows);
-			// in this thread only while it is quick; large campaigns keep the event loop free
-			const workers = run.workers === 0 && counts.systems.length > 30 ? undefined : run.workers;
-			const board = await rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
-			const elo = await campaignElo(db, campaign, q, board.votes);
-			for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
-			return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
-		} catch (e) {
-			if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
-			throw e;
-		}
-	})();
-	if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-	cache.set(key, { fingerprint, result });
-	result.catch(() => cache.delete(key));
-	return result;
+	try {
+		const counts = countsFromPairStats(rows);
+		// in this thread only while it is quick; large campaigns keep the event loop free
+		const workers = run.workers === 0 && counts.systems.length > 30 ? undefined : run.workers;
+		const board = await rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
+		const elo = await campaignElo(db, campaign, q, board.votes);
+		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
+		return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
+	} catch (e) {
+		if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
+		throw e;
+	}
 }
 
 export function leaderboardCsv(board: CampaignLeaderboard): string {

@@ -1,36 +1,51 @@
 // Online Elo of a campaign (K = 4, time order), next to Bradley–Terry. Kept per campaign and filter
-// and advanced with the votes submitted since the last call; recomputed from the start when votes
-// were removed, rejected or restored (the history changed) or arrived out of order.
+// and advanced with the votes submitted since the last call (new votes: votesChanged 'added');
+// recomputed from the start when votes were removed, rejected, restored or imported (votesChanged
+// 'history'). The vote count the leaderboard passes in is a second check, for changes another
+// process made: fewer votes than counted, or more than the cursor finds, starts again too.
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { onlineElo } from '../../ranking/index.ts';
 import type { LeaderboardQuery } from './leaderboard.ts';
 import { afterCursor, rankedVotes } from './vote-filters.ts';
+import { onVotesChanged } from '../votes-changed.ts';
 
 interface EloState {
-	revision: number;
 	cursor: { at: number; id: string } | null;
 	systems: Map<string, number>;
 	rating: Float64Array;
 	votes: number;
 }
 
-const states = new Map<string, EloState>();
-const revisions = new Map<string, number>();
+/** Per campaign, per filter. */
+const states = new Map<string, Map<string, EloState>>();
 const OUTCOME: Record<string, number> = { left: 0, right: 1, tie: 2, both_bad: 3 };
 
-/** Votes left the history (undo, review): Elo starts again from the first vote. */
-export function historyChanged(campaignId: string): void {
-	revisions.set(campaignId, (revisions.get(campaignId) ?? 0) + 1);
+// votes left or entered the middle of the history: Elo starts again from the first vote
+onVotesChanged(({ campaignId, kind }) => {
+	if (kind === 'history') states.delete(campaignId);
+});
+
+/** One advance at a time per campaign and filter: two at once would both apply the same new votes. */
+const running = new Map<string, Promise<unknown>>();
+
+export function campaignElo(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, expectedVotes: number): Promise<Map<string, number>> {
+	const key = JSON.stringify([q.criterion, q.from, q.to, q.evaluators, q.excludeEvaluators, q.category, q.includeRejected]);
+	const lock = `${campaign.id}:${key}`;
+	const run = (running.get(lock) ?? Promise.resolve()).catch(() => undefined).then(() => advance(db, campaign, q, key, expectedVotes));
+	running.set(lock, run);
+	const release = () => void (running.get(lock) === run && running.delete(lock));
+	run.then(release, release);
+	return run;
 }
 
-export async function campaignElo(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, expectedVotes: number): Promise<Map<string, number>> {
-	const key = JSON.stringify([campaign.id, q.criterion, q.from, q.to, q.evaluators, q.excludeEvaluators, q.category, q.includeRejected]);
-	const revision = revisions.get(campaign.id) ?? 0;
-	let state = states.get(key);
-	if (!state || state.revision !== revision || state.votes > expectedVotes) {
-		state = { revision, cursor: null, systems: new Map(), rating: new Float64Array(0), votes: 0 };
-		states.set(key, state);
+async function advance(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, key: string, expectedVotes: number): Promise<Map<string, number>> {
+	let campaignStates = states.get(campaign.id);
+	if (!campaignStates) states.set(campaign.id, (campaignStates = new Map()));
+	let state = campaignStates.get(key);
+	if (!state || state.votes > expectedVotes) {
+		state = { cursor: null, systems: new Map(), rating: new Float64Array(0), votes: 0 };
+		campaignStates.set(key, state);
 	}
 	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
 	for (;;) {
@@ -70,7 +85,7 @@ export async function campaignElo(db: Kysely<Database>, campaign: Campaign, q: L
 		if (page.length < 20_000) break;
 	}
 	// fewer than counted: votes arrived with times before the cursor (an import); start again once
-	if (state.votes < expectedVotes && expectedVotes >= 0) return campaignElo(db, campaign, q, -1);
+	if (state.votes < expectedVotes && expectedVotes >= 0) return advance(db, campaign, q, key, -1);
 	return new Map([...state.systems].map(([name, i]) => [name, state.rating[i]]));
 }
 

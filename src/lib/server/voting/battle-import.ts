@@ -10,6 +10,7 @@ import { randomId, sha256Hex } from '../ids.ts';
 import { requireCampaign } from '../campaigns/campaigns.ts';
 import { addToPairStat } from './pair-stat.ts';
 import { writeAudit } from '../audit-log.ts';
+import { votesChanged } from '../votes-changed.ts';
 
 const WINNERS: Record<string, Choice> = { model_a: 'left', model_b: 'right', tie: 'tie', 'tie (bothbad)': 'both_bad' };
 /** Imported battles have no real images: one placeholder per system, never scheduled or served. */
@@ -188,5 +189,8 @@ export async function importVotes(
 		await writeAudit(trx, { actorId: options.actorId ?? null, action: 'votes.import', subject: campaign.id, detail: { added: summary.added, skipped: summary.skipped, rejected: rejected.length } });
 	});
 	summary.written = true;
+	// imported votes may fall anywhere in time: caches start again (another process, the CLI, is
+	// seen by the caches' own check; this is for an import inside the server)
+	if (summary.added) votesChanged(campaign.id, 'history');
 	return summary;
 }

@@ -7,15 +7,14 @@ import { schedulerFor } from './leases.ts';
 import { AppError } from '../errors.ts';
 import { campaignSettings } from '../campaigns/campaigns.ts';
 import { goldExpectation } from './gold-and-repeats.ts';
-
-export interface GoldFeedback {
-	expected: string;
-	explanation: string;
-}
+import { votesChanged } from '../votes-changed.ts';
+import type { GoldFeedback, VoteResponse } from '../../api-types.ts';
 
 export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
 	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(db, userId, campaign, input);
 	if (result.created) {
+		// committed (submitVote resolves after the commit): every cache of this campaign's votes hears it
+		votesChanged(campaign.id, 'added');
 		const scheduler = await schedulerFor(db, campaign);
 		scheduler.recordVote({
 			assignmentId: result.vote.assignment_id,
@@ -34,10 +33,10 @@ export async function castVote(db: Kysely<Database>, campaign: Campaign, userId:
 }
 
 /**
- * `POST /api/v1/campaigns/{slug}/votes` from its parsed JSON body: the status and the payload of
- * §5 (201 with the new vote's id, 200 with the stored vote when the vote_id came before).
+ * `POST /api/v1/campaigns/{slug}/votes` from its parsed JSON body (a VoteRequest, still to be
+ * checked): 201 with the new vote's id, 200 with the stored vote when the vote_id came before.
  */
-export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign, userId: string, body: unknown) {
+export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign, userId: string, body: unknown): Promise<{ status: 200 | 201; payload: VoteResponse }> {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
 	const input = body as Record<string, unknown>;
 	const { created, vote, feedback } = await castVote(db, campaign, userId, {
@@ -49,7 +48,7 @@ export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign,
 		criteria: input.criteria,
 		activeMs: input.active_ms
 	});
-	const payload = created
+	const payload: VoteResponse = created
 		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
 		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
 	return { status: created ? 201 : 200, payload };

@@ -4,7 +4,7 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { writeAudit } from '../audit-log.ts';
 import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
-import { historyChanged } from '../results/online-elo.ts';
+import { votesChanged } from '../votes-changed.ts';
 import { moveStoredVote } from './pair-stat.ts';
 import { describeAssignment, forgetScheduler } from './leases.ts';
 
@@ -30,8 +30,9 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		await writeAudit(trx, { actorId: userId, action: 'vote.undo', subject: voteId, detail: { assignmentId: vote.assignment_id, choice: vote.choice } });
 		return trx.selectFrom('assignment').selectAll().where('id', '=', vote.assignment_id).executeTakeFirstOrThrow();
 	});
-	// The lease is open again: the scheduler learns it from the database; Elo starts again.
+	// The lease is open again: the scheduler learns it from the database (a lease, not a vote, so
+	// said to the scheduler directly); the caches of this campaign's votes start again.
 	forgetScheduler(campaign.id);
-	historyChanged(campaign.id);
+	votesChanged(campaign.id, 'history');
 	return describeAssignment(db, assignment);
 }

@@ -1,12 +1,12 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
 import { auditQueue, PAGE_SIZE, parseAuditFilters } from '$lib/server/audit/queue';
-import { campaignQuality } from '$lib/server/audit/evaluator-quality';
+import { campaignQuality, forgetQuality } from '$lib/server/audit/evaluator-quality';
 import { reviewVotes } from '$lib/server/audit/reviews';
 import { addGoldPair } from '$lib/server/voting/gold-and-repeats';
-import { AppError } from '$lib/server/errors';
+import { formAction } from '$lib/server/http/form-action';
 import { listEvaluators } from '$lib/server/campaigns/campaigns';
+import { campaignFlagKinds, systemNames } from '$lib/server/campaigns/lists';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -15,8 +15,8 @@ export const load: PageServerLoad = async (event) => {
 	const [queue, evaluators, systems, flags] = await Promise.all([
 		auditQueue(db.kysely, db.dialect, campaign, filters, quality),
 		listEvaluators(db.kysely, campaign.id),
-		db.kysely.selectFrom('system').select('name').where('campaign_id', '=', campaign.id).orderBy('name').execute(),
-		db.kysely.selectFrom('flag_kind').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute()
+		systemNames(db.kysely, campaign.id),
+		campaignFlagKinds(db.kysely, campaign.id)
 	]);
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, guidelinesVersion: campaign.guidelines_version },
@@ -24,36 +24,26 @@ export const load: PageServerLoad = async (event) => {
 		queue,
 		pageSize: PAGE_SIZE,
 		evaluators,
-		systems: systems.map((s) => s.name),
+		systems,
 		flags
 	};
 };
 
 export const actions: Actions = {
-	review: async (event) => {
+	review: formAction('review', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		const form = await event.request.formData();
 		const ids = form.getAll('vote_id').map(String).filter(Boolean);
-		try {
-			const results = await reviewVotes(db.kysely, campaign, user.id, ids, form.get('decision'), form.get('comment'));
-			const verb = results[0].decision === 'reject' ? 'Rejected' : 'Accepted';
-			return { message: `${verb} ${results.length} vote${results.length === 1 ? '' : 's'}.`, reviewed: results.map((r) => r.voteId) };
-		} catch (e) {
-			if (e instanceof AppError) return fail(e.status, { error: e.message });
-			throw e;
-		}
-	},
-	gold: async (event) => {
+		const results = await reviewVotes(db.kysely, campaign, user.id, ids, form.get('decision'), form.get('comment'));
+		const verb = results[0].decision === 'reject' ? 'Rejected' : 'Accepted';
+		return { action: 'review', saved: `${verb} ${results.length} vote${results.length === 1 ? '' : 's'}.`, reviewed: results.map((r) => r.voteId) };
+	}),
+	gold: formAction('gold', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		const form = await event.request.formData();
-		try {
-			await addGoldPair(db.kysely, campaign, {
-				leftImageId: form.get('left_image_id'), rightImageId: form.get('right_image_id'), expected: form.get('expected'), explanation: form.get('explanation')
-			}, user.id);
-			return { message: 'Marked as a gold pair.' };
-		} catch (e) {
-			if (e instanceof AppError) return fail(e.status, { error: e.message });
-			throw e;
-		}
-	}
+		await addGoldPair(db.kysely, campaign, {
+			leftImageId: form.get('left_image_id'), rightImageId: form.get('right_image_id'), expected: form.get('expected'), explanation: form.get('explanation')
+		}, user.id);
+		// the quality report scores evaluators on gold pairs: this one counts from now on
+		forgetQuality(campaign.id);
+		return { action: 'gold', saved: 'Marked as a gold pair.', pair: `${String(form.get('left_image_id'))}|${String(form.get('right_image_id'))}` };
+	})
 };

@@ -1,23 +1,24 @@
 // The voting page's state in the browser: the pair on screen, the prefetched next one (images
-// decoded ahead), the answer being written, and the last vote (for undo).
+// decoded ahead), the answer being written, and the last vote (for undo). The JSON it sends and
+// reads is typed by $lib/api-types, as on the server.
+import type { ApiAssignment, ApiError, AssignmentResponse, SkipRequest, VoteCreated, VoteRequest } from '$lib/api-types';
+import type { FormResult } from '$lib/forms/form-result';
 
-export interface PairImage {
-	image_url: string;
-	width: number;
-	height: number;
-	format: string;
-	bytes: number;
-}
-
-export interface Pair {
-	id: string;
-	prompt: string;
-	left: PairImage;
-	right: PairImage;
-	expires_at: string;
-}
+/** The pair on screen: an assignment of the API. */
+export type Pair = ApiAssignment;
 
 export type FieldErrors = Partial<Record<'choice' | 'rationale' | 'flags' | 'criteria' | 'general', string>>;
+
+/** Where an error naming `field` is shown on the page (the fields it has, else above the button). */
+function fieldOf(field: string | null | undefined): keyof FieldErrors {
+	return (['choice', 'rationale', 'flags', 'criteria'] as const).find((f) => f === field) ?? 'general';
+}
+
+/** The API's error answer, or one with `fallback` when the body is not one (a proxy's page, no body). */
+async function errorOf(response: Response, fallback: string): Promise<ApiError> {
+	const body = await response.json().catch(() => null);
+	return body && typeof body.error?.message === 'string' ? (body as ApiError) : { error: { code: 'unknown', message: fallback } };
+}
 
 const decoded = new Map<string, HTMLImageElement>();
 
@@ -85,7 +86,7 @@ export class VoteSession {
 				const response = await fetch(this.api(`/next?exclude=${encodeURIComponent(this.pair!.id)}`));
 				if (response.status === 204) this.exhausted = true;
 				else if (response.ok) {
-					const pair: Pair = (await response.json()).assignment;
+					const { assignment: pair }: AssignmentResponse = await response.json();
 					await Promise.all([preload(pair.left.image_url), preload(pair.right.image_url)]);
 					if (pair.id !== this.pair?.id) this.next = pair;
 				}
@@ -107,6 +108,18 @@ export class VoteSession {
 		this.errors = {};
 	}
 
+	/** A vote the no-JavaScript form sent and the server refused: what was typed, and the message at its field. */
+	restoreFailure(failure: FormResult | null) {
+		if (!failure || failure.saved !== undefined) return;
+		const values = failure.values ?? {};
+		this.choice = values.choice ?? '';
+		this.rationale = values.rationale ?? '';
+		for (const [name, value] of Object.entries(values)) {
+			if (name.startsWith('criterion:')) this.criteria[name.slice('criterion:'.length)] = value;
+		}
+		if (failure.message) this.errors = { [fieldOf(failure.field)]: failure.message };
+	}
+
 	async submit(): Promise<boolean> {
 		if (!this.pair || this.submitting) return false;
 		const errors: FieldErrors = {};
@@ -118,26 +131,25 @@ export class VoteSession {
 		this.submitting = true;
 		const voteId = crypto.randomUUID();
 		const activeMs = Math.round(this.activeMs + (performance.now() - this.shownAt));
-		const body = {
+		const body: VoteRequest = {
 			vote_id: voteId, assignment_id: this.pair.id, choice: this.choice, rationale: this.rationale,
 			flags: { left: this.flagsLeft, right: this.flagsRight }, criteria: this.criteria, active_ms: activeMs
 		};
 		try {
 			const response = await this.postWithRetry(this.api('/votes'), body);
 			if (!response.ok) {
-				const { error } = await response.json().catch(() => ({ error: { message: `The server answered ${response.status}.` } }));
+				const { error } = await errorOf(response, `The server answered ${response.status}.`);
 				if (response.status === 410) {
 					this.status = error.message;
 					await this.advance();
 					return false;
 				}
-				const field = (['choice', 'rationale', 'flags', 'criteria'] as const).find((f) => f === error.field) ?? 'general';
-				this.errors = { [field]: error.message };
+				this.errors = { [fieldOf(error.field)]: error.message };
 				return false;
 			}
 			this.lastVote = { id: voteId, at: Date.now(), pair: this.pair, choice: this.choice, rationale: this.rationale };
 			this.done += 1;
-			const { feedback } = await response.json().catch(() => ({}));
+			const { feedback }: Partial<VoteCreated> = await response.json().catch(() => ({}));
 			this.status = feedback
 				? `Vote saved. This was a check pair: the expected answer was ${String(feedback.expected).replace('_', ' ')}. ${feedback.explanation ?? ''}`
 				: 'Vote saved.';
@@ -175,12 +187,12 @@ export class VoteSession {
 		if (!last) return;
 		const response = await fetch(this.api(`/votes/${last.id}/undo`), { method: 'POST' });
 		if (!response.ok) {
-			const { error } = await response.json().catch(() => ({ error: { message: 'Undo failed.' } }));
+			const { error } = await errorOf(response, 'Undo failed.');
 			this.status = error.message;
 			this.lastVote = null;
 			return;
 		}
-		const { assignment } = await response.json();
+		const { assignment }: AssignmentResponse = await response.json();
 		if (this.pair) this.next = this.pair;
 		this.pair = assignment;
 		this.exhausted = false;
@@ -195,11 +207,12 @@ export class VoteSession {
 
 	async skip(reason: string): Promise<boolean> {
 		if (!this.pair) return false;
+		const body: SkipRequest = { reason };
 		const response = await fetch(this.api(`/assignments/${this.pair.id}/skip`), {
-			method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason })
+			method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body)
 		});
 		if (!response.ok) {
-			const { error } = await response.json().catch(() => ({ error: { message: 'Skip failed.' } }));
+			const { error } = await errorOf(response, 'Skip failed.');
 			this.errors = { general: error.message };
 			return false;
 		}

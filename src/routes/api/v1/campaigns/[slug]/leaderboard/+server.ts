@@ -5,7 +5,7 @@ import { apiRoute } from '$lib/server/http/api-route';
 import { campaignLeaderboard, leaderboardCsv, parseLeaderboardQuery } from '$lib/server/results/leaderboard';
 import { requireEnum } from '$lib/server/validation';
 
-/** The §6 leaderboard as JSON (or ?format=csv): ?criterion=&ties=&bootstrap=&seed=&from=&to=&evaluators=&category=&include_rejected= */
+/** The leaderboard (ApiLeaderboard) as JSON (or ?format=csv): ?criterion=&ties=&bootstrap=&seed=&from=&to=&evaluators=&category=&include_rejected= */
 export const GET: RequestHandler = apiRoute(async (event) => {
 	const { db, campaign } = await requireApiCampaign(event, event.params.slug, 'results');
 	const query = parseLeaderboardQuery(event.url.searchParams);

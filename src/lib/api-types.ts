@@ -1,0 +1,75 @@
+// The JSON API's shapes, shared by the server code that writes them and the browser code that
+// reads them (the voting page, the results page). Types only, and no server imports: the browser
+// bundle imports this file.
+import type { Leaderboard } from './ranking/leaderboard.ts';
+
+/** Every error answer: `field` names the bad input when there is one. */
+export interface ApiError {
+	error: { code: string; message: string; field?: string };
+}
+
+/** What an evaluator may know of an image before voting: an opaque URL and what they can see anyway. */
+export interface ApiImage {
+	image_url: string;
+	width: number;
+	height: number;
+	format: string;
+	bytes: number;
+}
+
+/** A pair to judge: ids and what the evaluator sees, nothing that names a system. */
+export interface ApiAssignment {
+	id: string;
+	prompt: string;
+	left: ApiImage;
+	right: ApiImage;
+	/** ISO time */
+	expires_at: string;
+}
+
+/** `GET …/next` (200; 204 when nothing is left) and `POST …/votes/{id}/undo` (the pair to judge again). */
+export interface AssignmentResponse {
+	assignment: ApiAssignment;
+}
+
+export type ApiChoice = 'left' | 'right' | 'tie' | 'both_bad';
+
+/** `POST …/votes`: `vote_id` is the caller's, so that a retry stores the vote once. */
+export interface VoteRequest {
+	vote_id: string;
+	assignment_id: string;
+	choice: ApiChoice | string;
+	rationale: string;
+	flags?: { left: string[]; right: string[] };
+	/** criterion key → choice */
+	criteria?: Record<string, string>;
+	active_ms?: number;
+}
+
+/** After a missed gold pair, when the campaign explains them. */
+export interface GoldFeedback {
+	expected: string;
+	explanation: string;
+}
+
+/** 201: the vote is stored (committed). */
+export interface VoteCreated {
+	vote_id: string;
+	feedback?: GoldFeedback;
+}
+
+/** 200: this vote_id came before; the vote as it was stored then. */
+export interface VoteReplayed {
+	vote_id: string;
+	vote: { assignment_id: string; choice: string; rationale: string; flags: unknown; submitted_at: string };
+}
+
+export type VoteResponse = VoteCreated | VoteReplayed;
+
+/** `POST …/assignments/{id}/skip` (204). */
+export interface SkipRequest {
+	reason: string;
+}
+
+/** `GET …/leaderboard`: the ranking and how it was made. */
+export type ApiLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
