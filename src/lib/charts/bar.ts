@@ -6,20 +6,24 @@ import { cellValue, formatValue, numberColumn, textColumn, type TableData, type 
 export interface BarDatum {
 	label: string;
 	value: number;
+	/** how many votes the value comes from, when it is a rate (shown in the tooltip and table) */
+	votes?: number;
 }
 
 export type BarFormat = Extract<ValueFormat, 'count' | 'percent' | 'number'>;
 
 export function barTable(data: BarDatum[], xLabel: string, yLabel: string, format: BarFormat): TableData {
+	const withVotes = data.some((d) => d.votes !== undefined);
 	return {
-		columns: [textColumn(xLabel), numberColumn(yLabel, format)],
-		rows: data.map((d) => [d.label, cellValue(d.value, format)]),
+		columns: [textColumn(xLabel), numberColumn(yLabel, format), ...(withVotes ? [numberColumn('Votes', 'count')] : [])],
+		rows: data.map((d) => [d.label, cellValue(d.value, format), ...(withVotes ? [cellValue(d.votes, 'count')] : [])]),
 		rowHeader: 0
 	};
 }
 
 export function barTip(d: BarDatum, yLabel: string, format: BarFormat): string {
-	return `${d.label}: ${formatValue(cellValue(d.value, format), format)} (${yLabel})`;
+	const n = d.votes === undefined ? '' : `, from ${formatValue(d.votes, 'count')} vote${d.votes === 1 ? '' : 's'}`;
+	return `${d.label}: ${formatValue(cellValue(d.value, format), format)} (${yLabel})${n}`;
 }
 
 /** [0, max] over the values and the reference; rates stay on 0–100% unless a value is outside it. */
@@ -40,12 +44,20 @@ export interface BarLayout {
 	bottom: number;
 	yTicks: Tick[];
 	bars: { x: number; y: number; width: number; height: number; tip: string }[];
-	/** category labels drawn under the axis; thinned so they do not overlap */
+	/** category labels drawn under the axis: every bar's, turned 40° when they do not fit side by side;
+	 * thinned only when even turned ones would overlap (dozens of days) */
 	labels: { x: number; text: string }[];
+	/** rotation of the labels in degrees (0 or −40) */
+	labelAngle: number;
+	/** distance from the axis to its title, below the labels */
+	titleOffset: number;
 	refY: number | null;
 }
 
 const HEIGHT = 320;
+const LABEL_ANGLE = -40;
+/** Vertical room a turned label needs along the axis: its line height. */
+const TURNED_STEP = 14;
 
 export function barLayout(
 	data: BarDatum[],
@@ -58,6 +70,13 @@ export function barLayout(
 	// The reference label sits right of the plot so bars never cover it.
 	const right = WIDTH - 16 - (referenceText ? textWidth(referenceText, 11) + 8 : 0);
 	const top = 22;
+	const texts = data.map((d) => truncate(d.label, 20));
+	const widest = Math.max(1, ...texts.map((t) => textWidth(t, 11) + 8));
+	const step = (right - left) / Math.max(1, data.length);
+	const turned = widest > step;
+	// turned labels hang below the axis: the chart grows by their height instead of dropping labels
+	const drop = turned ? Math.ceil(widest * Math.sin((-LABEL_ANGLE * Math.PI) / 180)) : 0;
+	const height = HEIGHT + drop;
 	const bottom = HEIGHT - 52;
 	const x = scaleBand<number>()
 		.domain(data.map((_, i) => i))
@@ -66,12 +85,12 @@ export function barLayout(
 		.paddingOuter(0.1);
 	const y = linear(barDomain(data.map((d) => d.value), format, reference), [bottom, top]);
 	const zero = y(0);
-	const texts = data.map((d) => truncate(d.label, 16));
-	const widest = Math.max(1, ...texts.map((t) => textWidth(t, 11) + 8));
-	const every = Math.max(1, Math.ceil(widest / Math.max(1, x.step())));
+	const every = Math.max(1, Math.ceil((turned ? TURNED_STEP : widest) / Math.max(1, x.step())));
 	const hasRef = reference !== null && reference !== undefined && Number.isFinite(reference);
 	return {
-		height: HEIGHT,
+		height,
+		labelAngle: turned ? LABEL_ANGLE : 0,
+		titleOffset: turned ? 28 + drop : 40,
 		left,
 		right,
 		top,

@@ -45,6 +45,8 @@ export function csvBlob(csv: string): Blob {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const TITLE_BAND = 32;
+/** Extra height for the caption line under the title (what the figure shows). */
+const CAPTION_BAND = 20;
 // Properties page CSS may set on chart elements; copied inline so the file renders the same alone.
 // Inherited ones are written only where they change, to keep files small.
 const INHERITED = [
@@ -77,13 +79,15 @@ export interface SerializedSvg {
 
 /**
  * A standalone copy of a chart: xmlns set, computed styles inlined, white background,
- * and the chart's title drawn above it so the file says what it shows.
+ * and the chart's title drawn above it, with `caption` (criterion, filters, votes, export date) under
+ * the title, so the file says what it shows once it is far from the page.
  */
-export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
+export function serializeSvg(svg: SVGSVGElement, title: string, caption = ''): SerializedSvg {
 	const vb = svg.viewBox.baseVal;
 	const width = vb && vb.width ? vb.width : svg.clientWidth || 720;
 	const innerHeight = vb && vb.height ? vb.height : svg.clientHeight || 400;
-	const height = innerHeight + TITLE_BAND;
+	const band = TITLE_BAND + (caption ? CAPTION_BAND : 0);
+	const height = innerHeight + band;
 	const clone = svg.cloneNode(true) as SVGSVGElement;
 	const walk = (source: Element, target: Element, parent: CSSStyleDeclaration | null) => {
 		const computed = inlineStyle(source, parent, target);
@@ -115,8 +119,14 @@ export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
 	heading.setAttribute('font-weight', '600');
 	heading.setAttribute('fill', '#1d1f21');
 	heading.textContent = title;
+	const sub = document.createElementNS(SVG_NS, 'text');
+	sub.setAttribute('x', '12');
+	sub.setAttribute('y', '42');
+	sub.setAttribute('font-size', '12');
+	sub.setAttribute('fill', '#4a4f55');
+	sub.textContent = caption;
 	clone.setAttribute('x', '0');
-	clone.setAttribute('y', String(TITLE_BAND));
+	clone.setAttribute('y', String(band));
 	clone.setAttribute('width', String(width));
 	clone.setAttribute('height', String(innerHeight));
 	out.append(name);
@@ -124,8 +134,17 @@ export function serializeSvg(svg: SVGSVGElement, title: string): SerializedSvg {
 		desc.removeAttribute('id');
 		out.append(desc);
 	}
-	out.append(bg, heading, clone);
+	out.append(bg, heading);
+	if (caption) out.append(sub);
+	out.append(clone);
 	return { text: new XMLSerializer().serializeToString(out), width, height };
+}
+
+/** The caption line of an exported figure: what it shows (from the page) and when it was exported. */
+export function exportCaption(context: string | undefined, now: Date): string {
+	const stamp = `exported ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC from pickwise`;
+	const what = context?.trim();
+	return what ? `${what} · ${stamp}` : stamp;
 }
 
 /** Drops what only the live page needs: framework comments, classes and tooltip data. */

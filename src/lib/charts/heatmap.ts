@@ -1,7 +1,7 @@
 // Heatmap data: the K×K table, cell colours and text, and the legend (pure, SSR-safe).
 import { ticks } from 'd3';
-import { heatmapColor, textColorOn, textWidth, truncate, WIDTH, type HeatmapFormat } from './scales.ts';
-import { cellValue, formatValue, numberColumn, textColumn, type TableData } from './table.ts';
+import { heatmapColor, lighten, textColorOn, textWidth, truncate, WIDTH, type HeatmapFormat } from './scales.ts';
+import { cellValue, formatValue, numberColumn, textColumn, type CellDisplay, type TableData } from './table.ts';
 
 export type { HeatmapFormat };
 
@@ -11,12 +11,36 @@ export function defaultLegendLabel(format: HeatmapFormat): string {
 
 /** Largest K at which each cell also prints its number. */
 export const CELL_TEXT_MAX = 12;
+/** Below this many battles a rate is shown lighter: "100.0%" from 9 battles is weak evidence. */
+export const SMALL_N = 20;
+/** How far a small-n cell's colour is mixed towards white. */
+const SMALL_N_FADE = 0.6;
+/** A system against itself: not applicable rather than missing. */
+export const SAME_SYSTEM = 'same system';
+const DIAGONAL_FILL = '#eceef0';
 
-export function heatmapTable(systems: string[], values: (number | null)[][], format: HeatmapFormat, rowLabel: string): TableData {
+type Matrix = (number | null)[][];
+
+const countOf = (counts: Matrix | undefined, i: number, j: number): number | null => {
+	const n = counts?.[i]?.[j];
+	return n === null || n === undefined || !Number.isFinite(n) ? null : n;
+};
+
+/** The matrix as a table; with `counts`, each rate cell also says from how many battles ("43.0% (n = 12)"). */
+export function heatmapTable(systems: string[], values: Matrix, format: HeatmapFormat, rowLabel: string, counts?: Matrix): TableData {
+	const display: (CellDisplay | undefined)[][] = systems.map((_, i) =>
+		[undefined, ...systems.map((_, j): CellDisplay | undefined => {
+			if (i === j) return { text: '—', label: SAME_SYSTEM };
+			const v = cellValue(values[i]?.[j], format);
+			const n = countOf(counts, i, j);
+			return v !== null && n !== null && format !== 'count' ? { text: `${formatValue(v, format)} (n = ${n})` } : undefined;
+		})]
+	);
 	return {
 		columns: [textColumn(rowLabel), ...systems.map((s) => numberColumn(s, format))],
-		rows: systems.map((s, i) => [s, ...systems.map((_, j) => cellValue(values[i]?.[j], format))]),
-		rowHeader: 0
+		rows: systems.map((s, i) => [s, ...systems.map((_, j) => (i === j ? null : cellValue(values[i]?.[j], format)))]),
+		rowHeader: 0,
+		display
 	};
 }
 
@@ -25,15 +49,30 @@ export interface HeatCell {
 	j: number;
 	x: number;
 	y: number;
+	/** null: no data (hatched) */
 	fill: string | null;
 	text: string;
+	/** second line: the number of battles, when known */
+	sub: string;
 	textFill: string;
 	tip: string;
+	/** the diagonal: a system against itself */
+	same: boolean;
+	/** fewer than `minN` battles behind the value */
+	small: boolean;
 }
 
 export interface LegendStop {
 	offset: number;
 	color: string;
+}
+
+export interface LegendKey {
+	x: number;
+	y: number;
+	kind: 'missing' | 'small' | 'same';
+	label: string;
+	fill: string | null;
 }
 
 export interface HeatmapLayout {
@@ -48,14 +87,17 @@ export interface HeatmapLayout {
 	showText: boolean;
 	cells: HeatCell[];
 	hasMissing: boolean;
-	legend: { x: number; y: number; width: number; stops: LegendStop[]; ticks: { pos: number; label: string }[] };
+	hasSmall: boolean;
+	legend: { x: number; y: number; width: number; stops: LegendStop[]; ticks: { pos: number; label: string }[]; keys: LegendKey[] };
 }
 
 export function heatmapLayout(
 	systems: string[],
-	values: (number | null)[][],
+	values: Matrix,
 	format: HeatmapFormat,
-	legendLabel: string
+	legendLabel: string,
+	counts?: Matrix,
+	minN = SMALL_N
 ): HeatmapLayout {
 	const k = systems.length;
 	const labels = systems.map((s) => truncate(s, 24));
@@ -67,24 +109,36 @@ export function heatmapLayout(
 	const size = cell * k;
 	// Column labels are rotated 45°, so they take about 0.71 of their width downwards.
 	const bottom = top + size + 14 + labelWidth * 0.71 + 30;
-	const raw = systems.map((_, i) => systems.map((_, j) => cellValue(values[i]?.[j], format)));
+	const raw = systems.map((_, i) => systems.map((_, j) => (i === j ? null : cellValue(values[i]?.[j], format))));
 	const scale = heatmapColor(format, raw.flat());
 	const showText = k <= CELL_TEXT_MAX;
+	// the battle count fits under the value only in cells tall enough for two lines
+	const showSub = showText && counts !== undefined && format !== 'count' && cell >= 34;
 	const cells: HeatCell[] = [];
 	let hasMissing = false;
+	let hasSmall = false;
 	raw.forEach((row, i) =>
 		row.forEach((v, j) => {
-			const fill = v === null ? null : scale.color(v);
+			const base = { i, j, x: left + j * cell, y: top + i * cell };
+			if (i === j) {
+				cells.push({ ...base, fill: DIAGONAL_FILL, text: '—', sub: '', textFill: '#4a4f55', same: true, small: false, tip: `${systems[i]} against itself: not applicable (${SAME_SYSTEM})` });
+				return;
+			}
+			const n = format === 'count' ? null : countOf(counts, i, j);
+			const small = v !== null && n !== null && n < minN;
+			const fill = v === null ? null : small ? lighten(scale.color(v), SMALL_N_FADE) : scale.color(v);
 			if (v === null) hasMissing = true;
+			if (small) hasSmall = true;
+			const nText = n === null ? '' : `, ${n} battle${n === 1 ? '' : 's'}${small ? ` (fewer than ${minN}: weak evidence)` : ''}`;
 			cells.push({
-				i,
-				j,
-				x: left + j * cell,
-				y: top + i * cell,
+				...base,
 				fill,
 				text: v === null ? '' : formatValue(v, format),
+				sub: showSub && v !== null && n !== null ? `n=${n}` : '',
 				textFill: fill ? textColorOn(fill) : '#000000',
-				tip: `${systems[i]} vs ${systems[j]} — ${legendLabel}: ${v === null ? 'no data' : formatValue(v, format)}`
+				same: false,
+				small,
+				tip: `${systems[i]} vs ${systems[j]} — ${legendLabel}: ${v === null ? 'no data' : formatValue(v, format)}${nText}`
 			});
 		})
 	);
@@ -92,8 +146,22 @@ export function heatmapLayout(
 	const [d0, d1] = scale.domain;
 	const stops = Array.from({ length: 11 }, (_, n) => ({ offset: n / 10, color: scale.color(d0 + ((d1 - d0) * n) / 10) }));
 	const tickValues = scale.kind === 'diverging' ? [0, 0.25, 0.5, 0.75, 1] : niceCountTicks(d1);
+	// keys right of the ramp, one after another, wrapping under it when the row is full
+	const keys: LegendKey[] = [];
+	const room = WIDTH - left - 8;
+	let keyX = legendWidth + 32;
+	let keyY = 0;
+	const addKey = (kind: LegendKey['kind'], label: string, fill: string | null) => {
+		const w = 18 + textWidth(label, 11);
+		if (keyX + w > room) [keyX, keyY] = [0, keyY + 40];
+		keys.push({ x: keyX, y: keyY, kind, label, fill });
+		keyX += w + 18;
+	};
+	if (k > 1) addKey('same', SAME_SYSTEM, DIAGONAL_FILL);
+	if (hasSmall) addKey('small', `lighter: n < ${minN} battles`, lighten(scale.color(scale.kind === 'diverging' ? 0.85 : d1), SMALL_N_FADE));
+	if (hasMissing) addKey('missing', 'no data', null);
 	return {
-		height: Math.ceil(bottom + 56),
+		height: Math.ceil(bottom + 56 + keyY),
 		left,
 		top,
 		cell,
@@ -104,12 +172,14 @@ export function heatmapLayout(
 		showText,
 		cells,
 		hasMissing,
+		hasSmall,
 		legend: {
 			x: left,
 			y: bottom + 22,
 			width: legendWidth,
 			stops,
-			ticks: tickValues.map((t) => ({ pos: ((t - d0) / (d1 - d0)) * legendWidth, label: format === 'percent' ? `${Math.round(t * 100)}%` : formatValue(t, format) }))
+			ticks: tickValues.map((t) => ({ pos: ((t - d0) / (d1 - d0)) * legendWidth, label: format === 'count' ? formatValue(t, format) : `${Math.round(t * 100)}%` })),
+			keys
 		}
 	};
 }
@@ -119,10 +189,12 @@ function niceCountTicks(max: number): number[] {
 	return ticks(0, max, 4).filter(Number.isInteger);
 }
 
-export function heatmapSummary(systems: string[], format: HeatmapFormat, legendLabel: string): string {
+export function heatmapSummary(systems: string[], format: HeatmapFormat, legendLabel: string, counts?: Matrix, minN = SMALL_N): string {
 	const scheme =
 		format === 'count'
 			? 'Darker blue means more.'
 			: 'Blue means the row system is favoured, red the column system, white even odds (50%).';
-	return `${systems.length}×${systems.length} matrix of ${legendLabel}, row system against column system. ${scheme} Hatched cells have no data. The table view lists every number.`;
+	const evidence =
+		counts && format !== 'count' ? ` Each cell also gives its number of battles (n); cells from fewer than ${minN} battles are lighter, as weak evidence.` : '';
+	return `${systems.length}×${systems.length} matrix of ${legendLabel}, row system against column system. ${scheme}${evidence} The diagonal (a system against itself) is marked with a dash; hatched cells have no data. The table view lists every number.`;
 }

@@ -63,6 +63,8 @@ export interface HistoryLine {
 }
 
 export interface HistoryLayout {
+	/** intervals that reach beyond the y axis and are cut at its edge */
+	clipped: number;
 	height: number;
 	left: number;
 	right: number;
@@ -85,6 +87,20 @@ export function timeTicks(x: ScaleTime<number, number>, count: number): Tick[] {
 	return ticks.map((d) => ({ value: +d, pos: x(d), label: fmt(d) }));
 }
 
+/**
+ * The y domain: every point estimate, and the intervals of each series' latest point (the current
+ * ones), with a margin. Early intervals from a handful of votes can span thousands of points
+ * (−1500…2000 from one of them); they would flatten every line, so they are cut at the edge instead.
+ */
+export function historyDomain(series: HistorySeries[]): [number, number] {
+	const ratings = series.flatMap((s) => s.points.map((p) => p.rating));
+	const latest = series.flatMap((s) => {
+		const last = [...s.points].sort(byTime).at(-1);
+		return last && hasCi(last) ? [last.ci_low, last.ci_high] : [];
+	});
+	return paddedDomain([...ratings, ...latest], 0.08);
+}
+
 /** Scales span every series, hidden or not, so toggling one does not rescale the others. */
 export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<string> = new Set()): HistoryLayout {
 	const all = series.flatMap((s) => s.points);
@@ -97,7 +113,8 @@ export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<strin
 	if (t0 === undefined || t1 === undefined) [t0, t1] = [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2)];
 	if (t0 === t1) [t0, t1] = [t0 - 43_200_000, t1 + 43_200_000];
 	const x = scaleUtc().domain([t0, t1]).range([left, right]);
-	const y = linear(paddedDomain(all.flatMap((p) => [p.rating, p.ci_low, p.ci_high]), 0.05), [bottom, top]);
+	const y = linear(historyDomain(series), [bottom, top]);
+	const [y0, y1] = y.domain();
 	const visible = series.map((s, index) => ({ s, index })).filter(({ s }) => !hidden.has(s.system));
 	const lastY = visible.map(({ s }) => {
 		const pts = [...s.points].sort(byTime);
@@ -110,7 +127,12 @@ export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<strin
 		.y0((p) => y(p.ci_low as number))
 		.y1((p) => y(p.ci_high as number))
 		.defined(hasCi);
+	const clipped = visible.reduce(
+		(n, { s }) => n + s.points.filter((p) => hasCi(p) && ((p.ci_low as number) < y0 || (p.ci_high as number) > y1)).length,
+		0
+	);
 	return {
+		clipped,
 		height: HEIGHT,
 		left,
 		right,
@@ -135,8 +157,11 @@ export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<strin
 	};
 }
 
-export function historySummary(series: HistorySeries[]): string {
+export function historySummary(series: HistorySeries[], clipped = 0): string {
 	const n = series.reduce((sum, s) => sum + s.points.length, 0);
 	if (!n) return 'No rating history yet.';
-	return `Rating of ${series.length} system${series.length === 1 ? '' : 's'} over time, ${n} refits in all; shaded bands are 95% intervals. The table view lists every number.`;
+	const cut = clipped
+		? ` The axis is scaled to the ratings, so ${clipped} wide interval${clipped === 1 ? '' : 's'} (early, from few votes) ${clipped === 1 ? 'is' : 'are'} cut at its edge; the table gives ${clipped === 1 ? 'it' : 'them'} in full.`
+		: '';
+	return `Rating of ${series.length} system${series.length === 1 ? '' : 's'} over time, ${n} refits in all; shaded bands are 95% intervals.${cut} The table view lists every number.`;
 }

@@ -10,3 +10,6 @@ export type { HeatmapFormat } from './heatmap.ts';
 export type { HistoryPoint, HistorySeries } from './history.ts';
 export type { ChartView, HeadingLevel, HeadingLevelProp, TableData } from './table.ts';
 export { chartFilename, slugify, toCsv } from './download.ts';
+export { exportCaption } from './download.ts';
+export { ELO_ONLINE_NOTE } from './notes.ts';
+export { SMALL_N } from './heatmap.ts';

@@ -1,5 +1,5 @@
 // Pure layout helpers shared by the charts: domains, ticks, colours, label placement. Safe on the server.
-import { interpolateBlues, interpolateRdBu, rgb, scaleDiverging, scaleLinear, scaleSequential } from 'd3';
+import { interpolateBlues, interpolateRdBu, interpolateRgb, rgb, scaleDiverging, scaleLinear, scaleSequential } from 'd3';
 
 export const WIDTH = 720;
 
@@ -72,6 +72,11 @@ export function heatmapColor(format: HeatmapFormat, values: Iterable<number | nu
 	// Start a little above white so a zero count is still distinguishable from the page background.
 	const scale = scaleSequential((t: number) => interpolateBlues(0.08 + 0.92 * t)).domain([0, top]).clamp(true);
 	return { kind: 'sequential', domain: [0, top], color: (v) => scale(v) };
+}
+
+/** `color` mixed with white by `amount` (0 = unchanged, 1 = white): how cells with little evidence fade. */
+export function lighten(color: string, amount: number): string {
+	return rgb(interpolateRgb(color, '#ffffff')(amount)).formatHex();
 }
 
 function luminance(color: string): number {

@@ -11,11 +11,20 @@ export interface Column {
 	numeric?: boolean;
 }
 
+/** What the table shows in one cell instead of its formatted value; the CSV keeps the raw cell. */
+export interface CellDisplay {
+	text: string;
+	/** read by screen readers instead of `text` (e.g. "same system" for a dash) */
+	label?: string;
+}
+
 export interface TableData {
 	columns: Column[];
 	rows: Cell[][];
 	/** Index of the column whose cells name the row (rendered as <th scope="row">). */
 	rowHeader: number;
+	/** per-cell overrides of the shown text, same shape as `rows` */
+	display?: (CellDisplay | undefined)[][];
 }
 
 export type HeadingLevel = 2 | 3 | 4 | 5 | 6;
@@ -32,10 +41,12 @@ export type ValueFormat = 'percent' | 'count' | 'probability' | 'rating' | 'numb
 
 export const MISSING = '—';
 
+// One format per quantity across charts, tooltips and tables: rates and probabilities are both
+// percentages with one decimal ("43.0%"), like the leaderboard's win rate; ratings one decimal.
 const formatters: Record<ValueFormat, (n: number) => string> = {
 	percent: d3format('.1%'),
 	count: d3format(','),
-	probability: d3format('.2f'),
+	probability: d3format('.1%'),
 	rating: d3format('.1f'),
 	number: d3format(',.4~r')
 };
@@ -44,7 +55,7 @@ const formatters: Record<ValueFormat, (n: number) => string> = {
 const digits: Record<ValueFormat, number | null> = {
 	percent: 3,
 	count: null,
-	probability: 2,
+	probability: 3,
 	rating: 1,
 	number: null
 };

@@ -3,23 +3,34 @@
 // only a stance against a decisive choice counts as a contradiction.
 //
 // The rules:
-// 1. Text is lowercased, "n't" becomes "not", and it is split into clauses at . ! ? ; new lines and the
-//    contrast words but / while / whereas / however / although / though / yet.
+// 1. Text is lowercased, "n't" becomes "not", and it is split into sentences at . ! ? ; and new lines, and
+//    each sentence into clauses at the contrast words but / however / yet / while / whereas / although /
+//    though.
 // 2. A side mention is "left" or "right" (or "first"/"second" followed by one/image/picture/photo) in a
 //    context that makes it a side: after the/on/to/than/over/prefer/pick/…, or before one/image/side/is/
 //    looks/has/…, or next to a sentiment word. Not a side: "left hand", "upper left corner", "left side of
 //    the face", "looks right", "is right", "right now", "nothing left".
 // 3. Sentiment words: praise (better, sharper, cleaner, more realistic, prefer, pick, wins, …) counts +1,
-//    criticism (worse, blurry, artifacts, distorted, …) −1; "like" only after I/we ("looks like" is neutral). A negator (not, no, never, without, less, fewer,
-//    lacks, missing, hardly, barely) within the three words before a sentiment word flips it:
-//    "not as sharp" −1, "fewer artifacts" +1, "less blurry" +1.
+//    criticism (worse, blurry, artifacts, distorted, …) −1; "like" only after I/we ("looks like" is neutral).
+//    Prompt adherence counts too: "matches / follows / fits the prompt" and "on-topic" are praise;
+//    "off-topic", "off prompt", "ignores the prompt", "misses" are criticism. A negator (not, no, never,
+//    without, less, fewer, lacks, missing, hardly, barely) within the three words before a sentiment word
+//    flips it: "not as sharp" −1, "fewer artifacts" +1, "less blurry" +1, "does not follow the prompt" −1.
 // 4. The words after a side mention, up to the next mention or the end of the clause, are about that side
 //    ("the left one is sharper than the right": +1 left). Words before the first mention are about it too
 //    ("the better image is the left one": +1 left) unless they contain "than"/"over", which makes them about
 //    the other one ("sharper than the right one": −1 right).
-// 5. Clauses with both words "left" and "right" and one of both/neither/either are skipped
+// 5. Contrast. A clause that follows a contrast word and names no side is about the side of the clause
+//    before it: "right is sharper but off-topic" criticises right. A clause that follows "but", "however"
+//    or "yet" outweighs the one it answers: that earlier clause is conceded and counts half ("left is
+//    sharper but the right follows the prompt": left +0.5, right +1). "Although/though X, Y" at the start
+//    of a sentence concedes X (half) and Y counts fully; "X, though Y" in mid-sentence concedes Y.
+//    Leading comma-separated parts of such a clause that name no side are about the previous side too
+//    ("right is blurry but matches the prompt, left is off-topic": right −0.5 +1, left −1).
+//    "while"/"whereas" only split ("the right is blurry while the left is crisp": both count fully).
+// 6. Clauses with both words "left" and "right" and one of both/neither/either are skipped
 //    ("both left and right are blurry").
-// 6. The stance is the side with the higher total (praise of it minus criticism of it, against the same for
+// 7. The stance is the side with the higher total (praise of it minus criticism of it, against the same for
 //    the other side); equal totals, or no rule firing, give no stance.
 
 export type Side = 'left' | 'right';
@@ -28,6 +39,8 @@ export interface StanceEvidence {
 	side: Side;
 	/** +1 the clause praises this side, −1 it criticizes it */
 	polarity: 1 | -1;
+	/** 1, or 0.5 for a conceded clause (before "but", after a leading "although") */
+	weight: number;
 	/** the clause (normalized) that fired */
 	clause: string;
 }
@@ -46,7 +59,7 @@ const POSITIVE = new Set(
 		'beautiful prettier realistic detailed accurate faithful superior preferable stronger correct coherent ' +
 		'natural pleasing appealing vivid higher richer closer stunning gorgeous impressive polished ' +
 		'professional wins win winner won prefer preferred prefers preferable favor favour favorite favourite ' +
-		'pick picked choose chose chosen superb finer liked likes love loved'
+		'pick picked choose chose chosen superb finer liked likes love loved promptok'
 	).split(' ')
 );
 const NEGATIVE = new Set(
@@ -55,7 +68,7 @@ const NEGATIVE = new Set(
 		'distorted deformed disfigured artifacts artifact artefacts artefact glitch glitches glitchy messy weird ' +
 		'wrong broken mangled garbled unrealistic unnatural fake weaker fails failed fail muddy lifeless cluttered ' +
 		'errors mistakes flaws flawed issues problems awful terrible horrible lower low pixelated washed ' +
-		'overexposed underexposed oversaturated'
+		'overexposed underexposed oversaturated misses missed ignores ignored offtopic'
 	).split(' ')
 );
 const NEGATORS = new Set('not no never without less fewer lacks lacking lack missing hardly barely nor'.split(' '));
@@ -87,8 +100,16 @@ const PREV_REJECT = new Set(
 );
 const ORDINAL_NEXT = new Set(['one', 'image', 'picture', 'pic', 'photo', 'img', 'option']);
 
+/** Prompt-adherence phrases become one sentiment token each, so that "on"/"off" and "the" stay out of it. */
+const PROMPT_TARGET = '(?:the\\s+|its\\s+)?(?:prompt|description|brief|request|text)';
+const PROMPT_OK = new RegExp(`\\b(?:match(?:es|ed)?|follow(?:s|ed)?|fits?|respects?|adhere(?:s|d)?\\s+to|stick(?:s)?\\s+to|captures?)\\s+${PROMPT_TARGET}\\b`, 'g');
+const PROMPT_OFF = new RegExp(`\\b(?:ignor(?:es|ed|e)|miss(?:es|ed)?)\\s+${PROMPT_TARGET}\\b|\\boff[\\s-]*(?:the\\s+)?(?:topic|prompt)\\b`, 'g');
+
 function tokenize(clause: string): string[] {
 	return clause
+		.replace(PROMPT_OK, ' promptok ')
+		.replace(PROMPT_OFF, ' offtopic ')
+		.replace(/\bon[\s-]topic\b/g, ' promptok ')
 		.replace(/\bwon['’]t\b/g, 'will not')
 		.replace(/\bcan['’]t\b/g, 'can not')
 		.replace(/n['’]t\b/g, ' not')
@@ -97,13 +118,50 @@ function tokenize(clause: string): string[] {
 		.filter((w) => w !== '');
 }
 
+const CONTRAST = /\b(but|however|yet|while|whereas|although|though)\b/;
+/** Half weight for a conceded clause: it counts, but less than the clause that answers it. */
+const CONCEDED = 0.5;
+
+interface Clause {
+	text: string;
+	weight: number;
+	/** follows a contrast word: with no side of its own it is about the previous clause's side */
+	inherits: boolean;
+}
+
+/** The clauses of a text, with their weights (rules 1 and 5). */
+export function readClauses(text: string): Clause[] {
+	const out: Clause[] = [];
+	const push = (raw: string, weight: number, inherits: boolean) => {
+		const t = raw.replace(/^[\s,:–—-]+|[\s,:–—-]+$/g, '');
+		if (t !== '') out.push({ text: t, weight, inherits });
+	};
+	for (const sentence of text.normalize('NFKC').toLowerCase().split(/[.!?;\n\r]+/)) {
+		const parts = sentence.split(CONTRAST);
+		push(parts[0], 1, false);
+		for (let k = 1; k < parts.length; k += 2) {
+			const word = parts[k];
+			const segment = parts[k + 1] ?? '';
+			if (word === 'but' || word === 'however' || word === 'yet') {
+				// the clause answered by "but" is conceded, even across a sentence end ("… . However, …")
+				if (out.length) out[out.length - 1].weight = Math.min(out[out.length - 1].weight, CONCEDED);
+				push(segment, 1, true);
+			} else if (word === 'although' || word === 'though') {
+				const leading = k === 1 && /^[\s,]*(?:and|even)?[\s,]*$/.test(parts[0]);
+				const comma = segment.indexOf(',');
+				if (leading && comma >= 0) {
+					push(segment.slice(0, comma), CONCEDED, true);
+					push(segment.slice(comma + 1), 1, true);
+				} else push(segment, leading ? 1 : CONCEDED, true);
+			} else push(segment, 1, true);
+		}
+	}
+	return out;
+}
+
+/** The clauses' texts (rule 1). */
 export function splitClauses(text: string): string[] {
-	return text
-		.normalize('NFKC')
-		.toLowerCase()
-		.split(/[.!?;\n\r]+|\b(?:but|while|whereas|however|although|though|yet)\b/)
-		.map((c) => c.trim())
-		.filter((c) => c !== '');
+	return readClauses(text).map((c) => c.text);
 }
 
 function sideAt(tokens: string[], i: number): Side | null {
@@ -144,32 +202,57 @@ function polarity(tokens: string[], from: number, to: number): number {
 	return sum;
 }
 
+function mentionsOf(tokens: string[]): { at: number; side: Side }[] {
+	const mentions: { at: number; side: Side }[] = [];
+	for (let i = 0; i < tokens.length; i++) {
+		const side = sideAt(tokens, i);
+		if (side) mentions.push({ at: i, side });
+	}
+	return mentions;
+}
+
 /** The side a rationale argues for, with the clauses that decided it. */
 export function rationaleStance(text: string): RationaleStance {
 	const stance: RationaleStance = { side: null, left: 0, right: 0, evidence: [] };
-	for (const clause of splitClauses(text)) {
-		const tokens = tokenize(clause);
-		const mentions: { at: number; side: Side }[] = [];
-		for (let i = 0; i < tokens.length; i++) {
-			const side = sideAt(tokens, i);
-			if (side) mentions.push({ at: i, side });
-		}
-		if (mentions.length === 0) continue;
-		if (tokens.includes('left') && tokens.includes('right') && tokens.some((w) => BOTH_WORDS.has(w))) continue;
-
-		const add = (side: Side, value: number) => {
+	// the side the previous clause was about, for a following contrast clause that names none
+	let lastSide: Side | null = null;
+	for (const { text: whole, weight, inherits } of readClauses(text)) {
+		const add = (side: Side, value: number, clause: string) => {
 			if (value === 0) return;
-			stance[side] += value;
-			stance.evidence.push({ side, polarity: value > 0 ? 1 : -1, clause: clause.length > 120 ? clause.slice(0, 117) + '…' : clause });
+			stance[side] += value * weight;
+			stance.evidence.push({ side, polarity: value > 0 ? 1 : -1, weight, clause: clause.length > 120 ? clause.slice(0, 117) + '…' : clause });
 		};
+		let clause = whole;
+		if (inherits && lastSide) {
+			// "but matches the prompt, left is off-topic": the leading comma-separated parts without a
+			// side continue the previous clause's side
+			const pieces = clause.split(',');
+			while (pieces.length > 1 && mentionsOf(tokenize(pieces[0])).length === 0) {
+				const piece = pieces.shift() as string;
+				add(lastSide, polarity(tokenize(piece), 0, tokenize(piece).length), piece.trim());
+			}
+			clause = pieces.join(',').trim();
+		}
+		const tokens = tokenize(clause);
+		const mentions = mentionsOf(tokens);
+		if (mentions.length === 0) {
+			if (inherits && lastSide) add(lastSide, polarity(tokens, 0, tokens.length), clause);
+			else lastSide = null;
+			continue;
+		}
+		if (tokens.includes('left') && tokens.includes('right') && tokens.some((w) => BOTH_WORDS.has(w))) {
+			lastSide = null;
+			continue;
+		}
 		const first = mentions[0];
 		const before = polarity(tokens, 0, first.at);
 		const comparative = tokens.slice(0, first.at).some((w) => COMPARATORS.has(w));
-		add(first.side, comparative ? -before : before);
+		add(first.side, comparative ? -before : before, clause);
 		mentions.forEach((m, j) => {
 			const end = j + 1 < mentions.length ? mentions[j + 1].at : tokens.length;
-			add(m.side, polarity(tokens, m.at + 1, end));
+			add(m.side, polarity(tokens, m.at + 1, end), clause);
 		});
+		lastSide = mentions[mentions.length - 1].side;
 	}
 	if (stance.left > stance.right) stance.side = 'left';
 	else if (stance.right > stance.left) stance.side = 'right';

@@ -8,7 +8,7 @@ const svgOf = (html: string) => html.slice(html.indexOf('<svg viewBox'), html.in
 const tableOf = (html: string) => html.slice(html.indexOf('<table'), html.indexOf('</table>'));
 /** Text of the table's cells, tags and Svelte's hydration comments removed. */
 const cells = (html: string) =>
-	[...tableOf(html).matchAll(/<t[hd](?:\s[^>]*)?>(.*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<!--.*?-->/g, ''));
+	[...tableOf(html).matchAll(/<t[hd](?:\s[^>]*)?>(.*?)<\/t[hd]>/g)].map((m) => m[1].replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, ''));
 
 function expectAccessibleChart(html: string, title: string, labels: string[]) {
 	const svg = svgOf(html);
@@ -68,22 +68,43 @@ describe('Heatmap on the server', () => {
 		[0.3, 0.45, null]
 	];
 
-	it('renders K×K cells, text in the filled ones, hatching for null, a legend', () => {
-		const { body } = render(Heatmap, { props: { systems, values: winRate, title: 'Observed win rate', format: 'percent' } });
-		expectAccessibleChart(body, 'Observed win rate', ['System (row)', 'Opponent (column)', 'Observed win rate', 'No data', '50%']);
+	it('renders K×K cells, text in the filled ones, a dash on the diagonal, hatching for null, a legend', () => {
+		const values = winRate.map((row, i) => row.map((v, j) => (i === 2 && j === 1 ? null : v)));
+		const { body } = render(Heatmap, { props: { systems, values, title: 'Observed win rate', format: 'percent' } });
+		expectAccessibleChart(body, 'Observed win rate', ['System (row)', 'Opponent (column)', 'Observed win rate', 'same system', 'no data', '50%']);
 		const svg = svgOf(body);
 		expect(count(svg, 'data-tip=')).toBe(9);
-		expect(count(svg, '-hatch)"')).toBe(3 + 1); // diagonal + legend swatch
+		expect(count(svg, '-hatch)"')).toBe(1 + 1); // the one missing cell + legend swatch
+		expect(count(svg, '>—</text>')).toBe(3 + 1); // the diagonal + legend swatch
+		expect(svg).toContain('<title>A against itself: not applicable (same system)</title>');
+		expect(svg).not.toContain('No data');
 		expect(svg).toContain('>62.3%</text>');
 		expect(svg).toContain('<title>A vs B — Observed win rate: 62.3%</title>');
 		expect(svg).toContain('<linearGradient');
+	});
+
+	it('shows n in each cell, tooltip and table, and fades cells from fewer than 20 battles', () => {
+		const counts = [
+			[null, 12, 40],
+			[12, null, 9],
+			[40, 9, null]
+		];
+		const { body } = render(Heatmap, { props: { systems, values: winRate, counts, title: 'Observed win rate', format: 'percent', view: 'table' } });
+		const svg = svgOf(body);
+		expect(svg).toContain('>n=12</text>');
+		expect(svg).toContain('>n=40</text>');
+		expect(svg).toContain('<title>A vs B — Observed win rate: 62.3%, 12 battles (fewer than 20: weak evidence)</title>');
+		expect(svg).toContain('<title>A vs C — Observed win rate: 70.0%, 40 battles</title>');
+		expect(svg).toContain('>lighter: n &lt; 20 battles</text>');
+		expect(svg).toContain('cells from fewer than 20 battles are lighter');
+		expect(cells(body).slice(4, 8)).toEqual(['A', '—same system', '62.3% (n = 12)', '70.0% (n = 40)']);
 	});
 
 	it('tables one row per system with the cell text', () => {
 		const { body } = render(Heatmap, {
 			props: { systems, values: [[null, 12, 30], [12, null, 1200], [30, 1200, null]], title: 'Battles per pair', format: 'count', view: 'table' }
 		});
-		expect(cells(body)).toEqual(['System (row)', 'A', 'B', 'C', 'A', '—', '12', '30', 'B', '12', '—', '1,200', 'C', '30', '1,200', '—']);
+		expect(cells(body)).toEqual(['System (row)', 'A', 'B', 'C', 'A', '—same system', '12', '30', 'B', '12', '—same system', '1,200', 'C', '30', '1,200', '—same system']);
 		expect(svgOf(body)).toContain('>1,200</text>');
 	});
 
@@ -92,7 +113,8 @@ describe('Heatmap on the server', () => {
 		const values = many.map((_, i) => many.map((_, j) => (i === j ? null : 0.5)));
 		const svg = svgOf(render(Heatmap, { props: { systems: many, values, title: 'P', format: 'probability' } }).body);
 		expect(count(svg, 'data-tip=')).toBe(196);
-		expect(count(svg, '>0.50</text>')).toBe(1); // the legend's middle tick, no cell text
+		expect(count(svg, '>50%</text>')).toBe(1); // the legend's middle tick, no cell text
+		expect(count(svg, '>50.0%</text>')).toBe(0);
 	});
 });
 

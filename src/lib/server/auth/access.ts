@@ -69,6 +69,6 @@ export async function requireCampaignAccess(
 	if (user.readOnly && (capability === 'vote' || capability === 'manage')) {
 		throw new AppError(403, 'forbidden', 'API tokens are read-only');
 	}
-	if (!can(access, capability)) throw new AppError(403, 'forbidden', `your role (${access.role}) cannot do this in ${slug}`);
+	if (!can(access, capability)) throw new AppError(403, 'forbidden', `As ${access.role === 'admin' ? 'an admin' : `a ${access.role}`} in ${slug} you cannot ${{ view: 'open this campaign', vote: 'vote (only evaluators vote)', results: access.role === 'evaluator' ? 'see the results while the campaign is blind' : 'see the results', audit: 'audit votes (leads and admins do)', manage: 'manage this campaign (leads and admins do)' }[capability]}`);
 	return access;
 }
