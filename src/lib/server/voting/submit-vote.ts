@@ -64,7 +64,7 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaign:
 		activeMs,
 		flags: input.flags,
 		criteria: input.criteria,
-		simulated: input.simulated === true
+		simulated: Boolean(input.simulated)
 	};
 	try {
 		// SQLite: prepared statements run synchronously (no await inside, so no other request can
