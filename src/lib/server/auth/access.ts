@@ -1,7 +1,7 @@
 // Who may do what in a campaign: the one place that answers "may this user see results, vote,
 // audit, manage?". Every campaign page, action and endpoint reaches it through the guards.
 import type { Kysely } from 'kysely';
-import { syncSqlite } from '../db/index.ts';
+import { hotQuery } from '../db/hot-query.ts';
 import type { Campaign, Database, Role } from '../db/schema.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { SessionUser } from './session.ts';
@@ -18,7 +18,7 @@ export interface CampaignAccess {
 }
 
 /**
- * What a role may do (ARCHITECTURE.md §1). Only evaluators vote; an admin or lead manages; results
+ * What a role may do. Only evaluators vote; an admin or lead manages; results
  * are for researchers and up, and for evaluators only once the campaign is no longer blind. 'audit'
  * (reading evaluators' quality) is a lead's, like 'manage', but an API token may use it.
  */
@@ -37,8 +37,16 @@ export function can(access: CampaignAccess, capability: Capability): boolean {
 	}
 }
 
-const ACCESS_SQL = `select campaign.*, campaign_member.role as member_role, campaign_member.quota as member_quota from campaign
-	left join campaign_member on campaign_member.campaign_id = campaign.id and campaign_member.user_id = ? where campaign.slug = ?`;
+// one query: the campaign and this user's membership (on SQLite a prepared statement: every vote
+// and every next pair pass here)
+const CAMPAIGN_WITH_MEMBER = hotQuery('access.campaign-with-member', ['user_id', 'slug'], (db, p: { user_id: string; slug: string }) =>
+	db
+		.selectFrom('campaign')
+		.leftJoin('campaign_member', (join) => join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', p.user_id))
+		.selectAll('campaign')
+		.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
+		.where('campaign.slug', '=', p.slug)
+);
 
 /** The guard every campaign route calls: 404 for campaigns the user cannot see, 403 for a missing capability. */
 export async function requireCampaignAccess(
@@ -47,20 +55,7 @@ export async function requireCampaignAccess(
 	slug: string,
 	capability: Capability
 ): Promise<CampaignAccess> {
-	// one query: the campaign and this user's membership (on SQLite a prepared statement: every
-	// vote and every next pair pass here)
-	const sqlite = syncSqlite(db);
-	const row: (Campaign & { member_role: Role | null; member_quota: number | null }) | undefined = sqlite
-		? (sqlite.prepare(ACCESS_SQL).get(user.id, slug) as (Campaign & { member_role: Role | null; member_quota: number | null }) | undefined)
-		: await db
-				.selectFrom('campaign')
-				.leftJoin('campaign_member', (join) =>
-					join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
-				)
-				.selectAll('campaign')
-				.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
-				.where('campaign.slug', '=', slug)
-				.executeTakeFirst();
+	const row = await CAMPAIGN_WITH_MEMBER.first(db, { user_id: user.id, slug });
 	if (!row) throw notFound(`campaign ${slug}`);
 	const { member_role, member_quota, ...campaign } = row;
 	const member = member_role ? { role: member_role, quota: member_quota } : null;

@@ -2,7 +2,7 @@
 // stored, and the expiry slides with use (inactivity timeout, refreshed at most hourly).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { syncSqlite } from '../db/index.ts';
+import { hotQuery } from '../db/hot-query.ts';
 import { constantTimeEqual, randomId, sha256Hex } from '../ids.ts';
 
 export const SESSION_COOKIE = 'pickwise_session';
@@ -35,21 +35,24 @@ export async function createSession(db: Kysely<Database>, userId: string, now = 
 	return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastVerifiedAt: now } };
 }
 
-interface SessionRow {
-	id: string;
-	secret_hash: string;
-	created_at: number;
-	last_verified_at: number;
-	user_id: string;
-	email: string;
-	display_name: string;
-	is_admin: number;
-	disabled_at: number | null;
-}
-
 // every request validates its session: on SQLite one prepared statement, without the query builder
-const SESSION_SQL = `select session.id, session.secret_hash, session.created_at, session.last_verified_at, user.id as user_id,
-	user.email, user.display_name, user.is_admin, user.disabled_at from session join user on user.id = session.user_id where session.id = ?`;
+const SESSION_WITH_USER = hotQuery('session.with-user', ['id'], (db, { id }: { id: string }) =>
+	db
+		.selectFrom('session')
+		.innerJoin('user', 'user.id', 'session.user_id')
+		.select([
+			'session.id',
+			'session.secret_hash',
+			'session.created_at',
+			'session.last_verified_at',
+			'user.id as user_id',
+			'user.email',
+			'user.display_name',
+			'user.is_admin',
+			'user.disabled_at'
+		])
+		.where('session.id', '=', id)
+);
 
 /** The session and its user for a token, or null; extends the session when it is used. */
 export async function validateSessionToken(
@@ -60,25 +63,7 @@ export async function validateSessionToken(
 	const parts = token.split('.');
 	if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
 	const [id, secret] = parts;
-	const sqlite = syncSqlite(db);
-	const row: SessionRow | undefined = sqlite
-		? (sqlite.prepare(SESSION_SQL).get(id) as SessionRow | undefined)
-		: await db
-				.selectFrom('session')
-				.innerJoin('user', 'user.id', 'session.user_id')
-				.select([
-					'session.id',
-					'session.secret_hash',
-					'session.created_at',
-					'session.last_verified_at',
-					'user.id as user_id',
-					'user.email',
-					'user.display_name',
-					'user.is_admin',
-					'user.disabled_at'
-				])
-				.where('session.id', '=', id)
-				.executeTakeFirst();
+	const row = await SESSION_WITH_USER.first(db, { id });
 	if (!row) return null;
 	if (!constantTimeEqual(row.secret_hash, sha256Hex(secret))) return null;
 	if (row.disabled_at !== null || now - row.last_verified_at >= INACTIVITY_TIMEOUT_MS) {

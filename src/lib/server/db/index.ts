@@ -62,8 +62,8 @@ function openSqlite(file: string, options: OpenOptions): Db {
 const rawHandles = new WeakMap<Kysely<Database>, SQLite.Database>();
 
 /**
- * The better-sqlite3 handle behind a SQLite Kysely instance, for the hot paths (voting) that run
- * prepared statements synchronously: a fraction of the query builder's cost, and a synchronous
+ * The better-sqlite3 handle behind a SQLite Kysely instance, for the hot queries (hot-query.ts) that
+ * run as prepared statements synchronously: a fraction of the query builder's cost, and a synchronous
  * transaction cannot interleave with another request. Null for PostgreSQL, for a Kysely transaction,
  * and while a Kysely transaction is open on the connection (its statements must not join it).
  */

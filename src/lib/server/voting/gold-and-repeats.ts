@@ -1,7 +1,7 @@
 // Gold pairs and hidden repeats for one evaluator: the candidates from the database, the choice
 // from lib/scheduling, the lease as an assignment row (kind gold or repeat).
 import { sql, type Kysely } from 'kysely';
-import { syncSqlite } from '../db/index.ts';
+import { hotQuery } from '../db/hot-query.ts';
 import type { Assignment, Campaign, Choice, Database } from '../db/schema.ts';
 import { chooseSpecialPair } from '../../scheduling/index.ts';
 import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
@@ -13,27 +13,30 @@ import { CHOICES } from './submit-vote.ts';
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
-/** An open gold or repeat lease the evaluator already holds (after a reload, say). */
+/**
+ * The evaluator's open gold and repeat leases: rarely more than two (the pair on screen and the
+ * one prefetched), so the caller's exclusions are applied here rather than as an `in (…)` list.
+ * The literal 'normal' (not a parameter) lets both databases use the partial index of migration 0003.
+ */
+const OPEN_SPECIAL_LEASES = hotQuery(
+	'gold-and-repeats.open-special-leases',
+	['campaign_id', 'user_id', 'now'],
+	(db, p: { campaign_id: string; user_id: string; now: number }) =>
+		db
+			.selectFrom('assignment')
+			.selectAll()
+			.where('campaign_id', '=', p.campaign_id)
+			.where('user_id', '=', p.user_id)
+			.where('kind', '<>', sql.lit('normal'))
+			.where('answered_at', 'is', null)
+			.where('skipped_at', 'is', null)
+			.where('expires_at', '>', p.now)
+);
+
+/** An open gold or repeat lease the evaluator already holds (after a reload, say), not one of `exclude`. */
 export async function heldSpecialAssignment(db: Kysely<Database>, campaignId: string, userId: string, exclude: string[], now: number): Promise<Assignment | undefined> {
-	// the literal 'normal' (not a parameter) lets both databases use the partial index of migration 0003
-	const sqlite = syncSqlite(db);
-	if (sqlite) {
-		const notIn = exclude.length ? ` and id not in (${exclude.map(() => '?').join(', ')})` : '';
-		return sqlite
-			.prepare(`select * from assignment where campaign_id = ? and user_id = ? and kind <> 'normal' and answered_at is null and skipped_at is null and expires_at > ?${notIn} limit 1`)
-			.get(campaignId, userId, now, ...exclude) as Assignment | undefined;
-	}
-	let query = db
-		.selectFrom('assignment')
-		.selectAll()
-		.where('campaign_id', '=', campaignId)
-		.where('user_id', '=', userId)
-		.where('kind', '<>', sql.lit('normal'))
-		.where('answered_at', 'is', null)
-		.where('skipped_at', 'is', null)
-		.where('expires_at', '>', now);
-	if (exclude.length) query = query.where('id', 'not in', exclude);
-	return query.executeTakeFirst();
+	const open = await OPEN_SPECIAL_LEASES.all(db, { campaign_id: campaignId, user_id: userId, now });
+	return open.find((a) => !exclude.includes(a.id));
 }
 
 /** At the campaign's rates, a new gold or repeat assignment for the evaluator; null for a normal pair. */

@@ -1,13 +1,14 @@
 // Leases of image pairs to evaluators, chosen by the campaign's in-memory PairScheduler. One
 // scheduler per campaign per process: rebuilt from the database when images change or a vote is undone.
 import type { Kysely } from 'kysely';
-import type SQLite from 'better-sqlite3';
 import type { Assignment, Campaign, Database } from '../db/schema.ts';
 import { PairScheduler } from '../../scheduling/index.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { syncSqlite } from '../db/index.ts';
 import { batchedWrite } from '../db/write-batch.ts';
+import { hotQuery } from '../db/hot-query.ts';
+import { onVotesChanged } from '../votes-changed.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
 
 interface Cached {
@@ -92,6 +93,12 @@ export function forgetScheduler(campaignId: string): void {
 	schedulers.delete(campaignId);
 }
 
+// votes removed or restored (an undo, a review, an import): the scheduler's counts are rebuilt from
+// the database; appended votes it learns itself (castVote calls recordVote)
+onVotesChanged(({ campaignId, kind }) => {
+	if (kind === 'history') forgetScheduler(campaignId);
+});
+
 export interface IssuedPair {
 	assignment: Assignment;
 	prompt: string;
@@ -108,38 +115,53 @@ export interface PublicImage {
 	bytes: number;
 }
 
+const COUNT_ANSWERED = hotQuery('leases.count-answered', ['campaign_id', 'user_id'], (db, p: { campaign_id: string; user_id: string }) =>
+	db
+		.selectFrom('vote')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', p.campaign_id)
+		.where('user_id', '=', p.user_id)
+);
+
 export async function countAnswered(db: Kysely<Database>, campaignId: string, userId: string): Promise<number> {
-	const sqlite = syncSqlite(db);
-	const row = sqlite
-		? (sqlite.prepare('select count(*) as n from vote where campaign_id = ? and user_id = ?').get(campaignId, userId) as { n: number })
-		: await db
-				.selectFrom('vote')
-				.select((eb) => eb.fn.countAll<number>().as('n'))
-				.where('campaign_id', '=', campaignId)
-				.where('user_id', '=', userId)
-				.executeTakeFirstOrThrow();
-	return Number(row.n);
+	const row = await COUNT_ANSWERED.first(db, { campaign_id: campaignId, user_id: userId });
+	return Number(row?.n ?? 0);
 }
 
-const INSERT_ASSIGNMENT_SQL = `insert into assignment (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
-	values (@id, @campaign_id, @user_id, @left_image_id, @right_image_id, @kind, @issued_at, @expires_at, @answered_at, @skipped_at, @skip_reason)`;
+const ASSIGNMENT_COLUMNS = [
+	'id', 'campaign_id', 'user_id', 'left_image_id', 'right_image_id', 'kind', 'issued_at', 'expires_at', 'answered_at', 'skipped_at', 'skip_reason'
+] as const;
+const INSERT_ASSIGNMENT = hotQuery('leases.insert-assignment', ASSIGNMENT_COLUMNS, (db, assignment: Assignment) =>
+	db.insertInto('assignment').values(assignment)
+);
+const ASSIGNMENT_BY_ID = hotQuery('leases.assignment', ['id'], (db, { id }: { id: string }) => db.selectFrom('assignment').selectAll().where('id', '=', id));
 
-const DESCRIBE_SQL = `select image.id, image.width, image.height, image.format, image.bytes, prompt.text
-	from image join prompt on prompt.id = image.prompt_id where image.id = ?`;
+const DESCRIBE_IMAGES = hotQuery('leases.describe-images', ['left', 'right'], (db, { left, right }: { left: string; right: string }) =>
+	db
+		.selectFrom('image')
+		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+		.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
+		.where('image.id', 'in', [left, right])
+);
+type DescribedImage = NonNullable<Awaited<ReturnType<typeof DESCRIBE_IMAGES.first>>>;
 
 /** An image's row never changes once imported: every next pair reads two, so keep the recent ones. */
 const described = new Map<string, DescribedImage>();
 const DESCRIBED_MAX = 50_000;
 
-function describedImage(sqlite: SQLite.Database, id: string): DescribedImage {
-	let image = described.get(id);
-	if (!image) {
-		image = sqlite.prepare(DESCRIBE_SQL).get(id) as DescribedImage | undefined;
-		if (!image) throw new Error(`image ${id} of an assignment is missing`);
-		if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
-		described.set(id, image);
+async function describedImages(db: Kysely<Database>, leftId: string, rightId: string): Promise<[DescribedImage, DescribedImage]> {
+	let left = described.get(leftId);
+	let right = described.get(rightId);
+	if (!left || !right) {
+		for (const image of await DESCRIBE_IMAGES.all(db, { left: leftId, right: rightId })) {
+			if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
+			described.set(image.id, image);
+		}
+		left = described.get(leftId);
+		right = described.get(rightId);
+		if (!left || !right) throw new Error(`image ${left ? rightId : leftId} of an assignment is missing`);
 	}
-	return image;
+	return [left, right];
 }
 
 /**
@@ -164,7 +186,7 @@ export async function nextAssignment(
 	} else if (held) {
 		// a lease issued a moment ago may still wait for its group commit: read it after that
 		await pendingLeases.get(String(held.id))?.catch(() => undefined);
-		const row = await db.selectFrom('assignment').selectAll().where('id', '=', String(held.id)).executeTakeFirst();
+		const row = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
 		if (!row) {
 			scheduler.release(held.id, { forget: true });
 			return nextAssignment(db, campaign, userId, quota, exclude, now);
@@ -195,8 +217,8 @@ export async function nextAssignment(
 		try {
 			const sqlite = syncSqlite(db);
 			const insert = sqlite
-				? batchedWrite(sqlite, () => sqlite.prepare(INSERT_ASSIGNMENT_SQL).run(assignment))
-				: db.insertInto('assignment').values(assignment).execute();
+				? batchedWrite(sqlite, () => INSERT_ASSIGNMENT.runSync(sqlite, assignment))
+				: INSERT_ASSIGNMENT.run(db, assignment);
 			pendingLeases.set(assignment.id, insert);
 			try {
 				await insert;
@@ -211,25 +233,8 @@ export async function nextAssignment(
 	return describeAssignment(db, assignment);
 }
 
-interface DescribedImage {
-	id: string;
-	width: number;
-	height: number;
-	format: string;
-	bytes: number;
-	text: string;
-}
-
 export async function describeAssignment(db: Kysely<Database>, assignment: Assignment): Promise<IssuedPair> {
-	const sqlite = syncSqlite(db);
-	const images = sqlite
-		? [describedImage(sqlite, assignment.left_image_id), describedImage(sqlite, assignment.right_image_id)]
-		: await db
-				.selectFrom('image')
-				.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
-				.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
-				.where('image.id', 'in', [assignment.left_image_id, assignment.right_image_id])
-				.execute();
+	const images = await describedImages(db, assignment.left_image_id, assignment.right_image_id);
 	const pub = (id: string): PublicImage => {
 		const i = images.find((x) => x.id === id)!;
 		return { image_url: `/i/${i.id}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
@@ -237,7 +242,7 @@ export async function describeAssignment(db: Kysely<Database>, assignment: Assig
 	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id), right: pub(assignment.right_image_id) };
 }
 
-/** The JSON of §5 `next`: ids and what the evaluator sees, nothing that names a system. */
+/** The JSON of `GET …/next`: ids and what the evaluator sees, nothing that names a system. */
 export function assignmentJson(pair: IssuedPair) {
 	return {
 		id: pair.assignment.id,

@@ -1,7 +1,9 @@
 // pair_stat: the sufficient statistics of the rankings, changed in the same transaction as the vote
 // (or review, or undo) that changes them. One vote's outcome becomes one counter of one system pair.
 import type { Kysely, Transaction } from 'kysely';
+import type SQLite from 'better-sqlite3';
 import type { AssignmentKind, Choice, Database, Vote } from '../db/schema.ts';
+import { hotQuery } from '../db/hot-query.ts';
 
 /** Gold and repeat votes measure evaluators; they stay out of the rankings. */
 export function countsInRankings(kind: AssignmentKind): boolean {
@@ -36,14 +38,34 @@ export function pairStatChange(
 	return { row, column, delta };
 }
 
+type PairStatParams = PairStatChange['row'] & { delta: number };
+const PAIR_STAT_KEYS = ['campaign_id', 'criterion', 'system_a', 'system_b', 'a_wins', 'b_wins', 'ties', 'both_bad', 'delta'] as const;
+
+/** One upsert per counter: the column is one of four fixed names, never input. */
+const addToColumn = (column: PairStatColumn) =>
+	hotQuery('pair-stat.add-to-' + column, PAIR_STAT_KEYS, (db, { delta, ...row }: PairStatParams) =>
+		db
+			.insertInto('pair_stat')
+			.values(row)
+			.onConflict((oc) =>
+				oc.columns(['campaign_id', 'criterion', 'system_a', 'system_b']).doUpdateSet((eb) => ({ [column]: eb(eb.ref(`pair_stat.${column}`), '+', delta) }))
+			)
+	);
+
+const ADD_TO: Record<PairStatColumn, ReturnType<typeof addToColumn>> = {
+	a_wins: addToColumn('a_wins'),
+	b_wins: addToColumn('b_wins'),
+	ties: addToColumn('ties'),
+	both_bad: addToColumn('both_bad')
+};
+
+/** SQLite, inside a batchedWrite job. */
+export function upsertPairStatSync(sqlite: SQLite.Database, { row, column, delta }: PairStatChange): void {
+	ADD_TO[column].runSync(sqlite, { ...row, delta });
+}
+
 export async function upsertPairStat(trx: Transaction<Database> | Kysely<Database>, { row, column, delta }: PairStatChange): Promise<void> {
-	await trx
-		.insertInto('pair_stat')
-		.values(row)
-		.onConflict((oc) =>
-			oc.columns(['campaign_id', 'criterion', 'system_a', 'system_b']).doUpdateSet((eb) => ({ [column]: eb(eb.ref(`pair_stat.${column}`), '+', delta) }))
-		)
-		.execute();
+	await ADD_TO[column].run(trx, { ...row, delta });
 }
 
 /** Adds (delta +1) or removes (-1, a rejection) one vote's outcome to the pair's counts. */

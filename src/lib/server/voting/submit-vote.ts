@@ -3,11 +3,12 @@
 // the client's vote_id makes retries idempotent.
 import type { Kysely, Transaction } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { Assignment, Campaign, Choice, Database, Vote } from '../db/schema.ts';
+import type { Campaign, Choice, Database, Vote } from '../db/schema.ts';
 import { isUniqueViolation, syncSqlite } from '../db/index.ts';
+import { hotQuery } from '../db/hot-query.ts';
 import { batchedWrite } from '../db/write-batch.ts';
 import { AppError, invalid } from '../errors.ts';
-import { countsInRankings, pairStatChange, upsertPairStat, type PairStatChange, type PairStatColumn } from './pair-stat.ts';
+import { countsInRankings, pairStatChange, upsertPairStat, upsertPairStatSync, type PairStatChange } from './pair-stat.ts';
 
 export const CHOICES = ['left', 'right', 'tie', 'both_bad'] as const;
 export const RATIONALE_MAX = 2000;
@@ -55,14 +56,35 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaign:
 		throw invalid('active_ms', 'active_ms must be a number of milliseconds between 0 and one day');
 	}
 
-	const parsed = { voteId, assignmentId, choice: choice as Choice, rationale, activeMs };
+	const request: VoteRequest = {
+		voteId,
+		assignmentId,
+		choice: choice as Choice,
+		rationale,
+		activeMs,
+		flags: input.flags,
+		criteria: input.criteria,
+		simulated: Boolean(input.simulated)
+	};
 	try {
-		// SQLite: synchronous prepared statements (no query builder, no await inside, so no other
-		// request can interleave), committed with the other writes of this turn (db/write-batch.ts);
-		// PostgreSQL: a Kysely transaction.
+		// SQLite: prepared statements run synchronously (no await inside, so no other request can
+		// interleave), committed with the other writes of this turn (db/write-batch.ts);
+		// PostgreSQL: the same queries in a Kysely transaction.
 		const sqlite = syncSqlite(db);
-		if (sqlite) return await batchedWrite(sqlite, () => runSync(voteSteps(sqliteVoteStore(sqlite), userId, campaign, parsed, input, now)));
-		return await db.transaction().execute((trx) => runAsync(voteSteps(kyselyVoteStore(trx), userId, campaign, parsed, input, now)));
+		if (sqlite) {
+			return await batchedWrite(sqlite, () => {
+				const plan = planVote(readVoteContextSync(sqlite, campaignId, request), campaign, userId, request, now);
+				if ('replay' in plan) return { created: false, vote: plan.replay };
+				applyVoteSync(sqlite, plan);
+				return { created: true, vote: plan.vote };
+			});
+		}
+		return await db.transaction().execute(async (trx) => {
+			const plan = planVote(await readVoteContext(trx, campaignId, request), campaign, userId, request, now);
+			if ('replay' in plan) return { created: false, vote: plan.replay };
+			await applyVote(trx, plan);
+			return { created: true, vote: plan.vote };
+		});
 	} catch (e) {
 		// the vote_id is the primary key: taken by a vote for another pair
 		if (isUniqueViolation(e)) throw new AppError(409, 'conflict', 'this vote_id was already used for another vote', 'vote_id');
@@ -70,55 +92,117 @@ export async function submitVote(db: Kysely<Database>, userId: string, campaign:
 	}
 }
 
-type AssignmentForVote = Assignment & { left_system_id: string; right_system_id: string; prompt_id: string };
-
-/** What storing a vote reads and writes; a synchronous (SQLite) and an asynchronous (Kysely) version. */
-interface VoteStore<W> {
-	assignment(id: string): W | AssignmentForVote | undefined;
-	vote(id: string): W | Vote | undefined;
-	flagKinds(campaignId: string): W | string[];
-	criteria(campaignId: string): W | { id: string; key: string }[];
-	insertVote(vote: Vote): W | void;
-	insertCriteria(rows: { vote_id: string; criterion_id: string; choice: Choice }[]): W | void;
-	markAnswered(assignmentId: string, at: number): W | void;
-	addToPairStat(change: PairStatChange): W | void;
+/** A vote request whose fields have their types (flags and criteria are checked against the campaign). */
+interface VoteRequest {
+	voteId: string;
+	assignmentId: string;
+	choice: Choice;
+	rationale: string;
+	activeMs: number | null;
+	flags: unknown;
+	criteria: unknown;
+	simulated: boolean;
 }
 
-type Steps<T> = Generator<unknown, T, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The queries of a vote, written once: run as prepared statements on SQLite, by Kysely on PostgreSQL.
 
-function runSync<T>(steps: Steps<T>): T {
-	let step = steps.next();
-	while (!step.done) {
-		if (step.value instanceof Promise) throw new Error('a synchronous vote store returned a promise');
-		step = steps.next(step.value);
-	}
-	return step.value;
+/** The assignment with both images' systems and the prompt, in one query. */
+const ASSIGNMENT_FOR_VOTE = hotQuery('vote.assignment', ['id'], (db, { id }: { id: string }) =>
+	db
+		.selectFrom('assignment')
+		.innerJoin('image as l', 'l.id', 'assignment.left_image_id')
+		.innerJoin('image as r', 'r.id', 'assignment.right_image_id')
+		.selectAll('assignment')
+		.select(['l.system_id as left_system_id', 'r.system_id as right_system_id', 'l.prompt_id as prompt_id'])
+		.where('assignment.id', '=', id)
+);
+const VOTE_BY_ID = hotQuery('vote.by-id', ['id'], (db, { id }: { id: string }) => db.selectFrom('vote').selectAll().where('id', '=', id));
+const FLAG_KINDS = hotQuery('vote.flag-kinds', ['campaign_id'], (db, { campaign_id }: { campaign_id: string }) =>
+	db.selectFrom('flag_kind').select('key').where('campaign_id', '=', campaign_id)
+);
+const CRITERIA = hotQuery('vote.criteria', ['campaign_id'], (db, { campaign_id }: { campaign_id: string }) =>
+	db.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign_id)
+);
+const VOTE_COLUMNS = [
+	'id', 'assignment_id', 'campaign_id', 'user_id', 'prompt_id', 'left_image_id', 'right_image_id', 'left_system_id', 'right_system_id',
+	'kind', 'choice', 'rationale', 'flags', 'guidelines_version', 'shown_at', 'submitted_at', 'active_ms', 'status', 'simulated'
+] as const;
+const INSERT_VOTE = hotQuery('vote.insert', VOTE_COLUMNS, (db, vote: Vote) => db.insertInto('vote').values(vote));
+const INSERT_CRITERION = hotQuery('vote.insert-criterion', ['vote_id', 'criterion_id', 'choice'], (db, row: VoteCriterionRow) =>
+	db.insertInto('vote_criterion').values(row)
+);
+const MARK_ANSWERED = hotQuery('vote.mark-answered', ['id', 'answered_at'], (db, { id, answered_at }: { id: string; answered_at: number }) =>
+	db.updateTable('assignment').set({ answered_at }).where('id', '=', id)
+);
+
+type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
+type Criterion = { id: string; key: string };
+type VoteCriterionRow = { vote_id: string; criterion_id: string; choice: Choice };
+
+/** What deciding a vote needs from the database. */
+interface VoteContext {
+	assignment: AssignmentForVote | undefined;
+	/** The vote stored under this vote_id; read only when the assignment was already answered. */
+	existing: Vote | undefined;
+	/** The campaign's flag kinds and criteria; read only when the request names some. */
+	flagKinds: string[];
+	criteria: Criterion[];
 }
 
-async function runAsync<T>(steps: Steps<T>): Promise<T> {
-	let step = steps.next();
-	while (!step.done) step = steps.next(await step.value);
-	return step.value;
+/** Which reads beyond the assignment the request needs (the same for both databases). */
+function contextReads(assignment: AssignmentForVote | undefined, request: VoteRequest) {
+	const open = assignment !== undefined && assignment.answered_at === null;
+	return {
+		existing: assignment !== undefined && assignment.answered_at !== null,
+		flagKinds: open && hasFlags(request.flags),
+		criteria: open && hasCriteria(request.criteria)
+	};
 }
 
-/** The rules of storing one vote, written once: each `yield` is a read or write of the store. */
-function* voteSteps(
-	store: VoteStore<unknown>,
-	userId: string,
-	campaign: Campaign,
-	{ voteId, assignmentId, choice, rationale, activeMs }: { voteId: string; assignmentId: string; choice: Choice; rationale: string; activeMs: number | null },
-	input: VoteInput,
-	now: number
-): Steps<SubmitResult> {
+function readVoteContextSync(sqlite: SQLite.Database, campaignId: string, request: VoteRequest): VoteContext {
+	const assignment = ASSIGNMENT_FOR_VOTE.firstSync(sqlite, { id: request.assignmentId });
+	const reads = contextReads(assignment, request);
+	return {
+		assignment,
+		existing: reads.existing ? VOTE_BY_ID.firstSync(sqlite, { id: request.voteId }) : undefined,
+		flagKinds: reads.flagKinds ? FLAG_KINDS.allSync(sqlite, { campaign_id: campaignId }).map((k) => k.key) : [],
+		criteria: reads.criteria ? CRITERIA.allSync(sqlite, { campaign_id: campaignId }) : []
+	};
+}
+
+async function readVoteContext(trx: Transaction<Database>, campaignId: string, request: VoteRequest): Promise<VoteContext> {
+	const assignment = await ASSIGNMENT_FOR_VOTE.first(trx, { id: request.assignmentId });
+	const reads = contextReads(assignment, request);
+	return {
+		assignment,
+		existing: reads.existing ? await VOTE_BY_ID.first(trx, { id: request.voteId }) : undefined,
+		flagKinds: reads.flagKinds ? (await FLAG_KINDS.all(trx, { campaign_id: campaignId })).map((k) => k.key) : [],
+		criteria: reads.criteria ? await CRITERIA.all(trx, { campaign_id: campaignId }) : []
+	};
+}
+
+/** What storing a vote writes. */
+interface VoteWrites {
+	vote: Vote;
+	criteria: VoteCriterionRow[];
+	answered: { id: string; answered_at: number };
+	pairStat: PairStatChange[];
+}
+
+/**
+ * The rules of storing one vote, written once and pure: from what was read, the writes (or the
+ * stored vote, for a retry of the vote that answered the assignment); an AppError when the vote is refused.
+ */
+function planVote(context: VoteContext, campaign: Campaign, userId: string, request: VoteRequest, now: number): VoteWrites | { replay: Vote } {
 	const campaignId = campaign.id;
-	// the assignment with both images' systems and prompt, in one query
-	const assignment: AssignmentForVote | undefined = yield store.assignment(assignmentId);
+	const { voteId, assignmentId, choice, rationale, activeMs } = request;
+	const { assignment } = context;
 	if (!assignment || assignment.campaign_id !== campaignId) throw new AppError(404, 'not_found', 'assignment not found', 'assignment_id');
 	if (assignment.user_id !== userId) throw new AppError(403, 'forbidden', 'this assignment belongs to another evaluator', 'assignment_id');
 	if (assignment.answered_at !== null) {
 		// a retry of the vote that answered it gets that vote back; anything else is a conflict
-		const existing: Vote | undefined = yield store.vote(voteId);
-		if (existing && existing.user_id === userId && existing.assignment_id === assignmentId) return { created: false, vote: existing };
+		const { existing } = context;
+		if (existing && existing.user_id === userId && existing.assignment_id === assignmentId) return { replay: existing };
 		throw new AppError(409, 'conflict', 'this pair was already answered', 'assignment_id');
 	}
 	if (assignment.skipped_at !== null) throw new AppError(409, 'conflict', 'this pair was skipped', 'assignment_id');
@@ -130,8 +214,8 @@ function* voteSteps(
 		throw invalid('rationale', `Write at least ${campaign.rationale_min_chars} characters on why (you wrote ${rationale.length}).`);
 	}
 	if (rationale.length > RATIONALE_MAX) throw invalid('rationale', `The rationale can be at most ${RATIONALE_MAX} characters.`);
-	const flags = hasFlags(input.flags) ? validateFlags(yield store.flagKinds(campaignId), input.flags) : { left: [], right: [] };
-	const criteria = hasCriteria(input.criteria) ? validateCriteria(yield store.criteria(campaignId), campaign, input.criteria) : [];
+	const flags = hasFlags(request.flags) ? validateFlags(context.flagKinds, request.flags) : { left: [], right: [] };
+	const criteria = hasCriteria(request.criteria) ? validateCriteria(context.criteria, campaign, request.criteria) : [];
 
 	const vote: Vote = {
 		id: voteId,
@@ -152,77 +236,33 @@ function* voteSteps(
 		submitted_at: now,
 		active_ms: activeMs === null ? null : Math.round(activeMs),
 		status: 'counted',
-		simulated: input.simulated ? 1 : 0
+		simulated: request.simulated ? 1 : 0
 	};
-	yield store.insertVote(vote);
-	if (criteria.length) yield store.insertCriteria(criteria.map((c) => ({ vote_id: voteId, criterion_id: c.id, choice: c.choice })));
-	yield store.markAnswered(assignment.id, now);
-	if (countsInRankings(vote.kind)) {
-		for (const change of [pairStatChange(vote, 'overall', vote.choice, +1), ...criteria.map((c) => pairStatChange(vote, c.key, c.choice, +1))]) {
-			if (change) yield store.addToPairStat(change);
-		}
-	}
-	return { created: true, vote };
-}
-
-const VOTE_COLUMNS = [
-	'id', 'assignment_id', 'campaign_id', 'user_id', 'prompt_id', 'left_image_id', 'right_image_id', 'left_system_id', 'right_system_id',
-	'kind', 'choice', 'rationale', 'flags', 'guidelines_version', 'shown_at', 'submitted_at', 'active_ms', 'status', 'simulated'
-] as const;
-
-const VOTE_SQL = {
-	assignment: `select assignment.*, l.system_id as left_system_id, r.system_id as right_system_id, l.prompt_id as prompt_id
-		from assignment join image l on l.id = assignment.left_image_id join image r on r.id = assignment.right_image_id where assignment.id = ?`,
-	vote: 'select * from vote where id = ?',
-	flagKinds: 'select key from flag_kind where campaign_id = ?',
-	criteria: 'select id, key from criterion where campaign_id = ?',
-	insertVote: `insert into vote (${VOTE_COLUMNS.join(', ')}) values (${VOTE_COLUMNS.map((c) => '@' + c).join(', ')})`,
-	insertCriterion: 'insert into vote_criterion (vote_id, criterion_id, choice) values (@vote_id, @criterion_id, @choice)',
-	markAnswered: 'update assignment set answered_at = ? where id = ?',
-	// the column is one of four fixed names, never input
-	upsert: Object.fromEntries(
-		(['a_wins', 'b_wins', 'ties', 'both_bad'] as const).map((column) => [
-			column,
-			`insert into pair_stat (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad)
-			 values (@campaign_id, @criterion, @system_a, @system_b, @a_wins, @b_wins, @ties, @both_bad)
-			 on conflict (campaign_id, criterion, system_a, system_b) do update set ${column} = ${column} + @delta`
-		])
-	) as Record<PairStatColumn, string>
-};
-
-/** Prepared statements, run synchronously (db/index.ts caches them by their text). */
-function sqliteVoteStore(sqlite: SQLite.Database): VoteStore<never> {
+	const pairStat = countsInRankings(vote.kind)
+		? [pairStatChange(vote, 'overall', vote.choice, +1), ...criteria.map((c) => pairStatChange(vote, c.key, c.choice, +1))].filter((c) => c !== null)
+		: [];
 	return {
-		assignment: (id) => sqlite.prepare(VOTE_SQL.assignment).get(id) as AssignmentForVote | undefined,
-		vote: (id) => sqlite.prepare(VOTE_SQL.vote).get(id) as Vote | undefined,
-		flagKinds: (campaignId) => (sqlite.prepare(VOTE_SQL.flagKinds).all(campaignId) as { key: string }[]).map((k) => k.key),
-		criteria: (campaignId) => sqlite.prepare(VOTE_SQL.criteria).all(campaignId) as { id: string; key: string }[],
-		insertVote: (vote) => void sqlite.prepare(VOTE_SQL.insertVote).run(vote),
-		insertCriteria: (rows) => rows.forEach((row) => sqlite.prepare(VOTE_SQL.insertCriterion).run(row)),
-		markAnswered: (id, at) => void sqlite.prepare(VOTE_SQL.markAnswered).run(at, id),
-		addToPairStat: (c) => void sqlite.prepare(VOTE_SQL.upsert[c.column]).run({ ...c.row, delta: c.delta })
+		vote,
+		criteria: criteria.map((c) => ({ vote_id: voteId, criterion_id: c.id, choice: c.choice })),
+		answered: { id: assignment.id, answered_at: now },
+		pairStat
 	};
 }
 
-function kyselyVoteStore(trx: Transaction<Database>): VoteStore<Promise<unknown>> {
-	return {
-		assignment: (id) =>
-			trx
-				.selectFrom('assignment')
-				.innerJoin('image as l', 'l.id', 'assignment.left_image_id')
-				.innerJoin('image as r', 'r.id', 'assignment.right_image_id')
-				.selectAll('assignment')
-				.select(['l.system_id as left_system_id', 'r.system_id as right_system_id', 'l.prompt_id as prompt_id'])
-				.where('assignment.id', '=', id)
-				.executeTakeFirst(),
-		vote: (id) => trx.selectFrom('vote').selectAll().where('id', '=', id).executeTakeFirst(),
-		flagKinds: async (campaignId) => (await trx.selectFrom('flag_kind').select('key').where('campaign_id', '=', campaignId).execute()).map((k) => k.key),
-		criteria: (campaignId) => trx.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaignId).execute(),
-		insertVote: (vote) => trx.insertInto('vote').values(vote).execute(),
-		insertCriteria: (rows) => trx.insertInto('vote_criterion').values(rows).execute(),
-		markAnswered: (id, at) => trx.updateTable('assignment').set({ answered_at: at }).where('id', '=', id).execute(),
-		addToPairStat: (c) => upsertPairStat(trx, c)
-	};
+/** SQLite, inside the batchedWrite job. */
+function applyVoteSync(sqlite: SQLite.Database, writes: VoteWrites): void {
+	INSERT_VOTE.runSync(sqlite, writes.vote);
+	for (const row of writes.criteria) INSERT_CRITERION.runSync(sqlite, row);
+	MARK_ANSWERED.runSync(sqlite, writes.answered);
+	for (const change of writes.pairStat) upsertPairStatSync(sqlite, change);
+}
+
+/** PostgreSQL (or SQLite inside a Kysely transaction). */
+async function applyVote(trx: Transaction<Database>, writes: VoteWrites): Promise<void> {
+	await INSERT_VOTE.run(trx, writes.vote);
+	for (const row of writes.criteria) await INSERT_CRITERION.run(trx, row);
+	await MARK_ANSWERED.run(trx, writes.answered);
+	for (const change of writes.pairStat) await upsertPairStat(trx, change);
 }
 
 function hasFlags(raw: unknown): boolean {

@@ -1,0 +1,113 @@
+-- AUTO-GENERATED from the Kysely builders of the hot queries (src/lib/server/db/hot-query.ts): do not edit.
+-- tests/integration/hot-queries.test.ts fails when a query no longer compiles to this; after an intended change:
+--   HOT_QUERIES_UPDATE=1 npx vitest run tests/integration/hot-queries.test.ts
+-- Each query: its SQL on SQLite (run as a prepared statement) and on PostgreSQL (run by Kysely),
+-- and the parameter behind each placeholder in order (a quoted or plain value is a constant of the builder).
+
+-- name: access.campaign-with-member
+-- sqlite (user_id, slug)
+select "campaign".*, "campaign_member"."role" as "member_role", "campaign_member"."quota" as "member_quota" from "campaign" left join "campaign_member" on "campaign_member"."campaign_id" = "campaign"."id" and "campaign_member"."user_id" = ? where "campaign"."slug" = ?;
+-- postgres (user_id, slug)
+select "campaign".*, "campaign_member"."role" as "member_role", "campaign_member"."quota" as "member_quota" from "campaign" left join "campaign_member" on "campaign_member"."campaign_id" = "campaign"."id" and "campaign_member"."user_id" = $1 where "campaign"."slug" = $2;
+
+-- name: gold-and-repeats.open-special-leases
+-- sqlite (campaign_id, user_id, now)
+select * from "assignment" where "campaign_id" = ? and "user_id" = ? and "kind" <> 'normal' and "answered_at" is null and "skipped_at" is null and "expires_at" > ?;
+-- postgres (campaign_id, user_id, now)
+select * from "assignment" where "campaign_id" = $1 and "user_id" = $2 and "kind" <> 'normal' and "answered_at" is null and "skipped_at" is null and "expires_at" > $3;
+
+-- name: leases.assignment
+-- sqlite (id)
+select * from "assignment" where "id" = ?;
+-- postgres (id)
+select * from "assignment" where "id" = $1;
+
+-- name: leases.count-answered
+-- sqlite (campaign_id, user_id)
+select count(*) as "n" from "vote" where "campaign_id" = ? and "user_id" = ?;
+-- postgres (campaign_id, user_id)
+select count(*) as "n" from "vote" where "campaign_id" = $1 and "user_id" = $2;
+
+-- name: leases.describe-images
+-- sqlite (left, right)
+select "image"."id", "image"."width", "image"."height", "image"."format", "image"."bytes", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in (?, ?);
+-- postgres (left, right)
+select "image"."id", "image"."width", "image"."height", "image"."format", "image"."bytes", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in ($1, $2);
+
+-- name: leases.insert-assignment
+-- sqlite (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
+insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
+insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: pair-stat.add-to-a_wins
+-- sqlite (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values (?, ?, ?, ?, ?, ?, ?, ?) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "a_wins" = "pair_stat"."a_wins" + ?;
+-- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "a_wins" = "pair_stat"."a_wins" + $9;
+
+-- name: pair-stat.add-to-b_wins
+-- sqlite (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values (?, ?, ?, ?, ?, ?, ?, ?) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "b_wins" = "pair_stat"."b_wins" + ?;
+-- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "b_wins" = "pair_stat"."b_wins" + $9;
+
+-- name: pair-stat.add-to-both_bad
+-- sqlite (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values (?, ?, ?, ?, ?, ?, ?, ?) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "both_bad" = "pair_stat"."both_bad" + ?;
+-- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "both_bad" = "pair_stat"."both_bad" + $9;
+
+-- name: pair-stat.add-to-ties
+-- sqlite (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values (?, ?, ?, ?, ?, ?, ?, ?) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "ties" = "pair_stat"."ties" + ?;
+-- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
+insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "ties" = "pair_stat"."ties" + $9;
+
+-- name: session.with-user
+-- sqlite (id)
+select "session"."id", "session"."secret_hash", "session"."created_at", "session"."last_verified_at", "user"."id" as "user_id", "user"."email", "user"."display_name", "user"."is_admin", "user"."disabled_at" from "session" inner join "user" on "user"."id" = "session"."user_id" where "session"."id" = ?;
+-- postgres (id)
+select "session"."id", "session"."secret_hash", "session"."created_at", "session"."last_verified_at", "user"."id" as "user_id", "user"."email", "user"."display_name", "user"."is_admin", "user"."disabled_at" from "session" inner join "user" on "user"."id" = "session"."user_id" where "session"."id" = $1;
+
+-- name: vote.assignment
+-- sqlite (id)
+select "assignment".*, "l"."system_id" as "left_system_id", "r"."system_id" as "right_system_id", "l"."prompt_id" as "prompt_id" from "assignment" inner join "image" as "l" on "l"."id" = "assignment"."left_image_id" inner join "image" as "r" on "r"."id" = "assignment"."right_image_id" where "assignment"."id" = ?;
+-- postgres (id)
+select "assignment".*, "l"."system_id" as "left_system_id", "r"."system_id" as "right_system_id", "l"."prompt_id" as "prompt_id" from "assignment" inner join "image" as "l" on "l"."id" = "assignment"."left_image_id" inner join "image" as "r" on "r"."id" = "assignment"."right_image_id" where "assignment"."id" = $1;
+
+-- name: vote.by-id
+-- sqlite (id)
+select * from "vote" where "id" = ?;
+-- postgres (id)
+select * from "vote" where "id" = $1;
+
+-- name: vote.criteria
+-- sqlite (campaign_id)
+select "id", "key" from "criterion" where "campaign_id" = ?;
+-- postgres (campaign_id)
+select "id", "key" from "criterion" where "campaign_id" = $1;
+
+-- name: vote.flag-kinds
+-- sqlite (campaign_id)
+select "key" from "flag_kind" where "campaign_id" = ?;
+-- postgres (campaign_id)
+select "key" from "flag_kind" where "campaign_id" = $1;
+
+-- name: vote.insert
+-- sqlite (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+
+-- name: vote.insert-criterion
+-- sqlite (vote_id, criterion_id, choice)
+insert into "vote_criterion" ("vote_id", "criterion_id", "choice") values (?, ?, ?);
+-- postgres (vote_id, criterion_id, choice)
+insert into "vote_criterion" ("vote_id", "criterion_id", "choice") values ($1, $2, $3);
+
+-- name: vote.mark-answered
+-- sqlite (answered_at, id)
+update "assignment" set "answered_at" = ? where "id" = ?;
+-- postgres (answered_at, id)
+update "assignment" set "answered_at" = $1 where "id" = $2;
