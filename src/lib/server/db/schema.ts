@@ -1,4 +1,4 @@
-// Row types of the tables created in migrations/ (ARCHITECTURE.md §4). Times are epoch milliseconds.
+// Row types of the tables created in migrations/ (docs/architecture.md describes them). Times are epoch milliseconds.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Role = 'lead' | 'researcher' | 'evaluator';
