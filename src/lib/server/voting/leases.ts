@@ -99,7 +99,10 @@ export interface IssuedPair {
 	right: PublicImage;
 }
 
-/** What an evaluator may know of an image before voting: an opaque URL and what they can see anyway. */
+/**
+ * What an evaluator may know of an image before voting: a URL of this lease (never seen before, also
+ * for a hidden repeat or a gold pair) and what they can see anyway.
+ */
 export interface PublicImage {
 	image_url: string;
 	width: number;
@@ -230,11 +233,11 @@ export async function describeAssignment(db: Kysely<Database>, assignment: Assig
 				.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
 				.where('image.id', 'in', [assignment.left_image_id, assignment.right_image_id])
 				.execute();
-	const pub = (id: string): PublicImage => {
+	const pub = (id: string, side: 'left' | 'right'): PublicImage => {
 		const i = images.find((x) => x.id === id)!;
-		return { image_url: `/i/${i.id}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
+		return { image_url: `/i/a/${assignment.id}/${side}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
 	};
-	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id), right: pub(assignment.right_image_id) };
+	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id, 'left'), right: pub(assignment.right_image_id, 'right') };
 }
 
 /** The JSON of §5 `next`: ids and what the evaluator sees, nothing that names a system. */
