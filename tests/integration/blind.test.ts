@@ -1,8 +1,8 @@
 // Blind means blind: nothing an evaluator receives before voting (HTML, JSON, image URLs, image
 // bytes, headers) names the system, the file, its hash or where it is stored — even when the
 // generator wrote its name into the image's metadata. Nor does anything let them link a pair to an
-// earlier one (a hidden repeat, a gold pair): image URLs are new with every lease, and no timing
-// header tells how long the server worked.
+// earlier one (a hidden repeat, a gold pair): image URLs are new with every lease, no timing header
+// tells how long the server worked, and every image is served in the campaign's one format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { addMember, createCampaign, requireCampaign, updateCampaignSettings } fr
 import { addGoldPair } from '../../src/lib/server/voting/gold-and-repeats.ts';
 import { importImages } from '../../src/lib/server/images/import.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
-import { jpegWithExif, pngWithTextChunk, solidPng } from '../helpers/images.ts';
+import { jpegWithExif, pngWithTextChunk, solidJpeg, solidPng } from '../helpers/images.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 let root: string;
@@ -49,6 +49,7 @@ beforeAll(async () => {
 	await addMember(db.kysely, { slug: 'blind', email: 'eve@blind.test', role: 'evaluator' });
 	cookie = `pickwise_session=${(await createSession(db.kysely, user.id)).token}`;
 	await seedMixed();
+	await seedLegacy();
 	server = await startServer(root);
 });
 
@@ -58,11 +59,11 @@ afterAll(async () => {
 	rmSync(root, { recursive: true, force: true });
 });
 
-const settings = async (slug: string, change: { goldRate?: number; repeatRate?: number }) => {
+const settings = async (slug: string, change: { goldRate?: number; repeatRate?: number; imageFormat?: string }) => {
 	const c = await requireCampaign(db.kysely, slug);
 	await updateCampaignSettings(db.kysely, c, {
 		status: 'active', allowTie: true, allowBothBad: true, blind: true, rationaleMinChars: c.rationale_min_chars,
-		goldRate: change.goldRate ?? 0, repeatRate: change.repeatRate ?? 0, goldFeedback: false
+		goldRate: change.goldRate ?? 0, repeatRate: change.repeatRate ?? 0, goldFeedback: false, imageFormat: change.imageFormat
 	}, null);
 };
 
@@ -99,6 +100,20 @@ async function seedMixed() {
 	mixed.out = await member('mixed', 'out@mixed.test', null);
 }
 
+/** Images stored as PNG, then the campaign switched to lossless WebP: they are converted on first request. */
+async function seedLegacy() {
+	await createCampaign(db.kysely, { slug: 'legacy', name: 'Stored before the format setting' });
+	await settings('legacy', { imageFormat: 'png' });
+	const set = join(root, 'set-legacy');
+	mkdirSync(set);
+	writeFileSync(join(set, 'a.png'), await solidPng(20, 16, { r: 200, g: 10, b: 10 }));
+	writeFileSync(join(set, 'b.jpg'), await solidJpeg(20, 16, { r: 10, g: 10, b: 200 }));
+	writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\na.png,a red square,png-maker\nb.jpg,a red square,jpeg-maker\n');
+	await importImages(db.kysely, { campaign: 'legacy', manifestPath: join(set, 'manifest.csv'), dataDir: root });
+	await settings('legacy', { imageFormat: 'webp-lossless' });
+	await addMember(db.kysely, { slug: 'legacy', email: 'eve@blind.test', role: 'evaluator' });
+}
+
 async function get(path: string, as = cookie, method = 'GET') {
 	const response = await fetch(server.url + path, { method, headers: { cookie: as }, redirect: 'manual' });
 	const bytes = Buffer.from(await response.arrayBuffer());
@@ -124,13 +139,15 @@ describe('blind evaluation', () => {
 		expect(next.status).toBe(200);
 		expectNoSecret('next JSON', next.bytes);
 		const { assignment } = JSON.parse(next.bytes.toString());
+		const types: string[] = [];
 		for (const side of [assignment.left, assignment.right]) {
-			// a URL of this lease
+			// a URL of this lease, and nothing else of the file: no source format, no byte count
 			expect(side.image_url).toBe(`/i/a/${assignment.id}/${side === assignment.left ? 'left' : 'right'}`);
+			expect(Object.keys(side).sort()).toEqual(['height', 'image_url', 'width']);
 			expect(pageHtml.bytes.includes(Buffer.from(side.image_url))).toBe(true);
 			const image = await get(side.image_url);
 			expect(image.status).toBe(200);
-			expect(image.type).toMatch(/^image\/(png|jpeg)$/);
+			types.push(image.type);
 			expect(image.headers).toMatch(/cache-control: private, max-age=31536000, immutable/);
 			expect(image.headers).not.toMatch(/etag|last-modified|content-disposition: .*filename/i);
 			expectNoSecret(`image ${side.image_url}`, image.bytes);
@@ -140,6 +157,8 @@ describe('blind evaluation', () => {
 			expect(meta.xmp).toBeUndefined();
 			expect(meta.comments ?? []).toEqual([]);
 		}
+		// one PNG and one JPEG source, one served format: the campaign's default, JPEG
+		expect(types).toEqual(['image/jpeg', 'image/jpeg']);
 		// the stored copies are clean too
 		for (const secret of secrets.filter((s) => s.startsWith('images/'))) {
 			expectNoSecret(`stored ${secret}`, readFileSync(join(root, secret)));
@@ -206,7 +225,8 @@ describe('hidden repeats and gold pairs', () => {
 			const stored = await db.kysely.selectFrom('image').select(['stored_path', 'format']).where('id', '=', imageId).executeTakeFirstOrThrow();
 			const url = next.assignment[side].image_url;
 			const mine = await get(url, mixed.otto);
-			expect([mine.status, mine.type]).toEqual([200, 'image/png']);
+			expect([mine.status, mine.type]).toEqual([200, 'image/jpeg']);
+			expect(stored.format).toBe('jpeg');
 			expect(mine.bytes.equals(readFileSync(join(root, stored.stored_path)))).toBe(true);
 			expect(mine.headers).toMatch(/cache-control: private, max-age=31536000, immutable/);
 			expect(mine.headers).not.toMatch(/etag|last-modified/i);
@@ -231,5 +251,50 @@ describe('hidden repeats and gold pairs', () => {
 		const next = await get('/api/v1/campaigns/mixed/next', mixed.hedy);
 		expect(next.status).toBe(200);
 		expect(await leases()).toEqual([{ id: JSON.parse(next.bytes.toString()).assignment.id }]);
+	});
+});
+
+describe('one image format per campaign', () => {
+	it('is a campaign setting: an unknown format is refused at its field and the current one kept', async () => {
+		const before = (await requireCampaign(db.kysely, 'mixed')).settings;
+		const form = { status: 'active', rationale_min_chars: '20', gold_rate: '50', repeat_rate: '50', image_format: 'bmp' };
+		const response = await fetch(`${server.url}/c/mixed/manage?/settings`, {
+			method: 'POST',
+			headers: { cookie: mixed.lea, origin: server.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(form).toString()
+		});
+		expect(response.status).toBe(400);
+		expect(await response.text()).toContain('image_format must be one of jpeg, webp-lossless, webp, png');
+		expect((await requireCampaign(db.kysely, 'mixed')).settings).toBe(before);
+		expect(JSON.parse(before).imageFormat).toBe('jpeg');
+	});
+
+	it('converts images stored in another format once, on first request, and keeps the copy', async () => {
+		const campaign = await requireCampaign(db.kysely, 'legacy');
+		const before = await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format']).where('campaign_id', '=', campaign.id).execute();
+		expect(before.map((i) => i.format)).toEqual(['png', 'png']);
+		const next = JSON.parse((await get('/api/v1/campaigns/legacy/next')).bytes.toString());
+		const served: Buffer[] = [];
+		for (const side of ['left', 'right'] as const) {
+			const image = await get(next.assignment[side].image_url);
+			expect([image.status, image.type]).toEqual([200, 'image/webp']);
+			served.push(await sharp(image.bytes).raw().toBuffer());
+		}
+		const after = await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format', 'bytes']).where('campaign_id', '=', campaign.id).execute();
+		for (const image of after) {
+			const old = before.find((b) => b.id === image.id)!;
+			expect(image.format).toBe('webp-lossless');
+			expect(image.stored_path).toMatch(/\.lossless\.webp$/);
+			const copy = readFileSync(join(root, image.stored_path));
+			expect(copy.length).toBe(image.bytes);
+			// lossless: the pixels of the stored PNG, exactly, and those are what was served
+			const [a, b] = await Promise.all([sharp(copy).raw().toBuffer(), sharp(readFileSync(join(root, old.stored_path))).raw().toBuffer()]);
+			expect(a.equals(b)).toBe(true);
+			expect(served.some((pixels) => pixels.equals(a))).toBe(true);
+		}
+		// served from the stored copy from now on
+		const again = await get(next.assignment.left.image_url);
+		expect(again.type).toBe('image/webp');
+		expect(await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format', 'bytes']).where('campaign_id', '=', campaign.id).execute()).toEqual(after);
 	});
 });

@@ -4,9 +4,14 @@
 // (/i/<id>); evaluators never see image ids, and an id they learnt anyway (an old URL) tells them nothing.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { getDb } from '../db/instance.ts';
 import { notFound } from '../errors.ts';
-import { dataDirFromEnv } from './storage.ts';
+import { contentPath, dataDirFromEnv, writeFileAtomic } from './storage.ts';
+import { campaignSettings } from '../campaigns/campaigns.ts';
+import { ENCODINGS, contentTypeOf, encodeForServing, type ImageFormat } from './formats.ts';
 import type { SessionUser } from '../auth/session.ts';
 
 interface StoredImage {
@@ -14,6 +19,8 @@ interface StoredImage {
 	sha256: string;
 	stored_path: string;
 	format: string;
+	/** the campaign's settings JSON: which format it serves */
+	settings: string;
 }
 
 export interface ServedImage {
@@ -26,16 +33,17 @@ export async function readImageForUser(user: SessionUser, imageId: string): Prom
 	const db = (await getDb()).kysely;
 	const image = await db
 		.selectFrom('image')
+		.innerJoin('campaign', 'campaign.id', 'image.campaign_id')
 		.leftJoin('campaign_member', (join) =>
 			join.onRef('campaign_member.campaign_id', '=', 'image.campaign_id').on('campaign_member.user_id', '=', user.id)
 		)
-		.select(['image.id', 'image.sha256', 'image.stored_path', 'image.format', 'campaign_member.role'])
+		.select(['image.id', 'image.sha256', 'image.stored_path', 'image.format', 'campaign.settings', 'campaign_member.role'])
 		.where('image.id', '=', imageId)
 		.executeTakeFirst();
 	const allowed = user.isAdmin || (image?.role != null && image.role !== 'evaluator');
 	// placeholders of imported battles have no file
 	if (!image || !allowed || !image.stored_path) throw notFound('image');
-	return servedCopy(image);
+	return servedCopy(db, image);
 }
 
 /** One side of an assignment: for the evaluator who holds it, the campaign's leads and admins; 404 for anyone else. */
@@ -45,19 +53,21 @@ export async function readAssignmentImageForUser(user: SessionUser, assignmentId
 	const image = await db
 		.selectFrom('assignment')
 		.innerJoin('image', 'image.id', side === 'left' ? 'assignment.left_image_id' : 'assignment.right_image_id')
+		.innerJoin('campaign', 'campaign.id', 'assignment.campaign_id')
 		.leftJoin('campaign_member', (join) =>
 			join.onRef('campaign_member.campaign_id', '=', 'assignment.campaign_id').on('campaign_member.user_id', '=', user.id)
 		)
-		.select(['image.id', 'image.sha256', 'image.stored_path', 'image.format', 'campaign_member.role', 'assignment.user_id'])
+		.select(['image.id', 'image.sha256', 'image.stored_path', 'image.format', 'campaign.settings', 'campaign_member.role', 'assignment.user_id'])
 		.where('assignment.id', '=', assignmentId)
 		.executeTakeFirst();
 	const allowed = user.isAdmin || image?.role === 'lead' || (image?.role != null && image.user_id === user.id);
 	if (!image || !allowed || !image.stored_path) throw notFound('image');
-	return servedCopy(image);
+	return servedCopy(db, image);
 }
 
 /**
- * Cacheable for a year: an image id or an assignment side never shows other bytes. No ETag, no file name.
+ * Cacheable for a year: an assignment side shows the same picture for its whole lease (after a
+ * format change, a copy cached before it is the same pixels in the old format). No ETag, no file name.
  */
 export function imageResponse({ bytes, contentType }: ServedImage): Response {
 	return new Response(new Uint8Array(bytes), {
@@ -71,9 +81,30 @@ export function imageResponse({ bytes, contentType }: ServedImage): Response {
 	});
 }
 
-const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+/** Conversions under way, by image id: two requests for the same image convert it once. */
+const converting = new Map<string, Promise<ServedImage>>();
 
-async function servedCopy(image: StoredImage): Promise<ServedImage> {
-	const bytes = await readFile(join(dataDirFromEnv(), image.stored_path));
-	return { bytes, contentType: CONTENT_TYPES[image.format] ?? 'application/octet-stream' };
+/** The stored copy when it is in the campaign's format; otherwise converted once, stored, and the row updated. */
+async function servedCopy(db: Kysely<Database>, image: StoredImage): Promise<ServedImage> {
+	const target = campaignSettings(image).imageFormat;
+	if (image.format === target) return { bytes: await readFile(join(dataDirFromEnv(), image.stored_path)), contentType: contentTypeOf(target) };
+	let pending = converting.get(image.id);
+	if (!pending) {
+		pending = convert(db, image, target).finally(() => converting.delete(image.id));
+		converting.set(image.id, pending);
+	}
+	return pending;
+}
+
+async function convert(db: Kysely<Database>, image: StoredImage, target: ImageFormat): Promise<ServedImage> {
+	const dataDir = dataDirFromEnv();
+	const source = await readFile(join(dataDir, image.stored_path));
+	// the stored copy was decoded in full at import: no pixel limit to enforce again
+	const { data } = await encodeForServing(sharp(source, { limitInputPixels: false }), target);
+	const stored = contentPath(image.sha256, ENCODINGS[target].suffix);
+	// content-addressed: another campaign may have stored this copy already (then it is kept, and served)
+	writeFileAtomic(dataDir, stored, data);
+	const bytes = await readFile(join(dataDir, stored));
+	await db.updateTable('image').set({ stored_path: stored, format: target, bytes: bytes.length }).where('id', '=', image.id).execute();
+	return { bytes, contentType: contentTypeOf(target) };
 }

@@ -101,14 +101,13 @@ export interface IssuedPair {
 
 /**
  * What an evaluator may know of an image before voting: a URL of this lease (never seen before, also
- * for a hidden repeat or a gold pair) and what they can see anyway.
+ * for a hidden repeat or a gold pair) and the size they see anyway. No format or byte count: the
+ * campaign serves one format, and a file size would tell images apart.
  */
 export interface PublicImage {
 	image_url: string;
 	width: number;
 	height: number;
-	format: string;
-	bytes: number;
 }
 
 export async function countAnswered(db: Kysely<Database>, campaignId: string, userId: string): Promise<number> {
@@ -235,7 +234,7 @@ export async function describeAssignment(db: Kysely<Database>, assignment: Assig
 				.execute();
 	const pub = (id: string, side: 'left' | 'right'): PublicImage => {
 		const i = images.find((x) => x.id === id)!;
-		return { image_url: `/i/a/${assignment.id}/${side}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
+		return { image_url: `/i/a/${assignment.id}/${side}`, width: i.width, height: i.height };
 	};
 	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id, 'left'), right: pub(assignment.right_image_id, 'right') };
 }

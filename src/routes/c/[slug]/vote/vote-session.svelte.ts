@@ -5,8 +5,6 @@ export interface PairImage {
 	image_url: string;
 	width: number;
 	height: number;
-	format: string;
-	bytes: number;
 }
 
 export interface Pair {
