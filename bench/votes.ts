@@ -60,7 +60,8 @@ for (let e = 0; e < maxLevel; e++) {
 }
 await db.close();
 
-const server = await startServer(root);
+// the lane's Server-Timing (its own time per request) is sent only when asked for: evaluators never get it
+const server = await startServer(root, { PICKWISE_SERVER_TIMING: '1' });
 const base = server.url;
 const rationale = 'The left image is sharper and closer to the prompt.';
 

@@ -10,11 +10,10 @@ export interface ApiError {
 
 /** What an evaluator may know of an image before voting: an opaque URL and what they can see anyway. */
 export interface ApiImage {
+	/** per assignment and side (`/i/a/<assignment>/<left|right>`): never reused across pairs */
 	image_url: string;
 	width: number;
 	height: number;
-	format: string;
-	bytes: number;
 }
 
 /** A pair to judge: ids and what the evaluator sees, nothing that names a system. */

@@ -26,7 +26,7 @@ export function discoverRoutes(root = 'src/routes'): RouteEntry[] {
 		}
 		if (has('+server.ts')) {
 			const source = readFileSync(join(dir, '+server.ts'), 'utf8');
-			for (const m of source.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) {
+			for (const m of source.matchAll(/export (?:const|async function|function) (GET|HEAD|POST|PUT|PATCH|DELETE)\b/g)) {
 				entries.push({ route, operation: m[1] });
 			}
 		}

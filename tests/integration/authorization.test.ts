@@ -20,7 +20,7 @@ type Who = (typeof WHO)[number];
 type Expect = Record<Who, number>;
 
 interface Check {
-	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	path: string;
 	form?: Record<string, string>;
 	json?: unknown;
@@ -56,6 +56,8 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/next GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/next`, expect: { ...all(403), anon: 401, evaluator: 200, outsider: 404 } }
 	],
+	// a HEAD must not issue a lease (SvelteKit would answer it with the GET handler)
+	'/api/v1/campaigns/[slug]/next HEAD': [{ method: 'HEAD', path: `/api/v1/campaigns/${SLUG}/next`, expect: all(405) }],
 	'/api/v1/campaigns/[slug]/votes POST': [
 		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/votes`, json: {}, expect: { ...all(403), anon: 401, evaluator: 400, outsider: 404 } }
 	],
@@ -76,8 +78,13 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/leaderboard GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/leaderboard`, expect: { ...all(422), anon: 401, evaluator: 403, outsider: 404 } }
 	],
-	// members of the image's campaign (and admins) only; others cannot tell it exists
-	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ outsider: 404 }) }],
+	// by image id: members of the image's campaign but evaluators (they could link pairs), and admins
+	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ evaluator: 404, outsider: 404 }) }],
+	// one side of an assignment: the evaluator holding it, the campaign's leads, admins
+	'/i/a/[assignment]/[side] GET': [
+		{ method: 'GET', path: '/i/a/{assignment}/left', expect: page({ researcher: 404, outsider: 404 }) },
+		{ method: 'GET', path: '/i/a/{assignment}/middle', expect: page({ admin: 404, lead: 404, researcher: 404, evaluator: 404, outsider: 404 }) }
+	],
 	// results are for researchers and up; evaluators only once the campaign is not blind (it is here)
 	'/c/[slug]/results GET': [{ method: 'GET', path: `/c/${SLUG}/results`, expect: page({ evaluator: 403, outsider: 404 }) }],
 	'/c/[slug]/manage GET': [{ method: 'GET', path: `/c/${SLUG}/manage`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
@@ -115,6 +122,7 @@ const CHECKS: Record<string, Check[]> = {
 let root: string;
 let imageId: string;
 let voteId: string;
+let assignmentId: string;
 let server: RunningServer;
 const clients = {} as Record<Who, Browserless>;
 
@@ -142,6 +150,7 @@ beforeAll(async () => {
 	const evaluator = await db.kysely.selectFrom('user').select('id').where('email', '=', 'evaluator@authz.test').executeTakeFirstOrThrow();
 	const pair = (await nextAssignment(db.kysely, campaign, evaluator.id, null))!;
 	voteId = crypto.randomUUID();
+	assignmentId = pair.assignment.id;
 	await castVote(db.kysely, campaign, evaluator.id, { voteId, assignmentId: pair.assignment.id, choice: 'left', rationale: 'A reason that is long enough.' });
 	await db.close();
 	server = await startServer(root);
@@ -166,7 +175,7 @@ async function run(check: Check, who: Who): Promise<number> {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(check.json);
 	}
-	const response = await clients[who].fetch(check.path.replace('{image}', imageId).replace('{vote}', voteId), { method: check.method, headers, body });
+	const response = await clients[who].fetch(check.path.replace('{image}', imageId).replace('{vote}', voteId).replace('{assignment}', assignmentId), { method: check.method, headers, body });
 	await response.arrayBuffer();
 	return response.status;
 }

@@ -20,7 +20,8 @@ beforeAll(async () => {
 	root = mkdtempSync(join(tmpdir(), 'pickwise-lane-'));
 	db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
 	campaign = await seedCampaign(db.kysely, root, { slug: 'lane', systems: 4, prompts: 6, evaluators: 2 });
-	server = await startServer(root);
+	// the lane says it answered through Server-Timing, sent only under PICKWISE_SERVER_TIMING=1 (blind.test.ts: not otherwise)
+	server = await startServer(root, { PICKWISE_SERVER_TIMING: '1' });
 });
 
 afterAll(async () => {

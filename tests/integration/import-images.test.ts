@@ -79,13 +79,14 @@ describe('pickwise import images', () => {
 		expect(r.code).toBe(0);
 		expect(r.stdout).toContain('added 4, skipped 0 (already imported), rejected 8 of 12 rows; new systems 2, new prompts 2');
 		expect(await count('image')).toBe(4);
-		const stored = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg)$/.test(f));
+		// PNG and JPEG sources alike, in the campaign's one format (default JPEG)
+		const stored = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg|webp)$/.test(f));
 		expect(stored).toHaveLength(4);
-		for (const f of stored) expect(f).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.(png|jpg)$/);
+		for (const f of stored) expect(f).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.jpg$/);
 	});
 
 	it('stores images without the metadata that names their generator', async () => {
-		const files = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg)$/.test(f));
+		const files = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg|webp)$/.test(f));
 		for (const f of files) {
 			const bytes = readFileSync(join(dataDir, 'images', f));
 			expect(bytes.includes(Buffer.from('sd_xl_base'))).toBe(false);

@@ -6,6 +6,7 @@ import { randomId } from '../ids.ts';
 import { requireEmail, requireEnum, requireSlug, requireString } from '../validation.ts';
 import { writeAudit } from '../audit-log.ts';
 import type { SessionUser } from '../auth/session.ts';
+import { DEFAULT_IMAGE_FORMAT, IMAGE_FORMATS, isImageFormat, type ImageFormat } from '../../image-formats.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -148,6 +149,8 @@ export interface CampaignSettingsInput {
 	goldRate: unknown;
 	repeatRate: unknown;
 	goldFeedback: unknown;
+	/** one of IMAGE_FORMATS; absent (null or undefined) keeps the current one */
+	imageFormat?: unknown;
 }
 
 /** Voting rules and sampling rates; one audit entry with the before and after. */
@@ -160,7 +163,9 @@ export async function updateCampaignSettings(db: Kysely<Database>, campaign: Cam
 		if (!Number.isFinite(r) || r < 0 || r > 0.5) throw new AppError(400, 'invalid', `${field} must be a share from 0 to 0.5`, field);
 		return r;
 	};
-	const settings = { ...campaignSettings(campaign), goldRate: rate(input.goldRate, 'gold_rate'), repeatRate: rate(input.repeatRate, 'repeat_rate'), goldFeedback: input.goldFeedback === true };
+	const current = campaignSettings(campaign);
+	const imageFormat = input.imageFormat === undefined || input.imageFormat === null ? current.imageFormat : requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS);
+	const settings = { ...current, goldRate: rate(input.goldRate, 'gold_rate'), repeatRate: rate(input.repeatRate, 'repeat_rate'), goldFeedback: input.goldFeedback === true, imageFormat };
 	const values = {
 		status,
 		allow_tie: input.allowTie === true ? 1 : 0,
@@ -183,6 +188,8 @@ export interface CampaignSettings {
 	repeatRate: number;
 	/** tell the evaluator the expected answer after a gold miss */
 	goldFeedback: boolean;
+	/** the one format every image of the campaign is served in (images/formats.ts) */
+	imageFormat: ImageFormat;
 }
 
 export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {
@@ -195,7 +202,8 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 	return {
 		goldRate: typeof raw.goldRate === 'number' ? raw.goldRate : 0.05,
 		repeatRate: typeof raw.repeatRate === 'number' ? raw.repeatRate : 0.03,
-		goldFeedback: raw.goldFeedback === true
+		goldFeedback: raw.goldFeedback === true,
+		imageFormat: isImageFormat(raw.imageFormat) ? raw.imageFormat : DEFAULT_IMAGE_FORMAT
 	};
 }
 

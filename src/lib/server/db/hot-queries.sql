@@ -30,9 +30,9 @@ select count(*) as "n" from "vote" where "campaign_id" = $1 and "user_id" = $2;
 
 -- name: leases.describe-images
 -- sqlite (left, right)
-select "image"."id", "image"."width", "image"."height", "image"."format", "image"."bytes", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in (?, ?);
+select "image"."id", "image"."width", "image"."height", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in (?, ?);
 -- postgres (left, right)
-select "image"."id", "image"."width", "image"."height", "image"."format", "image"."bytes", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in ($1, $2);
+select "image"."id", "image"."width", "image"."height", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in ($1, $2);
 
 -- name: leases.insert-assignment
 -- sqlite (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)

@@ -121,14 +121,17 @@ function readBody(req: IncomingMessage): Promise<string> {
 	});
 }
 
-/** Writes the JSON answer with Kit's headers, plus Server-Timing (the lane's own time) for whoever measures. */
+/**
+ * The lane's own time goes out (Server-Timing) only when a bench asks for it: to an evaluator it
+ * would tell a gold pair or a hidden repeat (more work) from a normal one.
+ */
+const SERVER_TIMING = process.env.PICKWISE_SERVER_TIMING === '1';
+
+/** Writes the JSON answer with Kit's headers (plus Server-Timing under PICKWISE_SERVER_TIMING=1). */
 function send(res: ServerResponse, started: number, status: number, payload: unknown, cookie?: string, noStore = false): void {
 	const body = payload === null ? '' : JSON.stringify(payload);
-	const headers: Record<string, string | number> = {
-		...SECURITY_HEADERS,
-		'Content-Security-Policy': API_CSP,
-		'Server-Timing': `lane;dur=${(performance.now() - started).toFixed(2)}`
-	};
+	const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Security-Policy': API_CSP };
+	if (SERVER_TIMING) headers['Server-Timing'] = `lane;dur=${(performance.now() - started).toFixed(2)}`;
 	if (payload !== null) {
 		headers['content-type'] = 'application/json';
 		headers['content-length'] = Buffer.byteLength(body);

@@ -1,6 +1,7 @@
 // Importing a folder of images from a manifest CSV (image_path,prompt,system|model[,prompt_id,category]).
 // Every row is validated before anything is written; with skipInvalid the good rows go in and the
-// bad ones are listed. Files are stored by content hash and re-encoded without metadata (blind).
+// bad ones are listed. Files are stored by content hash and re-encoded without metadata into the
+// campaign's one serving format (blind: a source format would name its generator).
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
@@ -11,7 +12,8 @@ import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { contentPath, writeFileAtomic } from './storage.ts';
-import { requireCampaign } from '../campaigns/campaigns.ts';
+import { campaignSettings, requireCampaign } from '../campaigns/campaigns.ts';
+import { ENCODINGS, encodeForServing, type ImageFormat } from './formats.ts';
 import { writeAudit } from '../audit-log.ts';
 
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -63,6 +65,7 @@ interface ValidRow {
 
 export async function importImages(db: Kysely<Database>, options: ImportOptions): Promise<ImportSummary> {
 	const campaign = await requireCampaign(db, options.campaign);
+	const servedFormat = campaignSettings(campaign).imageFormat;
 	const manifestPath = resolve(options.manifestPath);
 	let text: string;
 	try {
@@ -129,7 +132,7 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 			const key = `${promptExternalId}\u0000${system}\u0000${sha256}`;
 			const firstLine = seen.get(key);
 			if (firstLine !== undefined) { reject(`duplicate of line ${firstLine} (same image, prompt and system)`); continue; }
-			const inspected = await inspect(original, maxPixels);
+			const inspected = await inspect(original, maxPixels, servedFormat);
 			if ('error' in inspected) {
 				reject(inspected.error);
 				continue;
@@ -236,10 +239,13 @@ function resolveInside(baseDir: string, path: string): string | { error: string 
 	return real;
 }
 
-/** Decodes the whole image (corrupt files fail here, not when served) and re-encodes it without metadata. */
-type Inspected = { served: Buffer; servedExt: string; width: number; height: number; format: string };
+/**
+ * Decodes the whole image (corrupt files fail here, not when served) and re-encodes it without
+ * metadata in the campaign's format, whatever the source format was.
+ */
+type Inspected = { served: Buffer; servedExt: string; width: number; height: number; format: ImageFormat };
 
-async function inspect(bytes: Buffer, maxPixels: number): Promise<Inspected | { error: string }> {
+async function inspect(bytes: Buffer, maxPixels: number, format: ImageFormat): Promise<Inspected | { error: string }> {
 	let meta;
 	try {
 		meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -252,16 +258,8 @@ async function inspect(bytes: Buffer, maxPixels: number): Promise<Inspected | { 
 		return { error: `image is ${meta.width}×${meta.height} = ${meta.width * meta.height} pixels, over the limit of ${maxPixels}` };
 	}
 	try {
-		// rotate() applies the EXIF orientation before the metadata is dropped.
-		const pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }).rotate();
-		const { data, info } =
-			meta.format === 'jpeg'
-				? await pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer({ resolveWithObject: true })
-				: meta.format === 'webp'
-					? await pipeline.webp({ quality: 95 }).toBuffer({ resolveWithObject: true })
-					: await pipeline.png().toBuffer({ resolveWithObject: true });
-		const servedExt = info.format === 'jpeg' ? 'jpg' : info.format;
-		return { served: data, servedExt, width: info.width, height: info.height, format: info.format };
+		const { data, info } = await encodeForServing(sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' }), format);
+		return { served: data, servedExt: ENCODINGS[format].suffix, width: info.width, height: info.height, format };
 	} catch (e) {
 		return { error: `image is corrupt or truncated (${(e as Error).message.split('\n')[0]})` };
 	}

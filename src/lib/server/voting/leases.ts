@@ -8,6 +8,7 @@ import { randomId } from '../ids.ts';
 import { syncSqlite } from '../db/index.ts';
 import { batchedWrite } from '../db/write-batch.ts';
 import { hotQuery } from '../db/hot-query.ts';
+import type { ApiAssignment, ApiImage } from '../../api-types.ts';
 import { onVotesChanged } from '../votes-changed.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
 
@@ -106,14 +107,13 @@ export interface IssuedPair {
 	right: PublicImage;
 }
 
-/** What an evaluator may know of an image before voting: an opaque URL and what they can see anyway. */
-export interface PublicImage {
-	image_url: string;
-	width: number;
-	height: number;
-	format: string;
-	bytes: number;
-}
+/**
+ * What an evaluator may know of an image before voting: a URL of this lease (never seen before, also
+ * for a hidden repeat or a gold pair) and the size they see anyway. No format or byte count: the
+ * campaign serves one format, and a file size would tell images apart.
+ */
+/** What an evaluator may know of an image before voting: the API's image shape. */
+export type PublicImage = ApiImage;
 
 const COUNT_ANSWERED = hotQuery('leases.count-answered', ['campaign_id', 'user_id'], (db, p: { campaign_id: string; user_id: string }) =>
 	db
@@ -140,7 +140,7 @@ const DESCRIBE_IMAGES = hotQuery('leases.describe-images', ['left', 'right'], (d
 	db
 		.selectFrom('image')
 		.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
-		.select(['image.id', 'image.width', 'image.height', 'image.format', 'image.bytes', 'prompt.text'])
+		.select(['image.id', 'image.width', 'image.height', 'prompt.text'])
 		.where('image.id', 'in', [left, right])
 );
 type DescribedImage = NonNullable<Awaited<ReturnType<typeof DESCRIBE_IMAGES.first>>>;
@@ -235,15 +235,15 @@ export async function nextAssignment(
 
 export async function describeAssignment(db: Kysely<Database>, assignment: Assignment): Promise<IssuedPair> {
 	const images = await describedImages(db, assignment.left_image_id, assignment.right_image_id);
-	const pub = (id: string): PublicImage => {
+	const pub = (id: string, side: 'left' | 'right'): PublicImage => {
 		const i = images.find((x) => x.id === id)!;
-		return { image_url: `/i/${i.id}`, width: i.width, height: i.height, format: i.format, bytes: i.bytes };
+		return { image_url: `/i/a/${assignment.id}/${side}`, width: i.width, height: i.height };
 	};
-	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id), right: pub(assignment.right_image_id) };
+	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id, 'left'), right: pub(assignment.right_image_id, 'right') };
 }
 
 /** The JSON of `GET …/next`: ids and what the evaluator sees, nothing that names a system. */
-export function assignmentJson(pair: IssuedPair) {
+export function assignmentJson(pair: IssuedPair): ApiAssignment {
 	return {
 		id: pair.assignment.id,
 		prompt: pair.prompt,

@@ -25,7 +25,7 @@ export const actions: Actions = {
 		await updateCampaignSettings(db.kysely, campaign, {
 			status: f.get('status'), allowTie: f.get('allow_tie') === 'on', allowBothBad: f.get('allow_both_bad') === 'on', blind: f.get('blind') === 'on',
 			rationaleMinChars: f.get('rationale_min_chars'), goldRate: Number(f.get('gold_rate')) / 100, repeatRate: Number(f.get('repeat_rate')) / 100,
-			goldFeedback: f.get('gold_feedback') === 'on'
+			goldFeedback: f.get('gold_feedback') === 'on', imageFormat: f.get('image_format')
 		}, user.id);
 		return { action: 'settings', saved: 'Settings saved.' };
 	}),
