@@ -240,13 +240,16 @@ describe('hidden repeats and gold pairs', () => {
 		expect((await get(`/i/a/${next.assignment.id}/middle`, mixed.otto)).status).toBe(404);
 	});
 
-	it('issues no lease on HEAD …/next: the GET after it gets the first lease', async () => {
+	it('issues no lease on HEAD …/next or HEAD of the voting page: the GET after them gets the first lease', async () => {
 		const hedy = (await db.kysely.selectFrom('user').select('id').where('email', '=', 'hedy@mixed.test').executeTakeFirstOrThrow()).id;
 		const leases = async () => db.kysely.selectFrom('assignment').select('id').where('user_id', '=', hedy).execute();
 		expect(await leases()).toEqual([]);
 		const head = await get('/api/v1/campaigns/mixed/next', mixed.hedy, 'HEAD');
 		expect(await leases()).toEqual([]);
 		expect(head.status).toBe(405);
+		// nor does HEAD on the voting page, whose load issues the pair it shows
+		expect((await get('/c/mixed/vote', mixed.hedy, 'HEAD')).status).toBe(200);
+		expect(await leases()).toEqual([]);
 		expect(head.bytes.length).toBe(0);
 		const next = await get('/api/v1/campaigns/mixed/next', mixed.hedy);
 		expect(next.status).toBe(200);

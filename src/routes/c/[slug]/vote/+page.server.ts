@@ -10,7 +10,9 @@ import type { ApiAssignment } from '$lib/api-types';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign, user, quota } = await requireCampaignRole(event, event.params.slug, 'vote');
-	const pair = campaign.status === 'active' ? await nextAssignment(db.kysely, campaign, user.id, quota) : null;
+	// a HEAD request (a link checker, a prefetching proxy) must not take a pair from the evaluator's stream
+	const issue = campaign.status === 'active' && event.request.method !== 'HEAD';
+	const pair = issue ? await nextAssignment(db.kysely, campaign, user.id, quota) : null;
 	const assignment: ApiAssignment | null = pair ? assignmentJson(pair) : null;
 	return {
 		...(await votePageContext(db.kysely, campaign, user.id, quota)),
