@@ -84,7 +84,7 @@ interface Part {
 
 async function upload(parts: Part[], options: { who?: keyof typeof cookies; accept?: string; origin?: string } = {}) {
 	const form = new FormData();
-	for (const p of parts) form.append('files', new Blob([p.data]), p.name);
+	for (const p of parts) form.append('files', new Blob([typeof p.data === 'string' ? p.data : new Uint8Array(p.data)]), p.name);
 	const response = await fetch(`${server.url}/c/${SLUG}/images/upload`, {
 		method: 'POST',
 		headers: { cookie: cookies[options.who ?? 'lead'], origin: options.origin ?? server.url, accept: options.accept ?? 'application/json' },
@@ -378,7 +378,7 @@ describe('hostile uploads', () => {
 		await leavesNothing(async () => {
 			const form = new FormData();
 			form.append('files', new Blob([manifest(['big.png,a,b']).data]), 'manifest.csv');
-			form.append('files', new Blob([Buffer.alloc(MAX_UPLOAD + 1024, 7)]), 'big.png');
+			form.append('files', new Blob([new Uint8Array(MAX_UPLOAD + 1024).fill(7)]), 'big.png');
 			const encoded = new Response(form);
 			// a stream body goes out chunked, without Content-Length
 			const response = await fetch(`${server.url}/c/${SLUG}/images/upload`, {
