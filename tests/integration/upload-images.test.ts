@@ -109,6 +109,11 @@ async function action(name: string, fields: Record<string, string>, slug = SLUG)
 	});
 	// an enhanced form post answers 200 with {type, status, data} (data serialised by devalue)
 	const body = await response.json();
+	if (body.type === 'redirect') {
+		// confirm and cancel go back to the page, which shows what happened
+		const page = await fetch(server.url + body.location, { headers: { cookie: cookies.lead } });
+		return { status: body.status as number, body, data: await page.text() };
+	}
 	const status = body.type === 'success' ? 200 : (body.status ?? response.status);
 	return { status, body, data: body.data ? String(body.data) : '' };
 }
@@ -162,7 +167,7 @@ async function refusedReason(entries: ZipEntry[]): Promise<string[]> {
 			...u.entries.map((e: { entry: string; reason: string }) => `${e.entry}: ${e.reason}`),
 			...u.results.filter((x: { ok: boolean }) => !x.ok).map((x: { line: number; imagePath: string; reason: string }) => `line ${x.line} ${x.imagePath}: ${x.reason}`)
 		];
-		expect((await action('cancel', { upload: u.id })).status).toBe(200);
+		expect((await action('cancel', { upload: u.id })).status).toBe(303);
 	});
 	return reasons;
 }
@@ -194,7 +199,7 @@ describe('uploading images', () => {
 		expect(await page.text()).toContain('Dry run: nothing is added until you confirm');
 
 		const confirmed = await action('confirm', { upload: u.id });
-		expect(confirmed.status).toBe(200);
+		expect(confirmed.status).toBe(303);
 		expect(confirmed.data).toContain('Added 4 images');
 		expect(await rows()).toEqual({ images: before.images + 4, systems: before.systems + 2, prompts: before.prompts + 2 });
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore + 4);
@@ -228,7 +233,7 @@ describe('uploading images', () => {
 		expect(u.adds).toMatchObject({ images: 4, prompts: 2, systems: ['delta', 'gamma'], pairs: 2 });
 		expect(u.results.find((r: { imagePath: string }) => r.imagePath === 'delta/q9.png')).toMatchObject({ ok: false, reason: 'prompt_id q9 is not in prompts.csv' });
 		expect(u.entries).toEqual([{ entry: 'stray.png', reason: 'is not inside a <system>/ folder' }]);
-		expect((await action('confirm', { upload: u.id })).status).toBe(200);
+		expect((await action('confirm', { upload: u.id })).status).toBe(303);
 		const prompts = await db.kysely.selectFrom('prompt').select(['external_id', 'text', 'category']).where('external_id', 'in', ['q1', 'q2']).orderBy('external_id').execute();
 		expect(prompts).toEqual([
 			{ external_id: 'q1', text: 'a blue teapot', category: 'objects' },
@@ -246,7 +251,7 @@ describe('uploading images', () => {
 		expect(dry.status, dry.text).toBe(201);
 		expect(dry.json.upload).toMatchObject({ ok: 2, refused: 0, adds: { images: 2, systems: ['epsilon', 'zeta'], pairs: 1 } });
 		const before = await rows();
-		expect((await action('confirm', { upload: dry.json.upload.id })).status).toBe(200);
+		expect((await action('confirm', { upload: dry.json.upload.id })).status).toBe(303);
 		expect((await rows()).images).toBe(before.images + 2);
 	});
 
@@ -325,7 +330,7 @@ describe('hostile uploads', () => {
 		entries[0] = { name: 'ok.png', data: await solidPng(10, 10, { r: 77, g: 78, b: 79 }) };
 		const r = await upload([{ name: 'mixed.zip', data: zipBuffer(entries) }]);
 		expect(r.json.upload).toMatchObject({ ok: 1, refused: 2 });
-		expect((await action('confirm', { upload: r.json.upload.id })).status).toBe(200);
+		expect((await action('confirm', { upload: r.json.upload.id })).status).toBe(303);
 		expect((await rows()).images).toBe(before.images + 1);
 		expect(await db.kysely.selectFrom('system').select('name').where('name', '=', 'omega').execute()).toEqual([]);
 		expect(filesUnder('uploads')).toEqual([]);

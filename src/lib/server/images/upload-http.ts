@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { dataDirFromEnv } from './storage.ts';
-import { receiveUpload, rememberRefusal, uploadJson } from './upload.ts';
+import { receiveUpload, rememberMessage, uploadJson } from './upload.ts';
 
 export interface UploadAnswer {
 	status: number;
@@ -33,7 +33,7 @@ export async function answerUpload(
 		return json(201, { upload: uploadJson(stored), location });
 	} catch (e) {
 		if (!(e instanceof AppError)) throw e;
-		if (!wantsJson) return { status: 303, headers: { location: `${page}?refused=${rememberRefusal(e.message)}` }, body: '' };
+		if (!wantsJson) return { status: 303, headers: { location: `${page}?refused=${rememberMessage(e.message)}` }, body: '' };
 		return json(e.status, e.toJSON());
 	}
 }

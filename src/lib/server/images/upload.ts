@@ -391,16 +391,16 @@ export function uploadJson(stored: StoredUpload) {
 }
 export type UploadView = ReturnType<typeof uploadJson>;
 
-/** Refusals of plain (no-JavaScript) form posts, shown once by the page they redirect to. */
+/** Messages for the page a post redirects to: why a plain (no-JavaScript) upload was refused, what a confirm added. */
 const refusals = new Map<string, { message: string; at: number }>();
 
-export function rememberRefusal(message: string): string {
+export function rememberMessage(message: string): string {
 	const key = randomId();
 	refusals.set(key, { message, at: Date.now() });
 	for (const [k, v] of refusals) if (refusals.size > 200 || Date.now() - v.at > 600_000) refusals.delete(k);
 	return key;
 }
 
-export function recallRefusal(key: string | null): string | null {
+export function recallMessage(key: string | null): string | null {
 	return key ? (refusals.get(key)?.message ?? null) : null;
 }

@@ -1,16 +1,18 @@
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
 import { formAction } from '$lib/server/http/form-action';
 import { AppError } from '$lib/server/errors';
 import { dataDirFromEnv } from '$lib/server/images/storage';
 import { campaignSystems, setSystemRetired } from '$lib/server/images/systems';
-import { cancelUpload, confirmUpload, readUpload, recallRefusal, uploadJson, uploadLimits, type UploadView } from '$lib/server/images/upload';
+import { cancelUpload, confirmUpload, readUpload, recallMessage, rememberMessage, uploadJson, uploadLimits, type UploadView } from '$lib/server/images/upload';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
 	const systems = await campaignSystems(db.kysely, campaign.id);
 	let upload: UploadView | null = null;
-	let uploadError = recallRefusal(event.url.searchParams.get('refused'));
+	let uploadError = recallMessage(event.url.searchParams.get('refused'));
+	const done = recallMessage(event.url.searchParams.get('done'));
 	const uploadId = event.url.searchParams.get('upload');
 	if (uploadId) {
 		try {
@@ -26,23 +28,23 @@ export const load: PageServerLoad = async (event) => {
 		images: systems.reduce((n, s) => n + s.images, 0),
 		maxUploadBytes: uploadLimits().maxUploadBytes,
 		upload,
-		uploadError
+		uploadError,
+		done
 	};
 };
 
 const confirm = formAction('confirm', async (event: RequestEvent, form) => {
 	const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
 	const s = await confirmUpload(db.kysely, campaign, String(form.get('upload') ?? ''), user.id, dataDirFromEnv());
-	return {
-		action: 'confirm',
-		saved: `Added ${s.added} images (${s.skipped} already there), ${s.systemsAdded} new systems, ${s.promptsAdded} new prompts; ${s.rejected.length} rows refused and left out.`
-	};
+	const message = `Added ${s.added} images (${s.skipped} already there), ${s.systemsAdded} new systems, ${s.promptsAdded} new prompts; ${s.rejected.length} rows refused and left out.`;
+	// away from ?upload=<id>, which is gone now; the page shows the message once
+	redirect(303, `/c/${campaign.slug}/images?done=${rememberMessage(message)}`);
 });
 
 const cancel = formAction('cancel', async (event: RequestEvent, form) => {
 	const { campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
 	cancelUpload(dataDirFromEnv(), campaign, String(form.get('upload') ?? ''));
-	return { action: 'cancel', saved: 'Upload discarded; nothing was added.' };
+	redirect(303, `/c/${campaign.slug}/images?done=${rememberMessage('Upload discarded; nothing was added.')}`);
 });
 
 const retire = (retired: boolean) =>
