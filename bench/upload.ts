@@ -105,7 +105,8 @@ try {
 			headers: { cookie, origin: server.url, accept: 'application/json', 'x-sveltekit-action': 'true', 'content-type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams({ upload: upload.id }).toString()
 		}).then((r) => r.json());
-		console.log(`confirm: ${((performance.now() - t) / 1000).toFixed(1)} s (${confirmed.type})`);
+		if (confirmed.type !== 'redirect') throw new Error(`confirm answered ${JSON.stringify(confirmed).slice(0, 300)}`);
+		console.log(`confirm: ${((performance.now() - t) / 1000).toFixed(1)} s`);
 	}
 	clearInterval(sampler);
 	peak = Math.max(peak, status('VmRSS'));
