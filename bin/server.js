@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The production server (`npm start`): SvelteKit's adapter-node handler behind Node's own http
 // server, with the evaluators' two hot API calls (next pair, submit vote) answered by the fast lane
-// (src/lib/server/fast-lane.ts) before SvelteKit. Environment as in the README: HOST (127.0.0.1),
+// (src/lib/server/fast-lane.ts) before SvelteKit, and image uploads streamed to disk by the upload
+// lane (src/lib/server/images/upload-lane.ts) past SvelteKit's BODY_SIZE_LIMIT, up to MAX_UPLOAD_BYTES.
+// Environment as in the README: HOST (127.0.0.1),
 // PORT (3000) or SOCKET_PATH, ORIGIN, DATA_DIR, DATABASE_URL; and adapter-node's own settings as
 // `node build/index.js` reads them: BODY_SIZE_LIMIT, PROTOCOL_HEADER, HOST_HEADER, ADDRESS_HEADER,
 // XFF_DEPTH (by the handler), SHUTDOWN_TIMEOUT, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT (here).
@@ -17,6 +19,7 @@ if (!existsSync(handlerFile)) {
 // importing the handler starts SvelteKit: its init hook opens the database and registers the lane
 const { handler } = await import('../build/handler.js');
 const lane = globalThis[Symbol.for('pickwise.fastLane')];
+const uploadLane = globalThis[Symbol.for('pickwise.uploadLane')];
 const closeDatabase = globalThis[Symbol.for('pickwise.shutdown')];
 if (!lane) console.warn('pickwise: no fast lane registered; every request goes through SvelteKit');
 
@@ -34,6 +37,7 @@ const shutdownTimeout = seconds('SHUTDOWN_TIMEOUT', 30);
 
 const server = http.createServer((req, res) => {
 	const kit = () => handler(req, res);
+	if (uploadLane && uploadLane(req, res, kit)) return;
 	if (!lane || !lane(req, res, kit)) kit();
 });
 const keepAlive = seconds('KEEP_ALIVE_TIMEOUT', undefined);

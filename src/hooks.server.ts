@@ -4,11 +4,13 @@ import { getDb } from '$lib/server/db/instance';
 import { authenticateRequest } from '$lib/server/auth/request';
 import { API_CSP, SECURITY_HEADERS } from '$lib/server/http/security-headers';
 import { registerFastLane } from '$lib/server/http/fast-lane';
+import { registerUploadLane } from '$lib/server/images/upload-lane';
 
 /** Open and migrate the database before the first request; offer bin/server.js the fast lane. */
 export const init: ServerInit = async () => {
 	await getDb();
 	registerFastLane();
+	registerUploadLane();
 };
 
 const auth: Handle = async ({ event, resolve }) => {

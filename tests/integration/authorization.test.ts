@@ -100,6 +100,24 @@ const CHECKS: Record<string, Check[]> = {
 	'/c/[slug]/manage POST ?/criterion': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/criterion`, form: { key: 'Bad Key', label: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],
+	'/c/[slug]/images GET': [{ method: 'GET', path: `/c/${SLUG}/images`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/images POST ?/confirm': [
+		{ method: 'POST', path: `/c/${SLUG}/images?/confirm`, form: { upload: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/images POST ?/cancel': [
+		{ method: 'POST', path: `/c/${SLUG}/images?/cancel`, form: { upload: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/images POST ?/retire': [
+		{ method: 'POST', path: `/c/${SLUG}/images?/retire`, form: { system_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/images POST ?/restore': [
+		{ method: 'POST', path: `/c/${SLUG}/images?/restore`, form: { system_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	// leads and admins get the upload lane; a plain form post that is not multipart is sent back to
+	// the images page with its reason (303), everyone else is refused before the body is read
+	'/c/[slug]/images/upload POST': [
+		{ method: 'POST', path: `/c/${SLUG}/images/upload`, form: { files: 'x' }, expect: page({ admin: 303, lead: 303, outsider: 404 }, 403) }
+	],
 	'/c/[slug]/audit GET': [{ method: 'GET', path: `/c/${SLUG}/audit`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/audit POST ?/review': [
 		{ method: 'POST', path: `/c/${SLUG}/audit?/review`, form: { decision: 'maybe', vote_id: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }

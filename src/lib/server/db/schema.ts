@@ -79,6 +79,8 @@ export interface SystemTable {
 	id: string;
 	campaign_id: string;
 	name: string;
+	/** When a lead retired it (no new pairs; its votes stay in results); null while active. */
+	retired_at: number | null;
 }
 
 export interface PromptTable {

@@ -1,17 +1,19 @@
-// Importing a folder of images from a manifest CSV (image_path,prompt,system|model[,prompt_id,category]).
-// Every row is validated before anything is written; with skipInvalid the good rows go in and the
+// Importing images from a manifest CSV (image_path,prompt,system|model[,prompt_id,category]), for the
+// CLI and for uploads from the browser alike: one validation-and-planning step (planImport: every row
+// checked, nothing written but staged re-encoded copies) and one apply step (applyImport: files into
+// content storage, then every row in one transaction). With skipInvalid the good rows go in and the
 // bad ones are listed. Files are stored by content hash and re-encoded without metadata into the
 // campaign's one serving format (blind: a source format would name its generator).
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Campaign, Database } from '../db/schema.ts';
 import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import { contentPath, writeFileAtomic } from './storage.ts';
+import { contentPath } from './storage.ts';
 import { campaignSettings, requireCampaign } from '../campaigns/campaigns.ts';
 import { ENCODINGS, encodeForServing, type ImageFormat } from './formats.ts';
 import { writeAudit } from '../audit-log.ts';
@@ -31,7 +33,8 @@ export interface ImportOptions {
 }
 
 export interface RejectedRow {
-	line: number;
+	/** The manifest line (or prompts.csv line of a folder-convention file); null when there is none. */
+	line: number | null;
 	imagePath: string;
 	reason: string;
 }
@@ -47,39 +50,77 @@ export interface ImportSummary {
 	written: boolean;
 }
 
-interface ValidRow {
-	line: number;
+/** One row to import, from a manifest line or (uploads) a file of the folder convention. */
+export interface ManifestRow {
+	line: number | null;
+	imagePath: string;
+	prompt: string;
+	system: string;
+	/** The prompt_id column ('' when absent: the prompt's hash is used). */
+	promptId: string;
+	category: string;
+	/** Why the row is refused before its file is looked at (e.g. a wrong number of fields). */
+	problem?: string;
+}
+
+/** A valid row: its re-encoded copy waits in the staging folder until the import is applied. */
+export interface PlannedRow {
+	line: number | null;
 	imagePath: string;
 	prompt: string;
 	promptExternalId: string;
 	category: string | null;
 	system: string;
 	sha256: string;
-	served: Buffer;
+	/** File name of the re-encoded copy inside the staging folder. */
+	staged: string;
 	servedExt: string;
 	width: number;
 	height: number;
 	format: string;
 	bytes: number;
+	/** Already in the campaign (same prompt, system and image): applying skips it. */
+	existing: boolean;
 }
 
-export async function importImages(db: Kysely<Database>, options: ImportOptions): Promise<ImportSummary> {
-	const campaign = await requireCampaign(db, options.campaign);
-	const servedFormat = campaignSettings(campaign).imageFormat;
-	const manifestPath = resolve(options.manifestPath);
-	let text: string;
-	try {
-		text = readFileSync(manifestPath, 'utf8');
-	} catch {
-		throw new AppError(400, 'invalid', `cannot read manifest ${options.manifestPath}`, 'manifest');
-	}
+export interface RowResult {
+	line: number | null;
+	imagePath: string;
+	ok: boolean;
+	/** Why the row is refused, or for an ok row 'already imported' when it would add nothing. */
+	reason: string | null;
+	system: string;
+}
+
+export interface ImportPlan {
+	campaignId: string;
+	rows: number;
+	/** Every row, in order: ok or the reason it is refused. */
+	results: RowResult[];
+	valid: PlannedRow[];
+	rejected: RejectedRow[];
+	/** What applying would add to the campaign. */
+	adds: { systems: string[]; prompts: number; images: number; existing: number; pairs: number };
+}
+
+export interface PlanOptions {
+	/** Folder the rows' image paths are relative to; nothing outside it (also through symlinks) is read. */
+	baseDir: string;
+	/** Folder for the re-encoded copies (created if needed). */
+	stagingDir: string;
+	maxPixels?: number;
+	onProgress?: (done: number, total: number) => void;
+}
+
+/** Reads a manifest's rows; an unreadable or headless manifest is an AppError on `field`. */
+export function parseManifest(text: string, field = 'manifest'): ManifestRow[] {
 	let records;
 	try {
-		records = parseCsv(text);
+		records = parseCsv(text.replace(/^\uFEFF/, ''));
 	} catch (e) {
-		throw new AppError(400, 'invalid', `manifest is not valid CSV: ${(e as Error).message}`, 'manifest');
+		throw new AppError(400, 'invalid', `manifest is not valid CSV: ${(e as Error).message}`, field);
 	}
-	if (records.length === 0) throw new AppError(400, 'invalid', 'manifest is empty', 'manifest');
+	if (records.length === 0) throw new AppError(400, 'invalid', 'manifest is empty', field);
 	const header = records[0].fields.map((h) => h.trim().toLowerCase());
 	const col = (name: string) => header.indexOf(name);
 	const iPath = col('image_path');
@@ -88,38 +129,62 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	const iPromptId = col('prompt_id');
 	const iCategory = col('category');
 	const missing = [iPath < 0 && 'image_path', iPrompt < 0 && 'prompt', iSystem < 0 && 'system (or model)'].filter(Boolean);
-	if (missing.length) throw new AppError(400, 'invalid', `manifest header lacks column(s): ${missing.join(', ')}`, 'manifest');
+	if (missing.length) throw new AppError(400, 'invalid', `manifest header lacks column(s): ${missing.join(', ')}`, field);
+	return records.slice(1).map(({ line, fields }) => {
+		const get = (i: number) => (i >= 0 ? (fields[i] ?? '').trim() : '');
+		const row: ManifestRow = {
+			line, imagePath: get(iPath), prompt: get(iPrompt), system: get(iSystem), promptId: get(iPromptId), category: get(iCategory)
+		};
+		if (fields.length !== header.length) row.problem = `has ${fields.length} fields, the header has ${header.length}`;
+		return row;
+	});
+}
 
-	const baseDir = realpathSync(dirname(manifestPath));
+/** The rules every row obeys, whatever its source; null when the row's text is fine. */
+function rowProblem(row: ManifestRow): string | null {
+	if (row.problem) return row.problem;
+	if (!row.imagePath) return 'image_path is empty';
+	if (!row.prompt) return 'prompt is empty';
+	if (!row.system) return 'system is empty';
+	if (row.prompt.length > 4000) return 'prompt is longer than 4000 characters';
+	if (row.system.length > 200) return 'system is longer than 200 characters';
+	if (row.promptId.length > 200) return 'prompt_id is longer than 200 characters';
+	if (row.category.length > 200) return 'category is longer than 200 characters';
+	return null;
+}
+
+/**
+ * Checks every row (text, path, file, image) and stages a re-encoded copy of each valid one; reads
+ * the campaign to tell what applying would add. Writes nothing but the staging folder, and keeps
+ * one image in memory at a time.
+ */
+export async function planImport(db: Kysely<Database>, campaign: Campaign, rows: ManifestRow[], options: PlanOptions): Promise<ImportPlan> {
+	const baseDir = realpathSync(options.baseDir);
 	const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-	const rows = records.slice(1);
-	const valid: ValidRow[] = [];
+	const servedFormat = campaignSettings(campaign).imageFormat;
+	mkdirSync(options.stagingDir, { recursive: true });
+	const valid: PlannedRow[] = [];
 	const rejected: RejectedRow[] = [];
-	const seen = new Map<string, number>();
-	const promptTexts = new Map<string, { text: string; line: number }>();
+	const results: RowResult[] = [];
+	const seen = new Map<string, number | null>();
+	const promptTexts = new Map<string, { text: string; line: number | null }>();
 
 	for (let n = 0; n < rows.length; n++) {
-		const { line, fields } = rows[n];
-		const get = (i: number) => (i >= 0 ? (fields[i] ?? '').trim() : '');
-		const imagePath = get(iPath);
-		const reject = (reason: string) => rejected.push({ line, imagePath, reason });
+		const row = rows[n];
+		const { line, imagePath } = row;
+		const reject = (reason: string) => {
+			rejected.push({ line, imagePath, reason });
+			results.push({ line, imagePath, ok: false, reason, system: row.system });
+		};
 		options.onProgress?.(n, rows.length);
 		try {
-			if (fields.length !== header.length) {
-				reject(`has ${fields.length} fields, the header has ${header.length}`);
-				continue;
-			}
-			const prompt = get(iPrompt);
-			const system = get(iSystem);
-			if (!imagePath) { reject('image_path is empty'); continue; }
-			if (!prompt) { reject('prompt is empty'); continue; }
-			if (!system) { reject('system is empty'); continue; }
-			if (prompt.length > 4000) { reject('prompt is longer than 4000 characters'); continue; }
-			if (system.length > 200) { reject('system is longer than 200 characters'); continue; }
-			const promptExternalId = get(iPromptId) || 'sha256:' + createHash('sha256').update(prompt).digest('hex').slice(0, 32);
+			const problem = rowProblem(row);
+			if (problem) { reject(problem); continue; }
+			const { prompt, system } = row;
+			const promptExternalId = row.promptId || 'sha256:' + createHash('sha256').update(prompt).digest('hex').slice(0, 32);
 			const known = promptTexts.get(promptExternalId);
 			if (known && known.text !== prompt) {
-				reject(`prompt_id ${promptExternalId} has a different prompt on line ${known.line}`);
+				reject(`prompt_id ${promptExternalId} has a different prompt${known.line === null ? '' : ` on line ${known.line}`}`);
 				continue;
 			}
 			const file = resolveInside(baseDir, imagePath);
@@ -130,30 +195,114 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 			const original = readFileSync(file);
 			const sha256 = createHash('sha256').update(original).digest('hex');
 			const key = `${promptExternalId}\u0000${system}\u0000${sha256}`;
-			const firstLine = seen.get(key);
-			if (firstLine !== undefined) { reject(`duplicate of line ${firstLine} (same image, prompt and system)`); continue; }
+			if (seen.has(key)) {
+				const first = seen.get(key);
+				reject(`duplicate of ${first === null ? 'another file' : `line ${first}`} (same image, prompt and system)`);
+				continue;
+			}
 			const inspected = await inspect(original, maxPixels, servedFormat);
 			if ('error' in inspected) {
 				reject(inspected.error);
 				continue;
 			}
+			const staged = `${sha256}.${inspected.servedExt}`;
+			const stagedPath = join(options.stagingDir, staged);
+			if (!existsSync(stagedPath)) writeFileSync(stagedPath, inspected.served);
 			seen.set(key, line);
 			promptTexts.set(promptExternalId, { text: prompt, line });
 			valid.push({
-				line, imagePath, prompt, promptExternalId, system, sha256,
-				category: get(iCategory) || null,
-				...inspected,
-				bytes: inspected.served.length
+				line, imagePath, prompt, promptExternalId, system, sha256, staged,
+				category: row.category || null,
+				servedExt: inspected.servedExt, width: inspected.width, height: inspected.height, format: inspected.format,
+				bytes: inspected.served.length, existing: false
 			});
+			results.push({ line, imagePath, ok: true, reason: null, system });
 		} catch (e) {
 			reject(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
 		}
 	}
 	options.onProgress?.(rows.length, rows.length);
+	const adds = await whatWouldBeAdded(db, campaign.id, valid);
+	const byKey = new Map(valid.map((v) => [v.imagePath + '\u0000' + v.line, v]));
+	for (const r of results) if (r.ok && byKey.get(r.imagePath + '\u0000' + r.line)?.existing) r.reason = 'already imported';
+	return { campaignId: campaign.id, rows: rows.length, results, valid, rejected, adds };
+}
 
-	const summary: ImportSummary = {
-		rows: rows.length, added: 0, skipped: 0, rejected, systemsAdded: 0, promptsAdded: 0, written: false
+/** Systems, prompts, images and comparable pairs (two systems' images of one prompt) the plan adds. */
+async function whatWouldBeAdded(db: Kysely<Database>, campaignId: string, valid: PlannedRow[]): Promise<ImportPlan['adds']> {
+	const systemRows = await db.selectFrom('system').select(['id', 'name', 'retired_at']).where('campaign_id', '=', campaignId).execute();
+	const systems = new Map(systemRows.map((s) => [s.name, s.id]));
+	// a retired system's images are stored but never paired
+	const retired = new Set(systemRows.filter((s) => s.retired_at !== null).map((s) => s.id));
+	const prompts = new Map(
+		(await db.selectFrom('prompt').select(['id', 'external_id']).where('campaign_id', '=', campaignId).execute()).map((p) => [p.external_id, p.id])
+	);
+	const images = await db
+		.selectFrom('image')
+		.select(['prompt_id', 'system_id', 'sha256'])
+		.where('campaign_id', '=', campaignId)
+		.where('format', '!=', 'none')
+		.execute();
+	const existing = new Set(images.map((i) => `${i.prompt_id}\u0000${i.system_id}\u0000${i.sha256}`));
+	// images per prompt and system, before and after, to count the pairs an evaluator could be shown
+	const perPrompt = new Map<string, Map<string, number>>();
+	const bump = (prompt: string, system: string) => {
+		if (retired.has(system)) return;
+		let m = perPrompt.get(prompt);
+		if (!m) perPrompt.set(prompt, (m = new Map()));
+		m.set(system, (m.get(system) ?? 0) + 1);
 	};
+	for (const i of images) bump(i.prompt_id, i.system_id);
+	const crossPairs = (m: Map<string, number>) => {
+		let total = 0;
+		let sumSquares = 0;
+		for (const n of m.values()) {
+			total += n;
+			sumSquares += n * n;
+		}
+		return (total * total - sumSquares) / 2;
+	};
+	const before = new Map([...perPrompt].map(([p, m]) => [p, crossPairs(m)]));
+	const newSystems = new Set<string>();
+	const newPrompts = new Set<string>();
+	let added = 0;
+	let already = 0;
+	for (const row of valid) {
+		const systemId = systems.get(row.system) ?? 'new:' + row.system;
+		if (!systems.has(row.system)) newSystems.add(row.system);
+		const promptId = prompts.get(row.promptExternalId) ?? 'new:' + row.promptExternalId;
+		if (!prompts.has(row.promptExternalId)) newPrompts.add(row.promptExternalId);
+		const key = `${promptId}\u0000${systemId}\u0000${row.sha256}`;
+		if (existing.has(key)) {
+			row.existing = true;
+			already++;
+			continue;
+		}
+		existing.add(key);
+		bump(promptId, systemId);
+		added++;
+	}
+	let pairs = 0;
+	for (const [p, m] of perPrompt) pairs += crossPairs(m) - (before.get(p) ?? 0);
+	return { systems: [...newSystems], prompts: newPrompts.size, images: added, existing: already, pairs };
+}
+
+/**
+ * Writes a plan: staged copies into content storage (idempotent by hash), then every row in one
+ * transaction that re-reads the campaign, so a plan applied twice, or after another import, adds
+ * nothing twice. Rejected rows stop it unless skipInvalid.
+ */
+export async function applyImport(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	plan: ImportPlan,
+	options: { dataDir: string; stagingDir: string; skipInvalid?: boolean; actorId?: string | null }
+): Promise<ImportSummary> {
+	const { valid, rejected } = plan;
+	const summary: ImportSummary = {
+		rows: plan.rows, added: 0, skipped: 0, rejected, systemsAdded: 0, promptsAdded: 0, written: false
+	};
+	if (plan.campaignId !== campaign.id) throw new AppError(409, 'conflict', 'this import was planned for another campaign');
 	if (rejected.length > 0 && !options.skipInvalid) return summary;
 	if (valid.length === 0) {
 		summary.written = true;
@@ -161,7 +310,7 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	}
 
 	// Files first (content-addressed, idempotent), then every row in one transaction.
-	for (const row of valid) writeFileAtomic(options.dataDir, contentPath(row.sha256, row.servedExt), row.served);
+	for (const row of valid) storeStaged(options.dataDir, join(options.stagingDir, row.staged), contentPath(row.sha256, row.servedExt));
 	await db.transaction().execute(async (trx) => {
 		const systems = new Map(
 			(await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id])
@@ -218,6 +367,43 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	});
 	summary.written = true;
 	return summary;
+}
+
+/** The CLI's import: a manifest on disk, planned and applied at once (staged copies under DATA_DIR). */
+export async function importImages(db: Kysely<Database>, options: ImportOptions): Promise<ImportSummary> {
+	const campaign = await requireCampaign(db, options.campaign);
+	const manifestPath = resolve(options.manifestPath);
+	let text: string;
+	try {
+		text = readFileSync(manifestPath, 'utf8');
+	} catch {
+		throw new AppError(400, 'invalid', `cannot read manifest ${options.manifestPath}`, 'manifest');
+	}
+	const rows = parseManifest(text);
+	mkdirSync(join(options.dataDir, 'uploads'), { recursive: true });
+	const stagingDir = mkdtempSync(join(options.dataDir, 'uploads', 'cli-'));
+	try {
+		const plan = await planImport(db, campaign, rows, {
+			baseDir: dirname(manifestPath), stagingDir, maxPixels: options.maxPixels, onProgress: options.onProgress
+		});
+		return await applyImport(db, campaign, plan, { dataDir: options.dataDir, stagingDir, skipInvalid: options.skipInvalid, actorId: options.actorId });
+	} finally {
+		rmSync(stagingDir, { recursive: true, force: true });
+	}
+}
+
+/** Moves (or copies, across file systems) a staged copy to its content path unless it is there already. */
+function storeStaged(dataDir: string, staged: string, relativePath: string): void {
+	const target = join(dataDir, relativePath);
+	if (existsSync(target)) return;
+	mkdirSync(dirname(target), { recursive: true });
+	const tmp = `${target}.${randomId()}.tmp`;
+	try {
+		renameSync(staged, tmp);
+	} catch {
+		copyFileSync(staged, tmp);
+	}
+	renameSync(tmp, target);
 }
 
 /** The real path of `path` if it stays inside `baseDir` (after symlinks), else why not. */

@@ -30,6 +30,7 @@ async function imageCount(db: Kysely<Database>, campaignId: string): Promise<num
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('campaign_id', '=', campaignId)
 		.where('format', '!=', 'none')
+		.where('system_id', 'not in', (eb) => eb.selectFrom('system').select('id').where('campaign_id', '=', campaignId).where('retired_at', 'is not', null))
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
@@ -37,7 +38,9 @@ async function imageCount(db: Kysely<Database>, campaignId: string): Promise<num
 async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
 	const [images, stats, assignments] = await Promise.all([
 		// placeholders of imported battles are never shown
-		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).where('format', '!=', 'none').execute(),
+		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).where('format', '!=', 'none')
+			// retired systems get no new pairs (their votes stay in the results)
+			.where('system_id', 'not in', (eb) => eb.selectFrom('system').select('id').where('campaign_id', '=', campaign.id).where('retired_at', 'is not', null)).execute(),
 		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute(),
 		db
 			.selectFrom('assignment')
