@@ -54,9 +54,9 @@ beforeAll(async () => {
 	let firstLeft = '';
 	for (let i = 0; i < 40 && met.size < 3; i++) {
 		const pair = (await nextAssignment(db.kysely, ret, retiring.evaluators[0].id, null))!;
-		const left = pair.left.image_url.slice('/i/'.length);
+		const left = pair.assignment.left_image_id;
 		firstLeft ||= left;
-		met.add([systemOfImage.get(left), systemOfImage.get(pair.right.image_url.slice('/i/'.length))].sort().join());
+		met.add([systemOfImage.get(left), systemOfImage.get(pair.assignment.right_image_id)].sort().join());
 		await castVote(db.kysely, ret, retiring.evaluators[0].id, {
 			voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: i % 2 ? 'left' : 'right', rationale: 'The chosen one is clearly sharper.'
 		});
@@ -411,7 +411,7 @@ describe('retiring a system', () => {
 	it('gives a retired system no new pairs and keeps its votes in the results', async () => {
 		const evaluator = retiring.evaluators[0].cookie;
 		const systemOf = new Map(
-			(await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [`/i/${i.id}`, i.system_id])
+			(await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [i.id, i.system_id])
 		);
 		const retired = await action('retire', { system_id: votedSystem.id }, 'ret');
 		expect(retired.status).toBe(200);
@@ -426,7 +426,11 @@ describe('retiring a system', () => {
 			if (next.status === 204) break;
 			expect(next.status).toBe(200);
 			const a = next.body.assignment;
-			expect([systemOf.get(a.left.image_url), systemOf.get(a.right.image_url)]).not.toContain(votedSystem.id);
+			// image URLs are per lease: the lease's row says which images it shows
+			const row = await db.kysely.selectFrom('assignment').select(['left_image_id', 'right_image_id']).where('id', '=', a.id).executeTakeFirstOrThrow();
+			const systems = [systemOf.get(row.left_image_id), systemOf.get(row.right_image_id)];
+			expect(systems.every(Boolean)).toBe(true);
+			expect(systems).not.toContain(votedSystem.id);
 			issued++;
 			expect((await api(server.url, evaluator, `/api/v1/campaigns/ret/assignments/${a.id}/skip`, { reason: 'test: next one' })).status).toBe(204);
 		}
