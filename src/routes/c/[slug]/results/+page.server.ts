@@ -7,14 +7,14 @@ import { pseudonym } from '$lib/server/results/exports';
 import { listEvaluators } from '$lib/server/campaigns/campaigns';
 
 export const load: PageServerLoad = async (event) => {
-	const { db, campaign, role } = await requireCampaignRole(event, event.params.slug, 'results');
+	const { db, campaign, role, user } = await requireCampaignRole(event, event.params.slug, 'results');
 	const k = db.kysely;
 	const requested = pageQuery(() => parseLeaderboardQuery(event.url.searchParams));
 	const query = await resolveFlagged(k, campaign, requested);
 	let board: CampaignLeaderboard | null = null;
 	let problem: string | null = null;
 	try {
-		board = await campaignLeaderboard(k, campaign, query);
+		board = await campaignLeaderboard(k, campaign, query, { who: user.id });
 	} catch (e) {
 		if (!(e instanceof AppError)) throw e;
 		problem = e.message;
