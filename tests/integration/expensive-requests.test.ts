@@ -28,7 +28,7 @@ beforeAll(async () => {
 	expect((await importVotes(db.kysely, { campaign: 'boot', text, format: 'csv' })).added).toBe(20000);
 	await db.close();
 	server = await startServer(root);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
 	await server?.stop();
