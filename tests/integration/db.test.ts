@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { migrateToLatest } from '../../src/lib/server/db/index.ts';
 import { migrations } from '../../migrations/index.ts';
+import { getDb, shutdownDb } from '../../src/lib/server/db/instance.ts';
 
 const TABLES = [
 	'user', 'session', 'api_token', 'campaign', 'campaign_member', 'criterion', 'flag_kind', 'system', 'prompt',
@@ -25,6 +29,22 @@ describe('database', () => {
 		expect(db.sqlite!.pragma('synchronous', { simple: true })).toBe(1);
 		expect(db.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
 		expect(db.sqlite!.pragma('busy_timeout', { simple: true })).toBe(5000);
+	});
+
+	it("opens the server's connection with FULL sync (a 201 is on disk) and no blocking busy wait", async () => {
+		const root = mkdtempSync(join(tmpdir(), 'pickwise-server-db-'));
+		const saved = process.env.DATABASE_URL;
+		process.env.DATABASE_URL = `sqlite:${join(root, 'pickwise.db')}`;
+		try {
+			const server = await getDb();
+			expect(server.sqlite!.pragma('synchronous', { simple: true })).toBe(2);
+			expect(server.sqlite!.pragma('busy_timeout', { simple: true })).toBe(0);
+		} finally {
+			await shutdownDb();
+			if (saved === undefined) delete process.env.DATABASE_URL;
+			else process.env.DATABASE_URL = saved;
+			rmSync(root, { recursive: true, force: true });
+		}
 	});
 
 	it('enforces foreign keys', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
 import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { holdWriteLock } from '../helpers/lock-holder.ts';
 
 let root: string;
 let db: Db;
@@ -149,5 +150,52 @@ describe('vote API', () => {
 		const e = campaign.evaluators[0];
 		const next = await api(server.url, e.cookie, '/api/v1/campaigns/votes/next');
 		expect([200, 204]).toContain(next.status);
+	});
+
+	it('keeps every acknowledged vote when another process held the write lock mid-burst and the server is then killed', async () => {
+		const acknowledged = new Set<string>();
+		const statuses: number[] = [];
+		let inFlight = 0;
+		let stop = false;
+		const loops = campaign.evaluators.slice(4, 10).map(async (e) => {
+			while (!stop) {
+				try {
+					inFlight++;
+					const next = await api(server.url, e.cookie, '/api/v1/campaigns/votes/next').finally(() => inFlight--);
+					if (next.status !== 200) return;
+					const voteId = crypto.randomUUID();
+					inFlight++;
+					const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', { vote_id: voteId, assignment_id: next.body.assignment.id, choice: 'left', rationale }).finally(() => inFlight--);
+					statuses.push(r.status);
+					if (r.status === 201 || r.status === 200) acknowledged.add(voteId);
+				} catch {
+					return; // the server is gone
+				}
+			}
+		});
+		let loopsDone = false;
+		void Promise.allSettled(loops).then(() => (loopsDone = true));
+		const waitFor = async (ok: () => boolean) => {
+			const started = Date.now();
+			while (!ok() && !loopsDone && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 10));
+		};
+		await waitFor(() => acknowledged.size > 5);
+		const holder = await holdWriteLock(join(root, 'pickwise.db'));
+		// every evaluator's next write (a lease or a vote) waits behind the other process's lock
+		await waitFor(() => inFlight === 6);
+		for (let i = 0; i < 3; i++) expect((await fetch(`${server.url}/login`)).status).toBe(200);
+		const beforeRelease = acknowledged.size;
+		await holder.release();
+		await waitFor(() => acknowledged.size > beforeRelease + 5);
+		await server.stop('SIGKILL');
+		stop = true;
+		await Promise.all(loops);
+		server = await startServer(root);
+		expect(acknowledged.size).toBeGreaterThan(beforeRelease + 5);
+		expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+		const stored = new Set((await counts('votes')).votes.map((v) => v.id));
+		for (const id of acknowledged) expect(stored.has(id), `acknowledged vote ${id} lost`).toBe(true);
+		const { statTotal, ranked } = await counts('votes');
+		expect(statTotal).toBe(ranked);
 	});
 });

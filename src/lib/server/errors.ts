@@ -2,10 +2,12 @@
 // {"error":{code,message,field}}, the CLI into a message and a non-zero exit.
 export class AppError extends Error {
 	constructor(
-		readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429,
+		readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 503,
 		readonly code: string,
 		message: string,
-		readonly field?: string
+		readonly field?: string,
+		/** seconds, sent as Retry-After (429, 503) */
+		readonly retryAfter?: number
 	) {
 		super(message);
 	}

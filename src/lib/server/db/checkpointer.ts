@@ -1,5 +1,6 @@
-// WAL checkpoints off the request thread. With synchronous=NORMAL a commit only appends to the WAL;
-// the fsyncs happen when the WAL is copied back into the database file (a checkpoint). SQLite runs
+// WAL checkpoints off the request thread. A commit appends to the WAL (and, with the server's
+// synchronous=FULL, fsyncs it); copying the WAL back into the database file (a checkpoint) costs
+// more fsyncs and writes. SQLite runs
 // that inside whichever commit crosses wal_autocheckpoint, so one vote in ~70 paid for a checkpoint
 // on the event loop. The server moves auto-checkpoints far off and lets a worker thread with its own
 // connection checkpoint (PASSIVE: never blocks a writer or a reader) a few times a second.

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { migrations } from '../../../../migrations/index.ts';
 import type { Database } from './schema.ts';
 import { startCheckpointer } from './checkpointer.ts';
+import { LockWaitingSqliteDialect, writeWaitMs } from './busy.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,12 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 export interface OpenOptions {
 	/** SQLite: checkpoint the WAL from a worker thread instead of inside commits (the server). */
 	backgroundCheckpoints?: boolean;
+	/**
+	 * SQLite, the server: never wait for another process's write lock inside a call (that would block
+	 * the event loop); writes retry on a timer instead (busy.ts, write-batch.ts); and a commit is on
+	 * disk before it returns (synchronous=FULL), so an acknowledged vote survives power loss too.
+	 */
+	server?: boolean;
 }
 
 export async function openDatabase(url: string = databaseUrlFromEnv(), options: OpenOptions = {}): Promise<Db> {
@@ -38,15 +45,19 @@ function openSqlite(file: string, options: OpenOptions): Db {
 	if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
 	const sqlite = new SQLite(file);
 	sqlite.pragma('journal_mode = WAL');
-	sqlite.pragma('synchronous = NORMAL');
+	// FULL: the WAL is fsynced at every commit (the group commit shares one fsync among the votes
+	// that arrive together). NORMAL kept commits through a killed process but not through power loss.
+	sqlite.pragma(`synchronous = ${options.server ? 'FULL' : 'NORMAL'}`);
 	sqlite.pragma('foreign_keys = ON');
-	sqlite.pragma('busy_timeout = 5000');
+	// a short-lived process (CLI, tests) may simply wait; the server must not block its event loop
+	sqlite.pragma(`busy_timeout = ${options.server ? 0 : 5000}`);
 	// SQLite's default page cache is 2 MB: the write traffic of voting pushed the hot pages
 	// (sessions, campaigns, index tops) out of it, and every read became system calls
 	sqlite.pragma('cache_size = -65536');
 	cachePreparedStatements(sqlite);
 	const checkpointer = options.backgroundCheckpoints && file !== ':memory:' ? startCheckpointer(sqlite) : null;
-	const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+	const dialect = options.server ? new LockWaitingSqliteDialect(sqlite, writeWaitMs()) : new SqliteDialect({ database: sqlite });
+	const kysely = new Kysely<Database>({ dialect });
 	rawHandles.set(kysely, sqlite);
 	return {
 		kysely,

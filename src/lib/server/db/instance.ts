@@ -4,7 +4,7 @@ import { openMigratedDatabase, type Db } from './index.ts';
 let pending: Promise<Db> | null = null;
 
 export function getDb(): Promise<Db> {
-	pending ??= openMigratedDatabase(undefined, { backgroundCheckpoints: true });
+	pending ??= openMigratedDatabase(undefined, { backgroundCheckpoints: true, server: true });
 	return pending;
 }
 

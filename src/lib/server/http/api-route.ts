@@ -10,7 +10,7 @@ export function apiRoute<E extends RequestEvent>(handler: (event: E) => Promise<
 		try {
 			return await handler(event);
 		} catch (e) {
-			if (e instanceof AppError) return json(e.toJSON(), { status: e.status });
+			if (e instanceof AppError) return json(e.toJSON(), { status: e.status, headers: e.retryAfter ? { 'retry-after': String(e.retryAfter) } : {} });
 			throw e;
 		}
 	};

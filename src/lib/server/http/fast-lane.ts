@@ -49,6 +49,8 @@ export const fastLane: FastLane = (req, res, fallback) => {
 	}
 	const started = performance.now();
 	serve(req, res, route, slug, token, fallback, started).catch((error) => {
+		// the session check may write (its sliding expiry) and so meet a busy database: a 503, not a 500
+		if (error instanceof AppError && !res.headersSent) return send(res, started, error.status, error.toJSON(), undefined, false, error.retryAfter);
 		console.error(error);
 		if (!res.headersSent) send(res, started, 500, { error: { code: 'internal', message: 'Internal Error' } });
 		else res.destroy();
@@ -73,7 +75,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, route: string, s
 		const { status, payload } = await castVoteFromJson(db.kysely, campaign, found.user.id, parseJsonBody(text));
 		send(res, started, status, payload, cookie);
 	} catch (e) {
-		if (e instanceof AppError) return send(res, started, e.status, e.toJSON(), cookie);
+		if (e instanceof AppError) return send(res, started, e.status, e.toJSON(), cookie, false, e.retryAfter);
 		throw e;
 	}
 }
@@ -128,7 +130,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 const SERVER_TIMING = process.env.PICKWISE_SERVER_TIMING === '1';
 
 /** Writes the JSON answer with Kit's headers (plus Server-Timing under PICKWISE_SERVER_TIMING=1). */
-function send(res: ServerResponse, started: number, status: number, payload: unknown, cookie?: string, noStore = false): void {
+function send(res: ServerResponse, started: number, status: number, payload: unknown, cookie?: string, noStore = false, retryAfter?: number): void {
 	const body = payload === null ? '' : JSON.stringify(payload);
 	const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Security-Policy': API_CSP };
 	if (SERVER_TIMING) headers['Server-Timing'] = `lane;dur=${(performance.now() - started).toFixed(2)}`;
@@ -138,6 +140,7 @@ function send(res: ServerResponse, started: number, status: number, payload: unk
 	}
 	if (noStore) headers['cache-control'] = 'no-store';
 	if (cookie) headers['set-cookie'] = cookie;
+	if (retryAfter) headers['retry-after'] = String(retryAfter);
 	res.writeHead(status, headers);
 	res.end(body);
 }

@@ -10,6 +10,7 @@ import { campaignElo } from './online-elo.ts';
 import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
+import { expensiveComputations } from './expensive.ts';
 import { countsFromPairStats, rankSystems, RankingError, type PairStatRow, type TieMode } from '../../ranking/index.ts';
 import type { ApiLeaderboard } from '../../api-types.ts';
 
@@ -147,7 +148,7 @@ export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q
  * `workers` only chooses where the bootstrap runs (the engine gives identical numbers for any
  * count); small refits are quicker in this thread than starting workers.
  */
-export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, run: { workers?: number } = {}): Promise<CampaignLeaderboard> {
+export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, run: { workers?: number; who?: string } = {}): Promise<CampaignLeaderboard> {
 	const q = await resolveFlagged(db, campaign, query);
 	if (q.criterion !== 'overall') {
 		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
@@ -156,13 +157,17 @@ export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campai
 	return boards.get(db, campaign.id, JSON.stringify(q), () => computeLeaderboard(db, campaign, q, run));
 }
 
-async function computeLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, run: { workers?: number }): Promise<CampaignLeaderboard> {
+async function computeLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, run: { workers?: number; who?: string }): Promise<CampaignLeaderboard> {
 	const rows = await countsFor(db, campaign, q);
 	try {
 		const counts = countsFromPairStats(rows);
 		// in this thread only while it is quick; large campaigns keep the event loop free
 		const workers = run.workers === 0 && counts.systems.length > 30 ? undefined : run.workers;
-		const board = await rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
+		const rank = () => rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
+		// bootstrap rounds are the expensive part: admitted by the process-wide limiter (429 when full);
+		// the default board is shared by every viewer and never refused
+		const shared = q.bootstrap === 1000 && q.seed === 0 && q.prior === 0 && !hasFilters(q);
+		const board = q.bootstrap > 0 ? await expensiveComputations().run(run.who ?? '', rank, { shared }) : await rank();
 		const elo = await campaignElo(db, campaign, q, board.votes);
 		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
 		return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };

@@ -29,18 +29,20 @@ const views = new VotesCache<ResultsView>(50);
 let computations = 0;
 
 /** The results page's numbers for a query whose flagged evaluators are resolved (resolveFlagged). */
-export function resultsView(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery): Promise<ResultsView> {
-	return views.get(db, campaign.id, JSON.stringify(query), () => computeView(db, campaign, query));
+/** `who` (a user id) is charged for the bootstrap when this request is the one that computes. */
+export function resultsView(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, who?: string): Promise<ResultsView> {
+	return views.get(db, campaign.id, JSON.stringify(query), () => computeView(db, campaign, query, who));
 }
 
-async function computeView(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery): Promise<ResultsView> {
+async function computeView(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, who?: string): Promise<ResultsView> {
 	const computation = ++computations;
 	let board: CampaignLeaderboard | null = null;
 	let problem: string | null = null;
 	try {
-		board = await campaignLeaderboard(db, campaign, query);
+		board = await campaignLeaderboard(db, campaign, query, { who });
 	} catch (e) {
-		if (!(e instanceof AppError)) throw e;
+		// "no ranking for this selection" is a result to show (and keep); "busy, try again" is not
+		if (!(e instanceof AppError) || e.status === 429 || e.status === 503) throw e;
 		problem = e.message;
 	}
 	const [perDay, leftRate] = await Promise.all([votesPerDay(db, campaign, query), leftSideRate(db, campaign, query)]);

@@ -7,12 +7,12 @@ import { listEvaluators } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria, promptCategories } from '$lib/server/campaigns/lists';
 
 export const load: PageServerLoad = async (event) => {
-	const { db, campaign, role } = await requireCampaignRole(event, event.params.slug, 'results');
+	const { db, campaign, role, user } = await requireCampaignRole(event, event.params.slug, 'results');
 	const k = db.kysely;
 	const requested = pageQuery(() => parseLeaderboardQuery(event.url.searchParams));
 	const query = await resolveFlagged(k, campaign, requested);
 	// one computation per change of the votes, shared by every viewer of this selection
-	const view = await resultsView(k, campaign, query);
+	const view = await resultsView(k, campaign, query, user.id);
 	const seesNames = role === 'lead' || role === 'admin';
 	const [criteria, categories, evaluators] = await Promise.all([campaignCriteria(k, campaign.id), promptCategories(k, campaign.id), listEvaluators(k, campaign.id)]);
 	return {
