@@ -25,7 +25,7 @@ export async function newUserRow(db: Kysely<Database>, input: Omit<NewUserInput,
 			? email.split('@')[0]
 			: requireString(input.displayName, 'display_name', { max: 100 });
 	const existing = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
-	if (existing) throw new AppError(409, 'exists', `A user with email ${email} already exists.`, 'email');
+	if (existing) throw new AppError(409, 'exists', `a user with email ${email} already exists`, 'email');
 	return {
 		id: randomId(),
 		email,
