@@ -133,6 +133,44 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/votes/[id]/review POST': [
 		{ method: 'POST', path: '/api/v1/votes/{vote}/review', json: { decision: 'maybe' }, expect: { ...all(403), anon: 401, admin: 400, lead: 400, outsider: 404 } }
 	],
+	// accounts: admins only; an unknown user id is not found, a bad email refused at its field
+	'/admin POST ?/invite': [{ method: 'POST', path: '/admin?/invite', form: { email: 'not-an-email' }, expect: page({ admin: 400 }, 403) }],
+	'/admin POST ?/disable': [{ method: 'POST', path: '/admin?/disable', form: { user_id: 'nope' }, expect: page({ admin: 404 }, 403) }],
+	'/admin POST ?/enable': [{ method: 'POST', path: '/admin?/enable', form: { user_id: 'nope' }, expect: page({ admin: 404 }, 403) }],
+	'/admin POST ?/reset': [{ method: 'POST', path: '/admin?/reset', form: { user_id: 'nope' }, expect: page({ admin: 404 }, 403) }],
+	'/admin POST ?/creators': [{ method: 'POST', path: '/admin?/creators', form: { user_id: 'nope' }, expect: page({ admin: 404 }, 403) }],
+	// the link is the credential: anyone may open one, a wrong one is not found for everybody
+	'/invite/[token] GET': [{ method: 'GET', path: '/invite/nope.nope', expect: all(404) }],
+	'/invite/[token] POST ?/default': [{ method: 'POST', path: '/invite/nope.nope', form: { password: 'long enough password' }, expect: all(404) }],
+	// one's own password and sessions only
+	'/settings POST ?/password': [{ method: 'POST', path: '/settings?/password', form: { current_password: '' }, expect: page({}, 400) }],
+	'/settings POST ?/endSession': [{ method: 'POST', path: '/settings?/endSession', form: { session_id: 'someone-elses' }, expect: page({}, 404) }],
+	// each identity holds one session here: nothing else to end, and the current one stays
+	'/settings POST ?/endOtherSessions': [{ method: 'POST', path: '/settings?/endOtherSessions', form: {}, expect: page({}) }],
+	// admins, and members an admin allowed (none here)
+	'/campaigns/new GET': [{ method: 'GET', path: '/campaigns/new', expect: page({ admin: 200 }, 403) }],
+	'/campaigns/new POST ?/default': [{ method: 'POST', path: '/campaigns/new', form: { slug: 'Not A Slug', name: 'x' }, expect: page({ admin: 400 }, 403) }],
+	'/c/[slug]/members GET': [{ method: 'GET', path: `/c/${SLUG}/members`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/members POST ?/add': [
+		{ method: 'POST', path: `/c/${SLUG}/members?/add`, form: { email: 'not-an-email', role: 'evaluator' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/members POST ?/change': [
+		{ method: 'POST', path: `/c/${SLUG}/members?/change`, form: { user_id: 'nope', role: 'lead' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/members POST ?/remove': [
+		{ method: 'POST', path: `/c/${SLUG}/members?/remove`, form: { user_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/members POST ?/relink': [
+		{ method: 'POST', path: `/c/${SLUG}/members?/relink`, form: { user_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	// researchers and up; never evaluators
+	'/c/[slug]/progress GET': [{ method: 'GET', path: `/c/${SLUG}/progress`, expect: page({ evaluator: 403, outsider: 404 }) }],
+	'/c/[slug]/progress POST ?/status': [
+		{ method: 'POST', path: `/c/${SLUG}/progress?/status`, form: { status: 'nonsense' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/progress POST ?/target': [
+		{ method: 'POST', path: `/c/${SLUG}/progress?/target`, form: { target_battles: '0' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+	],
 	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],
 	'/logout POST ?/default': [{ method: 'POST', path: '/logout', form: {}, expect: all(303), last: true }]
 };

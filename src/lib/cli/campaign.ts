@@ -1,8 +1,10 @@
-// pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role R
+// pickwise campaign create | status | add-member | remove-member | add-criterion: the same services as the browser
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
-import { addCriterion, addMember, createCampaign } from '../server/campaigns/campaigns.ts';
+import { addCriterion, addMember, createCampaign, requireCampaign, setCampaignStatus } from '../server/campaigns/campaigns.ts';
+import { removeMember } from '../server/campaigns/members.ts';
+import { requireUserByEmail } from '../server/auth/users.ts';
 
 const campaign: Command = async (args, io) => {
 	const [sub, ...rest] = args;
@@ -11,7 +13,8 @@ const campaign: Command = async (args, io) => {
 			slug: { type: 'string' },
 			name: { type: 'string' },
 			description: { type: 'string' },
-			guidelines: { type: 'string' }
+			guidelines: { type: 'string' },
+			draft: { type: 'boolean', default: false }
 		});
 		const slug = required(values.slug, '--slug');
 		const name = required(values.name, '--name');
@@ -25,8 +28,9 @@ const campaign: Command = async (args, io) => {
 		}
 		return withDatabase(async (db) => {
 			try {
-				const created = await createCampaign(db.kysely, { slug, name, description: values.description, guidelinesMd });
-				io.stdout.write(`created campaign ${created.slug}\n`);
+				// scripts that import and start at once keep working: active unless --draft
+				const created = await createCampaign(db.kysely, { slug, name, description: values.description, guidelinesMd, status: values.draft ? 'draft' : 'active' });
+				io.stdout.write(`created campaign ${created.slug} (${created.status})\n`);
 				return 0;
 			} catch (e) {
 				return reportError(io, e);
@@ -51,6 +55,35 @@ const campaign: Command = async (args, io) => {
 			}
 		});
 	}
+	if (sub === 'status') {
+		const { values } = parseOptions(rest, { slug: { type: 'string' }, to: { type: 'string' } });
+		const slug = required(values.slug, '--slug');
+		const to = required(values.to, '--to');
+		return withDatabase(async (db) => {
+			try {
+				const r = await setCampaignStatus(db.kysely, await requireCampaign(db.kysely, slug), to, null);
+				io.stdout.write(`${slug}: ${r.from} → ${r.to}\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
+	if (sub === 'remove-member') {
+		const { values } = parseOptions(rest, { slug: { type: 'string' }, email: { type: 'string' } });
+		const slug = required(values.slug, '--slug');
+		const email = required(values.email, '--email');
+		return withDatabase(async (db) => {
+			try {
+				const user = await requireUserByEmail(db.kysely, email);
+				await removeMember(db.kysely, await requireCampaign(db.kysely, slug), user.id, null);
+				io.stdout.write(`${user.email} removed from ${slug} (their votes stay)\n`);
+				return 0;
+			} catch (e) {
+				return reportError(io, e);
+			}
+		});
+	}
 	if (sub === 'add-criterion') {
 		const { values } = parseOptions(rest, {
 			slug: { type: 'string' },
@@ -69,7 +102,7 @@ const campaign: Command = async (args, io) => {
 			}
 		});
 	}
-	throw new UsageError('usage: pickwise campaign create --slug S --name N [--guidelines FILE.md] | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]');
+	throw new UsageError('usage: pickwise campaign create --slug S --name N [--description D] [--guidelines FILE.md] [--draft] | campaign status --slug S --to active|paused|closed | campaign remove-member --slug S --email E | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]');
 };
 
 export default campaign;

@@ -1,12 +1,14 @@
 // Campaigns: creation, members, settings, guidelines and criteria. Who may do what in them: auth/access.ts.
 import type { Kysely } from 'kysely';
-import type { Campaign, Database, Role } from '../db/schema.ts';
+import type { Campaign, CampaignStatus, Database, Role } from '../db/schema.ts';
 import { AppError, notFound } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { requireEmail, requireEnum, requireSlug, requireString } from '../validation.ts';
 import { writeAudit } from '../audit-log.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { DEFAULT_IMAGE_FORMAT, IMAGE_FORMATS, isImageFormat, type ImageFormat } from '../../image-formats.ts';
+import { parseQuota, requireRole } from './members.ts';
+import { campaignSummaries } from './progress.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -25,29 +27,145 @@ export interface NewCampaignInput {
 	name: unknown;
 	description?: unknown;
 	guidelinesMd?: unknown;
+	/** 'draft' from the browser; scripts (CLI) may start it 'active' (the default, as before drafts existed) */
+	status?: unknown;
+	/** voting rules as on the manage page; each missing one keeps its default */
+	allowTie?: boolean;
+	allowBothBad?: boolean;
+	blind?: boolean;
+	rationaleMinChars?: unknown;
+	goldRate?: unknown;
+	repeatRate?: unknown;
+	goldFeedback?: boolean;
+	/** The one format every image of the campaign is served in (default JPEG, high quality). */
+	imageFormat?: unknown;
+	targetBattles?: unknown;
+	/** made a lead of the new campaign (the person who created it in the browser) */
+	leadUserId?: string | null;
+}
+
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** Battles per system pair the progress estimate aims for. */
+export const DEFAULT_TARGET_BATTLES = 30;
+
+export function requireTargetBattles(value: unknown): number {
+	const n = Number(value);
+	if (!present(value) || !Number.isInteger(n) || n < 1 || n > 100_000) {
+		throw new AppError(400, 'invalid', 'battles per pair must be a whole number from 1 to 100000', 'target_battles');
+	}
+	return n;
 }
 
 export async function createCampaign(db: Kysely<Database>, input: NewCampaignInput, actorId: string | null = null) {
 	const slug = requireSlug(input.slug);
 	const name = requireString(input.name, 'name', { max: 200 });
-	const description = input.description === undefined ? '' : requireString(input.description, 'description', { min: 0, max: 2000 });
-	const guidelinesMd =
-		input.guidelinesMd === undefined ? '' : requireString(input.guidelinesMd, 'guidelines', { min: 0, max: 50_000 });
+	const description = !present(input.description) ? '' : requireString(input.description, 'description', { min: 0, max: 2000 });
+	const guidelinesMd = !present(input.guidelinesMd)
+		? ''
+		: requireString(input.guidelinesMd, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
+	const status = present(input.status) ? requireEnum(input.status, 'status', ['draft', 'active'] as const) : 'active';
+	const min = present(input.rationaleMinChars) ? Number(input.rationaleMinChars) : 20;
+	if (!Number.isInteger(min) || min < 0 || min > 2000) {
+		throw new AppError(400, 'invalid', 'minimum rationale length must be a whole number from 0 to 2000', 'rationale_min_chars');
+	}
+	const rate = (value: unknown, field: string, fallback: number) => {
+		if (!present(value)) return fallback;
+		const r = Number(value);
+		if (!Number.isFinite(r) || r < 0 || r > 0.5) throw new AppError(400, 'invalid', `${field} must be a share from 0 to 0.5`, field);
+		return r;
+	};
+	const settings: CampaignSettings = {
+		goldRate: rate(input.goldRate, 'gold_rate', 0.05),
+		repeatRate: rate(input.repeatRate, 'repeat_rate', 0.03),
+		goldFeedback: input.goldFeedback === true,
+		imageFormat: present(input.imageFormat) ? requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS) : DEFAULT_IMAGE_FORMAT
+	};
+	const targetBattles = present(input.targetBattles) ? requireTargetBattles(input.targetBattles) : DEFAULT_TARGET_BATTLES;
 	const existing = await db.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirst();
-	if (existing) throw new AppError(409, 'exists', `a campaign with slug ${slug} already exists`, 'slug');
+	if (existing) throw new AppError(409, 'exists', `A campaign with slug ${slug} already exists.`, 'slug');
 	const id = randomId();
 	await db.transaction().execute(async (trx) => {
 		await trx
 			.insertInto('campaign')
-			.values({ id, slug, name, description, guidelines_md: guidelinesMd, created_at: Date.now() })
+			.values({
+				id,
+				slug,
+				name,
+				description,
+				guidelines_md: guidelinesMd,
+				status,
+				allow_tie: input.allowTie === false ? 0 : 1,
+				allow_both_bad: input.allowBothBad === false ? 0 : 1,
+				blind: input.blind === false ? 0 : 1,
+				rationale_min_chars: min,
+				settings: JSON.stringify(settings),
+				target_battles: targetBattles,
+				created_at: Date.now()
+			})
 			.execute();
 		await trx
 			.insertInto('flag_kind')
 			.values(DEFAULT_FLAG_KINDS.map(([key, label], position) => ({ campaign_id: id, key, label, position })))
 			.execute();
-		await writeAudit(trx, { actorId, action: 'campaign.create', subject: id, detail: { slug, name } });
+		if (input.leadUserId) await trx.insertInto('campaign_member').values({ campaign_id: id, user_id: input.leadUserId, role: 'lead', quota: null }).execute();
+		await writeAudit(trx, { actorId, action: 'campaign.create', subject: id, detail: { slug, name, status } });
 	});
-	return { id, slug, name };
+	return { id, slug, name, status };
+}
+
+/**
+ * The status a campaign may move to from each status. Evaluators get pairs and vote only while it
+ * is active; closed is final (read-only, still in results and exports).
+ */
+export const STATUS_TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
+	draft: ['active', 'closed'],
+	active: ['paused', 'closed'],
+	paused: ['active', 'closed'],
+	closed: []
+};
+
+/** A closed campaign changes no more: members, settings and targets are refused with a 409. */
+export function requireOpen(campaign: Pick<Campaign, 'status' | 'slug'>): void {
+	if (campaign.status === 'closed') throw new AppError(409, 'campaign_closed', `${campaign.slug} is closed: it can be read, not changed.`);
+}
+
+export async function setCampaignStatus(db: Kysely<Database>, campaign: Campaign, to: unknown, actorId: string | null) {
+	const next = requireEnum(to, 'status', STATUSES);
+	if (!STATUS_TRANSITIONS[campaign.status].includes(next)) {
+		const allowed = STATUS_TRANSITIONS[campaign.status];
+		throw new AppError(
+			409,
+			'invalid_transition',
+			`A ${campaign.status} campaign cannot become ${next}${allowed.length ? ` (it can become ${allowed.join(' or ')})` : ': closed is final'}.`,
+			'status'
+		);
+	}
+	if (next === 'active') {
+		const systems = await db
+			.selectFrom('image')
+			.select((eb) => eb.fn.count<number>('system_id').distinct().as('n'))
+			.where('campaign_id', '=', campaign.id)
+			.executeTakeFirstOrThrow();
+		if (Number(systems.n) < 2) throw new AppError(409, 'no_pairs', 'Add images from at least two systems before activating: there are no pairs to judge yet.', 'status');
+	}
+	await db.transaction().execute(async (trx) => {
+		const moved = await trx.updateTable('campaign').set({ status: next }).where('id', '=', campaign.id).where('status', '=', campaign.status).executeTakeFirst();
+		if (Number(moved.numUpdatedRows) !== 1) throw new AppError(409, 'conflict', 'The status changed meanwhile: reload and try again.', 'status');
+		await writeAudit(trx, { actorId, action: 'campaign.status', subject: campaign.id, detail: { from: campaign.status, to: next } });
+	});
+	return { from: campaign.status, to: next };
+}
+
+/** The coverage target behind the progress estimate. */
+export async function setTargetBattles(db: Kysely<Database>, campaign: Campaign, value: unknown, actorId: string | null) {
+	requireOpen(campaign);
+	const target = requireTargetBattles(value);
+	await db.transaction().execute(async (trx) => {
+		await trx.updateTable('campaign').set({ target_battles: target }).where('id', '=', campaign.id).execute();
+		await writeAudit(trx, { actorId, action: 'campaign.target', subject: campaign.id, detail: { target } });
+	});
+	return target;
 }
 
 export async function findCampaignBySlug(db: Kysely<Database>, slug: string): Promise<Campaign | undefined> {
@@ -60,6 +178,7 @@ export async function requireCampaign(db: Kysely<Database>, slug: string): Promi
 	return campaign;
 }
 
+/** Adds an existing account or changes its role and quota (the CLI's `campaign add-member`). */
 export async function addMember(
 	db: Kysely<Database>,
 	input: { slug: unknown; email: unknown; role: unknown; quota?: unknown },
@@ -67,13 +186,10 @@ export async function addMember(
 ) {
 	const slug = requireSlug(input.slug);
 	const email = requireEmail(input.email);
-	const role = requireEnum(input.role, 'role', ROLES);
-	let quota: number | null = null;
-	if (input.quota !== undefined && input.quota !== null && input.quota !== '') {
-		quota = Number(input.quota);
-		if (!Number.isInteger(quota) || quota < 0) throw new AppError(400, 'invalid', 'quota must be a whole number ≥ 0', 'quota');
-	}
+	const role = requireRole(input.role);
+	const quota = parseQuota(input.quota);
 	const campaign = await requireCampaign(db, slug);
+	requireOpen(campaign);
 	const user = await db.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
 	if (!user) throw new AppError(404, 'not_found', `no user with email ${email}`, 'email');
 	await db.transaction().execute(async (trx) => {
@@ -87,18 +203,45 @@ export async function addMember(
 	return { campaign: slug, email, role, quota };
 }
 
-/** Campaigns a user sees on the home page, with their role (admins see every campaign). */
+/**
+ * Campaigns a user sees on the home page, with their role (admins see every campaign) and the
+ * numbers for that role: an evaluator their own votes and quota, everyone else the campaign's size
+ * and coverage.
+ */
 export async function listCampaignsForUser(db: Kysely<Database>, user: SessionUser) {
 	const rows = await db
 		.selectFrom('campaign')
 		.leftJoin('campaign_member', (join) =>
 			join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', user.id)
 		)
-		.select(['campaign.slug', 'campaign.name', 'campaign.description', 'campaign.status', 'campaign_member.role'])
+		.select([
+			'campaign.id',
+			'campaign.slug',
+			'campaign.name',
+			'campaign.description',
+			'campaign.status',
+			'campaign.target_battles',
+			'campaign.blind',
+			'campaign_member.role',
+			'campaign_member.quota'
+		])
 		.$if(!user.isAdmin, (q) => q.where('campaign_member.user_id', '=', user.id))
 		.orderBy('campaign.name')
 		.execute();
-	return rows.map((r) => ({ ...r, role: (r.role ?? (user.isAdmin ? 'admin' : null)) as Role | 'admin' }));
+	const summaries = await campaignSummaries(db, rows, user.id);
+	return rows.map(({ id, target_battles, blind, ...r }) => {
+		const role = (r.role ?? (user.isAdmin ? 'admin' : null)) as Role | 'admin';
+		const s = summaries.get(id)!;
+		// an evaluator sees no campaign-wide numbers while the campaign is blind
+		const seesTotals = role !== 'evaluator' || blind === 0;
+		return {
+			...r,
+			role,
+			myVotes: role === 'evaluator' ? s.myVotes : null,
+			totals: seesTotals ? { images: s.images, systems: s.systems, votes: s.votes, coverage: s.coverage } : null,
+			target: target_battles
+		};
+	});
 }
 
 const CRITERION_KEY = /^[a-z][a-z0-9_]{0,39}$/;

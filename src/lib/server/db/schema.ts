@@ -15,6 +15,20 @@ export interface UserTable {
 	is_admin: Generated<number>;
 	disabled_at: number | null;
 	created_at: number;
+	last_login_at: number | null;
+	/** 1: may create campaigns without being an admin */
+	can_create_campaigns: Generated<number>;
+}
+
+export interface InvitationTable {
+	id: string;
+	secret_hash: string;
+	user_id: string;
+	purpose: 'invite' | 'reset';
+	created_by: string | null;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
 }
 
 export interface SessionTable {
@@ -50,6 +64,8 @@ export interface CampaignTable {
 	strategy: Generated<string>;
 	settings: Generated<string>;
 	created_at: number;
+	/** battles per system pair the campaign aims for (progress estimate) */
+	target_battles: Generated<number>;
 }
 
 export interface CampaignMemberTable {
@@ -189,6 +205,7 @@ export interface AuditLogTable {
 export interface Database {
 	user: UserTable;
 	session: SessionTable;
+	invitation: InvitationTable;
 	api_token: ApiTokenTable;
 	campaign: CampaignTable;
 	campaign_member: CampaignMemberTable;
