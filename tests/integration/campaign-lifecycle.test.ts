@@ -162,6 +162,10 @@ describe('status', () => {
 
 		expect(await setStatus('paused')).toMatchObject({ type: 'success' });
 		expect(await nextPair()).toMatchObject({ status: 409, body: { error: { code: 'campaign_not_active' } } });
+		// the manage page's settings form follows the same status rules
+		const settings = (status: string) =>
+			act(lead, `/c/${SLUG}/manage?/settings`, { status, rationale_min_chars: '5', gold_rate: '0', repeat_rate: '0' });
+		expect(await settings('draft')).toMatchObject({ type: 'failure', status: 409, data: { field: 'status' } });
 		expect(await setStatus('draft')).toMatchObject({ type: 'failure', status: 409 });
 		expect(await setStatus('active')).toMatchObject({ type: 'success' });
 		expect((await nextPair()).status).toBe(200);
@@ -175,6 +179,10 @@ describe('status', () => {
 		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'late@life.test', role: 'evaluator' })).toMatchObject({ type: 'failure', status: 409 });
 		expect(await act(lead, `/c/${SLUG}/members?/remove`, { user_id: await userId('eva@life.test') })).toMatchObject({ type: 'failure', status: 409 });
 		expect(await act(lead, `/c/${SLUG}/progress?/target`, { target_battles: '9' })).toMatchObject({ type: 'failure', status: 409 });
+		// and so do the rules, the guidelines and the criteria
+		expect(await settings('closed')).toMatchObject({ type: 'failure', status: 409 });
+		expect(await act(lead, `/c/${SLUG}/manage?/guidelines`, { guidelines: 'New rules.' })).toMatchObject({ type: 'failure', status: 409 });
+		expect(await act(lead, `/c/${SLUG}/manage?/criterion`, { key: 'late', label: 'Late' })).toMatchObject({ type: 'failure', status: 409 });
 		// and still in results and exports
 		expect((await html(lead, `/c/${SLUG}/results`)).status).toBe(200);
 		const exported = await lead.fetch(`/api/v1/campaigns/${SLUG}/votes?format=csv`);

@@ -1,5 +1,6 @@
 // Leads accept or reject votes. A rejection takes the vote out of the rankings at once (pair_stat in
 // the same transaction); accepting a rejected vote puts it back. Every review is in the audit log.
+import { requireOpen } from '../campaigns/campaigns.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -42,6 +43,7 @@ async function reviewOne(trx: Transaction<Database>, campaign: Campaign, reviewe
 
 /** Reviews one vote or many in one transaction: all of them or none. */
 export async function reviewVotes(db: Kysely<Database>, campaign: Campaign, reviewerId: string, voteIds: string[], decisionInput: unknown, commentInput?: unknown): Promise<ReviewResult[]> {
+	requireOpen(campaign);
 	const { decision, comment } = parseDecision(decisionInput, commentInput);
 	if (voteIds.length === 0) throw invalid('vote_ids', 'choose at least one vote');
 	if (voteIds.length > 1000) throw invalid('vote_ids', 'at most 1000 votes at once');

@@ -132,6 +132,17 @@ export function requireOpen(campaign: Pick<Campaign, 'status' | 'slug'>): void {
 
 export async function setCampaignStatus(db: Kysely<Database>, campaign: Campaign, to: unknown, actorId: string | null) {
 	const next = requireEnum(to, 'status', STATUSES);
+	await checkStatusMove(db, campaign, next);
+	await db.transaction().execute(async (trx) => {
+		const moved = await trx.updateTable('campaign').set({ status: next }).where('id', '=', campaign.id).where('status', '=', campaign.status).executeTakeFirst();
+		if (Number(moved.numUpdatedRows) !== 1) throw new AppError(409, 'conflict', 'The status changed meanwhile: reload and try again.', 'status');
+		await writeAudit(trx, { actorId, action: 'campaign.status', subject: campaign.id, detail: { from: campaign.status, to: next } });
+	});
+	return { from: campaign.status, to: next };
+}
+
+/** The one rule for status moves (the progress page's buttons and the manage page's settings both use it). */
+async function checkStatusMove(db: Kysely<Database>, campaign: Campaign, next: CampaignStatus): Promise<void> {
 	if (!STATUS_TRANSITIONS[campaign.status].includes(next)) {
 		const allowed = STATUS_TRANSITIONS[campaign.status];
 		throw new AppError(
@@ -149,12 +160,6 @@ export async function setCampaignStatus(db: Kysely<Database>, campaign: Campaign
 			.executeTakeFirstOrThrow();
 		if (Number(systems.n) < 2) throw new AppError(409, 'no_pairs', 'Add images from at least two systems before activating: there are no pairs to judge yet.', 'status');
 	}
-	await db.transaction().execute(async (trx) => {
-		const moved = await trx.updateTable('campaign').set({ status: next }).where('id', '=', campaign.id).where('status', '=', campaign.status).executeTakeFirst();
-		if (Number(moved.numUpdatedRows) !== 1) throw new AppError(409, 'conflict', 'The status changed meanwhile: reload and try again.', 'status');
-		await writeAudit(trx, { actorId, action: 'campaign.status', subject: campaign.id, detail: { from: campaign.status, to: next } });
-	});
-	return { from: campaign.status, to: next };
 }
 
 /** The coverage target behind the progress estimate. */
@@ -253,6 +258,7 @@ export async function addCriterion(
 	actorId: string | null = null
 ) {
 	const campaign = await requireCampaign(db, requireSlug(input.slug));
+	requireOpen(campaign);
 	const key = requireString(input.key, 'key', { max: 40 });
 	if (!CRITERION_KEY.test(key) || key === 'overall') {
 		throw new AppError(400, 'invalid', 'key must be lower-case letters, digits and _ (not "overall")', 'key');
@@ -271,6 +277,7 @@ export async function addCriterion(
 
 /** New guidelines text: the version goes up when the text changes, so votes record which they followed. */
 export async function updateGuidelines(db: Kysely<Database>, campaign: Campaign, markdown: unknown, actorId: string | null) {
+	requireOpen(campaign);
 	const text = requireString(markdown, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
 	if (text === campaign.guidelines_md) return { version: campaign.guidelines_version, changed: false };
 	const version = campaign.guidelines_version + 1;
@@ -298,7 +305,9 @@ export interface CampaignSettingsInput {
 
 /** Voting rules and sampling rates; one audit entry with the before and after. */
 export async function updateCampaignSettings(db: Kysely<Database>, campaign: Campaign, input: CampaignSettingsInput, actorId: string | null) {
+	requireOpen(campaign);
 	const status = requireEnum(input.status, 'status', STATUSES);
+	if (status !== campaign.status) await checkStatusMove(db, campaign, status);
 	const min = Number(input.rationaleMinChars);
 	if (!Number.isInteger(min) || min < 0 || min > 2000) throw new AppError(400, 'invalid', 'minimum rationale length must be a whole number from 0 to 2000', 'rationale_min_chars');
 	const rate = (value: unknown, field: string) => {
@@ -352,6 +361,7 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 
 /** New label or description of a criterion; its key (and so the votes that answered it) stays. */
 export async function updateCriterion(db: Kysely<Database>, campaign: Campaign, input: { key: unknown; label: unknown; description?: unknown }, actorId: string | null) {
+	requireOpen(campaign);
 	const key = requireString(input.key, 'key', { max: 40 });
 	const label = requireString(input.label, 'label', { max: 100 });
 	const description = input.description === undefined || input.description === null ? '' : requireString(input.description, 'description', { min: 0, max: 1000 });

@@ -7,7 +7,7 @@ import { chooseSpecialPair } from '../../scheduling/index.ts';
 import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
 import { AppError, invalid } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import { campaignSettings } from '../campaigns/campaigns.ts';
+import { campaignSettings, requireOpen } from '../campaigns/campaigns.ts';
 import { writeAudit } from '../audit-log.ts';
 import { CHOICES } from './submit-vote.ts';
 
@@ -97,6 +97,7 @@ export async function addGoldPair(
 	input: { leftImageId: unknown; rightImageId: unknown; expected: unknown; explanation?: unknown },
 	actorId: string | null
 ) {
+	requireOpen(campaign);
 	const left = String(input.leftImageId ?? '');
 	const right = String(input.rightImageId ?? '');
 	if (typeof input.expected !== 'string' || !(CHOICES as readonly string[]).includes(input.expected)) throw invalid('expected', `expected must be one of ${CHOICES.join(', ')}`);
