@@ -1,16 +1,13 @@
-// A team starts a campaign in the browser: an admin invites a lead; the lead sets a password,
-// creates a campaign, invites an evaluator and activates it; the evaluator joins and votes; the
-// lead sees the vote in progress and results. The images come in through the CLI here (the
-// browser upload step is added to this test where the upload page lands).
+// A team starts a campaign in the browser only: an admin invites a lead; the lead sets a password,
+// creates a campaign, uploads a ZIP of demo images with a corrupt file and a `../` entry, sees both
+// refused in the dry run, confirms the rest, invites an evaluator and activates the campaign; the
+// evaluator joins and votes; the lead sees the vote in progress and results.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pickwise } from '../helpers/cli.ts';
-import { solidPng } from '../helpers/images.ts';
+import { zipBuffer, type ZipEntry } from '../helpers/zip.ts';
+import { csvRow, parseCsv } from '../../src/lib/csv.ts';
 
-// the data folder of the server playwright.config.ts starts
-const DATA_DIR = 'test-results/e2e-data';
 const run = Date.now().toString(36);
 const SLUG = `team-${run}`;
 const LEAD = { email: `lena-${run}@team.test`, password: 'lena chooses a passphrase' };
@@ -45,21 +42,20 @@ async function acceptInvitation(page: Page, link: string, password: string, gree
 	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
 }
 
-function importImages() {
-	const set = mkdtempSync(join(tmpdir(), 'pickwise-e2e-team-'));
-	mkdirSync(set, { recursive: true });
-	return (async () => {
-		const lines = ['image_path,prompt,system'];
-		for (let p = 0; p < 3; p++) {
-			for (let s = 0; s < 3; s++) {
-				writeFileSync(join(set, `${p}-${s}.png`), await solidPng(64, 64, { r: 40 + p * 60, g: 30 + s * 70, b: 120 }));
-				lines.push(`${p}-${s}.png,a lighthouse at dusk number ${p},model-${s}`);
-			}
-		}
-		writeFileSync(join(set, 'manifest.csv'), lines.join('\n') + '\n');
-		const r = pickwise(DATA_DIR, ['import', 'images', '--campaign', SLUG, '--manifest', join(set, 'manifest.csv')]);
-		expect(r.code, r.stderr).toBe(0);
-	})();
+/** A ZIP of 3 prompts × 3 systems of the demo images, plus a truncated JPEG and an entry outside the archive. */
+function demoZip(): Buffer {
+	const rows = parseCsv(readFileSync('demo/agiqa/manifest.csv', 'utf8')).slice(1).map((r) => r.fields);
+	const systems = ['AttnGAN_normal', 'DALLE2_normal', 'xl2.2_normal'];
+	const prompts = [...new Set(rows.map((r) => r[5]))].slice(0, 3);
+	const chosen = rows.filter((r) => systems.includes(r[4]) && prompts.includes(r[5]));
+	const entries: ZipEntry[] = chosen.map((r) => ({ name: r[0], data: readFileSync(join('demo/agiqa', r[0])) }));
+	const lines = [csvRow(['image_path', 'prompt', 'system', 'prompt_id']), ...chosen.map((r) => csvRow([r[0], r[1], r[4], r[5]]))];
+	const whole = readFileSync(join('demo/agiqa', chosen[0][0]));
+	entries.push({ name: 'images/broken.jpg', data: whole.subarray(0, whole.length / 3) });
+	lines.push(csvRow(['images/broken.jpg', chosen[0][1], systems[0], 'extra-1']));
+	entries.push({ name: '../escape.jpg', data: whole });
+	lines.push(csvRow(['../escape.jpg', chosen[0][1], systems[1], 'extra-2']));
+	return zipBuffer([{ name: 'manifest.csv', data: lines.join('') }, ...entries]);
 }
 
 test('an admin invites a lead, who starts a campaign that an invited evaluator votes in', async ({ page }) => {
@@ -90,8 +86,18 @@ test('an admin invites a lead, who starts a campaign that an invited evaluator v
 	await expect(page.getByRole('heading', { name: 'Progress: Team lighthouses' })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Status: draft' })).toBeVisible();
 
-	// images through the CLI (the browser upload is another step of this flow)
-	await importImages();
+	// the lead uploads the images: the dry run refuses the corrupt file and the `../` entry, with reasons
+	await page.getByRole('link', { name: 'Images' }).click();
+	await page.getByLabel(/ZIP file, or image files/).setInputFiles({ name: 'lighthouses.zip', mimeType: 'application/zip', buffer: demoZip() });
+	await page.getByRole('button', { name: 'Upload and check' }).click();
+	await expect(page.getByRole('heading', { name: 'Dry run: nothing is added until you confirm' })).toBeVisible();
+	await expect(page.getByRole('status').first()).toContainText('9 ok');
+	const dryRun = page.getByRole('table', { name: /Every row/ });
+	await expect(dryRun.getByRole('row', { name: /broken\.jpg/ })).toContainText('refused: image is corrupt or truncated');
+	await expect(dryRun.getByRole('row', { name: /escape\.jpg/ })).toContainText("refused: path is outside the manifest's folder");
+	await page.getByRole('button', { name: /^Confirm: add 9 rows/ }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Added 9 images' })).toBeVisible();
+	await page.goto(`/c/${SLUG}/progress`);
 
 	// the lead invites an evaluator: the link is shown to send
 	await page.getByRole('link', { name: 'Members' }).click();
