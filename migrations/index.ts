@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as initial from './20261126_0001_initial.ts';
 import * as rationaleSearch from './20261126_0002_rationale_search.ts';
 import * as openSpecialLeases from './20261127_0003_open_special_leases.ts';
+import * as guidelinesHtml from './20261130_0004_guidelines_html.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
 	'20261126_0002_rationale_search': rationaleSearch,
-	'20261127_0003_open_special_leases': openSpecialLeases
+	'20261127_0003_open_special_leases': openSpecialLeases,
+	'20261130_0004_guidelines_html': guidelinesHtml
 };

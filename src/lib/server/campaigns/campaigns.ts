@@ -6,6 +6,7 @@ import { randomId } from '../ids.ts';
 import { requireEmail, requireEnum, requireSlug, requireString } from '../validation.ts';
 import { writeAudit } from '../audit-log.ts';
 import type { SessionUser } from '../auth/session.ts';
+import { GUIDELINES_MAX_CHARS, renderGuidelines, renderStoredGuidelines } from './guidelines-markdown.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -31,14 +32,15 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 	const name = requireString(input.name, 'name', { max: 200 });
 	const description = input.description === undefined ? '' : requireString(input.description, 'description', { min: 0, max: 2000 });
 	const guidelinesMd =
-		input.guidelinesMd === undefined ? '' : requireString(input.guidelinesMd, 'guidelines', { min: 0, max: 50_000 });
+		input.guidelinesMd === undefined ? '' : requireString(input.guidelinesMd, 'guidelines', { min: 0, max: GUIDELINES_MAX_CHARS });
+	const guidelinesHtml = renderGuidelines(guidelinesMd);
 	const existing = await db.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirst();
 	if (existing) throw new AppError(409, 'exists', `a campaign with slug ${slug} already exists`, 'slug');
 	const id = randomId();
 	await db.transaction().execute(async (trx) => {
 		await trx
 			.insertInto('campaign')
-			.values({ id, slug, name, description, guidelines_md: guidelinesMd, created_at: Date.now() })
+			.values({ id, slug, name, description, guidelines_md: guidelinesMd, guidelines_html: guidelinesHtml, created_at: Date.now() })
 			.execute();
 		await trx
 			.insertInto('flag_kind')
@@ -127,14 +129,43 @@ export async function addCriterion(
 
 /** New guidelines text: the version goes up when the text changes, so votes record which they followed. */
 export async function updateGuidelines(db: Kysely<Database>, campaign: Campaign, markdown: unknown, actorId: string | null) {
-	const text = requireString(markdown, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
-	if (text === campaign.guidelines_md) return { version: campaign.guidelines_version, changed: false };
+	const text = requireString(markdown, 'guidelines', { min: 0, max: GUIDELINES_MAX_CHARS, trim: false }).replace(/\r\n/g, '\n');
+	if (text === campaign.guidelines_md && campaign.guidelines_html !== null) return { version: campaign.guidelines_version, changed: false };
+	// rendered here, once, within the bounds the renderer checks (an AppError naming the field otherwise)
+	const html = renderGuidelines(text);
+	if (text === campaign.guidelines_md) {
+		await storeGuidelinesHtml(db, campaign, html);
+		return { version: campaign.guidelines_version, changed: false };
+	}
 	const version = campaign.guidelines_version + 1;
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version }).where('id', '=', campaign.id).execute();
+		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version, guidelines_html: html }).where('id', '=', campaign.id).execute();
 		await writeAudit(trx, { actorId, action: 'guidelines.update', subject: campaign.id, detail: { version, chars: text.length } });
 	});
 	return { version, changed: true };
+}
+
+/**
+ * The campaign's guidelines as stored HTML, for pages: never rendered on a view. Campaigns saved
+ * before the HTML was stored get it rendered once here (bounded: out-of-bounds text is shown as
+ * plain text) and stored, unless the guidelines changed in the meantime.
+ */
+export async function guidelinesHtml(db: Kysely<Database>, campaign: Campaign): Promise<string> {
+	if (campaign.guidelines_html !== null) return campaign.guidelines_html;
+	const html = renderStoredGuidelines(campaign.guidelines_md);
+	await storeGuidelinesHtml(db, campaign, html);
+	return html;
+}
+
+async function storeGuidelinesHtml(db: Kysely<Database>, campaign: Campaign, html: string) {
+	await db
+		.updateTable('campaign')
+		.set({ guidelines_html: html })
+		.where('id', '=', campaign.id)
+		.where('guidelines_version', '=', campaign.guidelines_version)
+		.where('guidelines_md', '=', campaign.guidelines_md)
+		.execute();
+	campaign.guidelines_html = html;
 }
 
 export const STATUSES = ['draft', 'active', 'paused', 'closed'] as const;

@@ -1,8 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { addCriterion, campaignSettings, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
-import { renderMarkdown } from '$lib/server/campaigns/guidelines-markdown';
+import { addCriterion, campaignSettings, guidelinesHtml, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
 import { AppError } from '$lib/server/errors';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 			blind: campaign.blind === 1, rationaleMinChars: campaign.rationale_min_chars, guidelinesMd: campaign.guidelines_md, guidelinesVersion: campaign.guidelines_version,
 			...campaignSettings(campaign)
 		},
-		guidelinesHtml: renderMarkdown(campaign.guidelines_md),
+		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		criteria
 	};
 };
