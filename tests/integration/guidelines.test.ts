@@ -62,7 +62,7 @@ async function saveGuidelines(guidelines: string) {
 describe('guidelines', () => {
 	it('refuses the payloads that stalled or broke the pages, with a message at the field', async () => {
 		const cases: [string, RegExp][] = [
-			['_a '.repeat(4000), /more than 200 emphasis markers/], // 12 kB
+			['_a '.repeat(4000), /more than 100 emphasis markers/], // 12 kB
 			['_a '.repeat(16_000), /at most 20000 characters/], // 48 kB
 			['>'.repeat(3000) + 'x', /nesting deeper than 10 levels/]
 		];

@@ -93,7 +93,7 @@ describe('guidelines bounds', () => {
 	};
 
 	it('refuses the payloads that stalled the server, naming the field', () => {
-		expect(refused('_a '.repeat(4000))).toMatch(/more than 200 emphasis markers/); // 12 kB
+		expect(refused('_a '.repeat(4000))).toMatch(/more than 100 emphasis markers/); // 12 kB
 		expect(refused('_a '.repeat(16000))).toMatch(/at most 20,000 characters/); // 48 kB
 		expect(refused('>'.repeat(3000) + 'x')).toMatch(/nesting deeper than 10 levels/);
 		expect(refused('*'.repeat(6000) + 'x' + '*'.repeat(6000))).not.toBeNull();
@@ -104,7 +104,7 @@ describe('guidelines bounds', () => {
 	});
 
 	it('accepts ordinary guidelines, many paragraphs with emphasis, and code', () => {
-		const para = 'Pick the **better** image for the _prompt_; ties are fine. '.repeat(20);
+		const para = 'Pick the **better** image for the _prompt_; ties are fine. '.repeat(5);
 		const md = Array.from({ length: 10 }, () => para).join('\n\n') + '\n\n```\n' + '*_'.repeat(400) + '\n```\n\n> > nested quote\n\n- a\n  - b\n    - c';
 		expect(md.length).toBeLessThan(GUIDELINES_MAX_CHARS);
 		expect(guidelinesProblem(md)).toBeNull();

@@ -4,9 +4,9 @@
 // Rendering is bounded before it starts. `marked` is quadratic in the emphasis delimiters (`*`, `_`,
 // `~`) of one paragraph — 12 kB of `_a _a …` took 2.3 s, 48 kB 30 s — and recursive in nesting —
 // `'>'.repeat(3000)` or a long run of `*` overflowed the stack. So the text is refused, naming the
-// field, when it is longer than GUIDELINES_MAX_CHARS, nests deeper than GUIDELINES_MAX_DEPTH, or
-// has a paragraph with more than GUIDELINES_MAX_MARKERS delimiters. Under these bounds the worst
-// case renders in milliseconds (bench/guidelines.ts prints it).
+// field, when it is longer than GUIDELINES_MAX_CHARS, nests deeper than GUIDELINES_MAX_DEPTH, has
+// a paragraph with more than GUIDELINES_MAX_MARKERS delimiters, or more delimiter work in all than
+// GUIDELINES_EMPHASIS_BUDGET. bench/guidelines.ts prints the worst cases under these bounds.
 //
 // The output is inert: raw HTML in the Markdown is shown as text, and the rendered HTML goes through
 // sanitize-html with an allow-list: text formatting, lists, code, quotes, tables; links only to
@@ -18,7 +18,13 @@ import { AppError } from '../errors.ts';
 
 export const GUIDELINES_MAX_CHARS = 20_000;
 export const GUIDELINES_MAX_DEPTH = 10;
-export const GUIDELINES_MAX_MARKERS = 200;
+export const GUIDELINES_MAX_MARKERS = 100;
+/**
+ * `marked`'s work on emphasis grows with the square of the delimiters in a paragraph (about 1 µs per
+ * unit on a loaded 2-core machine) and with delimiters × paragraph length (about 10 ns per unit),
+ * summed over paragraphs. These budgets keep a whole render to some tens of milliseconds.
+ */
+export const GUIDELINES_EMPHASIS_BUDGET = { squared: 30_000, byLength: 1_000_000 };
 
 const escapeHtml = (s: string) =>
 	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -85,14 +91,26 @@ export function sanitizeGuidelinesHtml(html: string): string {
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** What is wrong with the text for rendering, or null: length, nesting depth, delimiters per paragraph. */
 export function guidelinesProblem(markdown: string): string | null {
 	if (markdown.length > GUIDELINES_MAX_CHARS) {
-		return `guidelines can be at most ${GUIDELINES_MAX_CHARS.toLocaleString('en')} characters (these have ${markdown.length.toLocaleString('en')})`;
+		return `guidelines can be at most ${thousands(GUIDELINES_MAX_CHARS)} characters (these have ${thousands(markdown.length)})`;
 	}
 	let fence: string | null = null;
 	let markers = 0;
+	let chars = 0;
+	let squared = 0;
+	let byLength = 0;
+	const endParagraph = () => {
+		squared += markers * markers;
+		byLength += markers * chars;
+		markers = 0;
+		chars = 0;
+		return squared > GUIDELINES_EMPHASIS_BUDGET.squared || byLength > GUIDELINES_EMPHASIS_BUDGET.byLength;
+	};
+	const tooMuch = `guidelines: too much emphasis markup (* _ ~) to render safely; use fewer markers or shorter paragraphs`;
 	const lines = markdown.split('\n');
 	for (let i = 0; i < lines.length; i++) {
 		const line = lines[i];
@@ -103,7 +121,7 @@ export function guidelinesProblem(markdown: string): string | null {
 		}
 		if (open) {
 			fence = open[1];
-			markers = 0;
+			if (endParagraph()) return tooMuch;
 			continue;
 		}
 		// block nesting: quote markers and list markers before the text (indentation nests lists too)
@@ -112,9 +130,10 @@ export function guidelinesProblem(markdown: string): string | null {
 		const depth = (prefix.match(/>/g)?.length ?? 0) + (prefix.match(/(^|\s)([*+-]|\d{1,9}[.)])(?=\s|$)/g)?.length ?? 0) + Math.floor(indent / 4);
 		if (depth > GUIDELINES_MAX_DEPTH) return `guidelines: nesting deeper than ${GUIDELINES_MAX_DEPTH} levels (line ${i + 1})`;
 		if (line.trim() === '') {
-			markers = 0;
+			if (endParagraph()) return tooMuch;
 			continue;
 		}
+		chars += line.length + 1;
 		for (let k = 0; k < line.length; k++) {
 			const c = line.charCodeAt(k);
 			if (c === 0x2a || c === 0x5f || c === 0x7e) markers++;
@@ -123,7 +142,7 @@ export function guidelinesProblem(markdown: string): string | null {
 			return `guidelines: a paragraph has more than ${GUIDELINES_MAX_MARKERS} emphasis markers (* _ ~) (line ${i + 1}); split it into shorter paragraphs`;
 		}
 	}
-	return null;
+	return endParagraph() ? tooMuch : null;
 }
 
 /** The stored HTML for guidelines being saved; an AppError naming the field when they cannot be rendered safely. */
