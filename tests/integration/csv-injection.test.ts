@@ -52,7 +52,8 @@ beforeAll(async () => {
 		await castVote(db.kysely, campaign, evaluator.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: (['left', 'right', 'tie'] as const)[i % 3], rationale: ATTACK });
 	}
 	await db.close();
-	server = await startServer(root);
+	// CLI runs block this test's event loop (spawnSync): keep idle sockets open longer than that
+	server = await startServer(root, { KEEP_ALIVE_TIMEOUT: '600' });
 });
 
 afterAll(async () => {
