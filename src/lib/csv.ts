@@ -60,11 +60,29 @@ export function parseCsv(text: string): CsvRecord[] {
 	return records;
 }
 
-/** One CSV field, quoted only when it must be. Leading =, + and @ are prefixed so spreadsheets do not run them. */
+// Spreadsheet formulas (CSV injection, OWASP): a cell starting with =, +, -, @, tab or CR may be run
+// as a formula when the file is opened in a spreadsheet (`-2+3+cmd|' /C calc'!A0`). Such a cell is
+// written with a leading ' (which spreadsheets show as "text"), unless it is a plain decimal number
+// (`-3`, `-0.25`, `+1e5`), which no spreadsheet runs and which must stay a number. A cell that
+// already starts with 's followed by a trigger gets one more ', so the rule can be undone exactly:
+// unescapeFormula drops one leading ' when 's and then a trigger start the cell.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** The text with a leading ' when a spreadsheet could read it as a formula (see above). */
+export function escapeFormula(text: string): string {
+	return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? "'" + text : text;
+}
+
+/** Undoes escapeFormula, for readers of files this app wrote. */
+export function unescapeFormula(text: string): string {
+	return text.charCodeAt(0) === 0x27 && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+/** One CSV field, quoted only when it must be, with spreadsheet formulas defused (escapeFormula). */
 export function csvField(value: unknown): string {
 	if (value === null || value === undefined) return '';
-	let text = String(value);
-	if (/^[=+@]/.test(text) && typeof value === 'string') text = "'" + text;
+	const text = escapeFormula(String(value));
 	return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
 }
 

@@ -52,7 +52,9 @@ describe('vote import and exports', () => {
 		expect(r.stdout).toContain('added 20000 votes, skipped 0 (already imported), rejected 0 of 20000 rows; new systems 12');
 		const again = pickwise(root, ['import', 'votes', '--campaign', 'hist', '--file', file]);
 		expect(again.stdout).toContain('added 0 votes, skipped 20000');
-		server = await startServer(root);
+		// The test's event loop is blocked while the CLI runs (spawnSync): an idle keep-alive socket can
+		// outlive the server's 5 s timeout unnoticed and be reused just as the server closes it.
+		server = await startServer(root, { KEEP_ALIVE_TIMEOUT: '600' });
 		const board = await (await get('/api/v1/campaigns/hist/leaderboard?bootstrap=1000&seed=0')).json();
 		expect(board.votes).toBe(20000);
 		for (const row of board.leaderboard) {

@@ -3,7 +3,7 @@
 import { csvRow } from '../csv.ts';
 import type { Cell } from './table.ts';
 
-/** CSV text for a header and rows; numbers stay numbers, cells starting with =, + or @ get a leading '. */
+/** CSV text for a header and rows; numbers stay numbers, text a spreadsheet could run as a formula gets a leading ' (csv.ts). */
 export function toCsv(header: string[], rows: Cell[][]): string {
 	return csvRow(header) + rows.map((row) => csvRow(row)).join('');
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command, type CommandIO } from './command.ts';
+import { csvRow } from '../csv.ts';
 import {
 	BattleFileError,
 	countsFromBattleTable,
@@ -41,14 +42,11 @@ function intOption(name: string, value: string | undefined, fallback: number): n
 }
 
 function formatCsv(board: Leaderboard): string {
-	const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-	const num = (x: number | null) => (x === null ? '' : String(x));
-	const lines = ['system,rating,ci_low,ci_high,rank,battles,wins,losses,ties,elo'];
+	// csvField quotes and defuses spreadsheet formulas in names (numbers stay numbers)
+	const lines = [csvRow(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo'])];
 	for (const e of board.leaderboard)
-		lines.push(
-			[quote(e.system), num(e.rating), num(e.ci_low), num(e.ci_high), e.rank, e.battles, e.wins, e.losses, e.ties, num(e.elo)].join(',')
-		);
-	return lines.join('\n') + '\n';
+		lines.push(csvRow([e.system, e.rating, e.ci_low, e.ci_high, e.rank, e.battles, e.wins, e.losses, e.ties, e.elo]));
+	return lines.join('');
 }
 
 function formatTable(board: Leaderboard): string {

@@ -1,5 +1,7 @@
 // CSV battle files, scanned as bytes: a record without quotes allocates nothing (names are interned by
-// their bytes), and quoted records go through a general RFC 4180 reader.
+// their bytes), and quoted records go through a general RFC 4180 reader. Names written by pickwise's
+// own exports may carry a leading ' that defuses spreadsheet formulas (src/lib/csv.ts); it is
+// dropped again, so that `pickwise rank` reads an export back with the names unchanged.
 
 import { outcomeCode } from './counts.ts';
 import { BattleFileError, decoder, encoder, isSpace, parseTstamp, WINNERS, type BattleTable, type Interner, type Rows } from './battles-rows.ts';
@@ -97,17 +99,32 @@ function fieldText(buf: Uint8Array, rec: CsvRecord, f: number): string {
 	return q !== null ? q : decoder.decode(buf.subarray(rec.fs[f], rec.fe[f]));
 }
 
-/** Id of a model-name field (trimmed), or -1 when empty. */
+/** =, +, -, @, tab, CR: the cell starts that pickwise's CSV writer defuses with a leading ' (src/lib/csv.ts). */
+function isFormulaStart(c: number): boolean {
+	return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+}
+
+/** Whether bytes [s, e) are 's followed by a formula start: one ' was added by the writer and is dropped. */
+function escapedAt(buf: Uint8Array, s: number, e: number): boolean {
+	if (buf[s] !== 0x27) return false;
+	let k = s + 1;
+	while (k < e && buf[k] === 0x27) k++;
+	return k < e && isFormulaStart(buf[k]);
+}
+
+/** Id of a model-name field (trimmed, a formula escape undone), or -1 when empty. */
 function nameId(buf: Uint8Array, rec: CsvRecord, f: number, names: Interner): number {
 	const q = rec.quoted[f];
 	if (q !== null) {
-		const t = q.trim();
+		let t = q.trim();
+		if (/^'+[=+\-@\t\r]/.test(t)) t = t.slice(1);
 		return t ? names.string(t) : -1;
 	}
 	let s = rec.fs[f];
 	let e = rec.fe[f];
 	while (s < e && isSpace(buf[s])) s++;
 	while (e > s && isSpace(buf[e - 1])) e--;
+	if (s < e && escapedAt(buf, s, e)) s++;
 	return s < e ? names.bytes(buf, s, e) : -1;
 }
 

@@ -17,9 +17,9 @@ describe('chart CSV', () => {
 	});
 
 	it('defuses cells a spreadsheet would run as formulas, but not negative numbers', () => {
-		const csv = toCsv(['System', 'Delta'], [['=HYPERLINK("x")', -3], ['+1', 0], ['@SUM(A1)', 1.5]]);
+		const csv = toCsv(['System', 'Delta'], [['=HYPERLINK("x")', -3], ['+1+cmd', 0], ['@SUM(A1)', 1.5]]);
 		const fields = parseCsv(csv).slice(1).map((r) => r.fields);
-		expect(fields).toEqual([["'=HYPERLINK(\"x\")", '-3'], ["'+1", '0'], ["'@SUM(A1)", '1.5']]);
+		expect(fields).toEqual([["'=HYPERLINK(\"x\")", '-3'], ["'+1+cmd", '0'], ["'@SUM(A1)", '1.5']]);
 	});
 
 	it('defuses header cells too', () => {

@@ -214,7 +214,9 @@ export async function authenticate(db: Kysely<Database>, emailInput: unknown, pa
 	if (!email) throw invalid('email', 'Enter your email.');
 	if (!password) throw invalid('password', 'Enter your password.');
 	if (password.length > MAX_PASSWORD_LENGTH) throw new AppError(400, 'invalid', GENERIC_LOGIN_ERROR);
-	if (!loginFailuresByAccount.check(email)) {
+	// The attempt is counted as a failure before the (slow) check and given back when it succeeds:
+	// counting after argon2 let parallel attempts all pass the check while none had failed yet.
+	if (!loginFailuresByAccount.consume(email)) {
 		throw new AppError(429, 'rate_limited', 'Too many sign-in attempts. Wait a few minutes and try again.');
 	}
 	const user = await findUserByEmail(db, email);
@@ -222,10 +224,8 @@ export async function authenticate(db: Kysely<Database>, emailInput: unknown, pa
 		user && user.password_hash && user.disabled_at === null
 			? await verifyPassword(user.password_hash, password)
 			: await verifyAgainstDummy(password);
-	if (!ok || !user) {
-		loginFailuresByAccount.consume(email);
-		throw new AppError(400, 'invalid_credentials', GENERIC_LOGIN_ERROR);
-	}
+	if (!ok || !user) throw new AppError(400, 'invalid_credentials', GENERIC_LOGIN_ERROR);
+	loginFailuresByAccount.release(email);
 	// the admin's users table shows the last sign-in
 	const now = Date.now();
 	await db.updateTable('user').set({ last_login_at: now }).where('id', '=', user.id).execute();

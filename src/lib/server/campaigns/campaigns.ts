@@ -9,6 +9,7 @@ import type { SessionUser } from '../auth/session.ts';
 import { DEFAULT_IMAGE_FORMAT, IMAGE_FORMATS, isImageFormat, type ImageFormat } from '../../image-formats.ts';
 import { parseQuota, requireRole } from './members.ts';
 import { campaignSummaries } from './progress.ts';
+import { GUIDELINES_MAX_CHARS, renderGuidelines, renderStoredGuidelines } from './guidelines-markdown.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -63,7 +64,9 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 	const description = !present(input.description) ? '' : requireString(input.description, 'description', { min: 0, max: 2000 });
 	const guidelinesMd = !present(input.guidelinesMd)
 		? ''
-		: requireString(input.guidelinesMd, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
+		: requireString(input.guidelinesMd, 'guidelines', { min: 0, max: GUIDELINES_MAX_CHARS, trim: false }).replace(/\r\n/g, '\n');
+	// rendered here, once, within the bounds the renderer checks (an AppError naming the field otherwise)
+	const guidelinesHtml = renderGuidelines(guidelinesMd);
 	const status = present(input.status) ? requireEnum(input.status, 'status', ['draft', 'active'] as const) : 'active';
 	const min = present(input.rationaleMinChars) ? Number(input.rationaleMinChars) : 20;
 	if (!Number.isInteger(min) || min < 0 || min > 2000) {
@@ -94,6 +97,7 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 				name,
 				description,
 				guidelines_md: guidelinesMd,
+				guidelines_html: guidelinesHtml,
 				status,
 				allow_tie: input.allowTie === false ? 0 : 1,
 				allow_both_bad: input.allowBothBad === false ? 0 : 1,
@@ -278,14 +282,43 @@ export async function addCriterion(
 /** New guidelines text: the version goes up when the text changes, so votes record which they followed. */
 export async function updateGuidelines(db: Kysely<Database>, campaign: Campaign, markdown: unknown, actorId: string | null) {
 	requireOpen(campaign);
-	const text = requireString(markdown, 'guidelines', { min: 0, max: 50_000, trim: false }).replace(/\r\n/g, '\n');
-	if (text === campaign.guidelines_md) return { version: campaign.guidelines_version, changed: false };
+	const text = requireString(markdown, 'guidelines', { min: 0, max: GUIDELINES_MAX_CHARS, trim: false }).replace(/\r\n/g, '\n');
+	if (text === campaign.guidelines_md && campaign.guidelines_html !== null) return { version: campaign.guidelines_version, changed: false };
+	// rendered here, once, within the bounds the renderer checks (an AppError naming the field otherwise)
+	const html = renderGuidelines(text);
+	if (text === campaign.guidelines_md) {
+		await storeGuidelinesHtml(db, campaign, html);
+		return { version: campaign.guidelines_version, changed: false };
+	}
 	const version = campaign.guidelines_version + 1;
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version }).where('id', '=', campaign.id).execute();
+		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version, guidelines_html: html }).where('id', '=', campaign.id).execute();
 		await writeAudit(trx, { actorId, action: 'guidelines.update', subject: campaign.id, detail: { version, chars: text.length } });
 	});
 	return { version, changed: true };
+}
+
+/**
+ * The campaign's guidelines as stored HTML, for pages: never rendered on a view. Campaigns saved
+ * before the HTML was stored get it rendered once here (bounded: out-of-bounds text is shown as
+ * plain text) and stored, unless the guidelines changed in the meantime.
+ */
+export async function guidelinesHtml(db: Kysely<Database>, campaign: Campaign): Promise<string> {
+	if (campaign.guidelines_html !== null) return campaign.guidelines_html;
+	const html = renderStoredGuidelines(campaign.guidelines_md);
+	await storeGuidelinesHtml(db, campaign, html);
+	return html;
+}
+
+async function storeGuidelinesHtml(db: Kysely<Database>, campaign: Campaign, html: string) {
+	await db
+		.updateTable('campaign')
+		.set({ guidelines_html: html })
+		.where('id', '=', campaign.id)
+		.where('guidelines_version', '=', campaign.guidelines_version)
+		.where('guidelines_md', '=', campaign.guidelines_md)
+		.execute();
+	campaign.guidelines_html = html;
 }
 
 export const STATUSES = ['draft', 'active', 'paused', 'closed'] as const;

@@ -56,6 +56,8 @@ export interface CampaignTable {
 	description: Generated<string>;
 	guidelines_md: Generated<string>;
 	guidelines_version: Generated<number>;
+	/** the sanitized HTML of guidelines_md, rendered when saved; null until first needed for campaigns older than that */
+	guidelines_html: Generated<string | null>;
 	status: Generated<CampaignStatus>;
 	allow_tie: Generated<number>;
 	allow_both_bad: Generated<number>;

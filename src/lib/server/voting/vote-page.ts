@@ -1,15 +1,16 @@
 // What the voting page needs besides the pair: the campaign's rules, flags, criteria and progress.
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
-import { renderMarkdown } from '../campaigns/guidelines-markdown.ts';
+import { guidelinesHtml } from '../campaigns/campaigns.ts';
 import { RATIONALE_MAX } from './submit-vote.ts';
 import { countAnswered } from './leases.ts';
 
 export async function votePageContext(db: Kysely<Database>, campaign: Campaign, userId: string, quota: number | null) {
-	const [flags, criteria, done] = await Promise.all([
+	const [flags, criteria, done, guidelines] = await Promise.all([
 		db.selectFrom('flag_kind').select(['key', 'label']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
 		db.selectFrom('criterion').select(['key', 'label', 'description']).where('campaign_id', '=', campaign.id).orderBy('position').execute(),
-		countAnswered(db, campaign.id, userId)
+		countAnswered(db, campaign.id, userId),
+		guidelinesHtml(db, campaign)
 	]);
 	const choices = [
 		{ value: 'left', label: 'Left is better', key: '1' },
@@ -22,7 +23,7 @@ export async function votePageContext(db: Kysely<Database>, campaign: Campaign, 
 		rules: { rationaleMin: campaign.rationale_min_chars, rationaleMax: RATIONALE_MAX, choices },
 		flags,
 		criteria,
-		guidelinesHtml: renderMarkdown(campaign.guidelines_md),
+		guidelinesHtml: guidelines,
 		guidelinesVersion: campaign.guidelines_version,
 		progress: { done, quota }
 	};

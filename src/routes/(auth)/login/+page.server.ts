@@ -1,15 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { getDb } from '$lib/server/db/instance';
 import { authenticate } from '$lib/server/auth/users';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/request';
-import { AppError } from '$lib/server/errors';
-
-/** Only same-site paths, so the form cannot be used to redirect elsewhere. */
-function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { formAction } from '$lib/server/http/form-action';
+import { safeNext } from '$lib/server/http/safe-next';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
@@ -17,18 +13,11 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url, getClientAddress }) => {
-		const form = await request.formData();
-		const email = String(form.get('email') ?? '');
+	default: formAction('login', async ({ cookies, url, getClientAddress }, form) => {
 		const db = await getDb();
-		try {
-			const user = await authenticate(db.kysely, email, form.get('password'), getClientAddress());
-			const { token, session } = await createSession(db.kysely, user.id);
-			setSessionCookie(cookies, url, token, session);
-		} catch (e) {
-			if (e instanceof AppError) return fail(e.status, { email, message: e.message, field: e.field ?? null });
-			throw e;
-		}
+		const user = await authenticate(db.kysely, form.get('email'), form.get('password'), getClientAddress());
+		const { token, session } = await createSession(db.kysely, user.id);
+		setSessionCookie(cookies, url, token, session);
 		redirect(303, safeNext(url.searchParams.get('next')));
-	}
+	})
 };

@@ -2,7 +2,7 @@ import type { PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
 import { can } from '$lib/server/auth/access';
 import { campaignOverview } from '$lib/server/campaigns/overview';
-import { renderMarkdown } from '$lib/server/campaigns/guidelines-markdown';
+import { guidelinesHtml } from '$lib/server/campaigns/campaigns';
 
 export const load: PageServerLoad = async (event) => {
 	const access = await requireCampaignRole(event, event.params.slug, 'view');
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, description: campaign.description, status: campaign.status, blind: campaign.blind === 1 },
 		role,
-		guidelinesHtml: renderMarkdown(campaign.guidelines_md),
+		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		guidelinesVersion: campaign.guidelines_version,
 		canVote: can(access, 'vote'),
 		canSeeResults: can(access, 'results'),

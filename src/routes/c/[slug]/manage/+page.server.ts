@@ -1,7 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { addCriterion, campaignSettings, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
-import { renderMarkdown } from '$lib/server/campaigns/guidelines-markdown';
+import { addCriterion, campaignSettings, guidelinesHtml, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria } from '$lib/server/campaigns/lists';
 import { formAction } from '$lib/server/http/form-action';
 
@@ -14,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 			blind: campaign.blind === 1, rationaleMinChars: campaign.rationale_min_chars, guidelinesMd: campaign.guidelines_md, guidelinesVersion: campaign.guidelines_version,
 			...campaignSettings(campaign)
 		},
-		guidelinesHtml: renderMarkdown(campaign.guidelines_md),
+		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		criteria
 	};
 };
