@@ -126,7 +126,7 @@ for (const workers of [0, 1, 2]) {
 	const label = workers === 0 ? 'in this thread' : `${workers} worker thread${workers > 1 ? 's' : ''}, startup included`;
 	console.log(`bootstrap 1000 rounds   ${ms(median(times))} wall, ${ms(median(cpu))} CPU   (${label})`);
 }
-const [board, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 }));
+const [, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 }));
 console.log(`rankSystems (fit + 1000 rounds, 2 workers, percentiles, Elo)  ${ms(tRank)}`);
 console.log(`peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (includes generating the data)\n`);
 
@@ -167,7 +167,7 @@ console.log(`load average (1 min) around the end-to-end runs: ${load0.toFixed(2)
 console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds on 2 workers, JSON)`);
 console.log(`                        ${summary(mine)}`);
 console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)`);
-const ours: typeof board = JSON.parse(mine.at(-1)!.stdout);
+const ours: Awaited<ReturnType<typeof rankSystems>> = JSON.parse(mine.at(-1)!.stdout);
 if (withArena) {
 	console.log(`arena pipeline (numpy + scipy L-BFGS refit per round, OPENBLAS_NUM_THREADS=1)`);
 	console.log(`                        ${summary(theirs)}`);

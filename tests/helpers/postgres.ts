@@ -48,7 +48,7 @@ export async function startPostgres() {
 		execFileSync(initCmd, [...initArgs], { stdio: 'pipe' });
 	} catch (error) {
 		const e = error as { stderr?: Buffer; message: string };
-		throw new Error(`initdb (${bin}, as ${user ?? userInfo().username}) failed: ${e.stderr?.toString() || e.message}`);
+		throw new Error(`initdb (${bin}, as ${user ?? userInfo().username}) failed: ${e.stderr?.toString() || e.message}`, { cause: error });
 	}
 	const [cmd, args] = as(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-F']);
 	// its own process group, so that stopping reaches postgres behind runuser

@@ -92,8 +92,14 @@ export function explainNoFiniteMle(
 	for (let p = 0; p < pairI.length; p++) {
 		const i = pairI[p];
 		const j = pairJ[p];
-		if (fwd[p] > 0) (out[i].push(j), inn[j].push(i));
-		if (bwd[p] > 0) (out[j].push(i), inn[i].push(j));
+		if (fwd[p] > 0) {
+			out[i].push(j);
+			inn[j].push(i);
+		}
+		if (bwd[p] > 0) {
+			out[j].push(i);
+			inn[i].push(j);
+		}
 		if (fwd[p] > 0 || bwd[p] > 0) {
 			parent[find(i)] = find(j);
 			touched[i] = touched[j] = 1;
@@ -132,7 +138,12 @@ export function explainNoFiniteMle(
 		comp[s] = nComp;
 		while (stack.length) {
 			const u = stack.pop()!;
-			for (const v of inn[u]) if (comp[v] < 0) (comp[v] = nComp, stack.push(v));
+			for (const v of inn[u]) {
+				if (comp[v] < 0) {
+					comp[v] = nComp;
+					stack.push(v);
+				}
+			}
 		}
 		nComp++;
 	}

@@ -82,6 +82,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
  * `/\host/x.png` or `/\t/host/x.png` would load from another host: refused too.
  */
 function sameSitePath(src: string): boolean {
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 	return !/[\\\x00-\x20\x7f]/.test(src) && !src.startsWith('//') && !/^[^/?#]*:/.test(src);
 }
 
