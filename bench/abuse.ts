@@ -34,7 +34,14 @@ const leadCookie = `pickwise_session=${(await createSession(db.kysely, lead.id))
 await db.close();
 // a campaign with 20,000 historical votes over 12 systems for the bootstrap requests
 if (pickwise(root, ['campaign', 'create', '--slug', 'hist', '--name', 'Historical']).code !== 0) throw new Error('campaign create failed');
-const imported = pickwise(root, ['import', 'votes', '--campaign', 'hist', '--file', resolve('tests/fixtures/ranking/synthetic_20000_12.csv')]);
+const imported = pickwise(root, [
+	'import',
+	'votes',
+	'--campaign',
+	'hist',
+	'--file',
+	resolve('tests/fixtures/ranking/synthetic_20000_12.csv')
+]);
 if (imported.code !== 0) throw new Error(imported.stderr);
 const db2 = await openMigratedDatabase(`sqlite:${file}`);
 const researcher = await createUser(db2.kysely, { email: 'rae@hist.test', password: 'researcher-pw-1' });
@@ -48,7 +55,10 @@ const status = () => readFileSync(`/proc/${pid}/status`, 'utf8');
 const threads = () => Number(/^Threads:\s+(\d+)/m.exec(status())![1]);
 const rssMb = () => Number(/^VmRSS:\s+(\d+)/m.exec(status())![1]) / 1024;
 
-async function timed(path: string, init: RequestInit = {}): Promise<{ status: number; ms: number; body: string; retryAfter: string | null }> {
+async function timed(
+	path: string,
+	init: RequestInit = {}
+): Promise<{ status: number; ms: number; body: string; retryAfter: string | null }> {
 	const t = performance.now();
 	try {
 		const r = await fetch(server.url + path, { ...init, headers: { origin: server.url, ...(init.headers as Record<string, string>) } });
@@ -90,10 +100,17 @@ await timed('/api/v1/campaigns/hist/leaderboard', { headers: { authorization: `B
 		body: new URLSearchParams({ guidelines: '_a '.repeat(4096) }).toString()
 	});
 	const window = sleep(6000);
-	const pageLoops = [1, 2, 3, 4].map((i) => loop(window, async () => (await timed('/c/abuse/vote', { headers: { cookie: ev[i].cookie } })).ms));
-	const nexts = await loop(window, async () => (await timed('/api/v1/campaigns/abuse/next', { headers: { cookie: ev[5].cookie, accept: 'application/json' } })).ms);
+	const pageLoops = [1, 2, 3, 4].map((i) =>
+		loop(window, async () => (await timed('/c/abuse/vote', { headers: { cookie: ev[i].cookie } })).ms)
+	);
+	const nexts = await loop(
+		window,
+		async () => (await timed('/api/v1/campaigns/abuse/next', { headers: { cookie: ev[5].cookie, accept: 'application/json' } })).ms
+	);
 	const pages = (await Promise.all(pageLoops)).flat();
-	console.log(`1. guidelines of 12 kB "_a " (save: ${saved.status}): next p50 ${ms(pct(nexts, 0.5))}, p99 ${ms(pct(nexts, 0.99))}, max ${ms(Math.max(...nexts))} (${nexts.length} calls); vote page p99 ${ms(pct(pages, 0.99))} (${pages.length} loads)`);
+	console.log(
+		`1. guidelines of 12 kB "_a " (save: ${saved.status}): next p50 ${ms(pct(nexts, 0.5))}, p99 ${ms(pct(nexts, 0.99))}, max ${ms(Math.max(...nexts))} (${nexts.length} calls); vote page p99 ${ms(pct(pages, 0.99))} (${pages.length} loads)`
+	);
 }
 
 // 2. external write lock during a vote burst
@@ -113,7 +130,12 @@ await timed('/api/v1/campaigns/hist/leaderboard', { headers: { authorization: `B
 			const r = await timed('/api/v1/campaigns/abuse/votes', {
 				method: 'POST',
 				headers: json(e.cookie),
-				body: JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: assignment, choice: 'left', rationale: 'The left one follows the prompt better.' })
+				body: JSON.stringify({
+					vote_id: crypto.randomUUID(),
+					assignment_id: assignment,
+					choice: 'left',
+					rationale: 'The left one follows the prompt better.'
+				})
 			});
 			statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
 		}
@@ -125,8 +147,13 @@ await timed('/api/v1/campaigns/hist/leaderboard', { headers: { authorization: `B
 	await sleep(2000);
 	stop = true;
 	await Promise.all(voters);
-	const counts = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ');
-	console.log(`2. write lock held ${lockMs / 1000} s during a vote burst of 16 evaluators: vote/next statuses {${counts}}; GET /login while locked p99 ${ms(pct(logins, 0.99))}, max ${ms(Math.max(...logins))} (${logins.length} requests)`);
+	const counts = [...statuses]
+		.sort(([a], [b]) => a - b)
+		.map(([s, n]) => `${s}: ${n}`)
+		.join(', ');
+	console.log(
+		`2. write lock held ${lockMs / 1000} s during a vote burst of 16 evaluators: vote/next statuses {${counts}}; GET /login while locked p99 ${ms(pct(logins, 0.99))}, max ${ms(Math.max(...logins))} (${logins.length} requests)`
+	);
 }
 
 // 3. 16 parallel bootstrap requests
@@ -136,7 +163,9 @@ await timed('/api/v1/campaigns/hist/leaderboard', { headers: { authorization: `B
 	let peakThreads = threadsBefore;
 	let peakRss = rssBefore;
 	const burst = Promise.all(
-		Array.from({ length: 16 }, (_, i) => timed(`/api/v1/campaigns/hist/leaderboard?bootstrap=10000&seed=${1000 + i}`, { headers: { authorization: `Bearer ${token}` } }))
+		Array.from({ length: 16 }, (_, i) =>
+			timed(`/api/v1/campaigns/hist/leaderboard?bootstrap=10000&seed=${1000 + i}`, { headers: { authorization: `Bearer ${token}` } })
+		)
 	);
 	const sampler = loop(burst, async () => {
 		peakThreads = Math.max(peakThreads, threads());

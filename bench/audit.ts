@@ -43,7 +43,9 @@ const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
 const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 const evaluators: string[] = [];
 sqlite.transaction(() => {
-	const insertUser = sqlite.prepare("insert into user (id, email, display_name, password_hash, is_admin, disabled_at, created_at) values (?, ?, ?, 'x', 0, null, 0)");
+	const insertUser = sqlite.prepare(
+		"insert into user (id, email, display_name, password_hash, is_admin, disabled_at, created_at) values (?, ?, ?, 'x', 0, null, 0)"
+	);
 	const insertMember = sqlite.prepare("insert into campaign_member (campaign_id, user_id, role, quota) values (?, ?, 'evaluator', null)");
 	for (let e = 0; e < E; e++) {
 		const id = randomId();
@@ -58,7 +60,9 @@ const prompts: string[] = [];
 sqlite.transaction(() => {
 	for (let s = 0; s < K; s++) {
 		systems.push(randomId());
-		sqlite.prepare('insert into system (id, campaign_id, name) values (?, ?, ?)').run(systems[s], campaign.id, `system-${String(s).padStart(2, '0')}`);
+		sqlite
+			.prepare('insert into system (id, campaign_id, name) values (?, ?, ?)')
+			.run(systems[s], campaign.id, `system-${String(s).padStart(2, '0')}`);
 	}
 	const insertPrompt = sqlite.prepare('insert into prompt (id, campaign_id, external_id, text, category) values (?, ?, ?, ?, null)');
 	const insertImage = sqlite.prepare(
@@ -67,17 +71,20 @@ sqlite.transaction(() => {
 	for (let p = 0; p < P; p++) {
 		prompts.push(randomId());
 		insertPrompt.run(prompts[p], campaign.id, `p${p}`, `prompt number ${p}: a lighthouse at dusk, style ${p % 17}`);
-		images.push(systems.map((s) => {
-			const id = randomId();
-			insertImage.run(id, campaign.id, prompts[p], s, randomId());
-			return id;
-		}));
+		images.push(
+			systems.map((s) => {
+				const id = randomId();
+				insertImage.run(id, campaign.id, prompts[p], s, randomId());
+				return id;
+			})
+		);
 	}
 })();
 const strength = Array.from({ length: K }, (_, i) => (i - K / 2) / (K / 6));
 // rationales of ordinary variety; a tenth of the evaluators paste the same few texts again and
 // again (what the near-duplicate check looks for), a few answer far too fast
-const words = 'sharp blurry hands text colour composition lighting faithful prompt detail artefacts face background sky water shadows'.split(' ');
+const words =
+	'sharp blurry hands text colour composition lighting faithful prompt detail artefacts face background sky water shadows'.split(' ');
 const pasted = ['Left is better.', 'The right one looks better overall.', 'Both fine, left slightly sharper.'];
 const insertAssignment = sqlite.prepare(
 	"insert into assignment (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at) values (?, ?, ?, ?, ?, 'normal', ?, ?, ?)"
@@ -96,12 +103,39 @@ const batch = sqlite.transaction((from: number, to: number) => {
 		const careless = e % 10 === 0;
 		const prob = 1 / (1 + Math.exp(strength[b] - strength[a]));
 		const r = rand();
-		const choice = careless ? (rand() < 0.5 ? 'left' : 'right') : r < 0.08 ? 'tie' : r < 0.1 ? 'both_bad' : r < 0.1 + 0.9 * prob ? 'left' : 'right';
-		const rationale = careless ? pick(pasted) : `${choice === 'right' ? 'Right' : 'Left'}: ${pick(words)} and ${pick(words)} are better, ${pick(words)} ${Math.floor(rand() * 1000)}.`;
+		const choice = careless
+			? rand() < 0.5
+				? 'left'
+				: 'right'
+			: r < 0.08
+				? 'tie'
+				: r < 0.1
+					? 'both_bad'
+					: r < 0.1 + 0.9 * prob
+						? 'left'
+						: 'right';
+		const rationale = careless
+			? pick(pasted)
+			: `${choice === 'right' ? 'Right' : 'Left'}: ${pick(words)} and ${pick(words)} are better, ${pick(words)} ${Math.floor(rand() * 1000)}.`;
 		const at = start + v * 1000;
 		const assignment = randomId();
 		insertAssignment.run(assignment, campaign.id, evaluators[e], images[p][a], images[p][b], at, at, at);
-		insertVote.run(crypto.randomUUID(), assignment, campaign.id, evaluators[e], prompts[p], images[p][a], images[p][b], systems[a], systems[b], choice, rationale, at, at, careless ? 800 : 4000 + Math.floor(rand() * 20000));
+		insertVote.run(
+			crypto.randomUUID(),
+			assignment,
+			campaign.id,
+			evaluators[e],
+			prompts[p],
+			images[p][a],
+			images[p][b],
+			systems[a],
+			systems[b],
+			choice,
+			rationale,
+			at,
+			at,
+			careless ? 800 : 4000 + Math.floor(rand() * 20000)
+		);
 	}
 });
 for (let v = 0; v < N; v += 50_000) batch(v, Math.min(N, v + 50_000));

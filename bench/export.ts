@@ -29,7 +29,9 @@ const { token } = await createApiToken(db.kysely, researcher.id, 'bench');
 const t0 = performance.now();
 const sqlite = db.sqlite!;
 const prompt = randomId();
-sqlite.prepare('insert into prompt (id, campaign_id, external_id, text, category) values (?, ?, ?, ?, null)').run(prompt, campaign.id, 'p', 'a prompt');
+sqlite
+	.prepare('insert into prompt (id, campaign_id, external_id, text, category) values (?, ?, ?, ?, null)')
+	.run(prompt, campaign.id, 'p', 'a prompt');
 const systems: string[] = [];
 const images: string[] = [];
 // strengths on a known scale so that the counts look like real votes
@@ -37,9 +39,13 @@ const strength = Array.from({ length: K }, (_, i) => (i - K / 2) / (K / 6));
 for (let s = 0; s < K; s++) {
 	systems.push(randomId());
 	images.push(randomId());
-	sqlite.prepare('insert into system (id, campaign_id, name) values (?, ?, ?)').run(systems[s], campaign.id, `system-${String(s).padStart(3, '0')}`);
 	sqlite
-		.prepare("insert into image (id, campaign_id, prompt_id, system_id, sha256, stored_path, width, height, format, bytes, created_at) values (?, ?, ?, ?, ?, '', 0, 0, 'none', 0, 0)")
+		.prepare('insert into system (id, campaign_id, name) values (?, ?, ?)')
+		.run(systems[s], campaign.id, `system-${String(s).padStart(3, '0')}`);
+	sqlite
+		.prepare(
+			"insert into image (id, campaign_id, prompt_id, system_id, sha256, stored_path, width, height, format, bytes, created_at) values (?, ?, ?, ?, ?, '', 0, 0, 'none', 0, 0)"
+		)
 		.run(images[s], campaign.id, prompt, systems[s], randomId());
 }
 const insertAssignment = sqlite.prepare(
@@ -49,7 +55,7 @@ const insertVote = sqlite.prepare(
 	"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, '{}', 1, ?, ?, 5000, 'counted')"
 );
 let seed = 12345;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
 const start = Date.UTC(2026, 0, 1);
 const batch = sqlite.transaction((from: number, to: number) => {
 	for (let v = from; v < to; v++) {
@@ -62,7 +68,21 @@ const batch = sqlite.transaction((from: number, to: number) => {
 		const at = start + v * 1000;
 		const assignment = randomId();
 		insertAssignment.run(assignment, campaign.id, judge.id, images[a], images[b], at, at, at);
-		insertVote.run(crypto.randomUUID(), assignment, campaign.id, judge.id, prompt, images[a], images[b], systems[a], systems[b], choice, 'a rationale of ordinary length, about so long', at, at);
+		insertVote.run(
+			crypto.randomUUID(),
+			assignment,
+			campaign.id,
+			judge.id,
+			prompt,
+			images[a],
+			images[b],
+			systems[a],
+			systems[b],
+			choice,
+			'a rationale of ordinary length, about so long',
+			at,
+			at
+		);
 	}
 });
 for (let v = 0; v < N; v += 50_000) batch(v, Math.min(N, v + 50_000));
@@ -83,16 +103,18 @@ const { hostname, port } = new URL(server.url);
 function get(path: string, onChunk?: (n: number) => void): Promise<{ status: number; bytes: number; ms: number; body: string }> {
 	const t = performance.now();
 	return new Promise((done, fail) => {
-		http.get({ host: hostname, port, path, headers: { authorization: `Bearer ${token}` } }, (res) => {
-			let bytes = 0;
-			let body = '';
-			res.on('data', (chunk: Buffer) => {
-				bytes += chunk.length;
-				if (!onChunk && body.length < 1e6) body += chunk;
-				onChunk?.(chunk.length);
-			});
-			res.on('end', () => done({ status: res.statusCode ?? 0, bytes, ms: performance.now() - t, body }));
-		}).on('error', fail);
+		http
+			.get({ host: hostname, port, path, headers: { authorization: `Bearer ${token}` } }, (res) => {
+				let bytes = 0;
+				let body = '';
+				res.on('data', (chunk: Buffer) => {
+					bytes += chunk.length;
+					if (!onChunk && body.length < 1e6) body += chunk;
+					onChunk?.(chunk.length);
+				});
+				res.on('end', () => done({ status: res.statusCode ?? 0, bytes, ms: performance.now() - t, body }));
+			})
+			.on('error', fail);
 	});
 }
 await get('/api/v1/campaigns/big/leaderboard?bootstrap=0');
@@ -105,7 +127,9 @@ for (const seedParam of [1, 2, 3]) {
 }
 times.sort((a, b) => a - b);
 const cached = await get('/api/v1/campaigns/big/leaderboard?bootstrap=1000&seed=1');
-console.log(`leaderboard, 1,000 rounds, ${K} systems, ${N.toLocaleString()} votes (from pair_stat): median ${times[1].toFixed(0)} ms cold, ${cached.ms.toFixed(1)} ms cached`);
+console.log(
+	`leaderboard, 1,000 rounds, ${K} systems, ${N.toLocaleString()} votes (from pair_stat): median ${times[1].toFixed(0)} ms cold, ${cached.ms.toFixed(1)} ms cached`
+);
 
 let peak = idle;
 const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);

@@ -3,7 +3,12 @@
 // used to stall the server. Rendering happens once per save; pages serve the stored HTML.
 // Run: node bin/run-ts.js bench/guidelines.ts
 import { performance } from 'node:perf_hooks';
-import { GUIDELINES_MAX_CHARS, GUIDELINES_MAX_MARKERS, guidelinesProblem, renderGuidelines } from '../src/lib/server/campaigns/guidelines-markdown.ts';
+import {
+	GUIDELINES_MAX_CHARS,
+	GUIDELINES_MAX_MARKERS,
+	guidelinesProblem,
+	renderGuidelines
+} from '../src/lib/server/campaigns/guidelines-markdown.ts';
 
 /** Paragraphs of `unit` (each up to the per-paragraph marker limit), as many as the bounds accept. */
 function fill(unit: string, markersPerUnit: number, perParagraphMarkers = GUIDELINES_MAX_MARKERS): string {

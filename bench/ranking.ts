@@ -71,7 +71,9 @@ if (!existsSync(csvPath) || !existsSync(truthPath) || args.includes('--regen')) 
 }
 const truth: Record<string, number> = JSON.parse(readFileSync(truthPath, 'utf8'));
 console.log(`data: ${N.toLocaleString('en')} battles over ${K} systems, ${(statSync(csvPath).size / 1e6).toFixed(1)} MB CSV`);
-console.log(`runs: ${RUNS} per stage, medians reported; machine: ${(await import('node:os')).availableParallelism()} cores, Node ${process.version}\n`);
+console.log(
+	`runs: ${RUNS} per stage, medians reported; machine: ${(await import('node:os')).availableParallelism()} cores, Node ${process.version}\n`
+);
 
 // ------------------------------------------------------------------ stages
 const readTimes: number[] = [];
@@ -163,7 +165,9 @@ const load1 = (await import('node:os')).loadavg()[0];
 const summary = (runs: Run[]) =>
 	`${ms(median(runs.map((x) => x.wall)))} wall, ${ms(median(runs.map((x) => x.cpu)))} CPU, peak RSS ${median(runs.map((x) => x.rssMb)).toFixed(0)} MB   ` +
 	`(wall per run: ${runs.map((x) => x.wall.toFixed(0)).join(', ')} ms)`;
-console.log(`load average (1 min) around the end-to-end runs: ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`);
+console.log(
+	`load average (1 min) around the end-to-end runs: ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`
+);
 console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds on 2 workers, JSON)`);
 console.log(`                        ${summary(mine)}`);
 console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)`);
@@ -171,7 +175,9 @@ const ours: Awaited<ReturnType<typeof rankSystems>> = JSON.parse(mine.at(-1)!.st
 if (withArena) {
 	console.log(`arena pipeline (numpy + scipy L-BFGS refit per round, OPENBLAS_NUM_THREADS=1)`);
 	console.log(`                        ${summary(theirs)}`);
-	console.log(`speed-up of pickwise rank over it: ${(median(theirs.map((x) => x.wall)) / median(mine.map((x) => x.wall))).toFixed(1)}× (wall, medians)`);
+	console.log(
+		`speed-up of pickwise rank over it: ${(median(theirs.map((x) => x.wall)) / median(mine.map((x) => x.wall))).toFixed(1)}× (wall, medians)`
+	);
 	const arena: { leaderboard: { system: string; rating: number; ci_low: number; ci_high: number }[] } = JSON.parse(theirs.at(-1)!.stdout);
 	const byName = new Map(ours.leaderboard.map((e) => [e.system, e]));
 	let dr = 0;
@@ -181,5 +187,7 @@ if (withArena) {
 		dr = Math.max(dr, Math.abs(o.rating - e.rating));
 		dc = Math.max(dc, Math.abs(o.ci_low! - e.ci_low), Math.abs(o.ci_high! - e.ci_high));
 	}
-	console.log(`agreement: max |Δrating| ${dr.toExponential(2)} Elo (their L-BFGS stops at gtol 1e-6), max |ΔCI endpoint| ${dc.toFixed(2)} Elo`);
+	console.log(
+		`agreement: max |Δrating| ${dr.toExponential(2)} Elo (their L-BFGS stops at gtol 1e-6), max |ΔCI endpoint| ${dc.toFixed(2)} Elo`
+	);
 } else console.log(`arena pipeline not run (${existsSync(ARENA) ? '--no-arena' : `${ARENA} not found`})`);

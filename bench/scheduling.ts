@@ -47,7 +47,11 @@ function percentile(sorted: Float64Array, q: number): number {
 const images: CampaignImage[] = [];
 for (let p = 0; p < prompts; p++) {
 	for (let s = 0; s < systems; s++) {
-		images.push({ id: `img_${(p * systems + s).toString(36)}_${((p * 7919 + s * 104729) % 999983).toString(36)}`, promptId: `prompt-${p}`, systemId: `system-${s}` });
+		images.push({
+			id: `img_${(p * systems + s).toString(36)}_${((p * 7919 + s * 104729) % 999983).toString(36)}`,
+			promptId: `prompt-${p}`,
+			systemId: `system-${s}`
+		});
 	}
 }
 

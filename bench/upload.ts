@@ -40,7 +40,9 @@ try {
 	const lines = ['image_path,prompt,system'];
 	for (let i = 0; i < images; i++) {
 		const noise = randomBytes(side * side * 3);
-		const jpeg = await sharp(noise, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+		const jpeg = await sharp(noise, { raw: { width: side, height: side, channels: 3 } })
+			.jpeg({ quality: 92 })
+			.toBuffer();
 		const name = `img/${i}.jpg`;
 		zip.add({ name, data: jpeg });
 		lines.push(`${name},prompt number ${Math.floor(i / systems)},system-${i % systems}`);
@@ -59,7 +61,8 @@ try {
 	await db.close();
 	const server = await startServer(root);
 	const pid = server.process.pid!;
-	const status = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+	const status = (field: string) =>
+		Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 	// warm up: the images page (its code and the database) before the baseline
 	for (let i = 0; i < 3; i++) await fetch(`${server.url}/c/bench/images`, { headers: { cookie } }).then((r) => r.text());
 	const baseline = status('VmRSS');
@@ -70,22 +73,30 @@ try {
 	// 3. upload + dry run, streamed from disk as a browser sends a file
 	t = performance.now();
 	const boundary = `----pickwise${randomBytes(8).toString('hex')}`;
-	const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="set.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+	const head = Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="set.zip"\r\nContent-Type: application/zip\r\n\r\n`
+	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
 	const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-		const req = http.request(`${server.url}/c/bench/images/upload`, {
-			method: 'POST',
-			headers: {
-				cookie, origin: server.url, accept: 'application/json',
-				'content-type': `multipart/form-data; boundary=${boundary}`,
-				'content-length': head.length + zipBytes + tail.length
+		const req = http.request(
+			`${server.url}/c/bench/images/upload`,
+			{
+				method: 'POST',
+				headers: {
+					cookie,
+					origin: server.url,
+					accept: 'application/json',
+					'content-type': `multipart/form-data; boundary=${boundary}`,
+					'content-length': head.length + zipBytes + tail.length
+				}
+			},
+			(res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (d) => (body += d));
+				res.on('end', () => resolve({ status: res.statusCode!, body }));
 			}
-		}, (res) => {
-			let body = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => (body += d));
-			res.on('end', () => resolve({ status: res.statusCode!, body }));
-		});
+		);
 		req.on('error', reject);
 		req.write(head);
 		const file = createReadStream(zipPath);
@@ -95,14 +106,22 @@ try {
 	const dryRunSeconds = (performance.now() - t) / 1000;
 	if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body.slice(0, 500)}`);
 	const upload = JSON.parse(answer.body).upload;
-	console.log(`upload + dry run: ${dryRunSeconds.toFixed(1)} s (${mib(zipBytes / dryRunSeconds)}/s); rows ok ${upload.ok}, refused ${upload.refused}; would add ${upload.adds.images} images, ${upload.adds.pairs} pairs`);
+	console.log(
+		`upload + dry run: ${dryRunSeconds.toFixed(1)} s (${mib(zipBytes / dryRunSeconds)}/s); rows ok ${upload.ok}, refused ${upload.refused}; would add ${upload.adds.images} images, ${upload.adds.pairs} pairs`
+	);
 	const dryPeak = Math.max(peak, status('VmHWM') > hwmBefore ? status('VmHWM') : 0);
 
 	if (!values['no-confirm']) {
 		t = performance.now();
 		const confirmed = await fetch(`${server.url}/c/bench/images?/confirm`, {
 			method: 'POST',
-			headers: { cookie, origin: server.url, accept: 'application/json', 'x-sveltekit-action': 'true', 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				cookie,
+				origin: server.url,
+				accept: 'application/json',
+				'x-sveltekit-action': 'true',
+				'content-type': 'application/x-www-form-urlencoded'
+			},
 			body: new URLSearchParams({ upload: upload.id }).toString()
 		}).then((r) => r.json());
 		if (confirmed.type !== 'redirect') throw new Error(`confirm answered ${JSON.stringify(confirmed).slice(0, 300)}`);
@@ -111,7 +130,9 @@ try {
 	clearInterval(sampler);
 	peak = Math.max(peak, status('VmRSS'));
 	const hwm = status('VmHWM');
-	console.log(`server RSS: idle ${mib(baseline)}; peak sampled ${mib(peak)} (+${mib(peak - baseline)}); VmHWM ${mib(hwm)} (+${mib(hwm - baseline)} over idle RSS; VmHWM before the upload ${mib(hwmBefore)})`);
+	console.log(
+		`server RSS: idle ${mib(baseline)}; peak sampled ${mib(peak)} (+${mib(peak - baseline)}); VmHWM ${mib(hwm)} (+${mib(hwm - baseline)} over idle RSS; VmHWM before the upload ${mib(hwmBefore)})`
+	);
 	console.log(`peak during upload + dry run: +${mib(dryPeak - baseline)}`);
 	await server.stop();
 } finally {

@@ -37,13 +37,25 @@ await k.transaction().execute(async (trx) => {
 	await trx.insertInto('system').values(systemIds).execute();
 	for (let p = 0; p < prompts; p++) {
 		const promptId = randomId();
-		await trx.insertInto('prompt').values({ id: promptId, campaign_id: campaign.id, external_id: `p${p}`, text: `prompt ${p}`, category: null }).execute();
+		await trx
+			.insertInto('prompt')
+			.values({ id: promptId, campaign_id: campaign.id, external_id: `p${p}`, text: `prompt ${p}`, category: null })
+			.execute();
 		await trx
 			.insertInto('image')
 			.values(
 				systemIds.map((s) => ({
-					id: randomId(), campaign_id: campaign.id, prompt_id: promptId, system_id: s.id, sha256: randomId(),
-					stored_path: 'images/none.png', width: 512, height: 512, format: 'png', bytes: 1000, created_at: Date.now()
+					id: randomId(),
+					campaign_id: campaign.id,
+					prompt_id: promptId,
+					system_id: s.id,
+					sha256: randomId(),
+					stored_path: 'images/none.png',
+					width: 512,
+					height: 512,
+					format: 'png',
+					bytes: 1000,
+					created_at: Date.now()
 				}))
 			)
 			.execute();
@@ -54,7 +66,18 @@ const passwordHash = await hashPassword('bench-password');
 const cookies: string[] = [];
 for (let e = 0; e < maxLevel; e++) {
 	const id = randomId();
-	await k.insertInto('user').values({ id, email: `e${e}@bench.test`, display_name: `e${e}`, password_hash: passwordHash, is_admin: 0, disabled_at: null, created_at: Date.now() }).execute();
+	await k
+		.insertInto('user')
+		.values({
+			id,
+			email: `e${e}@bench.test`,
+			display_name: `e${e}`,
+			password_hash: passwordHash,
+			is_admin: 0,
+			disabled_at: null,
+			created_at: Date.now()
+		})
+		.execute();
 	await k.insertInto('campaign_member').values({ campaign_id: campaign.id, user_id: id, role: 'evaluator', quota: null }).execute();
 	cookies.push(`pickwise_session=${(await createSession(k, id)).token}`);
 }
@@ -66,10 +89,28 @@ const base = server.url;
 const rationale = 'The left image is sharper and closer to the prompt.';
 
 const { hostname, port } = new URL(base);
-function request(agent: http.Agent, method: string, path: string, cookie: string, body?: string): Promise<{ status: number; body: string; serverMs: number }> {
+function request(
+	agent: http.Agent,
+	method: string,
+	path: string,
+	cookie: string,
+	body?: string
+): Promise<{ status: number; body: string; serverMs: number }> {
 	return new Promise((done, fail) => {
 		const req = http.request(
-			{ host: hostname, port, path, method, agent, headers: { cookie, origin: base, 'content-type': 'application/json', ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } },
+			{
+				host: hostname,
+				port,
+				path,
+				method,
+				agent,
+				headers: {
+					cookie,
+					origin: base,
+					'content-type': 'application/json',
+					...(body ? { 'content-length': Buffer.byteLength(body) } : {})
+				}
+			},
 			(res) => {
 				let text = '';
 				res.setEncoding('utf8');
@@ -91,7 +132,9 @@ function percentile(sorted: number[], p: number) {
 }
 
 console.log(`pickwise bench/votes: ${systems} systems × ${prompts} prompts, ${seconds} s per level, server ${base}`);
-console.log('evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors   server next p99   server vote p99');
+console.log(
+	'evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors   server next p99   server vote p99'
+);
 for (const level of levels) {
 	const voteLatency: number[] = [];
 	const nextLatency: number[] = [];
@@ -118,8 +161,17 @@ for (const level of levels) {
 				}
 				const { assignment } = JSON.parse(next.body);
 				const t2 = performance.now();
-				const vote = await request(agent, 'POST', '/api/v1/campaigns/bench/votes', cookie,
-					JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: assignment.id, choice: Math.random() < 0.5 ? 'left' : 'right', rationale })
+				const vote = await request(
+					agent,
+					'POST',
+					'/api/v1/campaigns/bench/votes',
+					cookie,
+					JSON.stringify({
+						vote_id: crypto.randomUUID(),
+						assignment_id: assignment.id,
+						choice: Math.random() < 0.5 ? 'left' : 'right',
+						rationale
+					})
 				);
 				const t3 = performance.now();
 				if (vote.status === 201) votes++;
@@ -140,7 +192,10 @@ for (const level of levels) {
 }
 await server.stop();
 const check = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
-const stored = await check.kysely.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+const stored = await check.kysely
+	.selectFrom('vote')
+	.select((eb) => eb.fn.countAll<number>().as('n'))
+	.executeTakeFirstOrThrow();
 console.log(`stored votes: ${stored.n}`);
 await check.close();
 rmSync(root, { recursive: true, force: true });

@@ -47,7 +47,9 @@ await vote.waitForLoadState('networkidle');
 await fresh.close();
 const gzip = js.reduce((n, f) => n + f.gzip, 0);
 const raw = js.reduce((n, f) => n + f.raw, 0);
-console.log(`voting page JavaScript: ${js.length} files, ${(gzip / 1024).toFixed(1)} kB gzip, ${(raw / 1024).toFixed(1)} kB raw (budget: 60 kB gzip)`);
+console.log(
+	`voting page JavaScript: ${js.length} files, ${(gzip / 1024).toFixed(1)} kB gzip, ${(raw / 1024).toFixed(1)} kB raw (budget: 60 kB gzip)`
+);
 await page.goto(`${server.url}/c/agiqa-demo/vote`);
 
 const swaps: number[] = [];
@@ -75,7 +77,9 @@ for (let i = 0; i < rounds; i++) {
 }
 swaps.sort((a, b) => a - b);
 const q = (p: number) => swaps[Math.min(swaps.length - 1, Math.floor(p * swaps.length))].toFixed(1);
-console.log(`submit → next pair painted, ${rounds} votes: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${swaps[swaps.length - 1].toFixed(1)} ms`);
+console.log(
+	`submit → next pair painted, ${rounds} votes: median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${swaps[swaps.length - 1].toFixed(1)} ms`
+);
 await browser.close();
 await server.stop();
 rmSync(root, { recursive: true, force: true });

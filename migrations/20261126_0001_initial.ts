@@ -218,8 +218,23 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
 	for (const table of [
-		'audit_log', 'pair_stat', 'gold_pair', 'review', 'vote_criterion', 'vote', 'assignment', 'image',
-		'prompt', 'system', 'flag_kind', 'criterion', 'campaign_member', 'campaign', 'api_token', 'session', 'user'
+		'audit_log',
+		'pair_stat',
+		'gold_pair',
+		'review',
+		'vote_criterion',
+		'vote',
+		'assignment',
+		'image',
+		'prompt',
+		'system',
+		'flag_kind',
+		'criterion',
+		'campaign_member',
+		'campaign',
+		'api_token',
+		'session',
+		'user'
 	]) {
 		await db.schema.dropTable(table).execute();
 	}

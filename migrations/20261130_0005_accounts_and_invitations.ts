@@ -20,8 +20,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.execute();
 	await db.schema.createIndex('invitation_user_idx').on('invitation').column('user_id').execute();
 	await db.schema.alterTable('user').addColumn('last_login_at', 'bigint').execute();
-	await db.schema.alterTable('user').addColumn('can_create_campaigns', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-	await db.schema.alterTable('campaign').addColumn('target_battles', 'integer', (c) => c.notNull().defaultTo(30)).execute();
+	await db.schema
+		.alterTable('user')
+		.addColumn('can_create_campaigns', 'integer', (c) => c.notNull().defaultTo(0))
+		.execute();
+	await db.schema
+		.alterTable('campaign')
+		.addColumn('target_battles', 'integer', (c) => c.notNull().defaultTo(30))
+		.execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

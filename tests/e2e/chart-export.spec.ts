@@ -13,7 +13,10 @@ test('a chart downloaded as SVG carries its title and a caption line', async ({ 
 	// a click before hydration does nothing: retry until the download starts
 	let svg = '';
 	await expect(async () => {
-		const [download] = await Promise.all([page.waitForEvent('download', { timeout: 2_000 }), figure.getByRole('button', { name: 'Download SVG' }).click()]);
+		const [download] = await Promise.all([
+			page.waitForEvent('download', { timeout: 2_000 }),
+			figure.getByRole('button', { name: 'Download SVG' }).click()
+		]);
 		svg = readFileSync((await download.path())!, 'utf8');
 	}).toPass({ timeout: 20_000 });
 	expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

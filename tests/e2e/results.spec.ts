@@ -21,7 +21,12 @@ test('a researcher reads the results, changes a filter, sees chart and table agr
 	const topSystem = (await firstRow.getByRole('rowheader').textContent())!.trim();
 	const topRating = (await firstRow.getByRole('cell').nth(1).textContent())!.trim();
 	// the forest plot's own table shows the same numbers
-	const forest = page.getByRole('region', { name: /Ratings with 95% intervals/ }).or(page.locator('section, div').filter({ has: page.getByRole('heading', { name: 'Ratings with 95% intervals' }) }).last());
+	const forest = page.getByRole('region', { name: /Ratings with 95% intervals/ }).or(
+		page
+			.locator('section, div')
+			.filter({ has: page.getByRole('heading', { name: 'Ratings with 95% intervals' }) })
+			.last()
+	);
 	await expect(page.getByRole('img', { name: /Ratings with 95% intervals/ })).toBeVisible();
 	// a click before the page has hydrated is lost; the button toggles, so click only while it is not pressed
 	const tableButton = forest.getByRole('button', { name: 'Table' }).first();
@@ -44,7 +49,9 @@ test('a researcher reads the results, changes a filter, sees chart and table agr
 	expect(await votesShown(page)).toBeLessThanOrEqual(before);
 
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'leaderboard CSV' }).click()]);
-	const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+	const csv = readFileSync((await download.path())!, 'utf8')
+		.trim()
+		.split('\n');
 	expect(csv[0]).toBe('rank,system,rating,ci_low,ci_high,battles,wins,losses,ties,win_rate,elo');
 	expect(csv).toHaveLength(9);
 	expect(download.suggestedFilename()).toBe('agiqa-demo-leaderboard.csv');
@@ -95,7 +102,12 @@ test('a new vote shows on an open results page within seconds, without a reload'
 		const vote = await fetch('/api/v1/campaigns/agiqa-demo/votes', {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: next.assignment.id, choice: 'left', rationale: 'The left image is clearly the better one.' })
+			body: JSON.stringify({
+				vote_id: crypto.randomUUID(),
+				assignment_id: next.assignment.id,
+				choice: 'left',
+				rationale: 'The left image is clearly the better one.'
+			})
 		});
 		return vote.status;
 	});

@@ -44,7 +44,9 @@ async function acceptInvitation(page: Page, link: string, password: string, gree
 
 /** A ZIP of 3 prompts × 3 systems of the demo images, plus a truncated JPEG and an entry outside the archive. */
 function demoZip(): Buffer {
-	const rows = parseCsv(readFileSync('demo/agiqa/manifest.csv', 'utf8')).slice(1).map((r) => r.fields);
+	const rows = parseCsv(readFileSync('demo/agiqa/manifest.csv', 'utf8'))
+		.slice(1)
+		.map((r) => r.fields);
 	const systems = ['AttnGAN_normal', 'DALLE2_normal', 'xl2.2_normal'];
 	const prompts = [...new Set(rows.map((r) => r[5]))].slice(0, 3);
 	const chosen = rows.filter((r) => systems.includes(r[4]) && prompts.includes(r[5]));
@@ -88,7 +90,9 @@ test('an admin invites a lead, who starts a campaign that an invited evaluator v
 
 	// the lead uploads the images: the dry run refuses the corrupt file and the `../` entry, with reasons
 	await page.getByRole('link', { name: 'Images' }).click();
-	await page.getByLabel(/ZIP file, or image files/).setInputFiles({ name: 'lighthouses.zip', mimeType: 'application/zip', buffer: demoZip() });
+	await page
+		.getByLabel(/ZIP file, or image files/)
+		.setInputFiles({ name: 'lighthouses.zip', mimeType: 'application/zip', buffer: demoZip() });
 	await page.getByRole('button', { name: 'Upload and check' }).click();
 	await expect(page.getByRole('heading', { name: 'Dry run: nothing is added until you confirm' })).toBeVisible();
 	await expect(page.getByRole('status').first()).toContainText('9 ok');

@@ -6,19 +6,26 @@ import { zipBuffer } from '../helpers/zip.ts';
 
 test('a lead uploads a ZIP, reads the dry run and confirms the good rows', async ({ page }) => {
 	const noise = (seed: number) => Buffer.from(Array.from({ length: 32 * 32 * 3 }, (_, i) => (i * 31 + seed * 97) % 256));
-	const a = await sharp(noise(1), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
-	const b = await sharp(noise(2), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
-	const jpeg = await sharp(noise(3), { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toBuffer();
+	const a = await sharp(noise(1), { raw: { width: 32, height: 32, channels: 3 } })
+		.png()
+		.toBuffer();
+	const b = await sharp(noise(2), { raw: { width: 32, height: 32, channels: 3 } })
+		.png()
+		.toBuffer();
+	const jpeg = await sharp(noise(3), { raw: { width: 32, height: 32, channels: 3 } })
+		.jpeg()
+		.toBuffer();
 	const zip = zipBuffer([
 		{
 			name: 'manifest.csv',
-			data: [
-				'image_path,prompt,system',
-				'new/a.png,an e2e upload prompt,AttnGAN_normal',
-				'new/b.png,an e2e upload prompt,DALLE2_normal',
-				'new/broken.jpg,an e2e upload prompt,GLIDE_normal',
-				'../escape.png,an e2e upload prompt,GLIDE_normal'
-			].join('\n') + '\n'
+			data:
+				[
+					'image_path,prompt,system',
+					'new/a.png,an e2e upload prompt,AttnGAN_normal',
+					'new/b.png,an e2e upload prompt,DALLE2_normal',
+					'new/broken.jpg,an e2e upload prompt,GLIDE_normal',
+					'../escape.png,an e2e upload prompt,GLIDE_normal'
+				].join('\n') + '\n'
 		},
 		{ name: 'new/a.png', data: a },
 		{ name: 'new/b.png', data: b },

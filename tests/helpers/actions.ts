@@ -17,7 +17,8 @@ export async function act(client: Browserless, path: string, form: Record<string
 		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true' },
 		body: new URLSearchParams(form).toString()
 	});
-	if (response.status === 303 || response.status === 302) return { type: 'redirect', status: response.status, location: response.headers.get('location') ?? '' };
+	if (response.status === 303 || response.status === 302)
+		return { type: 'redirect', status: response.status, location: response.headers.get('location') ?? '' };
 	const text = await response.text();
 	let body: { type: ActionResult['type']; status?: number; location?: string; data?: string; error?: unknown };
 	try {

@@ -3,11 +3,15 @@
 import sharp from 'sharp';
 
 export async function solidPng(width = 64, height = 48, rgb = { r: 200, g: 40, b: 40 }): Promise<Buffer> {
-	return sharp({ create: { width, height, channels: 3, background: rgb } }).png().toBuffer();
+	return sharp({ create: { width, height, channels: 3, background: rgb } })
+		.png()
+		.toBuffer();
 }
 
 export async function solidJpeg(width = 64, height = 48, rgb = { r: 40, g: 90, b: 200 }): Promise<Buffer> {
-	return sharp({ create: { width, height, channels: 3, background: rgb } }).jpeg().toBuffer();
+	return sharp({ create: { width, height, channels: 3, background: rgb } })
+		.jpeg()
+		.toBuffer();
 }
 
 /** A JPEG whose EXIF names its generator, as Stable Diffusion front ends write it. */

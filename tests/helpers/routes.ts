@@ -21,7 +21,8 @@ export function discoverRoutes(root = 'src/routes'): RouteEntry[] {
 			const source = readFileSync(join(dir, '+page.server.ts'), 'utf8');
 			const block = source.match(/export const actions[^=]*=\s*\{([\s\S]*)\};?\s*$/);
 			if (block) {
-				for (const m of block[1].matchAll(/^\t([a-zA-Z_][\w]*)\s*:\s*(?:async\b|formAction\()/gm)) entries.push({ route, operation: `POST ?/${m[1]}` });
+				for (const m of block[1].matchAll(/^\t([a-zA-Z_][\w]*)\s*:\s*(?:async\b|formAction\()/gm))
+					entries.push({ route, operation: `POST ?/${m[1]}` });
 			}
 		}
 		if (has('+server.ts')) {

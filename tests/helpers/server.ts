@@ -30,7 +30,16 @@ export async function startServer(dataDir: string, env: Record<string, string> =
 	const child = spawn(process.execPath, [...(process.env.PICKWISE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), entry], {
 		// KEEP_ALIVE_TIMEOUT: a test that runs the CLI with spawnSync blocks its own event loop for
 		// seconds; a keep-alive socket the server closed meanwhile would be reused ("other side closed")
-		env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', HOST: '127.0.0.1', PORT: String(port), ORIGIN: url, KEEP_ALIVE_TIMEOUT: '600', ...env },
+		env: {
+			...process.env,
+			DATA_DIR: dataDir,
+			DATABASE_URL: '',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: url,
+			KEEP_ALIVE_TIMEOUT: '600',
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -104,7 +104,9 @@ describe('invitations', () => {
 		expect(r.r.data.message).toMatch(/expired/);
 		expect((await userRow('ann@accounts.test')).password_hash).toBeNull();
 		const [id] = old.token.split('.');
-		expect((await new Browserless(server.url).fetch(`/invite/${id}.${'a'.repeat(24)}`, { headers: { accept: 'text/html' } })).status).toBe(404);
+		expect((await new Browserless(server.url).fetch(`/invite/${id}.${'a'.repeat(24)}`, { headers: { accept: 'text/html' } })).status).toBe(
+			404
+		);
 	});
 
 	it('refuses a duplicate email at the field, and writes nothing', async () => {
@@ -131,7 +133,12 @@ describe('disabling, resets and own passwords', () => {
 		const ev = seeded.evaluators[0];
 		const campaign = await requireCampaign(db.kysely, 'disable');
 		const pair = (await nextAssignment(db.kysely, campaign, ev.id, null))!;
-		await castVote(db.kysely, campaign, ev.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: 'left', rationale: 'Left is sharper and on prompt.' });
+		await castVote(db.kysely, campaign, ev.id, {
+			voteId: crypto.randomUUID(),
+			assignmentId: pair.assignment.id,
+			choice: 'left',
+			rationale: 'Left is sharper and on prompt.'
+		});
 		const a = new Browserless(server.url);
 		const b = new Browserless(server.url);
 		expect((await a.login(ev.email, 'evaluator-password')).status).toBe(303);
@@ -145,7 +152,11 @@ describe('disabling, resets and own passwords', () => {
 		expect((await new Browserless(server.url).login(ev.email, 'evaluator-password')).status).toBe(400);
 		expect(await db.kysely.selectFrom('vote').select('id').where('user_id', '=', ev.id).execute()).toHaveLength(1);
 		// no reset link for a disabled account, and an admin cannot disable themselves
-		expect(await act(admin, '/admin?/reset', { user_id: ev.id })).toMatchObject({ type: 'failure', status: 409, data: { field: 'user_id' } });
+		expect(await act(admin, '/admin?/reset', { user_id: ev.id })).toMatchObject({
+			type: 'failure',
+			status: 409,
+			data: { field: 'user_id' }
+		});
 		const me = await userRow('admin@accounts.test');
 		expect(await act(admin, '/admin?/disable', { user_id: me.id })).toMatchObject({ type: 'failure', status: 409 });
 
@@ -178,9 +189,16 @@ describe('disabling, resets and own passwords', () => {
 		const change = (current: string, next: string, confirm = next) =>
 			act(here, '/settings?/password', { current_password: current, new_password: next, new_password_confirm: confirm });
 
-		expect(await change('wrong password', 'second password')).toMatchObject({ type: 'failure', status: 400, data: { field: 'current_password' } });
+		expect(await change('wrong password', 'second password')).toMatchObject({
+			type: 'failure',
+			status: 400,
+			data: { field: 'current_password' }
+		});
 		expect(await change('first password', 'short')).toMatchObject({ type: 'failure', status: 400, data: { field: 'new_password' } });
-		expect(await change('first password', 'second password', 'typo password')).toMatchObject({ type: 'failure', data: { field: 'new_password_confirm' } });
+		expect(await change('first password', 'second password', 'typo password')).toMatchObject({
+			type: 'failure',
+			data: { field: 'new_password_confirm' }
+		});
 		expect(await signedIn(elsewhere)).toBe(true);
 
 		const ok = await change('first password', 'second password');

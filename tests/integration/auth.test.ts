@@ -21,8 +21,14 @@ describe('accounts and sessions', () => {
 	});
 
 	it('refuses a duplicate email and a short password, naming the field', async () => {
-		await expect(createUser(db.kysely, { email: 'ann@example.org', password: 'long enough' })).rejects.toMatchObject({ status: 409, field: 'email' });
-		await expect(createUser(db.kysely, { email: 'bob@example.org', password: 'short' })).rejects.toMatchObject({ status: 400, field: 'password' });
+		await expect(createUser(db.kysely, { email: 'ann@example.org', password: 'long enough' })).rejects.toMatchObject({
+			status: 409,
+			field: 'email'
+		});
+		await expect(createUser(db.kysely, { email: 'bob@example.org', password: 'short' })).rejects.toMatchObject({
+			status: 400,
+			field: 'password'
+		});
 	});
 
 	it('gives one message for an unknown email and for a wrong password', async () => {

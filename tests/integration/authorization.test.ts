@@ -29,7 +29,14 @@ interface Check {
 	last?: boolean;
 }
 
-const all = (status: number): Expect => ({ anon: status, admin: status, lead: status, researcher: status, evaluator: status, outsider: status });
+const all = (status: number): Expect => ({
+	anon: status,
+	admin: status,
+	lead: status,
+	researcher: status,
+	evaluator: status,
+	outsider: status
+});
 const page = (signedIn: Partial<Expect>, rest = 200): Expect => ({ ...all(rest), anon: 303, ...signedIn });
 
 const SLUG = 'authz';
@@ -48,7 +55,12 @@ const CHECKS: Record<string, Check[]> = {
 		{ method: 'POST', path: `/c/${SLUG}/vote?/vote`, form: { vote_id: 'x' }, expect: page({ evaluator: 400, outsider: 404 }, 403) }
 	],
 	'/c/[slug]/vote POST ?/skip': [
-		{ method: 'POST', path: `/c/${SLUG}/vote?/skip`, form: { assignment_id: 'nope', reason: 'x' }, expect: page({ evaluator: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/vote?/skip`,
+			form: { assignment_id: 'nope', reason: 'x' },
+			expect: page({ evaluator: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/vote POST ?/undo': [
 		{ method: 'POST', path: `/c/${SLUG}/vote?/undo`, form: { vote_id: 'nope' }, expect: page({ evaluator: 404, outsider: 404 }, 403) }
@@ -62,10 +74,20 @@ const CHECKS: Record<string, Check[]> = {
 		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/votes`, json: {}, expect: { ...all(403), anon: 401, evaluator: 400, outsider: 404 } }
 	],
 	'/api/v1/campaigns/[slug]/votes/[id]/undo POST': [
-		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/votes/nope/undo`, json: {}, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
+		{
+			method: 'POST',
+			path: `/api/v1/campaigns/${SLUG}/votes/nope/undo`,
+			json: {},
+			expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 }
+		}
 	],
 	'/api/v1/campaigns/[slug]/assignments/[id]/skip POST': [
-		{ method: 'POST', path: `/api/v1/campaigns/${SLUG}/assignments/nope/skip`, json: { reason: 'x' }, expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 } }
+		{
+			method: 'POST',
+			path: `/api/v1/campaigns/${SLUG}/assignments/nope/skip`,
+			json: { reason: 'x' },
+			expect: { ...all(403), anon: 401, evaluator: 404, outsider: 404 }
+		}
 	],
 	'/api/v1/campaigns/[slug]/votes GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/votes?format=csv`, expect: { ...all(200), anon: 401, evaluator: 403, outsider: 404 } }
@@ -83,35 +105,74 @@ const CHECKS: Record<string, Check[]> = {
 	// one side of an assignment: the evaluator holding it, the campaign's leads, admins
 	'/i/a/[assignment]/[side] GET': [
 		{ method: 'GET', path: '/i/a/{assignment}/left', expect: page({ researcher: 404, outsider: 404 }) },
-		{ method: 'GET', path: '/i/a/{assignment}/middle', expect: page({ admin: 404, lead: 404, researcher: 404, evaluator: 404, outsider: 404 }) }
+		{
+			method: 'GET',
+			path: '/i/a/{assignment}/middle',
+			expect: page({ admin: 404, lead: 404, researcher: 404, evaluator: 404, outsider: 404 })
+		}
 	],
 	// results are for researchers and up; evaluators only once the campaign is not blind (it is here)
 	'/c/[slug]/results GET': [{ method: 'GET', path: `/c/${SLUG}/results`, expect: page({ evaluator: 403, outsider: 404 }) }],
 	'/c/[slug]/manage GET': [{ method: 'GET', path: `/c/${SLUG}/manage`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/manage POST ?/settings': [
-		{ method: 'POST', path: `/c/${SLUG}/manage?/settings`, form: { status: 'nonsense' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/settings`,
+			form: { status: 'nonsense' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/manage POST ?/guidelines': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/guidelines`, form: {}, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],
 	'/c/[slug]/manage POST ?/editCriterion': [
-		{ method: 'POST', path: `/c/${SLUG}/manage?/editCriterion`, form: { key: 'nope', label: 'x' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/editCriterion`,
+			form: { key: 'nope', label: 'x' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/manage POST ?/criterion': [
-		{ method: 'POST', path: `/c/${SLUG}/manage?/criterion`, form: { key: 'Bad Key', label: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/criterion`,
+			form: { key: 'Bad Key', label: 'x' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/images GET': [{ method: 'GET', path: `/c/${SLUG}/images`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/images POST ?/confirm': [
-		{ method: 'POST', path: `/c/${SLUG}/images?/confirm`, form: { upload: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/images?/confirm`,
+			form: { upload: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/images POST ?/cancel': [
-		{ method: 'POST', path: `/c/${SLUG}/images?/cancel`, form: { upload: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/images?/cancel`,
+			form: { upload: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/images POST ?/retire': [
-		{ method: 'POST', path: `/c/${SLUG}/images?/retire`, form: { system_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/images?/retire`,
+			form: { system_id: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/images POST ?/restore': [
-		{ method: 'POST', path: `/c/${SLUG}/images?/restore`, form: { system_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/images?/restore`,
+			form: { system_id: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	// leads and admins get the upload lane; a plain form post that is not multipart is sent back to
 	// the images page with its reason (303), everyone else is refused before the body is read
@@ -120,18 +181,39 @@ const CHECKS: Record<string, Check[]> = {
 	],
 	'/c/[slug]/audit GET': [{ method: 'GET', path: `/c/${SLUG}/audit`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/audit POST ?/review': [
-		{ method: 'POST', path: `/c/${SLUG}/audit?/review`, form: { decision: 'maybe', vote_id: 'x' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/audit?/review`,
+			form: { decision: 'maybe', vote_id: 'x' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/audit POST ?/gold': [
-		{ method: 'POST', path: `/c/${SLUG}/audit?/gold`, form: { expected: 'sideways' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/audit?/gold`,
+			form: { expected: 'sideways' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
-	'/c/[slug]/evaluators GET': [{ method: 'GET', path: `/c/${SLUG}/evaluators`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/evaluators GET': [
+		{ method: 'GET', path: `/c/${SLUG}/evaluators`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }
+	],
 	'/api/v1/campaigns/[slug]/evaluators GET': [
-		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/evaluators`, expect: { ...all(403), anon: 401, admin: 200, lead: 200, outsider: 404 } }
+		{
+			method: 'GET',
+			path: `/api/v1/campaigns/${SLUG}/evaluators`,
+			expect: { ...all(403), anon: 401, admin: 200, lead: 200, outsider: 404 }
+		}
 	],
 	// votes are addressed without a campaign: a vote that is not yours to review is not found
 	'/api/v1/votes/[id]/review POST': [
-		{ method: 'POST', path: '/api/v1/votes/{vote}/review', json: { decision: 'maybe' }, expect: { ...all(403), anon: 401, admin: 400, lead: 400, outsider: 404 } }
+		{
+			method: 'POST',
+			path: '/api/v1/votes/{vote}/review',
+			json: { decision: 'maybe' },
+			expect: { ...all(403), anon: 401, admin: 400, lead: 400, outsider: 404 }
+		}
 	],
 	// accounts: admins only; an unknown user id is not found, a bad email refused at its field
 	'/admin POST ?/invite': [{ method: 'POST', path: '/admin?/invite', form: { email: 'not-an-email' }, expect: page({ admin: 400 }, 403) }],
@@ -141,35 +223,71 @@ const CHECKS: Record<string, Check[]> = {
 	'/admin POST ?/creators': [{ method: 'POST', path: '/admin?/creators', form: { user_id: 'nope' }, expect: page({ admin: 404 }, 403) }],
 	// the link is the credential: anyone may open one, a wrong one is not found for everybody
 	'/invite/[token] GET': [{ method: 'GET', path: '/invite/nope.nope', expect: all(404) }],
-	'/invite/[token] POST ?/default': [{ method: 'POST', path: '/invite/nope.nope', form: { password: 'long enough password' }, expect: all(404) }],
+	'/invite/[token] POST ?/default': [
+		{ method: 'POST', path: '/invite/nope.nope', form: { password: 'long enough password' }, expect: all(404) }
+	],
 	// one's own password and sessions only
 	'/settings POST ?/password': [{ method: 'POST', path: '/settings?/password', form: { current_password: '' }, expect: page({}, 400) }],
-	'/settings POST ?/endSession': [{ method: 'POST', path: '/settings?/endSession', form: { session_id: 'someone-elses' }, expect: page({}, 404) }],
+	'/settings POST ?/endSession': [
+		{ method: 'POST', path: '/settings?/endSession', form: { session_id: 'someone-elses' }, expect: page({}, 404) }
+	],
 	// each identity holds one session here: nothing else to end, and the current one stays
 	'/settings POST ?/endOtherSessions': [{ method: 'POST', path: '/settings?/endOtherSessions', form: {}, expect: page({}) }],
 	// admins, and members an admin allowed (none here)
 	'/campaigns/new GET': [{ method: 'GET', path: '/campaigns/new', expect: page({ admin: 200 }, 403) }],
-	'/campaigns/new POST ?/default': [{ method: 'POST', path: '/campaigns/new', form: { slug: 'Not A Slug', name: 'x' }, expect: page({ admin: 400 }, 403) }],
+	'/campaigns/new POST ?/default': [
+		{ method: 'POST', path: '/campaigns/new', form: { slug: 'Not A Slug', name: 'x' }, expect: page({ admin: 400 }, 403) }
+	],
 	'/c/[slug]/members GET': [{ method: 'GET', path: `/c/${SLUG}/members`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/members POST ?/add': [
-		{ method: 'POST', path: `/c/${SLUG}/members?/add`, form: { email: 'not-an-email', role: 'evaluator' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/members?/add`,
+			form: { email: 'not-an-email', role: 'evaluator' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/members POST ?/change': [
-		{ method: 'POST', path: `/c/${SLUG}/members?/change`, form: { user_id: 'nope', role: 'lead' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/members?/change`,
+			form: { user_id: 'nope', role: 'lead' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/members POST ?/remove': [
-		{ method: 'POST', path: `/c/${SLUG}/members?/remove`, form: { user_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/members?/remove`,
+			form: { user_id: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/members POST ?/relink': [
-		{ method: 'POST', path: `/c/${SLUG}/members?/relink`, form: { user_id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/members?/relink`,
+			form: { user_id: 'nope' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
 	],
 	// researchers and up; never evaluators
 	'/c/[slug]/progress GET': [{ method: 'GET', path: `/c/${SLUG}/progress`, expect: page({ evaluator: 403, outsider: 404 }) }],
 	'/c/[slug]/progress POST ?/status': [
-		{ method: 'POST', path: `/c/${SLUG}/progress?/status`, form: { status: 'nonsense' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/progress?/status`,
+			form: { status: 'nonsense' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/c/[slug]/progress POST ?/target': [
-		{ method: 'POST', path: `/c/${SLUG}/progress?/target`, form: { target_battles: '0' }, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/progress?/target`,
+			form: { target_battles: '0' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
 	],
 	'/logout GET': [{ method: 'GET', path: '/logout', expect: all(303) }],
 	'/logout POST ?/default': [{ method: 'POST', path: '/logout', form: {}, expect: all(303), last: true }]
@@ -207,7 +325,12 @@ beforeAll(async () => {
 	const pair = (await nextAssignment(db.kysely, campaign, evaluator.id, null))!;
 	voteId = crypto.randomUUID();
 	assignmentId = pair.assignment.id;
-	await castVote(db.kysely, campaign, evaluator.id, { voteId, assignmentId: pair.assignment.id, choice: 'left', rationale: 'A reason that is long enough.' });
+	await castVote(db.kysely, campaign, evaluator.id, {
+		voteId,
+		assignmentId: pair.assignment.id,
+		choice: 'left',
+		rationale: 'A reason that is long enough.'
+	});
 	await db.close();
 	server = await startServer(root);
 	for (const who of WHO) {
@@ -231,7 +354,10 @@ async function run(check: Check, who: Who): Promise<number> {
 		headers['content-type'] = 'application/json';
 		body = JSON.stringify(check.json);
 	}
-	const response = await clients[who].fetch(check.path.replace('{image}', imageId).replace('{vote}', voteId).replace('{assignment}', assignmentId), { method: check.method, headers, body });
+	const response = await clients[who].fetch(
+		check.path.replace('{image}', imageId).replace('{vote}', voteId).replace('{assignment}', assignmentId),
+		{ method: check.method, headers, body }
+	);
 	await response.arrayBuffer();
 	return response.status;
 }

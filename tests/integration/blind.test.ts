@@ -38,7 +38,10 @@ beforeAll(async () => {
 	writeFileSync(join(set, 'secretgen_cat.png'), png);
 	writeFileSync(join(set, 'hiddenjourney_cat.jpg'), jpeg);
 	secrets.push(createHash('sha256').update(png).digest('hex'), createHash('sha256').update(jpeg).digest('hex'));
-	writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\nsecretgen_cat.png,a cat on a sofa,SecretGen-XL\nhiddenjourney_cat.jpg,a cat on a sofa,HiddenJourney-7\n');
+	writeFileSync(
+		join(set, 'manifest.csv'),
+		'image_path,prompt,system\nsecretgen_cat.png,a cat on a sofa,SecretGen-XL\nhiddenjourney_cat.jpg,a cat on a sofa,HiddenJourney-7\n'
+	);
 	db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
 	await createCampaign(db.kysely, { slug: 'blind', name: 'Blind test' });
 	await importImages(db.kysely, { campaign: 'blind', manifestPath: join(set, 'manifest.csv'), dataDir: root });
@@ -61,10 +64,22 @@ afterAll(async () => {
 
 const settings = async (slug: string, change: { goldRate?: number; repeatRate?: number; imageFormat?: string }) => {
 	const c = await requireCampaign(db.kysely, slug);
-	await updateCampaignSettings(db.kysely, c, {
-		status: 'active', allowTie: true, allowBothBad: true, blind: true, rationaleMinChars: c.rationale_min_chars,
-		goldRate: change.goldRate ?? 0, repeatRate: change.repeatRate ?? 0, goldFeedback: false, imageFormat: change.imageFormat
-	}, null);
+	await updateCampaignSettings(
+		db.kysely,
+		c,
+		{
+			status: 'active',
+			allowTie: true,
+			allowBothBad: true,
+			blind: true,
+			rationaleMinChars: c.rationale_min_chars,
+			goldRate: change.goldRate ?? 0,
+			repeatRate: change.repeatRate ?? 0,
+			goldFeedback: false,
+			imageFormat: change.imageFormat
+		},
+		null
+	);
 };
 
 const member = async (slug: string, email: string, role: 'lead' | 'researcher' | 'evaluator' | null) => {
@@ -88,7 +103,12 @@ async function seedMixed() {
 	writeFileSync(join(set, 'manifest.csv'), lines.join('\n') + '\n');
 	await importImages(db.kysely, { campaign: 'mixed', manifestPath: join(set, 'manifest.csv'), dataDir: root });
 	const campaign = await requireCampaign(db.kysely, 'mixed');
-	const images = await db.kysely.selectFrom('image').select(['id', 'prompt_id']).where('campaign_id', '=', campaign.id).orderBy('prompt_id').execute();
+	const images = await db.kysely
+		.selectFrom('image')
+		.select(['id', 'prompt_id'])
+		.where('campaign_id', '=', campaign.id)
+		.orderBy('prompt_id')
+		.execute();
 	await addGoldPair(db.kysely, campaign, { leftImageId: images[0].id, rightImageId: images[1].id, expected: 'left' }, null);
 	await addGoldPair(db.kysely, campaign, { leftImageId: images[4].id, rightImageId: images[5].id, expected: 'right' }, null);
 	await settings('mixed', { goldRate: 0.5, repeatRate: 0.5 });
@@ -173,7 +193,8 @@ describe('blind evaluation', () => {
 });
 
 /** Any header that tells how long the server worked. */
-const timingHeaders = (headers: string) => headers.split('\n').filter((h) => /timing|response-time|runtime|duration|elapsed|took/i.test(h.split(':')[0]));
+const timingHeaders = (headers: string) =>
+	headers.split('\n').filter((h) => /timing|response-time|runtime|duration|elapsed|took/i.test(h.split(':')[0]));
 
 async function post(path: string, as: string, body: unknown) {
 	const response = await fetch(server.url + path, {
@@ -203,13 +224,20 @@ describe('hidden repeats and gold pairs', () => {
 				urls.set(url, assignment.id);
 			}
 			const vote = await post('/api/v1/campaigns/mixed/votes', mixed.eve, {
-				vote_id: crypto.randomUUID(), assignment_id: assignment.id, choice: n % 2 ? 'left' : 'right', rationale: 'The chosen image follows the prompt more closely.'
+				vote_id: crypto.randomUUID(),
+				assignment_id: assignment.id,
+				choice: n % 2 ? 'left' : 'right',
+				rationale: 'The chosen image follows the prompt more closely.'
 			});
 			expect(vote.status).toBe(201);
 			expect(timingHeaders(vote.headers), `vote #${n}`).toEqual([]);
 		}
 		// the stream really held gold pairs and hidden repeats, and they really showed images seen before
-		const rows = await db.kysely.selectFrom('assignment').select(['id', 'kind', 'left_image_id', 'right_image_id']).where('id', 'in', issued).execute();
+		const rows = await db.kysely
+			.selectFrom('assignment')
+			.select(['id', 'kind', 'left_image_id', 'right_image_id'])
+			.where('id', 'in', issued)
+			.execute();
 		expect(rows).toHaveLength(issued.length);
 		expect(rows.filter((r) => r.kind === 'gold').length).toBeGreaterThan(0);
 		expect(rows.filter((r) => r.kind === 'repeat').length).toBeGreaterThan(0);
@@ -219,10 +247,18 @@ describe('hidden repeats and gold pairs', () => {
 
 	it('serves an assignment side as the stored bytes to its evaluator and leads only (404 to everyone else)', async () => {
 		const next = JSON.parse((await get('/api/v1/campaigns/mixed/next', mixed.otto)).bytes.toString());
-		const row = await db.kysely.selectFrom('assignment').select(['left_image_id', 'right_image_id']).where('id', '=', next.assignment.id).executeTakeFirstOrThrow();
+		const row = await db.kysely
+			.selectFrom('assignment')
+			.select(['left_image_id', 'right_image_id'])
+			.where('id', '=', next.assignment.id)
+			.executeTakeFirstOrThrow();
 		for (const side of ['left', 'right'] as const) {
 			const imageId = side === 'left' ? row.left_image_id : row.right_image_id;
-			const stored = await db.kysely.selectFrom('image').select(['stored_path', 'format']).where('id', '=', imageId).executeTakeFirstOrThrow();
+			const stored = await db.kysely
+				.selectFrom('image')
+				.select(['stored_path', 'format'])
+				.where('id', '=', imageId)
+				.executeTakeFirstOrThrow();
 			const url = next.assignment[side].image_url;
 			const mine = await get(url, mixed.otto);
 			expect([mine.status, mine.type]).toEqual([200, 'image/jpeg']);
@@ -274,7 +310,11 @@ describe('one image format per campaign', () => {
 
 	it('converts images stored in another format once, on first request, and keeps the copy', async () => {
 		const campaign = await requireCampaign(db.kysely, 'legacy');
-		const before = await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format']).where('campaign_id', '=', campaign.id).execute();
+		const before = await db.kysely
+			.selectFrom('image')
+			.select(['id', 'stored_path', 'format'])
+			.where('campaign_id', '=', campaign.id)
+			.execute();
 		expect(before.map((i) => i.format)).toEqual(['png', 'png']);
 		const next = JSON.parse((await get('/api/v1/campaigns/legacy/next')).bytes.toString());
 		const served: Buffer[] = [];
@@ -283,7 +323,11 @@ describe('one image format per campaign', () => {
 			expect([image.status, image.type]).toEqual([200, 'image/webp']);
 			served.push(await sharp(image.bytes).raw().toBuffer());
 		}
-		const after = await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format', 'bytes']).where('campaign_id', '=', campaign.id).execute();
+		const after = await db.kysely
+			.selectFrom('image')
+			.select(['id', 'stored_path', 'format', 'bytes'])
+			.where('campaign_id', '=', campaign.id)
+			.execute();
 		for (const image of after) {
 			const old = before.find((b) => b.id === image.id)!;
 			expect(image.format).toBe('webp-lossless');
@@ -291,13 +335,20 @@ describe('one image format per campaign', () => {
 			const copy = readFileSync(join(root, image.stored_path));
 			expect(copy.length).toBe(image.bytes);
 			// lossless: the pixels of the stored PNG, exactly, and those are what was served
-			const [a, b] = await Promise.all([sharp(copy).raw().toBuffer(), sharp(readFileSync(join(root, old.stored_path))).raw().toBuffer()]);
+			const [a, b] = await Promise.all([
+				sharp(copy).raw().toBuffer(),
+				sharp(readFileSync(join(root, old.stored_path)))
+					.raw()
+					.toBuffer()
+			]);
 			expect(a.equals(b)).toBe(true);
 			expect(served.some((pixels) => pixels.equals(a))).toBe(true);
 		}
 		// served from the stored copy from now on
 		const again = await get(next.assignment.left.image_url);
 		expect(again.type).toBe('image/webp');
-		expect(await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format', 'bytes']).where('campaign_id', '=', campaign.id).execute()).toEqual(after);
+		expect(
+			await db.kysely.selectFrom('image').select(['id', 'stored_path', 'format', 'bytes']).where('campaign_id', '=', campaign.id).execute()
+		).toEqual(after);
 	});
 });

@@ -45,7 +45,8 @@ afterAll(async () => {
 });
 
 const campaignRow = () => db.kysely.selectFrom('campaign').selectAll().where('slug', '=', SLUG).executeTakeFirstOrThrow();
-const userId = async (email: string) => (await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+const userId = async (email: string) =>
+	(await db.kysely.selectFrom('user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 const html = async (client: Browserless, path: string) => {
 	const r = await client.fetch(path, { headers: { accept: 'text/html' } });
 	return { status: r.status, text: await r.text() };
@@ -89,12 +90,28 @@ describe('creating a campaign', () => {
 
 	it('creates a draft with the voting rules given, its creator its lead', async () => {
 		const r = await act(lead, '/campaigns/new', {
-			slug: SLUG, name: 'Lifecycle', description: 'Three systems', guidelines: '# Pick the better image\r\nWhy.',
-			rationale_min_chars: '5', gold_rate: '0', repeat_rate: '0', allow_tie: 'on', blind: 'on', target_battles: '4'
+			slug: SLUG,
+			name: 'Lifecycle',
+			description: 'Three systems',
+			guidelines: '# Pick the better image\r\nWhy.',
+			rationale_min_chars: '5',
+			gold_rate: '0',
+			repeat_rate: '0',
+			allow_tie: 'on',
+			blind: 'on',
+			target_battles: '4'
 		});
 		expect(r).toMatchObject({ type: 'redirect', location: `/c/${SLUG}/progress` });
 		const c = await campaignRow();
-		expect(c).toMatchObject({ status: 'draft', allow_tie: 1, allow_both_bad: 0, blind: 1, rationale_min_chars: 5, target_battles: 4, guidelines_md: '# Pick the better image\nWhy.' });
+		expect(c).toMatchObject({
+			status: 'draft',
+			allow_tie: 1,
+			allow_both_bad: 0,
+			blind: 1,
+			rationale_min_chars: 5,
+			target_battles: 4,
+			guidelines_md: '# Pick the better image\nWhy.'
+		});
 		expect(JSON.parse(c.settings)).toMatchObject({ goldRate: 0, repeatRate: 0 });
 		const member = await db.kysely.selectFrom('campaign_member').selectAll().where('campaign_id', '=', c.id).executeTakeFirstOrThrow();
 		expect(member).toMatchObject({ user_id: await userId('lead@life.test'), role: 'lead' });
@@ -109,8 +126,16 @@ describe('members', () => {
 		expect(r).toMatchObject({ type: 'success', data: { link: null } });
 		const again = await act(lead, `/c/${SLUG}/members?/add`, { email: 'eva@life.test', role: 'researcher' });
 		expect(again).toMatchObject({ type: 'failure', status: 409, data: { field: 'email' } });
-		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'x@life.test', role: 'evaluator', quota: '-1' })).toMatchObject({ type: 'failure', status: 400, data: { field: 'quota' } });
-		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'x@life.test', role: 'owner' })).toMatchObject({ type: 'failure', status: 400, data: { field: 'role' } });
+		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'x@life.test', role: 'evaluator', quota: '-1' })).toMatchObject({
+			type: 'failure',
+			status: 400,
+			data: { field: 'quota' }
+		});
+		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'x@life.test', role: 'owner' })).toMatchObject({
+			type: 'failure',
+			status: 400,
+			data: { field: 'role' }
+		});
 		expect(await db.kysely.selectFrom('user').select('id').where('email', '=', 'x@life.test').execute()).toHaveLength(0);
 	});
 
@@ -124,19 +149,31 @@ describe('members', () => {
 		// a lead may renew a pending invitation, never take over an account in use
 		const renewed = await act(lead, `/c/${SLUG}/members?/relink`, { user_id: await userId('newbie@life.test') });
 		expect(renewed.type).toBe('success');
-		expect(await act(lead, `/c/${SLUG}/members?/relink`, { user_id: await userId('eva@life.test') })).toMatchObject({ type: 'failure', status: 409 });
+		expect(await act(lead, `/c/${SLUG}/members?/relink`, { user_id: await userId('eva@life.test') })).toMatchObject({
+			type: 'failure',
+			status: 409
+		});
 		const newbie = new Browserless(server.url);
-		expect((await act(newbie, linkPath(r.data.link).path, { password: 'newbie password', password_confirm: 'newbie password' })).status).toBe(404);
-		expect((await act(newbie, linkPath(renewed.data.link).path, { password: 'newbie password', password_confirm: 'newbie password' })).type).toBe('redirect');
+		expect(
+			(await act(newbie, linkPath(r.data.link).path, { password: 'newbie password', password_confirm: 'newbie password' })).status
+		).toBe(404);
+		expect(
+			(await act(newbie, linkPath(renewed.data.link).path, { password: 'newbie password', password_confirm: 'newbie password' })).type
+		).toBe('redirect');
 		expect((await html(newbie, `/c/${SLUG}/progress`)).status).toBe(200);
 	});
 
 	it('changes a role and a quota', async () => {
 		const id = await userId('newbie@life.test');
-		expect(await act(lead, `/c/${SLUG}/members?/change`, { user_id: id, role: 'evaluator', quota: '3' })).toMatchObject({ type: 'success' });
+		expect(await act(lead, `/c/${SLUG}/members?/change`, { user_id: id, role: 'evaluator', quota: '3' })).toMatchObject({
+			type: 'success'
+		});
 		const m = await db.kysely.selectFrom('campaign_member').selectAll().where('user_id', '=', id).executeTakeFirstOrThrow();
 		expect(m).toMatchObject({ role: 'evaluator', quota: 3 });
-		expect(await act(lead, `/c/${SLUG}/members?/change`, { user_id: id, role: 'evaluator', quota: '1.5' })).toMatchObject({ type: 'failure', data: { field: 'quota' } });
+		expect(await act(lead, `/c/${SLUG}/members?/change`, { user_id: id, role: 'evaluator', quota: '1.5' })).toMatchObject({
+			type: 'failure',
+			data: { field: 'quota' }
+		});
 	});
 });
 
@@ -156,7 +193,10 @@ describe('status', () => {
 		const pair = await nextPair();
 		expect(pair.status).toBe(200);
 		const vote = await api(server.url, evaluator.cookie, `/api/v1/campaigns/${SLUG}/votes`, {
-			vote_id: crypto.randomUUID(), assignment_id: pair.body.assignment.id, choice: 'left', rationale: 'Sharper.'
+			vote_id: crypto.randomUUID(),
+			assignment_id: pair.body.assignment.id,
+			choice: 'left',
+			rationale: 'Sharper.'
 		});
 		expect(vote.status).toBe(201);
 
@@ -176,8 +216,14 @@ describe('status', () => {
 		expect(reopen).toMatchObject({ type: 'failure', status: 409, data: { field: 'status' } });
 		expect(reopen.data.message).toMatch(/closed is final/);
 		// read-only: members and the target stay as they are
-		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'late@life.test', role: 'evaluator' })).toMatchObject({ type: 'failure', status: 409 });
-		expect(await act(lead, `/c/${SLUG}/members?/remove`, { user_id: await userId('eva@life.test') })).toMatchObject({ type: 'failure', status: 409 });
+		expect(await act(lead, `/c/${SLUG}/members?/add`, { email: 'late@life.test', role: 'evaluator' })).toMatchObject({
+			type: 'failure',
+			status: 409
+		});
+		expect(await act(lead, `/c/${SLUG}/members?/remove`, { user_id: await userId('eva@life.test') })).toMatchObject({
+			type: 'failure',
+			status: 409
+		});
 		expect(await act(lead, `/c/${SLUG}/progress?/target`, { target_battles: '9' })).toMatchObject({ type: 'failure', status: 409 });
 		// and so do the rules, the guidelines and the criteria
 		expect(await settings('closed')).toMatchObject({ type: 'failure', status: 409 });
@@ -216,14 +262,21 @@ describe('progress and removal', () => {
 		expect((await act(lead, '/c/second/progress?/status', { status: 'active' })).type).toBe('success');
 		const pair = await api(server.url, evaluator.cookie, '/api/v1/campaigns/second/next');
 		const vote = await api(server.url, evaluator.cookie, '/api/v1/campaigns/second/votes', {
-			vote_id: crypto.randomUUID(), assignment_id: pair.body.assignment.id, choice: 'right', rationale: ''
+			vote_id: crypto.randomUUID(),
+			assignment_id: pair.body.assignment.id,
+			choice: 'right',
+			rationale: ''
 		});
 		expect(vote.status).toBe(201);
 		const eva = await userId('eva@life.test');
 		const c = await db.kysely.selectFrom('campaign').select('id').where('slug', '=', 'second').executeTakeFirstOrThrow();
 		expect(await act(lead, '/c/second/members?/remove', { user_id: eva })).toMatchObject({ type: 'success' });
-		expect(await db.kysely.selectFrom('campaign_member').select('user_id').where('campaign_id', '=', c.id).where('user_id', '=', eva).execute()).toHaveLength(0);
-		expect(await db.kysely.selectFrom('vote').select('id').where('campaign_id', '=', c.id).where('user_id', '=', eva).execute()).toHaveLength(1);
+		expect(
+			await db.kysely.selectFrom('campaign_member').select('user_id').where('campaign_id', '=', c.id).where('user_id', '=', eva).execute()
+		).toHaveLength(0);
+		expect(
+			await db.kysely.selectFrom('vote').select('id').where('campaign_id', '=', c.id).where('user_id', '=', eva).execute()
+		).toHaveLength(1);
 		expect((await html(evaluator, '/c/second')).status).toBe(404);
 		expect((await html(lead, '/c/second/results')).status).toBe(200);
 	});

@@ -45,7 +45,9 @@ describe('pickwise user and campaign commands', () => {
 	});
 
 	it('creates a draft, refuses activating it without images, and closes it for good', () => {
-		expect(pickwise(dataDir, ['campaign', 'create', '--slug', 'cli-draft', '--name', 'Draft', '--draft']).stdout).toBe('created campaign cli-draft (draft)\n');
+		expect(pickwise(dataDir, ['campaign', 'create', '--slug', 'cli-draft', '--name', 'Draft', '--draft']).stdout).toBe(
+			'created campaign cli-draft (draft)\n'
+		);
 		const activate = pickwise(dataDir, ['campaign', 'status', '--slug', 'cli-draft', '--to', 'active']);
 		expect(activate.code).toBe(1);
 		expect(activate.stderr).toMatch(/status: Add images from at least two systems/);
@@ -53,9 +55,15 @@ describe('pickwise user and campaign commands', () => {
 		const reopen = pickwise(dataDir, ['campaign', 'status', '--slug', 'cli-draft', '--to', 'active']);
 		expect(reopen.stderr).toMatch(/closed is final/);
 		// scripts that create and import at once: active by default, as before
-		expect(pickwise(dataDir, ['campaign', 'create', '--slug', 'cli-live', '--name', 'Live']).stdout).toBe('created campaign cli-live (active)\n');
-		expect(pickwise(dataDir, ['campaign', 'add-member', '--slug', 'cli-live', '--email', 'ann@cli.test', '--role', 'evaluator']).code).toBe(0);
-		expect(pickwise(dataDir, ['campaign', 'remove-member', '--slug', 'cli-live', '--email', 'ann@cli.test']).stdout).toMatch(/removed from cli-live/);
+		expect(pickwise(dataDir, ['campaign', 'create', '--slug', 'cli-live', '--name', 'Live']).stdout).toBe(
+			'created campaign cli-live (active)\n'
+		);
+		expect(pickwise(dataDir, ['campaign', 'add-member', '--slug', 'cli-live', '--email', 'ann@cli.test', '--role', 'evaluator']).code).toBe(
+			0
+		);
+		expect(pickwise(dataDir, ['campaign', 'remove-member', '--slug', 'cli-live', '--email', 'ann@cli.test']).stdout).toMatch(
+			/removed from cli-live/
+		);
 		expect(pickwise(dataDir, ['campaign', 'remove-member', '--slug', 'cli-live', '--email', 'ann@cli.test']).code).toBe(1);
 	});
 });

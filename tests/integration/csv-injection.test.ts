@@ -51,7 +51,12 @@ beforeAll(async () => {
 	for (let i = 0; i < 12; i++) {
 		const pair = await nextAssignment(db.kysely, campaign, evaluator.id, null);
 		if (!pair) break;
-		await castVote(db.kysely, campaign, evaluator.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: 'tie', rationale: ATTACK });
+		await castVote(db.kysely, campaign, evaluator.id, {
+			voteId: crypto.randomUUID(),
+			assignmentId: pair.assignment.id,
+			choice: 'tie',
+			rationale: ATTACK
+		});
 	}
 	await db.close();
 	// CLI runs block this test's event loop (spawnSync): keep idle sockets open longer than that

@@ -9,8 +9,24 @@ import { migrations } from '../../migrations/index.ts';
 import { getDb, shutdownDb } from '../../src/lib/server/db/instance.ts';
 
 const TABLES = [
-	'user', 'session', 'api_token', 'campaign', 'campaign_member', 'criterion', 'flag_kind', 'system', 'prompt',
-	'image', 'assignment', 'vote', 'vote_criterion', 'review', 'gold_pair', 'pair_stat', 'audit_log', 'invitation'
+	'user',
+	'session',
+	'api_token',
+	'campaign',
+	'campaign_member',
+	'criterion',
+	'flag_kind',
+	'system',
+	'prompt',
+	'image',
+	'assignment',
+	'vote',
+	'vote_criterion',
+	'review',
+	'gold_pair',
+	'pair_stat',
+	'audit_log',
+	'invitation'
 ];
 
 describe('database', () => {

@@ -39,7 +39,8 @@ function threads(pid: number): number {
 	return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
-const leaderboard = (query: string) => fetch(`${server.url}/api/v1/campaigns/boot/leaderboard?${query}`, { headers: { authorization: `Bearer ${token}` } });
+const leaderboard = (query: string) =>
+	fetch(`${server.url}/api/v1/campaigns/boot/leaderboard?${query}`, { headers: { authorization: `Bearer ${token}` } });
 
 describe('expensive leaderboard requests', () => {
 	it('share one bounded pool, refuse the excess with 429 + Retry-After, and leave pages answering', async () => {
@@ -55,7 +56,11 @@ describe('expensive leaderboard requests', () => {
 		let done = false;
 		const burst = Promise.all(
 			Array.from({ length: 16 }, (_, i) =>
-				leaderboard(`bootstrap=10000&seed=${i + 1}`).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() }))
+				leaderboard(`bootstrap=10000&seed=${i + 1}`).then(async (r) => ({
+					status: r.status,
+					retryAfter: r.headers.get('retry-after'),
+					body: await r.json()
+				}))
 			)
 		).finally(() => (done = true));
 		const sampler = (async () => {

@@ -90,7 +90,11 @@ describe('vote import and exports', () => {
 		expect(jsonl).toHaveLength(20000);
 		const first = JSON.parse(jsonl[0]);
 		expect(first.evaluator).toMatch(/^ev_[0-9a-f]{12}$/);
-		expect(first).toMatchObject({ left_system: expect.any(String), choice: expect.stringMatching(/left|right|tie|both_bad/), status: 'counted' });
+		expect(first).toMatchObject({
+			left_system: expect.any(String),
+			choice: expect.stringMatching(/left|right|tie|both_bad/),
+			status: 'counted'
+		});
 		// a lead marks a vote's pair as gold from the CLI; the same pair twice is refused
 		const gold = pickwise(root, ['gold', 'add', '--campaign', 'hist', '--vote', first.vote_id, '--explanation', 'clear case']);
 		expect(gold.stdout).toContain(`expected ${first.choice}`);

@@ -30,7 +30,10 @@ afterAll(async () => {
 	rmSync(root, { recursive: true, force: true });
 });
 
-async function call(path: string, init: { cookie?: string; method?: string; type?: string; body?: string; headers?: Record<string, string> } = {}) {
+async function call(
+	path: string,
+	init: { cookie?: string; method?: string; type?: string; body?: string; headers?: Record<string, string> } = {}
+) {
 	const response = await fetch(server.url + path, {
 		method: init.method ?? 'GET',
 		headers: {
@@ -48,10 +51,24 @@ async function call(path: string, init: { cookie?: string; method?: string; type
 /** The headers that must agree between the lane and SvelteKit (not date, length or connection). */
 const compared = (h: Headers) =>
 	Object.fromEntries(
-		['content-type', 'cache-control', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'cross-origin-opener-policy', 'permissions-policy', 'content-security-policy'].map((n) => [n, h.get(n)])
+		[
+			'content-type',
+			'cache-control',
+			'x-content-type-options',
+			'referrer-policy',
+			'x-frame-options',
+			'cross-origin-opener-policy',
+			'permissions-policy',
+			'content-security-policy'
+		].map((n) => [n, h.get(n)])
 	);
 
-const cookieAttributes = (h: Headers) => (h.get('set-cookie') ?? '').split(';').slice(1).map((a) => a.trim().split('=')[0].toLowerCase()).sort();
+const cookieAttributes = (h: Headers) =>
+	(h.get('set-cookie') ?? '')
+		.split(';')
+		.slice(1)
+		.map((a) => a.trim().split('=')[0].toLowerCase())
+		.sort();
 
 describe('fast lane', () => {
 	it('answers next like the SvelteKit route: same JSON shape, headers and refreshed session cookie', async () => {
@@ -76,7 +93,8 @@ describe('fast lane', () => {
 		const e = campaign.evaluators[0];
 		const next = await call('/api/v1/campaigns/lane/next', { cookie: e.cookie });
 		const assignment = next.json.assignment.id;
-		const post = (body: unknown, type: string) => call('/api/v1/campaigns/lane/votes', { cookie: e.cookie, method: 'POST', type, body: JSON.stringify(body) });
+		const post = (body: unknown, type: string) =>
+			call('/api/v1/campaigns/lane/votes', { cookie: e.cookie, method: 'POST', type, body: JSON.stringify(body) });
 		// the same invalid votes through the lane (application/json) and through SvelteKit (text/plain)
 		for (const bad of [
 			{ vote_id: 'nope', assignment_id: assignment, choice: 'left', rationale: 'The left one is sharper.' },
@@ -91,10 +109,20 @@ describe('fast lane', () => {
 			expect([lane.status, lane.json]).toEqual([kit.status, kit.json]);
 			expect(compared(lane.headers)).toEqual(compared(kit.headers));
 		}
-		const invalidJson = await call('/api/v1/campaigns/lane/votes', { cookie: e.cookie, method: 'POST', type: 'application/json', body: '{"vote_id":' });
+		const invalidJson = await call('/api/v1/campaigns/lane/votes', {
+			cookie: e.cookie,
+			method: 'POST',
+			type: 'application/json',
+			body: '{"vote_id":'
+		});
 		expect([invalidJson.status, invalidJson.json.error.code]).toEqual([400, 'invalid_json']);
 
-		const vote = { vote_id: crypto.randomUUID(), assignment_id: assignment, choice: 'left', rationale: 'The left one is sharper and follows the prompt.' };
+		const vote = {
+			vote_id: crypto.randomUUID(),
+			assignment_id: assignment,
+			choice: 'left',
+			rationale: 'The left one is sharper and follows the prompt.'
+		};
 		const created = await post(vote, 'application/json');
 		expect([created.status, created.json]).toEqual([201, { vote_id: vote.vote_id }]);
 		expect(created.headers.get('server-timing')).toMatch(/^lane;/);
@@ -109,7 +137,12 @@ describe('fast lane', () => {
 	it('refuses a body over 64 kB with 413 and stores nothing', async () => {
 		const e = campaign.evaluators[1];
 		const next = await call('/api/v1/campaigns/lane/next', { cookie: e.cookie });
-		const body = JSON.stringify({ vote_id: crypto.randomUUID(), assignment_id: next.json.assignment.id, choice: 'left', rationale: 'x'.repeat(70_000) });
+		const body = JSON.stringify({
+			vote_id: crypto.randomUUID(),
+			assignment_id: next.json.assignment.id,
+			choice: 'left',
+			rationale: 'x'.repeat(70_000)
+		});
 		const response = await call('/api/v1/campaigns/lane/votes', { cookie: e.cookie, method: 'POST', type: 'application/json', body });
 		expect(response.status).toBe(413);
 		expect(response.json.error.code).toBe('too_large');

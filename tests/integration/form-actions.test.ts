@@ -62,7 +62,13 @@ describe('form actions', () => {
 	});
 
 	it('show a refused setting at its field and keep the rest as typed', async () => {
-		const { status, html } = await post(lead, `/c/${SLUG}/manage?/settings`, { status: 'active', rationale_min_chars: '9999', gold_rate: '5', repeat_rate: '3', allow_tie: 'on' });
+		const { status, html } = await post(lead, `/c/${SLUG}/manage?/settings`, {
+			status: 'active',
+			rationale_min_chars: '9999',
+			gold_rate: '5',
+			repeat_rate: '3',
+			allow_tie: 'on'
+		});
 		expect(status).toBe(400);
 		expect(tag(html, 'min')).toContain('aria-describedby="settings-rationale_min_chars-error"');
 		expect(tag(html, 'min')).toContain('value="9999"');
@@ -73,7 +79,12 @@ describe('form actions', () => {
 		const evaluator = seeded.evaluators[0];
 		const page = await fetch(`${server.url}/c/${SLUG}/vote`, { headers: { cookie: evaluator.cookie } });
 		const assignment = /name="assignment_id" value="([^"]+)"/.exec(await page.text())![1];
-		const { status, html } = await post(evaluator.cookie, `/c/${SLUG}/vote?/vote`, { assignment_id: assignment, vote_id: crypto.randomUUID(), choice: 'left', rationale: 'too short' });
+		const { status, html } = await post(evaluator.cookie, `/c/${SLUG}/vote?/vote`, {
+			assignment_id: assignment,
+			vote_id: crypto.randomUUID(),
+			choice: 'left',
+			rationale: 'too short'
+		});
 		expect(status).toBe(400);
 		expect(tag(html, 'rationale')).toContain('rationale-error');
 		expect(html).toMatch(/<textarea[^>]*id="rationale"[^>]*>too short<\/textarea>/);

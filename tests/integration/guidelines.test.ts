@@ -25,7 +25,10 @@ beforeAll(async () => {
 	await addMember(db.kysely, { slug: 'g', email: 'lead@g.test', role: 'lead' });
 	lead = `pickwise_session=${(await createSession(db.kysely, user.id)).token}`;
 	// Campaigns saved before the HTML was stored: no HTML yet, and text the bounds now refuse.
-	for (const [slug, md] of [['legacy-quote', '>'.repeat(3000) + 'x'], ['legacy-emphasis', '_a '.repeat(16_000)]] as const) {
+	for (const [slug, md] of [
+		['legacy-quote', '>'.repeat(3000) + 'x'],
+		['legacy-emphasis', '_a '.repeat(16_000)]
+	] as const) {
 		await createCampaign(db.kysely, { slug, name: slug });
 		await db.kysely.updateTable('campaign').set({ guidelines_md: md, guidelines_html: null }).where('slug', '=', slug).execute();
 		await addMember(db.kysely, { slug, email: seeded.evaluators[0].email, role: 'evaluator' });
@@ -46,7 +49,10 @@ afterAll(async () => {
 async function page(cookie: string, path: string) {
 	const response = await fetch(server.url + path, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
 	// the voting page carries the guidelines in its serialized data (a panel opened on demand): unescape that too
-	const html = (await response.text()).replace(/\\u003C/gi, '<').replace(/\\u003E/gi, '>').replace(/\\"/g, '"');
+	const html = (await response.text())
+		.replace(/\\u003C/gi, '<')
+		.replace(/\\u003E/gi, '>')
+		.replace(/\\"/g, '"');
 	return { status: response.status, html };
 }
 
@@ -81,7 +87,11 @@ describe('guidelines', () => {
 		const saved = await saveGuidelines('# Judge\n\n**Prompt first**, then [quality](jav\tascript:alert(1)) ![x](//evil.example/x.png)');
 		expect(saved.status).toBe(200);
 		const evaluator = seeded.evaluators[0].cookie;
-		for (const [cookie, path] of [[lead, '/c/g'], [lead, '/c/g/manage'], [evaluator, '/c/g/vote']]) {
+		for (const [cookie, path] of [
+			[lead, '/c/g'],
+			[lead, '/c/g/manage'],
+			[evaluator, '/c/g/vote']
+		]) {
 			const view = await page(cookie, path);
 			expect(view.status, path).toBe(200);
 			expect(view.html, path).toContain('<h3>Judge</h3>');

@@ -33,7 +33,12 @@ beforeAll(async () => {
 	writeFileSync(join(set, 'img', 'not-an-image.jpg'), 'this is text, not a JPEG');
 	const jpeg = await solidJpeg(200, 200, { r: 9, g: 9, b: 9 });
 	writeFileSync(join(set, 'img', 'truncated.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
-	writeFileSync(join(set, 'img', 'big.png'), await sharp({ create: { width: 600, height: 600, channels: 3, background: '#fff' } }).png().toBuffer());
+	writeFileSync(
+		join(set, 'img', 'big.png'),
+		await sharp({ create: { width: 600, height: 600, channels: 3, background: '#fff' } })
+			.png()
+			.toBuffer()
+	);
 	writeFileSync(join(root, 'outside.png'), await solidPng(8, 8));
 	expect(pickwise(dataDir, ['campaign', 'create', '--slug', 'imp', '--name', 'Import test']).code).toBe(0);
 	writeFileSync(
@@ -59,7 +64,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('pickwise import images', () => {
 	it('reports every bad row with its line and reason and writes nothing', async () => {
-		const r = pickwise(dataDir, ['import', 'images', '--campaign', 'imp', '--manifest', join(set, 'manifest.csv'), '--max-pixels', '250000']);
+		const r = pickwise(dataDir, [
+			'import',
+			'images',
+			'--campaign',
+			'imp',
+			'--manifest',
+			join(set, 'manifest.csv'),
+			'--max-pixels',
+			'250000'
+		]);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain('line 6: img/missing.png: file not found');
 		expect(r.stderr).toContain('line 7: img/not-an-image.jpg: is not an image');
@@ -75,18 +89,32 @@ describe('pickwise import images', () => {
 	});
 
 	it('imports the good rows with --skip-invalid, stored by content hash', async () => {
-		const r = pickwise(dataDir, ['import', 'images', '--campaign', 'imp', '--manifest', join(set, 'manifest.csv'), '--max-pixels', '250000', '--skip-invalid']);
+		const r = pickwise(dataDir, [
+			'import',
+			'images',
+			'--campaign',
+			'imp',
+			'--manifest',
+			join(set, 'manifest.csv'),
+			'--max-pixels',
+			'250000',
+			'--skip-invalid'
+		]);
 		expect(r.code).toBe(0);
 		expect(r.stdout).toContain('added 4, skipped 0 (already imported), rejected 8 of 12 rows; new systems 2, new prompts 2');
 		expect(await count('image')).toBe(4);
 		// PNG and JPEG sources alike, in the campaign's one format (default JPEG)
-		const stored = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg|webp)$/.test(f));
+		const stored = readdirSync(join(dataDir, 'images'), { recursive: true })
+			.map(String)
+			.filter((f) => /\.(png|jpg|webp)$/.test(f));
 		expect(stored).toHaveLength(4);
 		for (const f of stored) expect(f).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}\.jpg$/);
 	});
 
 	it('stores images without the metadata that names their generator', async () => {
-		const files = readdirSync(join(dataDir, 'images'), { recursive: true }).map(String).filter((f) => /\.(png|jpg|webp)$/.test(f));
+		const files = readdirSync(join(dataDir, 'images'), { recursive: true })
+			.map(String)
+			.filter((f) => /\.(png|jpg|webp)$/.test(f));
 		for (const f of files) {
 			const bytes = readFileSync(join(dataDir, 'images', f));
 			expect(bytes.includes(Buffer.from('sd_xl_base'))).toBe(false);
@@ -96,7 +124,17 @@ describe('pickwise import images', () => {
 	});
 
 	it('adds nothing twice when the same manifest is imported again', async () => {
-		const r = pickwise(dataDir, ['import', 'images', '--campaign', 'imp', '--manifest', join(set, 'manifest.csv'), '--max-pixels', '250000', '--skip-invalid']);
+		const r = pickwise(dataDir, [
+			'import',
+			'images',
+			'--campaign',
+			'imp',
+			'--manifest',
+			join(set, 'manifest.csv'),
+			'--max-pixels',
+			'250000',
+			'--skip-invalid'
+		]);
 		expect(r.stdout).toMatch(/added 0, skipped 4/);
 		expect(await count('image')).toBe(4);
 		expect(await count('prompt')).toBe(2);

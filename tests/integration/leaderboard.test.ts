@@ -28,7 +28,9 @@ beforeAll(async () => {
 	const campaign = await requireCampaign(k, 'ref');
 	userIds = [];
 	for (let u = 0; u < 2; u++) userIds.push((await createUser(k, { email: `u${u}@ref.test`, password: 'password-123' })).id);
-	const battles = parseCsv(readFileSync(join(FIXTURES, 'synthetic_20000_12.csv'), 'utf8')).slice(1).map((r) => r.fields);
+	const battles = parseCsv(readFileSync(join(FIXTURES, 'synthetic_20000_12.csv'), 'utf8'))
+		.slice(1)
+		.map((r) => r.fields);
 	const systems = [...new Set(battles.flatMap(([a, b]) => [a, b]))];
 	const promptId = randomId();
 	await k.insertInto('prompt').values({ id: promptId, campaign_id: campaign.id, external_id: 'p', text: 'p', category: null }).execute();
@@ -39,23 +41,58 @@ beforeAll(async () => {
 		await k.insertInto('system').values({ id: systemId, campaign_id: campaign.id, name }).execute();
 		await k
 			.insertInto('image')
-			.values({ id: imageId, campaign_id: campaign.id, prompt_id: promptId, system_id: systemId, sha256: randomId(), stored_path: 'x', width: 1, height: 1, format: 'png', bytes: 1, created_at: 0 })
+			.values({
+				id: imageId,
+				campaign_id: campaign.id,
+				prompt_id: promptId,
+				system_id: systemId,
+				sha256: randomId(),
+				stored_path: 'x',
+				width: 1,
+				height: 1,
+				format: 'png',
+				bytes: 1,
+				created_at: 0
+			})
 			.execute();
 		imageOf.set(name, imageId);
 	}
-	const choice: Record<string, 'left' | 'right' | 'tie' | 'both_bad'> = { model_a: 'left', model_b: 'right', tie: 'tie', 'tie (bothbad)': 'both_bad' };
+	const choice: Record<string, 'left' | 'right' | 'tie' | 'both_bad'> = {
+		model_a: 'left',
+		model_b: 'right',
+		tie: 'tie',
+		'tie (bothbad)': 'both_bad'
+	};
 	const when = (i: number) => T0 + Math.floor((i / battles.length) * 10 * DAY);
 	// the open leases first, in batches; then each one answered through the vote service
 	const assignments = battles.map(([a, b], i) => ({
-		id: randomId(), campaign_id: campaign.id, user_id: userIds[i % 2], left_image_id: imageOf.get(a)!, right_image_id: imageOf.get(b)!,
-		issued_at: when(i), expires_at: when(i) + 600_000, answered_at: null, skipped_at: null, skip_reason: null
+		id: randomId(),
+		campaign_id: campaign.id,
+		user_id: userIds[i % 2],
+		left_image_id: imageOf.get(a)!,
+		right_image_id: imageOf.get(b)!,
+		issued_at: when(i),
+		expires_at: when(i) + 600_000,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null
 	}));
 	await k.transaction().execute(async (trx) => {
-		for (let i = 0; i < assignments.length; i += 500) await trx.insertInto('assignment').values(assignments.slice(i, i + 500)).execute();
+		for (let i = 0; i < assignments.length; i += 500)
+			await trx
+				.insertInto('assignment')
+				.values(assignments.slice(i, i + 500))
+				.execute();
 	});
 	for (let i = 0; i < battles.length; i++) {
 		const winner = battles[i][2];
-		await submitVote(k, userIds[i % 2], campaign, { voteId: crypto.randomUUID(), assignmentId: assignments[i].id, choice: choice[winner], rationale: 'r'.repeat(20) }, when(i) + 1000);
+		await submitVote(
+			k,
+			userIds[i % 2],
+			campaign,
+			{ voteId: crypto.randomUUID(), assignmentId: assignments[i].id, choice: choice[winner], rationale: 'r'.repeat(20) },
+			when(i) + 1000
+		);
 	}
 }, 600_000);
 afterAll(() => db.cleanup());
@@ -104,13 +141,20 @@ describe('campaign leaderboard', () => {
 		expect(noTies.ties).toBe('exclude');
 	});
 
-	it('computes once and reuses the result until the campaign\'s votes change', async () => {
+	it("computes once and reuses the result until the campaign's votes change", async () => {
 		const campaign = await requireCampaign(db.kysely, 'ref');
-		const [a, b] = await Promise.all([campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3')), campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))]);
+		const [a, b] = await Promise.all([
+			campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3')),
+			campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))
+		]);
 		expect(b).toBe(a);
 		expect(await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))).toBe(a);
 		// a write through this process's services says so (votesChanged); here the counts are moved by hand
-		await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '+', 1) })).where('campaign_id', '=', campaign.id).execute();
+		await db.kysely
+			.updateTable('pair_stat')
+			.set((eb) => ({ a_wins: eb('a_wins', '+', 1) }))
+			.where('campaign_id', '=', campaign.id)
+			.execute();
 		try {
 			expect(await campaignLeaderboard(db.kysely, campaign, q('bootstrap=200&seed=3'))).toBe(a);
 			votesChanged(campaign.id, 'history');
@@ -119,7 +163,11 @@ describe('campaign leaderboard', () => {
 			expect(c.votes).toBeGreaterThan(a.votes);
 			expect(c.leaderboard.every((r) => r.elo !== null)).toBe(true);
 		} finally {
-			await db.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
+			await db.kysely
+				.updateTable('pair_stat')
+				.set((eb) => ({ a_wins: eb('a_wins', '-', 1) }))
+				.where('campaign_id', '=', campaign.id)
+				.execute();
 			votesChanged(campaign.id, 'history');
 		}
 	});
@@ -131,12 +179,25 @@ describe('campaign leaderboard', () => {
 		// another connection to the same file, as the CLI has
 		const other = await openDatabase(`sqlite:${db.file}`);
 		try {
-			await other.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '+', 1) })).where('campaign_id', '=', campaign.id).execute();
+			await other.kysely
+				.updateTable('pair_stat')
+				.set((eb) => ({ a_wins: eb('a_wins', '+', 1) }))
+				.where('campaign_id', '=', campaign.id)
+				.execute();
 			const b = await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'));
-			const pairs = await db.kysely.selectFrom('pair_stat').select('system_a').where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute();
+			const pairs = await db.kysely
+				.selectFrom('pair_stat')
+				.select('system_a')
+				.where('campaign_id', '=', campaign.id)
+				.where('criterion', '=', 'overall')
+				.execute();
 			expect(b.votes).toBe(a.votes + pairs.length);
 		} finally {
-			await other.kysely.updateTable('pair_stat').set((eb) => ({ a_wins: eb('a_wins', '-', 1) })).where('campaign_id', '=', campaign.id).execute();
+			await other.kysely
+				.updateTable('pair_stat')
+				.set((eb) => ({ a_wins: eb('a_wins', '-', 1) }))
+				.where('campaign_id', '=', campaign.id)
+				.execute();
 			await other.close();
 		}
 		expect((await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'))).votes).toBe(a.votes);

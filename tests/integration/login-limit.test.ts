@@ -34,7 +34,12 @@ describe('the per-account limit under parallel attempts', () => {
 		const attempt = (password: string) =>
 			fetch(`${server.url}/login`, {
 				method: 'POST',
-				headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true' },
+				headers: {
+					origin: server.url,
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json',
+					'x-sveltekit-action': 'true'
+				},
 				body: new URLSearchParams({ email: 'bob@login.test', password }).toString()
 			}).then((r) => r.text());
 		const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => attempt(`wrong-password-${i}`)));

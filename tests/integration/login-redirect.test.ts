@@ -70,7 +70,10 @@ describe('where sign-in sends the browser', () => {
 	});
 
 	it('keeps a same-site path with its query', async () => {
-		const response = await fetch(`${server.url}/login?next=${encodeURIComponent('/c/demo/vote?x=1&y=%20')}`, { headers: { cookie }, redirect: 'manual' });
+		const response = await fetch(`${server.url}/login?next=${encodeURIComponent('/c/demo/vote?x=1&y=%20')}`, {
+			headers: { cookie },
+			redirect: 'manual'
+		});
 		expect(response.headers.get('location')).toBe('/c/demo/vote?x=1&y=%20');
 	});
 

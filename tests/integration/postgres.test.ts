@@ -58,24 +58,49 @@ describe('PostgreSQL', () => {
 				const pair = (await nextAssignment(k, campaign, user, null))!;
 				const id = crypto.randomUUID();
 				const choice = (['left', 'right', 'tie'] as const)[(round + users.indexOf(user)) % 3];
-				await castVote(k, campaign, user, { voteId: id, assignmentId: pair.assignment.id, choice, rationale: `The chosen image is sharper at the edges (${round})`, criteria: { adherence: choice }, activeMs: 6000 });
+				await castVote(k, campaign, user, {
+					voteId: id,
+					assignmentId: pair.assignment.id,
+					choice,
+					rationale: `The chosen image is sharper at the edges (${round})`,
+					criteria: { adherence: choice },
+					activeMs: 6000
+				});
 				last = { id, user, assignment: pair.assignment.id };
 			}
 		}
-		const replay = await castVote(k, campaign, last.user, { voteId: last.id, assignmentId: last.assignment, choice: 'left', rationale: 'x'.repeat(30) });
+		const replay = await castVote(k, campaign, last.user, {
+			voteId: last.id,
+			assignmentId: last.assignment,
+			choice: 'left',
+			rationale: 'x'.repeat(30)
+		});
 		expect(replay.created).toBe(false);
 		await undoVote(k, campaign, last.user, last.id);
 
 		// hidden repeats (3% by default) are stored but not ranked
 		const ranked = async () =>
-			Number((await k.selectFrom('vote').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'normal').where('status', '=', 'counted').executeTakeFirstOrThrow()).n);
+			Number(
+				(
+					await k
+						.selectFrom('vote')
+						.select((eb) => eb.fn.countAll<number>().as('n'))
+						.where('kind', '=', 'normal')
+						.where('status', '=', 'counted')
+						.executeTakeFirstOrThrow()
+				).n
+			);
 		const n = await ranked();
 		expect(n).toBeGreaterThan(100);
 		const q = parseLeaderboardQuery(new URLSearchParams('bootstrap=50&prior=1'));
 		const board = await campaignLeaderboard(k, campaign, q);
 		expect(board.votes).toBe(n);
 		expect(board.leaderboard.every((r) => Number.isFinite(r.rating) && r.elo !== null)).toBe(true);
-		const filtered = await campaignLeaderboard(k, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&from=2020-01-01&criterion=adherence')));
+		const filtered = await campaignLeaderboard(
+			k,
+			campaign,
+			parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&from=2020-01-01&criterion=adherence'))
+		);
 		expect(filtered.votes).toBe(n);
 		expect((await votesPerDay(k, campaign, q)).reduce((sum, d) => sum + d.value, 0)).toBe(n);
 

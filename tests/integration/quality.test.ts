@@ -18,7 +18,16 @@ import { createRng } from '../../src/lib/scheduling/index.ts';
 let db: TestDatabase;
 let seeded: SeededCampaign;
 const rng = createRng(11);
-const WORDS = ['sharper', 'cleaner', 'closer to the prompt', 'better lit', 'more coherent', 'less noisy', 'more detailed', 'better composed'];
+const WORDS = [
+	'sharper',
+	'cleaner',
+	'closer to the prompt',
+	'better lit',
+	'more coherent',
+	'less noisy',
+	'more detailed',
+	'better composed'
+];
 const THINGS = ['hands', 'background', 'faces', 'edges', 'colours', 'text', 'shadows', 'textures', 'lighting', 'proportions'];
 const varied = (side: string) =>
 	`The ${side} image is ${WORDS[Math.floor(rng() * WORDS.length)]}, especially the ${THINGS[Math.floor(rng() * THINGS.length)]} and the ${THINGS[Math.floor(rng() * THINGS.length)]} (${Math.floor(rng() * 1000)}).`;
@@ -29,9 +38,27 @@ beforeAll(async () => {
 	db = await createTestDatabase();
 	seeded = await seedCampaign(db.kysely, db.dir, { slug: 'q', systems: 6, prompts: 40, evaluators: behaviours.length });
 	let campaign = await requireCampaign(db.kysely, 'q');
-	await updateCampaignSettings(db.kysely, campaign, { status: 'active', allowTie: true, allowBothBad: true, blind: true, rationaleMinChars: 20, goldRate: 0.3, repeatRate: 0.08, goldFeedback: false }, null);
+	await updateCampaignSettings(
+		db.kysely,
+		campaign,
+		{
+			status: 'active',
+			allowTie: true,
+			allowBothBad: true,
+			blind: true,
+			rationaleMinChars: 20,
+			goldRate: 0.3,
+			repeatRate: 0.08,
+			goldFeedback: false
+		},
+		null
+	);
 	campaign = await requireCampaign(db.kysely, 'q');
-	const images = await db.kysely.selectFrom('image').innerJoin('system', 'system.id', 'image.system_id').select(['image.id', 'image.prompt_id', 'system.name']).execute();
+	const images = await db.kysely
+		.selectFrom('image')
+		.innerJoin('system', 'system.id', 'image.system_id')
+		.select(['image.id', 'image.prompt_id', 'system.name'])
+		.execute();
 	const truth = new Map(images.map((i) => [i.id, Number(i.name.split('-')[1])])); // system-0 is best
 	// gold pairs: the best against the worst system on 24 prompts, so that a random clicker answers
 	// enough of them (~27, never under 10) that a perfect gold score by luck never makes this test flaky
@@ -39,7 +66,12 @@ beforeAll(async () => {
 	for (const p of prompts) {
 		const best = images.find((i) => i.prompt_id === p && i.name === 'system-0')!;
 		const worst = images.find((i) => i.prompt_id === p && i.name === 'system-5')!;
-		await addGoldPair(db.kysely, campaign, { leftImageId: worst.id, rightImageId: best.id, expected: 'right', explanation: 'the right one follows the prompt' }, null);
+		await addGoldPair(
+			db.kysely,
+			campaign,
+			{ leftImageId: worst.id, rightImageId: best.id, expected: 'right', explanation: 'the right one follows the prompt' },
+			null
+		);
 	}
 	for (let round = 0; round < 90; round++) {
 		for (const [e, evaluator] of seeded.evaluators.entries()) {
@@ -54,9 +86,19 @@ beforeAll(async () => {
 			const careful = Math.abs(d) < 0.3 ? 'tie' : d > 0 ? 'left' : 'right';
 			const choice = behaviour === 'left' ? 'left' : behaviour === 'random' ? (rng() < 0.5 ? 'left' : 'right') : careful;
 			const rationale =
-				behaviour === 'paster' ? 'Looks better overall to me, nothing more to say.' : choice === 'tie' ? `Both are about as good; ${varied('left').slice(4)}` : varied(choice);
+				behaviour === 'paster'
+					? 'Looks better overall to me, nothing more to say.'
+					: choice === 'tie'
+						? `Both are about as good; ${varied('left').slice(4)}`
+						: varied(choice);
 			const activeMs = behaviour === 'random' ? 400 + rng() * 1200 : 5000 + rng() * 15000;
-			await castVote(db.kysely, campaign, evaluator.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice, rationale, activeMs });
+			await castVote(db.kysely, campaign, evaluator.id, {
+				voteId: crypto.randomUUID(),
+				assignmentId: pair.assignment.id,
+				choice,
+				rationale,
+				activeMs
+			});
 		}
 	}
 }, 120_000);
@@ -64,18 +106,31 @@ afterAll(() => db.cleanup());
 
 describe('evaluator quality on simulated evaluators', () => {
 	it('mixed gold pairs and hidden repeats into every stream, out of the rankings', async () => {
-		const kinds = await db.kysely.selectFrom('vote').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+		const kinds = await db.kysely
+			.selectFrom('vote')
+			.select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+			.groupBy('kind')
+			.execute();
 		const n = Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]));
 		expect(n.gold).toBeGreaterThan(10);
 		expect(n.repeat).toBeGreaterThan(10);
-		const board = await campaignLeaderboard(db.kysely, await requireCampaign(db.kysely, 'q'), parseLeaderboardQuery(new URLSearchParams('bootstrap=0')));
+		const board = await campaignLeaderboard(
+			db.kysely,
+			await requireCampaign(db.kysely, 'q'),
+			parseLeaderboardQuery(new URLSearchParams('bootstrap=0'))
+		);
 		expect(board.votes).toBe(n.normal);
 	});
 
 	it('flags each problem evaluator for the right reason and no careful one', async () => {
 		const report = await evaluatorReport(db.kysely, await requireCampaign(db.kysely, 'q'));
-		const byBehaviour = (b: Behaviour) => seeded.evaluators.filter((_, i) => behaviours[i] === b).map((e) => report.evaluators.find((x) => x.user_id === e.id)!);
-		for (const careful of byBehaviour('careful')) expect(careful.reasons.map((r) => r.code), careful.name).toEqual([]);
+		const byBehaviour = (b: Behaviour) =>
+			seeded.evaluators.filter((_, i) => behaviours[i] === b).map((e) => report.evaluators.find((x) => x.user_id === e.id)!);
+		for (const careful of byBehaviour('careful'))
+			expect(
+				careful.reasons.map((r) => r.code),
+				careful.name
+			).toEqual([]);
 		expect(byBehaviour('left')[0].reasons.map((r) => r.code)).toContain('side_bias');
 		expect(byBehaviour('random')[0].reasons.map((r) => r.code)).toContain('too_fast');
 		expect(byBehaviour('paster')[0].reasons.map((r) => r.code)).toContain('duplicate_rationales');
@@ -91,7 +146,11 @@ describe('evaluator quality on simulated evaluators', () => {
 		const campaign = await requireCampaign(db.kysely, 'q');
 		// careful raters alone may never see the best system lose: a prior keeps the ratings finite
 		const all = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1')));
-		const clean = await campaignLeaderboard(db.kysely, campaign, parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&exclude_flagged=1')));
+		const clean = await campaignLeaderboard(
+			db.kysely,
+			campaign,
+			parseLeaderboardQuery(new URLSearchParams('bootstrap=0&prior=1&exclude_flagged=1'))
+		);
 		expect(clean.votes).toBeLessThan(all.votes);
 		expect(clean.votes).toBeGreaterThan(all.votes / 3);
 	});

@@ -34,7 +34,12 @@ beforeAll(async () => {
 	for (let i = 0; i < 12; i++) {
 		const evaluator = seeded.evaluators[i % 2];
 		const pair = (await nextAssignment(db.kysely, campaign, evaluator.id, null))!;
-		await castVote(db.kysely, campaign, evaluator.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: 'tie', rationale: 'Both are about as good as each other.' });
+		await castVote(db.kysely, campaign, evaluator.id, {
+			voteId: crypto.randomUUID(),
+			assignmentId: pair.assignment.id,
+			choice: 'tie',
+			rationale: 'Both are about as good as each other.'
+		});
 	}
 	await db.close();
 	server = await startServer(root);
@@ -69,7 +74,10 @@ describe('results pages', () => {
 		const next = await api(server.url, evaluator.cookie, `/api/v1/campaigns/${SLUG}/next`);
 		expect(next.status).toBe(200);
 		const vote = await api(server.url, evaluator.cookie, `/api/v1/campaigns/${SLUG}/votes`, {
-			vote_id: crypto.randomUUID(), assignment_id: next.body.assignment.id, choice: 'tie', rationale: 'Both are about as good as each other.'
+			vote_id: crypto.randomUUID(),
+			assignment_id: next.body.assignment.id,
+			choice: 'tie',
+			rationale: 'Both are about as good as each other.'
 		});
 		expect(vote.status).toBe(201);
 

@@ -26,9 +26,19 @@ beforeAll(async () => {
 	const campaign = await requireCampaign(db.kysely, 'secret-project');
 	const pair = (await nextAssignment(db.kysely, campaign, seeded.evaluators[0].id, null))!;
 	voteId = crypto.randomUUID();
-	await castVote(db.kysely, campaign, seeded.evaluators[0].id, { voteId, assignmentId: pair.assignment.id, choice: 'left', rationale: 'A reason that is long enough.' });
+	await castVote(db.kysely, campaign, seeded.evaluators[0].id, {
+		voteId,
+		assignmentId: pair.assignment.id,
+		choice: 'left',
+		rationale: 'A reason that is long enough.'
+	});
 	await createCampaign(db.kysely, { slug: 'other-project', name: 'Other' });
-	const users: [string, string | null][] = [['outsider', null], ['other-researcher', 'researcher'], ['other-lead', 'lead'], ['lead', 'lead']];
+	const users: [string, string | null][] = [
+		['outsider', null],
+		['other-researcher', 'researcher'],
+		['other-lead', 'lead'],
+		['lead', 'lead']
+	];
 	for (const [name, role] of users) {
 		const email = `${name}@review.test`;
 		const user = await createUser(db.kysely, { email, password: 'review-password' });

@@ -49,7 +49,9 @@ beforeAll(async () => {
 	await addMember(db.kysely, { slug: 'ret', email: 'lead@up.test', role: 'lead' });
 	const ret = await requireCampaign(db.kysely, 'ret');
 	// votes until every two systems have met (a leaderboard needs a connected comparison graph)
-	const systemOfImage = new Map((await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [i.id, i.system_id]));
+	const systemOfImage = new Map(
+		(await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [i.id, i.system_id])
+	);
 	const met = new Set<string>();
 	let firstLeft = '';
 	for (let i = 0; i < 40 && met.size < 3; i++) {
@@ -58,7 +60,10 @@ beforeAll(async () => {
 		firstLeft ||= left;
 		met.add([systemOfImage.get(left), systemOfImage.get(pair.assignment.right_image_id)].sort().join());
 		await castVote(db.kysely, ret, retiring.evaluators[0].id, {
-			voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: i % 2 ? 'left' : 'right', rationale: 'The chosen one is clearly sharper.'
+			voteId: crypto.randomUUID(),
+			assignmentId: pair.assignment.id,
+			choice: i % 2 ? 'left' : 'right',
+			rationale: 'The chosen one is clearly sharper.'
 		});
 	}
 	expect(met.size).toBe(3);
@@ -104,7 +109,13 @@ async function upload(parts: Part[], options: { who?: keyof typeof cookies; acce
 async function action(name: string, fields: Record<string, string>, slug = SLUG) {
 	const response = await fetch(`${server.url}/c/${slug}/images?/${name}`, {
 		method: 'POST',
-		headers: { cookie: cookies.lead, origin: server.url, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-sveltekit-action': 'true' },
+		headers: {
+			cookie: cookies.lead,
+			origin: server.url,
+			'content-type': 'application/x-www-form-urlencoded',
+			accept: 'application/json',
+			'x-sveltekit-action': 'true'
+		},
 		body: new URLSearchParams(fields).toString()
 	});
 	// an enhanced form post answers 200 with {type, status, data} (data serialised by devalue)
@@ -119,7 +130,14 @@ async function action(name: string, fields: Record<string, string>, slug = SLUG)
 }
 
 async function rows() {
-	const count = async (table: 'image' | 'system' | 'prompt') => (await db.kysely.selectFrom(table).selectAll().where('campaign_id', '=', (await campaignId())).execute()).length;
+	const count = async (table: 'image' | 'system' | 'prompt') =>
+		(
+			await db.kysely
+				.selectFrom(table)
+				.selectAll()
+				.where('campaign_id', '=', await campaignId())
+				.execute()
+		).length;
 	return { images: await count('image'), systems: await count('system'), prompts: await count('prompt') };
 }
 
@@ -165,7 +183,9 @@ async function refusedReason(entries: ZipEntry[]): Promise<string[]> {
 		const u = r.json.upload;
 		reasons = [
 			...u.entries.map((e: { entry: string; reason: string }) => `${e.entry}: ${e.reason}`),
-			...u.results.filter((x: { ok: boolean }) => !x.ok).map((x: { line: number; imagePath: string; reason: string }) => `line ${x.line} ${x.imagePath}: ${x.reason}`)
+			...u.results
+				.filter((x: { ok: boolean }) => !x.ok)
+				.map((x: { line: number; imagePath: string; reason: string }) => `line ${x.line} ${x.imagePath}: ${x.reason}`)
 		];
 		expect((await action('cancel', { upload: u.id })).status).toBe(303);
 	});
@@ -176,7 +196,15 @@ describe('uploading images', () => {
 	it('dry-runs a ZIP with a manifest, writes it only on confirm, and adds nothing the second time', async () => {
 		const zip = zipBuffer([
 			{ name: 'run1/', data: '' },
-			{ name: 'run1/manifest.csv', data: manifest(['img/a1.png,a red fox,alpha', 'img/b1.png,a red fox,beta', 'img/a2.png,a lighthouse,alpha', 'img/b2.jpg,a lighthouse,beta']).data },
+			{
+				name: 'run1/manifest.csv',
+				data: manifest([
+					'img/a1.png,a red fox,alpha',
+					'img/b1.png,a red fox,beta',
+					'img/a2.png,a lighthouse,alpha',
+					'img/b2.jpg,a lighthouse,beta'
+				]).data
+			},
 			{ name: 'run1/img/a1.png', data: png[0] },
 			{ name: 'run1/img/b1.png', data: png[1], deflate: true },
 			{ name: 'run1/img/a2.png', data: png[2] },
@@ -188,8 +216,19 @@ describe('uploading images', () => {
 		const dry = await upload([{ name: 'run1.zip', data: zip }]);
 		expect(dry.status, dry.text).toBe(201);
 		const u = dry.json.upload;
-		expect(u).toMatchObject({ layout: 'manifest', rows: 4, ok: 4, refused: 0, adds: { images: 4, prompts: 2, systems: ['alpha', 'beta'], pairs: 2, existing: 0 } });
-		expect(u.results.map((r: { line: number; ok: boolean }) => [r.line, r.ok])).toEqual([[2, true], [3, true], [4, true], [5, true]]);
+		expect(u).toMatchObject({
+			layout: 'manifest',
+			rows: 4,
+			ok: 4,
+			refused: 0,
+			adds: { images: 4, prompts: 2, systems: ['alpha', 'beta'], pairs: 2, existing: 0 }
+		});
+		expect(u.results.map((r: { line: number; ok: boolean }) => [r.line, r.ok])).toEqual([
+			[2, true],
+			[3, true],
+			[4, true],
+			[5, true]
+		]);
 		// a dry run writes nothing but its own temporary folder
 		expect(await rows()).toEqual(before);
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore);
@@ -231,10 +270,18 @@ describe('uploading images', () => {
 		const u = dry.json.upload;
 		expect(u.layout).toBe('folders');
 		expect(u.adds).toMatchObject({ images: 4, prompts: 2, systems: ['delta', 'gamma'], pairs: 2 });
-		expect(u.results.find((r: { imagePath: string }) => r.imagePath === 'delta/q9.png')).toMatchObject({ ok: false, reason: 'prompt_id q9 is not in prompts.csv' });
+		expect(u.results.find((r: { imagePath: string }) => r.imagePath === 'delta/q9.png')).toMatchObject({
+			ok: false,
+			reason: 'prompt_id q9 is not in prompts.csv'
+		});
 		expect(u.entries).toEqual([{ entry: 'stray.png', reason: 'is not inside a <system>/ folder' }]);
 		expect((await action('confirm', { upload: u.id })).status).toBe(303);
-		const prompts = await db.kysely.selectFrom('prompt').select(['external_id', 'text', 'category']).where('external_id', 'in', ['q1', 'q2']).orderBy('external_id').execute();
+		const prompts = await db.kysely
+			.selectFrom('prompt')
+			.select(['external_id', 'text', 'category'])
+			.where('external_id', 'in', ['q1', 'q2'])
+			.orderBy('external_id')
+			.execute();
 		expect(prompts).toEqual([
 			{ external_id: 'q1', text: 'a blue teapot', category: 'objects' },
 			{ external_id: 'q2', text: 'a storm, at sea', category: 'weather' }
@@ -292,17 +339,22 @@ describe('hostile uploads', () => {
 	});
 
 	it('refuses a symbolic link', async () => {
-		const reasons = await refusedReason(await withManifest(['link.png,a safe prompt,beta'], [{ name: 'link.png', data: '/etc/passwd', mode: 0o120777 }]));
+		const reasons = await refusedReason(
+			await withManifest(['link.png,a safe prompt,beta'], [{ name: 'link.png', data: '/etc/passwd', mode: 0o120777 }])
+		);
 		expect(reasons).toEqual(['link.png: is a symbolic link (links are not followed)', 'line 3 link.png: file not found']);
 	});
 
 	it('refuses a nested archive, by name or by content', async () => {
 		const inner = zipBuffer([{ name: 'x.png', data: png[2] }]);
 		const reasons = await refusedReason(
-			await withManifest(['inner.zip,a safe prompt,beta', 'sneaky.png,a safe prompt,gamma'], [
-				{ name: 'inner.zip', data: inner },
-				{ name: 'sneaky.png', data: inner }
-			])
+			await withManifest(
+				['inner.zip,a safe prompt,beta', 'sneaky.png,a safe prompt,gamma'],
+				[
+					{ name: 'inner.zip', data: inner },
+					{ name: 'sneaky.png', data: inner }
+				]
+			)
 		);
 		expect(reasons).toEqual([
 			'inner.zip: is an archive inside the archive (nested archives are not accepted)',
@@ -315,10 +367,13 @@ describe('hostile uploads', () => {
 	it('refuses a file that is not an image, and a corrupt image', async () => {
 		const jpeg = await solidJpeg(200, 200, { r: 9, g: 9, b: 9 });
 		const reasons = await refusedReason(
-			await withManifest(['notes.png,a safe prompt,beta', 'broken.jpg,a safe prompt,gamma'], [
-				{ name: 'notes.png', data: 'this is text, not a PNG' },
-				{ name: 'broken.jpg', data: jpeg.subarray(0, jpeg.length / 2) }
-			])
+			await withManifest(
+				['notes.png,a safe prompt,beta', 'broken.jpg,a safe prompt,gamma'],
+				[
+					{ name: 'notes.png', data: 'this is text, not a PNG' },
+					{ name: 'broken.jpg', data: jpeg.subarray(0, jpeg.length / 2) }
+				]
+			)
 		);
 		expect(reasons[0]).toBe('line 3 notes.png: is not an image (unrecognised format)');
 		expect(reasons[1]).toMatch(/^line 4 broken\.jpg: image is corrupt or truncated/);
@@ -338,7 +393,12 @@ describe('hostile uploads', () => {
 
 	it('refuses a ZIP bomb by its declared size', async () => {
 		await leavesNothing(async () => {
-			const r = await upload([{ name: 'bomb.zip', data: zipBuffer([manifest(['zeros.png,a,b']), { name: 'zeros.png', data: Buffer.alloc(MAX_UNZIPPED + 1), deflate: true }]) }]);
+			const r = await upload([
+				{
+					name: 'bomb.zip',
+					data: zipBuffer([manifest(['zeros.png,a,b']), { name: 'zeros.png', data: Buffer.alloc(MAX_UNZIPPED + 1), deflate: true }])
+				}
+			]);
 			expect(r.status).toBe(413);
 			expect(r.json.error).toMatchObject({ code: 'zip_bomb', field: 'files' });
 			expect(r.json.error.message).toMatch(/declares more than 4 MiB uncompressed/);
@@ -348,10 +408,19 @@ describe('hostile uploads', () => {
 	it('refuses a ZIP bomb whose header lies, by the bytes that actually come out', async () => {
 		await leavesNothing(async () => {
 			const r = await upload([
-				{ name: 'liar.zip', data: zipBuffer([manifest(['zeros.png,a,b']), { name: 'zeros.png', data: Buffer.alloc(MAX_UNZIPPED + 1), deflate: true, declaredSize: 1000 }]) }
+				{
+					name: 'liar.zip',
+					data: zipBuffer([
+						manifest(['zeros.png,a,b']),
+						{ name: 'zeros.png', data: Buffer.alloc(MAX_UNZIPPED + 1), deflate: true, declaredSize: 1000 }
+					])
+				}
 			]);
 			expect(r.status).toBe(413);
-			expect(r.json.error).toMatchObject({ code: 'zip_bomb', message: expect.stringMatching(/^entry zeros\.png inflates past its declared size/) });
+			expect(r.json.error).toMatchObject({
+				code: 'zip_bomb',
+				message: expect.stringMatching(/^entry zeros\.png inflates past its declared size/)
+			});
 		});
 	});
 
@@ -388,7 +457,12 @@ describe('hostile uploads', () => {
 			// a stream body goes out chunked, without Content-Length
 			const response = await fetch(`${server.url}/c/${SLUG}/images/upload`, {
 				method: 'POST',
-				headers: { cookie: cookies.lead, origin: server.url, accept: 'application/json', 'content-type': encoded.headers.get('content-type')! },
+				headers: {
+					cookie: cookies.lead,
+					origin: server.url,
+					accept: 'application/json',
+					'content-type': encoded.headers.get('content-type')!
+				},
 				body: encoded.body,
 				duplex: 'half'
 			} as RequestInit);
@@ -410,9 +484,7 @@ describe('hostile uploads', () => {
 describe('retiring a system', () => {
 	it('gives a retired system no new pairs and keeps its votes in the results', async () => {
 		const evaluator = retiring.evaluators[0].cookie;
-		const systemOf = new Map(
-			(await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [i.id, i.system_id])
-		);
+		const systemOf = new Map((await db.kysely.selectFrom('image').select(['id', 'system_id']).execute()).map((i) => [i.id, i.system_id]));
 		const retired = await action('retire', { system_id: votedSystem.id }, 'ret');
 		expect(retired.status).toBe(200);
 		expect(retired.data).toContain('is retired');
@@ -427,12 +499,18 @@ describe('retiring a system', () => {
 			expect(next.status).toBe(200);
 			const a = next.body.assignment;
 			// image URLs are per lease: the lease's row says which images it shows
-			const row = await db.kysely.selectFrom('assignment').select(['left_image_id', 'right_image_id']).where('id', '=', a.id).executeTakeFirstOrThrow();
+			const row = await db.kysely
+				.selectFrom('assignment')
+				.select(['left_image_id', 'right_image_id'])
+				.where('id', '=', a.id)
+				.executeTakeFirstOrThrow();
 			const systems = [systemOf.get(row.left_image_id), systemOf.get(row.right_image_id)];
 			expect(systems.every(Boolean)).toBe(true);
 			expect(systems).not.toContain(votedSystem.id);
 			issued++;
-			expect((await api(server.url, evaluator, `/api/v1/campaigns/ret/assignments/${a.id}/skip`, { reason: 'test: next one' })).status).toBe(204);
+			expect(
+				(await api(server.url, evaluator, `/api/v1/campaigns/ret/assignments/${a.id}/skip`, { reason: 'test: next one' })).status
+			).toBe(204);
 		}
 		expect(issued).toBeGreaterThan(0);
 
@@ -448,7 +526,11 @@ describe('retiring a system', () => {
 	});
 
 	it('refuses to retire a system of another campaign', async () => {
-		const other = await db.kysely.selectFrom('system').select('id').where('campaign_id', '=', await campaignId()).executeTakeFirst();
+		const other = await db.kysely
+			.selectFrom('system')
+			.select('id')
+			.where('campaign_id', '=', await campaignId())
+			.executeTakeFirst();
 		const r = await action('retire', { system_id: other?.id ?? 'nope' }, 'ret');
 		expect(r.status).toBe(404);
 	});

@@ -26,9 +26,23 @@ async function freshCampaign() {
 }
 
 async function stats(campaignId: string, criterion: string) {
-	const rows = await db.kysely.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaignId).where('criterion', '=', criterion).execute();
-	const names = new Map((await db.kysely.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaignId).execute()).map((s) => [s.id, s.name]));
-	return rows.map((r) => ({ a: names.get(r.system_a), b: names.get(r.system_b), a_wins: r.a_wins, b_wins: r.b_wins, ties: r.ties, both_bad: r.both_bad }));
+	const rows = await db.kysely
+		.selectFrom('pair_stat')
+		.selectAll()
+		.where('campaign_id', '=', campaignId)
+		.where('criterion', '=', criterion)
+		.execute();
+	const names = new Map(
+		(await db.kysely.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaignId).execute()).map((s) => [s.id, s.name])
+	);
+	return rows.map((r) => ({
+		a: names.get(r.system_a),
+		b: names.get(r.system_b),
+		a_wins: r.a_wins,
+		b_wins: r.b_wins,
+		ties: r.ties,
+		both_bad: r.both_bad
+	}));
 }
 
 describe('vote service', () => {
@@ -40,7 +54,12 @@ describe('vote service', () => {
 		for (let i = 0; i < 200; i++) await Promise.resolve();
 		const [a, b] = await Promise.all([first, nextAssignment(db.kysely, campaign, user.id, 5)]);
 		expect(b!.assignment.id).toBe(a!.assignment.id);
-		const open = await db.kysely.selectFrom('assignment').select('id').where('user_id', '=', user.id).where('answered_at', 'is', null).execute();
+		const open = await db.kysely
+			.selectFrom('assignment')
+			.select('id')
+			.where('user_id', '=', user.id)
+			.where('answered_at', 'is', null)
+			.execute();
 		expect(open.map((o) => o.id)).toEqual([a!.assignment.id]);
 		await skipAssignment(db.kysely, campaign, user.id, a!.assignment.id, 'only checking the lease');
 	});
@@ -59,13 +78,19 @@ describe('vote service', () => {
 		const right = images.find((i) => i.id === pair.assignment.right_image_id)!;
 		const voteId = crypto.randomUUID();
 		const result = await castVote(db.kysely, campaign, user.id, {
-			voteId, assignmentId: pair.assignment.id, choice: 'left', rationale, criteria: { adherence: 'right' }
+			voteId,
+			assignmentId: pair.assignment.id,
+			choice: 'left',
+			rationale,
+			criteria: { adherence: 'right' }
 		});
 		expect(result.created).toBe(true);
 		const [a, b] = left.sid < right.sid ? [left.name, right.name] : [right.name, left.name];
 		const leftIsA = left.sid < right.sid;
 		expect(await stats(campaign.id, 'overall')).toEqual([{ a, b, a_wins: leftIsA ? 1 : 0, b_wins: leftIsA ? 0 : 1, ties: 0, both_bad: 0 }]);
-		expect(await stats(campaign.id, 'adherence')).toEqual([{ a, b, a_wins: leftIsA ? 0 : 1, b_wins: leftIsA ? 1 : 0, ties: 0, both_bad: 0 }]);
+		expect(await stats(campaign.id, 'adherence')).toEqual([
+			{ a, b, a_wins: leftIsA ? 0 : 1, b_wins: leftIsA ? 1 : 0, ties: 0, both_bad: 0 }
+		]);
 		// the same vote_id again: the stored vote, nothing counted twice
 		const again = await castVote(db.kysely, campaign, user.id, { voteId, assignmentId: pair.assignment.id, choice: 'right', rationale });
 		expect(again.created).toBe(false);
@@ -79,7 +104,12 @@ describe('vote service', () => {
 		expect((await stats(campaign.id, 'adherence'))[0]).toMatchObject({ a_wins: 0, b_wins: 0 });
 		expect(await db.kysely.selectFrom('vote_criterion').selectAll().where('vote_id', '=', voteId).execute()).toEqual([]);
 		// judged again after the undo
-		const redo = await castVote(db.kysely, campaign, user.id, { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, choice: 'tie', rationale });
+		const redo = await castVote(db.kysely, campaign, user.id, {
+			voteId: crypto.randomUUID(),
+			assignmentId: pair.assignment.id,
+			choice: 'tie',
+			rationale
+		});
 		expect(redo.created).toBe(true);
 		expect((await stats(campaign.id, 'overall'))[0]).toMatchObject({ ties: 1 });
 	});
@@ -102,7 +132,10 @@ describe('vote service', () => {
 		const pair = (await nextAssignment(db.kysely, strict, user.id, 5))!;
 		const base = { voteId: crypto.randomUUID(), assignmentId: pair.assignment.id, rationale: 'x'.repeat(40) };
 		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'tie' })).rejects.toMatchObject({ status: 400, field: 'choice' });
-		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'left', rationale: rationale })).rejects.toMatchObject({ status: 400, field: 'rationale' });
+		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'left', rationale: rationale })).rejects.toMatchObject({
+			status: 400,
+			field: 'rationale'
+		});
 		await expect(castVote(db.kysely, strict, user.id, { ...base, choice: 'both_bad' })).resolves.toMatchObject({ created: true });
 	});
 
@@ -121,7 +154,12 @@ describe('vote service', () => {
 			expect(seen.has(key)).toBe(false);
 			expect(key).not.toBe([pair.assignment.left_image_id, pair.assignment.right_image_id].sort().join('|'));
 			seen.add(key);
-			await castVote(db.kysely, campaign, user.id, { voteId: crypto.randomUUID(), assignmentId: next.assignment.id, choice: 'left', rationale });
+			await castVote(db.kysely, campaign, user.id, {
+				voteId: crypto.randomUUID(),
+				assignmentId: next.assignment.id,
+				choice: 'left',
+				rationale
+			});
 			issued++;
 		}
 		const votes = await db.kysely.selectFrom('vote').select('id').where('user_id', '=', user.id).execute();

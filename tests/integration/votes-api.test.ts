@@ -19,7 +19,12 @@ const rationale = 'The left one is clearly sharper here.';
 async function counts(slug: string) {
 	const c = await db.kysely.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
 	const votes = await db.kysely.selectFrom('vote').select(['id', 'choice', 'kind']).where('campaign_id', '=', c.id).execute();
-	const stats = await db.kysely.selectFrom('pair_stat').selectAll().where('campaign_id', '=', c.id).where('criterion', '=', 'overall').execute();
+	const stats = await db.kysely
+		.selectFrom('pair_stat')
+		.selectAll()
+		.where('campaign_id', '=', c.id)
+		.where('criterion', '=', 'overall')
+		.execute();
 	const statTotal = stats.reduce((n, s) => n + s.a_wins + s.b_wins + s.ties + s.both_bad, 0);
 	// hidden repeats (mixed in at the campaign's rate) measure evaluators and stay out of pair_stat
 	return { votes, statTotal, ranked: votes.filter((v) => v.kind === 'normal').length };
@@ -78,7 +83,13 @@ describe('vote API', () => {
 		const mine = (await api(server.url, e1.cookie, '/api/v1/campaigns/votes/next')).body.assignment.id;
 		const before = await counts('votes');
 		const post = (cookie: string, body: Record<string, unknown>) =>
-			api(server.url, cookie, '/api/v1/campaigns/votes/votes', { vote_id: crypto.randomUUID(), assignment_id: mine, choice: 'left', rationale, ...body });
+			api(server.url, cookie, '/api/v1/campaigns/votes/votes', {
+				vote_id: crypto.randomUUID(),
+				assignment_id: mine,
+				choice: 'left',
+				rationale,
+				...body
+			});
 		const cases: [Record<string, unknown>, number, string, string?][] = [
 			[{ choice: 'maybe' }, 400, 'choice'],
 			[{ rationale: 'too short' }, 400, 'rationale', 'at least 20 characters'],
@@ -107,8 +118,17 @@ describe('vote API', () => {
 	it('refuses a vote on an expired lease with 410', async () => {
 		const e = campaign.evaluators[7];
 		const id = (await api(server.url, e.cookie, '/api/v1/campaigns/votes/next')).body.assignment.id;
-		await db.kysely.updateTable('assignment').set({ expires_at: Date.now() - 1000 }).where('id', '=', id).execute();
-		const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', { vote_id: crypto.randomUUID(), assignment_id: id, choice: 'left', rationale });
+		await db.kysely
+			.updateTable('assignment')
+			.set({ expires_at: Date.now() - 1000 })
+			.where('id', '=', id)
+			.execute();
+		const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', {
+			vote_id: crypto.randomUUID(),
+			assignment_id: id,
+			choice: 'left',
+			rationale
+		});
 		expect(r.status).toBe(410);
 		expect(r.body.error.field).toBe('assignment_id');
 	});
@@ -122,7 +142,12 @@ describe('vote API', () => {
 					const next = await api(server.url, e.cookie, '/api/v1/campaigns/votes/next');
 					if (next.status !== 200) return;
 					const voteId = crypto.randomUUID();
-					const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', { vote_id: voteId, assignment_id: next.body.assignment.id, choice: 'right', rationale });
+					const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', {
+						vote_id: voteId,
+						assignment_id: next.body.assignment.id,
+						choice: 'right',
+						rationale
+					});
 					if (r.status === 201 || r.status === 200) acknowledged.add(voteId);
 				} catch {
 					return; // the server is gone
@@ -165,7 +190,12 @@ describe('vote API', () => {
 					if (next.status !== 200) return;
 					const voteId = crypto.randomUUID();
 					inFlight++;
-					const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', { vote_id: voteId, assignment_id: next.body.assignment.id, choice: 'left', rationale }).finally(() => inFlight--);
+					const r = await api(server.url, e.cookie, '/api/v1/campaigns/votes/votes', {
+						vote_id: voteId,
+						assignment_id: next.body.assignment.id,
+						choice: 'left',
+						rationale
+					}).finally(() => inFlight--);
 					statuses.push(r.status);
 					if (r.status === 201 || r.status === 200) acknowledged.add(voteId);
 				} catch {

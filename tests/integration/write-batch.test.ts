@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 const audit = (sqlite: SQLite.Database, subject: string) =>
-	sqlite.prepare(`insert into audit_log (id, actor_id, action, subject, at, detail) values (?, null, 'test', ?, 0, '{}')`).run(crypto.randomUUID(), subject);
+	sqlite
+		.prepare(`insert into audit_log (id, actor_id, action, subject, at, detail) values (?, null, 'test', ?, 0, '{}')`)
+		.run(crypto.randomUUID(), subject);
 
 describe('group commit', () => {
 	it('commits the writes of one turn together; a failing write takes back only itself', async () => {
@@ -71,7 +73,9 @@ describe('group commit', () => {
 		let batched: Promise<unknown> | null = null;
 		await expect(
 			db.kysely.transaction().execute(async (trx) => {
-				await sql`insert into audit_log (id, actor_id, action, subject, at, detail) values ('k', null, 'test', 'kysely', 0, '{}')`.execute(trx);
+				await sql`insert into audit_log (id, actor_id, action, subject, at, detail) values ('k', null, 'test', 'kysely', 0, '{}')`.execute(
+					trx
+				);
 				batched = batchedWrite(sqlite, () => audit(sqlite, 'batched'));
 				await new Promise((r) => setTimeout(r, 50)); // the batch's turn comes while this transaction is open
 				throw new Error('roll back');
@@ -93,7 +97,9 @@ describe('background checkpoints', () => {
 			// only the far-off safety net is left to the connection itself
 			expect(server.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(SAFETY_NET_PAGES);
 			const before = statSync(file).size;
-			const insert = server.sqlite!.prepare(`insert into audit_log (id, actor_id, action, subject, at, detail) values (?, null, 'fill', 's', 0, ?)`);
+			const insert = server.sqlite!.prepare(
+				`insert into audit_log (id, actor_id, action, subject, at, detail) values (?, null, 'fill', 's', 0, ?)`
+			);
 			server.sqlite!.transaction(() => {
 				for (let i = 0; i < 2000; i++) insert.run(crypto.randomUUID(), 'x'.repeat(1000));
 			})();

@@ -59,7 +59,9 @@ describe('guidelines Markdown', () => {
 	});
 
 	it('emits images only from this site: no other host, no data:, no svg payload', () => {
-		const html = render('![a](//evil.example/x.png) ![b](https://evil.example/x.png) ![c](data:image/svg+xml,<svg onload=alert(1)>) ![d](/static/ok.png) ![e](javascript:alert(1)) ![f](\t//evil.example/y.png) ![g](data:image/svg+xml;base64,PHN2Zz4=) ![h](/\\evil.example/z.png)');
+		const html = render(
+			'![a](//evil.example/x.png) ![b](https://evil.example/x.png) ![c](data:image/svg+xml,<svg onload=alert(1)>) ![d](/static/ok.png) ![e](javascript:alert(1)) ![f](\t//evil.example/y.png) ![g](data:image/svg+xml;base64,PHN2Zz4=) ![h](/\\evil.example/z.png)'
+		);
 		// (what is not an image stays as inert text)
 		const sources = [...html.matchAll(/<img [^>]*src="([^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
 		expect(sources).toEqual(['/static/ok.png', '/%5Cevil.example/z.png']);
@@ -105,7 +107,11 @@ describe('guidelines bounds', () => {
 
 	it('accepts ordinary guidelines, many paragraphs with emphasis, and code', () => {
 		const para = 'Pick the **better** image for the _prompt_; ties are fine. '.repeat(5);
-		const md = Array.from({ length: 10 }, () => para).join('\n\n') + '\n\n```\n' + '*_'.repeat(400) + '\n```\n\n> > nested quote\n\n- a\n  - b\n    - c';
+		const md =
+			Array.from({ length: 10 }, () => para).join('\n\n') +
+			'\n\n```\n' +
+			'*_'.repeat(400) +
+			'\n```\n\n> > nested quote\n\n- a\n  - b\n    - c';
 		expect(md.length).toBeLessThan(GUIDELINES_MAX_CHARS);
 		expect(guidelinesProblem(md)).toBeNull();
 		expect(render(md)).toContain('<strong>better</strong>');

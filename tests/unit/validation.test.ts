@@ -16,7 +16,9 @@ describe('input validation', () => {
 		expect(requireString('  hi  ', 'name', { max: 10 })).toBe('hi');
 		expect(fails(() => requireString('', 'name', { max: 10 }))).toMatchObject({ status: 400, field: 'name', message: 'name is required' });
 		expect(fails(() => requireString('x'.repeat(11), 'name', { max: 10 })).message).toBe('name must be at most 10 characters');
-		expect(fails(() => requireString('abc', 'password', { min: 8, max: 10, trim: false })).message).toBe('password must be at least 8 characters');
+		expect(fails(() => requireString('abc', 'password', { min: 8, max: 10, trim: false })).message).toBe(
+			'password must be at least 8 characters'
+		);
 		expect(fails(() => requireString(42, 'name', { max: 10 })).field).toBe('name');
 	});
 
@@ -28,7 +30,8 @@ describe('input validation', () => {
 
 	it('accepts slugs of lower-case letters, digits and dashes only', () => {
 		expect(requireSlug('sdxl-vs-flux-2')).toBe('sdxl-vs-flux-2');
-		for (const bad of ['Bad', 'has space', '-lead', 'trail-', 'x'.repeat(65), '../etc']) expect(fails(() => requireSlug(bad)).field).toBe('slug');
+		for (const bad of ['Bad', 'has space', '-lead', 'trail-', 'x'.repeat(65), '../etc'])
+			expect(fails(() => requireSlug(bad)).field).toBe('slug');
 	});
 
 	it('names the allowed values of an enum', () => {

@@ -59,13 +59,7 @@ const LABEL_ANGLE = -40;
 /** Vertical room a turned label needs along the axis: its line height. */
 const TURNED_STEP = 14;
 
-export function barLayout(
-	data: BarDatum[],
-	yLabel: string,
-	format: BarFormat,
-	reference?: number | null,
-	referenceText = ''
-): BarLayout {
+export function barLayout(data: BarDatum[], yLabel: string, format: BarFormat, reference?: number | null, referenceText = ''): BarLayout {
 	const left = 70;
 	// The reference label sits right of the plot so bars never cover it.
 	const right = WIDTH - 16 - (referenceText ? textWidth(referenceText, 11) + 8 : 0);
@@ -83,7 +77,14 @@ export function barLayout(
 		.range([left, right])
 		.paddingInner(data.length > 40 ? 0.08 : 0.2)
 		.paddingOuter(0.1);
-	const y = linear(barDomain(data.map((d) => d.value), format, reference), [bottom, top]);
+	const y = linear(
+		barDomain(
+			data.map((d) => d.value),
+			format,
+			reference
+		),
+		[bottom, top]
+	);
 	const zero = y(0);
 	const every = Math.max(1, Math.ceil((turned ? TURNED_STEP : widest) / Math.max(1, x.step())));
 	const hasRef = reference !== null && reference !== undefined && Number.isFinite(reference);

@@ -50,8 +50,18 @@ const CAPTION_BAND = 20;
 // Properties page CSS may set on chart elements; copied inline so the file renders the same alone.
 // Inherited ones are written only where they change, to keep files small.
 const INHERITED = [
-	'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
-	'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility'
+	'fill',
+	'fill-opacity',
+	'stroke',
+	'stroke-width',
+	'stroke-opacity',
+	'stroke-dasharray',
+	'font-family',
+	'font-size',
+	'font-weight',
+	'text-anchor',
+	'dominant-baseline',
+	'visibility'
 ];
 
 function inlineStyle(source: Element, parent: CSSStyleDeclaration | null, target: Element): CSSStyleDeclaration {

@@ -28,14 +28,15 @@ const countOf = (counts: Matrix | undefined, i: number, j: number): number | nul
 
 /** The matrix as a table; with `counts`, each rate cell also says from how many battles ("43.0% (n = 12)"). */
 export function heatmapTable(systems: string[], values: Matrix, format: HeatmapFormat, rowLabel: string, counts?: Matrix): TableData {
-	const display: (CellDisplay | undefined)[][] = systems.map((_, i) =>
-		[undefined, ...systems.map((_, j): CellDisplay | undefined => {
+	const display: (CellDisplay | undefined)[][] = systems.map((_, i) => [
+		undefined,
+		...systems.map((_, j): CellDisplay | undefined => {
 			if (i === j) return { text: '—', label: SAME_SYSTEM };
 			const v = cellValue(values[i]?.[j], format);
 			const n = countOf(counts, i, j);
 			return v !== null && n !== null && format !== 'count' ? { text: `${formatValue(v, format)} (n = ${n})` } : undefined;
-		})]
-	);
+		})
+	]);
 	return {
 		columns: [textColumn(rowLabel), ...systems.map((s) => numberColumn(s, format))],
 		rows: systems.map((s, i) => [s, ...systems.map((_, j) => (i === j ? null : cellValue(values[i]?.[j], format)))]),
@@ -121,7 +122,16 @@ export function heatmapLayout(
 		row.forEach((v, j) => {
 			const base = { i, j, x: left + j * cell, y: top + i * cell };
 			if (i === j) {
-				cells.push({ ...base, fill: DIAGONAL_FILL, text: '—', sub: '', textFill: '#4a4f55', same: true, small: false, tip: `${systems[i]} against itself: not applicable (${SAME_SYSTEM})` });
+				cells.push({
+					...base,
+					fill: DIAGONAL_FILL,
+					text: '—',
+					sub: '',
+					textFill: '#4a4f55',
+					same: true,
+					small: false,
+					tip: `${systems[i]} against itself: not applicable (${SAME_SYSTEM})`
+				});
 				return;
 			}
 			const n = format === 'count' ? null : countOf(counts, i, j);
@@ -178,7 +188,10 @@ export function heatmapLayout(
 			y: bottom + 22,
 			width: legendWidth,
 			stops,
-			ticks: tickValues.map((t) => ({ pos: ((t - d0) / (d1 - d0)) * legendWidth, label: format === 'count' ? formatValue(t, format) : `${Math.round(t * 100)}%` })),
+			ticks: tickValues.map((t) => ({
+				pos: ((t - d0) / (d1 - d0)) * legendWidth,
+				label: format === 'count' ? formatValue(t, format) : `${Math.round(t * 100)}%`
+			})),
 			keys
 		}
 	};
@@ -191,10 +204,10 @@ function niceCountTicks(max: number): number[] {
 
 export function heatmapSummary(systems: string[], format: HeatmapFormat, legendLabel: string, counts?: Matrix, minN = SMALL_N): string {
 	const scheme =
-		format === 'count'
-			? 'Darker blue means more.'
-			: 'Blue means the row system is favoured, red the column system, white even odds (50%).';
+		format === 'count' ? 'Darker blue means more.' : 'Blue means the row system is favoured, red the column system, white even odds (50%).';
 	const evidence =
-		counts && format !== 'count' ? ` Each cell also gives its number of battles (n); cells from fewer than ${minN} battles are lighter, as weak evidence.` : '';
+		counts && format !== 'count'
+			? ` Each cell also gives its number of battles (n); cells from fewer than ${minN} battles are lighter, as weak evidence.`
+			: '';
 	return `${systems.length}×${systems.length} matrix of ${legendLabel}, row system against column system. ${scheme}${evidence} The diagonal (a system against itself) is marked with a dash; hatched cells have no data. The table view lists every number.`;
 }

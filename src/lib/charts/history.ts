@@ -121,7 +121,10 @@ export function historyLayout(series: HistorySeries[], hidden: ReadonlySet<strin
 		return pts.length ? y(pts[pts.length - 1].rating) : bottom;
 	});
 	const labelY = spreadLabels(lastY, 13, top, bottom);
-	const drawLine = line<HistoryPoint>((p) => x(p.t), (p) => y(p.rating)).defined((p) => Number.isFinite(p.rating));
+	const drawLine = line<HistoryPoint>(
+		(p) => x(p.t),
+		(p) => y(p.rating)
+	).defined((p) => Number.isFinite(p.rating));
 	const drawBand = area<HistoryPoint>()
 		.x((p) => x(p.t))
 		.y0((p) => y(p.ci_low as number))

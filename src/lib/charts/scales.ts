@@ -70,7 +70,9 @@ export function heatmapColor(format: HeatmapFormat, values: Iterable<number | nu
 	for (const v of values) if (v !== null && Number.isFinite(v) && v > max) max = v;
 	const top = max > 0 ? max : 1;
 	// Start a little above white so a zero count is still distinguishable from the page background.
-	const scale = scaleSequential((t: number) => interpolateBlues(0.08 + 0.92 * t)).domain([0, top]).clamp(true);
+	const scale = scaleSequential((t: number) => interpolateBlues(0.08 + 0.92 * t))
+		.domain([0, top])
+		.clamp(true);
 	return { kind: 'sequential', domain: [0, top], color: (v) => scale(v) };
 }
 

@@ -29,7 +29,13 @@ const campaign: Command = async (args, io) => {
 		return withDatabase(async (db) => {
 			try {
 				// scripts that import and start at once keep working: active unless --draft
-				const created = await createCampaign(db.kysely, { slug, name, description: values.description, guidelinesMd, status: values.draft ? 'draft' : 'active' });
+				const created = await createCampaign(db.kysely, {
+					slug,
+					name,
+					description: values.description,
+					guidelinesMd,
+					status: values.draft ? 'draft' : 'active'
+				});
 				io.stdout.write(`created campaign ${created.slug} (${created.status})\n`);
 				return 0;
 			} catch (e) {
@@ -44,7 +50,12 @@ const campaign: Command = async (args, io) => {
 			role: { type: 'string' },
 			quota: { type: 'string' }
 		});
-		const input = { slug: required(values.slug, '--slug'), email: required(values.email, '--email'), role: required(values.role, '--role'), quota: values.quota };
+		const input = {
+			slug: required(values.slug, '--slug'),
+			email: required(values.email, '--email'),
+			role: required(values.role, '--role'),
+			quota: values.quota
+		};
 		return withDatabase(async (db) => {
 			try {
 				const m = await addMember(db.kysely, input);
@@ -91,7 +102,12 @@ const campaign: Command = async (args, io) => {
 			label: { type: 'string' },
 			description: { type: 'string' }
 		});
-		const input = { slug: required(values.slug, '--slug'), key: required(values.key, '--key'), label: required(values.label, '--label'), description: values.description };
+		const input = {
+			slug: required(values.slug, '--slug'),
+			key: required(values.key, '--key'),
+			label: required(values.label, '--label'),
+			description: values.description
+		};
 		return withDatabase(async (db) => {
 			try {
 				const c = await addCriterion(db.kysely, input);
@@ -102,7 +118,9 @@ const campaign: Command = async (args, io) => {
 			}
 		});
 	}
-	throw new UsageError('usage: pickwise campaign create --slug S --name N [--description D] [--guidelines FILE.md] [--draft] | campaign status --slug S --to active|paused|closed | campaign remove-member --slug S --email E | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]');
+	throw new UsageError(
+		'usage: pickwise campaign create --slug S --name N [--description D] [--guidelines FILE.md] [--draft] | campaign status --slug S --to active|paused|closed | campaign remove-member --slug S --email E | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]'
+	);
 };
 
 export default campaign;

@@ -31,7 +31,12 @@ export interface SeedOptions {
 export async function seedDemo(db: Kysely<Database>, options: SeedOptions) {
 	const votes = options.votes ?? 300;
 	for (const account of DEMO_ACCOUNTS) {
-		await createUser(db, { email: account.email, displayName: account.name, password: account.password, isAdmin: account.role === 'admin' });
+		await createUser(db, {
+			email: account.email,
+			displayName: account.name,
+			password: account.password,
+			isAdmin: account.role === 'admin'
+		});
 	}
 	await createCampaign(db, {
 		slug: DEMO_CAMPAIGN,
@@ -40,10 +45,26 @@ export async function seedDemo(db: Kysely<Database>, options: SeedOptions) {
 		guidelinesMd: readFileSync(join(options.demoDir, 'guidelines.md'), 'utf8')
 	});
 	for (const account of DEMO_ACCOUNTS) {
-		if (account.role !== 'admin') await addMember(db, { slug: DEMO_CAMPAIGN, email: account.email, role: account.role, quota: account.role === 'evaluator' ? 200 : undefined });
+		if (account.role !== 'admin')
+			await addMember(db, {
+				slug: DEMO_CAMPAIGN,
+				email: account.email,
+				role: account.role,
+				quota: account.role === 'evaluator' ? 200 : undefined
+			});
 	}
-	await addCriterion(db, { slug: DEMO_CAMPAIGN, key: 'adherence', label: 'Prompt adherence', description: 'Which image shows what the prompt asks for?' });
-	await addCriterion(db, { slug: DEMO_CAMPAIGN, key: 'quality', label: 'Visual quality', description: 'Which image is cleaner, with fewer artifacts?' });
+	await addCriterion(db, {
+		slug: DEMO_CAMPAIGN,
+		key: 'adherence',
+		label: 'Prompt adherence',
+		description: 'Which image shows what the prompt asks for?'
+	});
+	await addCriterion(db, {
+		slug: DEMO_CAMPAIGN,
+		key: 'quality',
+		label: 'Visual quality',
+		description: 'Which image is cleaner, with fewer artifacts?'
+	});
 	const manifest = join(options.demoDir, 'agiqa', 'manifest.csv');
 	const summary = await importImages(db, { campaign: DEMO_CAMPAIGN, manifestPath: manifest, dataDir: options.dataDir });
 	const simulated = await simulateVotes(db, manifest, votes, options.seed ?? 1);
@@ -81,9 +102,13 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 	const scored: Scored[] = images.map((i) => {
 		const f = scores.get(`${i.external_id}|${i.system}`)!;
 		return {
-			imageId: i.id, promptId: i.prompt_id, prompt: i.prompt_text,
-			quality: Number(f[at('mos_quality')]), qualityStd: Number(f[at('std_quality')]),
-			align: Number(f[at('mos_align')]), alignStd: Number(f[at('std_align')])
+			imageId: i.id,
+			promptId: i.prompt_id,
+			prompt: i.prompt_text,
+			quality: Number(f[at('mos_quality')]),
+			qualityStd: Number(f[at('std_quality')]),
+			align: Number(f[at('mos_align')]),
+			alignStd: Number(f[at('std_align')])
 		};
 	});
 	const byPrompt = new Map<string, Scored[]>();
@@ -114,14 +139,30 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 		await db
 			.insertInto('assignment')
 			.values({
-				id: assignmentId, campaign_id: campaign.id, user_id: userId, left_image_id: left.imageId, right_image_id: right.imageId,
-				kind: 'normal', issued_at: when, expires_at: when + 600_000, answered_at: null, skipped_at: null, skip_reason: null
+				id: assignmentId,
+				campaign_id: campaign.id,
+				user_id: userId,
+				left_image_id: left.imageId,
+				right_image_id: right.imageId,
+				kind: 'normal',
+				issued_at: when,
+				expires_at: when + 600_000,
+				answered_at: null,
+				skipped_at: null,
+				skip_reason: null
 			})
 			.execute();
 		await submitVote(
-			db, userId, campaign,
+			db,
+			userId,
+			campaign,
 			{
-				voteId: crypto.randomUUID(), assignmentId, choice, rationale: rationaleFor(choice, q, a, left.prompt, rng), activeMs: 4000 + Math.floor(rng() * 20000), simulated: true,
+				voteId: crypto.randomUUID(),
+				assignmentId,
+				choice,
+				rationale: rationaleFor(choice, q, a, left.prompt, rng),
+				activeMs: 4000 + Math.floor(rng() * 20000),
+				simulated: true,
 				// the criteria follow the two opinion scores separately
 				criteria: { adherence: a > 0 ? 'left' : 'right', quality: q > 0 ? 'left' : 'right' }
 			},
@@ -131,9 +172,30 @@ async function simulateVotes(db: Kysely<Database>, manifestPath: string, count: 
 	return count;
 }
 
-const ALIGN = ['follows the prompt more closely', 'shows what the prompt asks for more faithfully', 'matches the description better', 'gets the subject of the prompt more accurately', 'keeps closer to the prompt'];
-const QUALITY = ['is cleaner, with fewer artifacts', 'looks sharper', 'has more believable detail', 'has better composition and lighting', 'shows fewer distortions'];
-const DETAILS = ['the main subject', 'the background', 'the colours', 'the edges', 'the textures', 'the proportions', 'the lighting', 'the overall scene'];
+const ALIGN = [
+	'follows the prompt more closely',
+	'shows what the prompt asks for more faithfully',
+	'matches the description better',
+	'gets the subject of the prompt more accurately',
+	'keeps closer to the prompt'
+];
+const QUALITY = [
+	'is cleaner, with fewer artifacts',
+	'looks sharper',
+	'has more believable detail',
+	'has better composition and lighting',
+	'shows fewer distortions'
+];
+const DETAILS = [
+	'the main subject',
+	'the background',
+	'the colours',
+	'the edges',
+	'the textures',
+	'the proportions',
+	'the lighting',
+	'the overall scene'
+];
 
 /** Varied short reasons, as different people write them (simulated raters must not look like copy-pasters). */
 function rationaleFor(choice: Choice, quality: number, align: number, prompt: string, rng: () => number): string {

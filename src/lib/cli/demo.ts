@@ -27,7 +27,9 @@ const demo: Command = async (args, io) => {
 
 	if (!values['no-build']) {
 		io.stdout.write('building the app (vite build)…\n');
-		const build = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+		const build = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+			stdio: 'inherit'
+		});
 		if (build.status !== 0) return build.status ?? 1;
 	}
 	if (!values.keep && existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });

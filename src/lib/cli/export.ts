@@ -9,7 +9,10 @@ import { parseLeaderboardQuery } from '../server/results/leaderboard.ts';
 
 const exportCommand: Command = async (args, io) => {
 	const [sub, ...rest] = args;
-	if (sub !== 'votes') throw new UsageError('usage: pickwise export votes --campaign S --format csv|jsonl|battles [--out FILE] [--from D] [--to D] [--include-rejected]');
+	if (sub !== 'votes')
+		throw new UsageError(
+			'usage: pickwise export votes --campaign S --format csv|jsonl|battles [--out FILE] [--from D] [--to D] [--include-rejected]'
+		);
 	const { values } = parseOptions(rest, {
 		campaign: { type: 'string' },
 		format: { type: 'string', default: 'csv' },
@@ -19,7 +22,8 @@ const exportCommand: Command = async (args, io) => {
 		'include-rejected': { type: 'boolean', default: false }
 	});
 	const slug = required(values.campaign, '--campaign');
-	if (!(EXPORT_FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+	if (!(EXPORT_FORMATS as readonly string[]).includes(values.format))
+		throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
 	return withDatabase(async (db) => {
 		try {
 			const params = new URLSearchParams();

@@ -4,7 +4,8 @@ import { parseOptions, reportError, required, UsageError, withDatabase } from '.
 import { requireCampaign } from '../server/campaigns/campaigns.ts';
 import { addGoldPair } from '../server/voting/gold-and-repeats.ts';
 
-const USAGE = 'usage: pickwise gold add --campaign S (--vote VOTE_ID | --left IMAGE_ID --right IMAGE_ID) [--expected left|right|tie|both_bad] [--explanation TEXT]';
+const USAGE =
+	'usage: pickwise gold add --campaign S (--vote VOTE_ID | --left IMAGE_ID --right IMAGE_ID) [--expected left|right|tie|both_bad] [--explanation TEXT]';
 
 const gold: Command = async (args, io) => {
 	const [sub, ...rest] = args;
@@ -27,7 +28,12 @@ const gold: Command = async (args, io) => {
 			let expected = values.expected;
 			if (values.vote) {
 				// the pair as that vote saw it; by default its choice is the expected answer
-				const vote = await db.kysely.selectFrom('vote').selectAll().where('id', '=', values.vote).where('campaign_id', '=', campaign.id).executeTakeFirst();
+				const vote = await db.kysely
+					.selectFrom('vote')
+					.selectAll()
+					.where('id', '=', values.vote)
+					.where('campaign_id', '=', campaign.id)
+					.executeTakeFirst();
 				if (!vote) {
 					io.stderr.write(`error: vote: no vote ${values.vote} in ${slug}\n`);
 					return 1;
@@ -36,7 +42,12 @@ const gold: Command = async (args, io) => {
 				right = vote.right_image_id;
 				expected ??= vote.choice;
 			}
-			const created = await addGoldPair(db.kysely, campaign, { leftImageId: left, rightImageId: right, expected, explanation: values.explanation }, null);
+			const created = await addGoldPair(
+				db.kysely,
+				campaign,
+				{ leftImageId: left, rightImageId: right, expected, explanation: values.explanation },
+				null
+			);
 			io.stdout.write(`gold pair ${created.id}: expected ${expected}\n`);
 			return 0;
 		} catch (e) {

@@ -43,7 +43,8 @@ const importCommand: Command = async (args, io) => {
 			'skip-invalid': { type: 'boolean', default: false }
 		});
 		const file = required(values.file, '--file');
-		const format = (values.format ?? (/\.jsonl$|\.ndjson$/i.test(file) ? 'jsonl' : /\.json$/i.test(file) ? 'json' : 'csv')) as 'csv' | 'json' | 'jsonl';
+		const format = (values.format ?? (/\.jsonl$|\.ndjson$/i.test(file) ? 'jsonl' : /\.json$/i.test(file) ? 'json' : 'csv')) as
+			'csv' | 'json' | 'jsonl';
 		if (!['csv', 'json', 'jsonl'].includes(format)) throw new UsageError('--format must be csv, json or jsonl');
 		let text: string;
 		try {
@@ -60,14 +61,18 @@ const importCommand: Command = async (args, io) => {
 					io.stderr.write(`${s.rejected.length} of ${s.rows} rows are invalid; nothing was imported. Fix them, or pass --skip-invalid.\n`);
 					return 1;
 				}
-				io.stdout.write(`added ${s.added} votes, skipped ${s.skipped} (already imported), rejected ${s.rejected.length} of ${s.rows} rows; new systems ${s.systemsAdded}\n`);
+				io.stdout.write(
+					`added ${s.added} votes, skipped ${s.skipped} (already imported), rejected ${s.rejected.length} of ${s.rows} rows; new systems ${s.systemsAdded}\n`
+				);
 				return 0;
 			} catch (e) {
 				return reportError(io, e);
 			}
 		});
 	}
-	throw new UsageError('usage: pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N] | import votes --campaign S --file F [--format csv|json|jsonl] [--skip-invalid]');
+	throw new UsageError(
+		'usage: pickwise import images --campaign S --manifest FILE.csv [--skip-invalid] [--max-pixels N] | import votes --campaign S --file F [--format csv|json|jsonl] [--skip-invalid]'
+	);
 };
 
 function printSummary(io: CommandIO, s: ImportSummary) {

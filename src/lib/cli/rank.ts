@@ -65,7 +65,11 @@ function formatTable(board: Leaderboard): string {
 	]);
 	const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 	const left = new Set([1]);
-	const line = (r: string[]) => r.map((cell, c) => (left.has(c) ? cell.padEnd(width[c]) : cell.padStart(width[c]))).join('  ').trimEnd();
+	const line = (r: string[]) =>
+		r
+			.map((cell, c) => (left.has(c) ? cell.padEnd(width[c]) : cell.padStart(width[c])))
+			.join('  ')
+			.trimEnd();
 	const prior = board.prior ? `, prior ${board.prior} virtual draws` : '';
 	const foot =
 		`${board.votes} votes, ties: ${board.ties}${prior}, ` +

@@ -36,7 +36,8 @@ export function errorText(status: number, message: string | undefined, slug: str
 		case 400:
 			return {
 				heading: 'Something in the address is not valid',
-				sentence: 'The page could not be shown because one of its settings (in the address) is not valid. Change it, or start again from the campaign.',
+				sentence:
+					'The page could not be shown because one of its settings (in the address) is not valid. Change it, or start again from the campaign.',
 				detail,
 				back: campaign ?? home
 			};

@@ -67,7 +67,8 @@ export function analyzeVotes(votes: readonly VoteRecord[], options: QualityOptio
 	const tooFastMs = thresholds.tooFastSeconds * 1000;
 
 	const gold = new Map<string, CanonicalOutcome>();
-	for (const g of options.gold ?? []) gold.set(pairKey(g.leftImageId, g.rightImageId), canonicalOutcome(g.leftImageId, g.rightImageId, g.expected));
+	for (const g of options.gold ?? [])
+		gold.set(pairKey(g.leftImageId, g.rightImageId), canonicalOutcome(g.leftImageId, g.rightImageId, g.expected));
 
 	const duplicates = findNearDuplicates(
 		votes.map((v) => ({ text: v.rationale, owner: v.userId })),

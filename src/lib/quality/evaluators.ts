@@ -85,13 +85,7 @@ export interface EvaluatorMetrics {
 }
 
 export type FlagCode =
-	| 'side_bias'
-	| 'gold_accuracy_low'
-	| 'repeat_flips'
-	| 'too_fast'
-	| 'duplicate_rationales'
-	| 'rationale_contradictions'
-	| 'low_agreement';
+	'side_bias' | 'gold_accuracy_low' | 'repeat_flips' | 'too_fast' | 'duplicate_rationales' | 'rationale_contradictions' | 'low_agreement';
 
 export interface EvaluatorFlags {
 	flagged: boolean;
@@ -123,24 +117,35 @@ export function evaluatorQualityFrom(analysis: Analysis): EvaluatorQuality[] {
 		if (list) list.push(f);
 		else byUser.set(f.vote.userId, [f]);
 	}
-	return [...byUser.keys()]
-		.sort()
-		.map((userId) => {
-			const metrics = metricsOf(userId, byUser.get(userId)!, analysis.thresholds);
-			return { userId, metrics, ...flagEvaluator(metrics, analysis.thresholds) };
-		});
+	return [...byUser.keys()].sort().map((userId) => {
+		const metrics = metricsOf(userId, byUser.get(userId)!, analysis.thresholds);
+		return { userId, metrics, ...flagEvaluator(metrics, analysis.thresholds) };
+	});
 }
 
 function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresholds): EvaluatorMetrics {
 	let counted = 0;
-	let goldVotes = 0, goldCorrect = 0, goldUnmatched = 0;
-	let left = 0, right = 0;
-	let repeatVotes = 0, matched = 0, changed = 0, decisiveRepeats = 0, flips = 0, sameSideFlips = 0;
-	let comparable = 0, agreed = 0;
-	let predictedComparable = 0, predictedAgreed = 0;
+	let goldVotes = 0,
+		goldCorrect = 0,
+		goldUnmatched = 0;
+	let left = 0,
+		right = 0;
+	let repeatVotes = 0,
+		matched = 0,
+		changed = 0,
+		decisiveRepeats = 0,
+		flips = 0,
+		sameSideFlips = 0;
+	let comparable = 0,
+		agreed = 0;
+	let predictedComparable = 0,
+		predictedAgreed = 0;
 	let tooFast = 0;
 	const times: number[] = [];
-	let lengthSum = 0, nonEmpty = 0, nearDuplicates = 0, withStance = 0;
+	let lengthSum = 0,
+		nonEmpty = 0,
+		nearDuplicates = 0,
+		withStance = 0;
 	const contradictionVoteIds: string[] = [];
 
 	for (const f of facts) {
@@ -197,7 +202,15 @@ function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresh
 		rejected: facts.length - counted,
 		gold: { votes: goldVotes, correct: goldCorrect, accuracy: ratio(goldCorrect, goldVotes), unmatched: goldUnmatched },
 		side: { decisive, left, right, leftRate: ratio(left, decisive), pValue: decisive > 0 ? binomialTwoSidedP(left, decisive) : null },
-		repeats: { votes: repeatVotes, matched, changed, decisive: decisiveRepeats, flips, sameSideFlips, flipRate: ratio(flips, decisiveRepeats) },
+		repeats: {
+			votes: repeatVotes,
+			matched,
+			changed,
+			decisive: decisiveRepeats,
+			flips,
+			sameSideFlips,
+			flipRate: ratio(flips, decisiveRepeats)
+		},
 		agreement: { comparable, agreed, rate: ratio(agreed, comparable) },
 		predicted: { comparable: predictedComparable, agreed: predictedAgreed, rate: ratio(predictedAgreed, predictedComparable) },
 		time: {
@@ -258,7 +271,11 @@ export function flagEvaluator(metrics: EvaluatorMetrics, overrides: QualityThres
 	}
 	if (repeats.flipRate !== null && repeats.decisive >= t.flipMinRepeats && repeats.flipRate > t.flipMaxRate) {
 		const sameSide =
-			repeats.sameSideFlips === repeats.flips ? ', each time on the same side as before' : repeats.sameSideFlips > 0 ? `; ${repeats.sameSideFlips} on the same side as before` : '';
+			repeats.sameSideFlips === repeats.flips
+				? ', each time on the same side as before'
+				: repeats.sameSideFlips > 0
+					? `; ${repeats.sameSideFlips} on the same side as before`
+					: '';
 		reasons.push({
 			code: 'repeat_flips',
 			message: `picked the other image on ${repeats.flips} of ${repeats.decisive} hidden repeats (${pct(repeats.flipRate, t.flipMaxRate)}, above ${pct(t.flipMaxRate)})${sameSide}`
@@ -272,13 +289,21 @@ export function flagEvaluator(metrics: EvaluatorMetrics, overrides: QualityThres
 				(time.medianSeconds !== null ? ` (median ${seconds(time.medianSeconds)} per vote)` : '')
 		});
 	}
-	if (rationale.nearDuplicateShare !== null && rationale.nonEmpty >= t.duplicateMinVotes && rationale.nearDuplicateShare > t.duplicateMaxShare) {
+	if (
+		rationale.nearDuplicateShare !== null &&
+		rationale.nonEmpty >= t.duplicateMinVotes &&
+		rationale.nearDuplicateShare > t.duplicateMaxShare
+	) {
 		reasons.push({
 			code: 'duplicate_rationales',
 			message: `${pct(rationale.nearDuplicateShare, t.duplicateMaxShare)} of ${rationale.nonEmpty} rationales repeat another of their own (character ${t.shingleSize}-gram Jaccard ≥ ${t.duplicateJaccard})`
 		});
 	}
-	if (rationale.contradictionShare !== null && rationale.withStance >= t.contradictionMinVotes && rationale.contradictionShare > t.contradictionMaxShare) {
+	if (
+		rationale.contradictionShare !== null &&
+		rationale.withStance >= t.contradictionMinVotes &&
+		rationale.contradictionShare > t.contradictionMaxShare
+	) {
 		reasons.push({
 			code: 'rationale_contradictions',
 			message: `rationale argues for the side not chosen in ${rationale.contradictions} of ${rationale.withStance} votes whose rationale takes a side (${pct(rationale.contradictionShare, t.contradictionMaxShare)})`

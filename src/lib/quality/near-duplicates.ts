@@ -343,7 +343,8 @@ function similarityJoin(
 			// overlap ≥ needed requires popcount(xor) ≤ |x| + |y| − 2·needed; most pairs exceed it within a word or two
 			const maxDiffering = sizeX + size[y] - 2 * needed;
 			let differing = 0;
-			for (let w = 0; w < BITMAP_WORDS && differing <= maxDiffering; w++) differing += popcount(bitmaps[x * BITMAP_WORDS + w] ^ bitmaps[y * BITMAP_WORDS + w]);
+			for (let w = 0; w < BITMAP_WORDS && differing <= maxDiffering; w++)
+				differing += popcount(bitmaps[x * BITMAP_WORDS + w] ^ bitmaps[y * BITMAP_WORDS + w]);
 			if (differing > maxDiffering) continue;
 			if (!wanted(x, y)) continue;
 			if (overlapAtLeast(tokens, sets[y], needed)) found(x, y);
@@ -360,7 +361,7 @@ function similarityJoin(
 function popcount(v: number): number {
 	v = v - ((v >>> 1) & 0x55555555);
 	v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-	return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+	return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 function isOpen(g: Group, othersExist: boolean): boolean {

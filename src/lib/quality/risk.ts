@@ -47,7 +47,8 @@ export function voteRisksFrom(analysis: Analysis): VoteRisk[] {
 function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights, tooFastSeconds: number): VoteRisk {
 	const v = f.vote;
 	const found: Reason<RiskCode>[] = [];
-	if (f.tooFast) found.push({ code: 'too_fast', message: `answered in ${Number((v.activeMs! / 1000).toPrecision(2))} s (under ${tooFastSeconds} s)` });
+	if (f.tooFast)
+		found.push({ code: 'too_fast', message: `answered in ${Number((v.activeMs! / 1000).toPrecision(2))} s (under ${tooFastSeconds} s)` });
 	if (f.contradiction) {
 		const evidence = f.stance.evidence.find((e) => (e.polarity > 0 ? e.side : e.side === 'left' ? 'right' : 'left') === f.stance.side);
 		found.push({
@@ -55,7 +56,8 @@ function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights,
 			message: `rationale argues for ${f.stance.side}${evidence ? ` ("${evidence.clause}")` : ''} but the vote is for ${v.choice}`
 		});
 	}
-	if (f.duplicateOwn !== -1) found.push({ code: 'duplicate_own', message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}` });
+	if (f.duplicateOwn !== -1)
+		found.push({ code: 'duplicate_own', message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}` });
 	if (f.duplicateOthers !== -1) {
 		const other = facts[f.duplicateOthers].vote;
 		found.push({ code: 'duplicate_others', message: `rationale repeats vote ${other.id} by another evaluator (${other.userId})` });

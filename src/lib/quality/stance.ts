@@ -102,8 +102,14 @@ const ORDINAL_NEXT = new Set(['one', 'image', 'picture', 'pic', 'photo', 'img', 
 
 /** Prompt-adherence phrases become one sentiment token each, so that "on"/"off" and "the" stay out of it. */
 const PROMPT_TARGET = '(?:the\\s+|its\\s+)?(?:prompt|description|brief|request|text)';
-const PROMPT_OK = new RegExp(`\\b(?:match(?:es|ed)?|follow(?:s|ed)?|fits?|respects?|adhere(?:s|d)?\\s+to|stick(?:s)?\\s+to|captures?)\\s+${PROMPT_TARGET}\\b`, 'g');
-const PROMPT_OFF = new RegExp(`\\b(?:ignor(?:es|ed|e)|miss(?:es|ed)?)\\s+${PROMPT_TARGET}\\b|\\boff[\\s-]*(?:the\\s+)?(?:topic|prompt)\\b`, 'g');
+const PROMPT_OK = new RegExp(
+	`\\b(?:match(?:es|ed)?|follow(?:s|ed)?|fits?|respects?|adhere(?:s|d)?\\s+to|stick(?:s)?\\s+to|captures?)\\s+${PROMPT_TARGET}\\b`,
+	'g'
+);
+const PROMPT_OFF = new RegExp(
+	`\\b(?:ignor(?:es|ed|e)|miss(?:es|ed)?)\\s+${PROMPT_TARGET}\\b|\\boff[\\s-]*(?:the\\s+)?(?:topic|prompt)\\b`,
+	'g'
+);
 
 function tokenize(clause: string): string[] {
 	return clause
@@ -136,7 +142,10 @@ export function readClauses(text: string): Clause[] {
 		const t = raw.replace(/^[\s,:–—-]+|[\s,:–—-]+$/g, '');
 		if (t !== '') out.push({ text: t, weight, inherits });
 	};
-	for (const sentence of text.normalize('NFKC').toLowerCase().split(/[.!?;\n\r]+/)) {
+	for (const sentence of text
+		.normalize('NFKC')
+		.toLowerCase()
+		.split(/[.!?;\n\r]+/)) {
 		const parts = sentence.split(CONTRAST);
 		push(parts[0], 1, false);
 		for (let k = 1; k < parts.length; k += 2) {
@@ -220,7 +229,12 @@ export function rationaleStance(text: string): RationaleStance {
 		const add = (side: Side, value: number, clause: string) => {
 			if (value === 0) return;
 			stance[side] += value * weight;
-			stance.evidence.push({ side, polarity: value > 0 ? 1 : -1, weight, clause: clause.length > 120 ? clause.slice(0, 117) + '…' : clause });
+			stance.evidence.push({
+				side,
+				polarity: value > 0 ? 1 : -1,
+				weight,
+				clause: clause.length > 120 ? clause.slice(0, 117) + '…' : clause
+			});
 		};
 		let clause = whole;
 		if (inherits && lastSide) {

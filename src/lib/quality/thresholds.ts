@@ -107,13 +107,25 @@ export function resolveThresholds(overrides: QualityThresholdOverrides = {}): Qu
 	};
 	for (const [key, value] of Object.entries(merged)) {
 		if (key === 'riskWeights') continue;
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`threshold ${key} must be a finite number ≥ 0, got ${value}`);
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+			throw new RangeError(`threshold ${key} must be a finite number ≥ 0, got ${value}`);
 	}
-	for (const key of ['tooFastMaxShare', 'sideBiasMaxP', 'sideBiasMinDeviation', 'goldMinAccuracy', 'flipMaxRate', 'agreementMinRate', 'duplicateMaxShare', 'contradictionMaxShare'] as const) {
+	for (const key of [
+		'tooFastMaxShare',
+		'sideBiasMaxP',
+		'sideBiasMinDeviation',
+		'goldMinAccuracy',
+		'flipMaxRate',
+		'agreementMinRate',
+		'duplicateMaxShare',
+		'contradictionMaxShare'
+	] as const) {
 		if (merged[key] > 1) throw new RangeError(`threshold ${key} is a share and must be ≤ 1, got ${merged[key]}`);
 	}
-	if (!(merged.duplicateJaccard > 0 && merged.duplicateJaccard <= 1)) throw new RangeError(`duplicateJaccard must be in (0, 1], got ${merged.duplicateJaccard}`);
-	if (!Number.isInteger(merged.shingleSize) || merged.shingleSize < 1) throw new RangeError(`shingleSize must be a positive integer, got ${merged.shingleSize}`);
+	if (!(merged.duplicateJaccard > 0 && merged.duplicateJaccard <= 1))
+		throw new RangeError(`duplicateJaccard must be in (0, 1], got ${merged.duplicateJaccard}`);
+	if (!Number.isInteger(merged.shingleSize) || merged.shingleSize < 1)
+		throw new RangeError(`shingleSize must be a positive integer, got ${merged.shingleSize}`);
 	for (const [key, weight] of Object.entries(merged.riskWeights)) {
 		if (!(weight >= 0 && weight <= 1)) throw new RangeError(`risk weight ${key} must be in [0, 1], got ${weight}`);
 	}

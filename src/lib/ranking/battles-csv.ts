@@ -4,7 +4,17 @@
 // dropped again, so that `pickwise rank` reads an export back with the names unchanged.
 
 import { outcomeCode } from './counts.ts';
-import { BattleFileError, decoder, encoder, isSpace, parseTstamp, WINNERS, type BattleTable, type Interner, type Rows } from './battles-rows.ts';
+import {
+	BattleFileError,
+	decoder,
+	encoder,
+	isSpace,
+	parseTstamp,
+	WINNERS,
+	type BattleTable,
+	type Interner,
+	type Rows
+} from './battles-rows.ts';
 
 interface CsvRecord {
 	fs: Int32Array;
@@ -137,7 +147,15 @@ function winnerCode(buf: Uint8Array, rec: CsvRecord, f: number): number {
 	while (s < e && isSpace(buf[s])) s++;
 	while (e > s && isSpace(buf[e - 1])) e--;
 	const n = e - s;
-	if (n === 7 && buf[s] === 0x6d && buf[s + 1] === 0x6f && buf[s + 2] === 0x64 && buf[s + 3] === 0x65 && buf[s + 4] === 0x6c && buf[s + 5] === 0x5f) {
+	if (
+		n === 7 &&
+		buf[s] === 0x6d &&
+		buf[s + 1] === 0x6f &&
+		buf[s + 2] === 0x64 &&
+		buf[s + 3] === 0x65 &&
+		buf[s + 4] === 0x6c &&
+		buf[s + 5] === 0x5f
+	) {
 		if (buf[s + 6] === 0x61) return 0;
 		if (buf[s + 6] === 0x62) return 1;
 		return -1;

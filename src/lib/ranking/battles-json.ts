@@ -1,7 +1,17 @@
 // JSON battle files: an array (split at the top level here so each element keeps its line) or JSON lines.
 
 import { outcomeCode } from './counts.ts';
-import { BattleFileError, decoder, isSpace, parseTstamp, WINNERS, type BattleFormat, type BattleTable, type Interner, type Rows } from './battles-rows.ts';
+import {
+	BattleFileError,
+	decoder,
+	isSpace,
+	parseTstamp,
+	WINNERS,
+	type BattleFormat,
+	type BattleTable,
+	type Interner,
+	type Rows
+} from './battles-rows.ts';
 
 export function parseJson(buf: Uint8Array, format: BattleFormat, rows: Rows, names: Interner): BattleTable {
 	let hasTstamp = false;

@@ -13,11 +13,16 @@ export const OUTCOME_BOTHBAD = 3;
 
 export function outcomeCode(winner: string): number {
 	switch (winner) {
-		case 'model_a': return OUTCOME_A;
-		case 'model_b': return OUTCOME_B;
-		case 'tie': return OUTCOME_TIE;
-		case 'tie (bothbad)': return OUTCOME_BOTHBAD;
-		default: return -1;
+		case 'model_a':
+			return OUTCOME_A;
+		case 'model_b':
+			return OUTCOME_B;
+		case 'tie':
+			return OUTCOME_TIE;
+		case 'tie (bothbad)':
+			return OUTCOME_BOTHBAD;
+		default:
+			return -1;
 	}
 }
 
@@ -157,7 +162,10 @@ export function countsFromBattles(battles: Iterable<{ a: string; b: string; winn
 	list.forEach((battle, r) => {
 		const code = outcomeCode(battle.winner);
 		if (code < 0)
-			throw new RankingError('invalid_input', `battle ${r + 1}: unknown winner '${battle.winner}' (expected model_a, model_b, tie or tie (bothbad))`);
+			throw new RankingError(
+				'invalid_input',
+				`battle ${r + 1}: unknown winner '${battle.winner}' (expected model_a, model_b, tie or tie (bothbad))`
+			);
 		if (typeof battle.a !== 'string' || typeof battle.b !== 'string' || !battle.a || !battle.b)
 			throw new RankingError('invalid_input', `battle ${r + 1}: system names must be non-empty strings`);
 		a[r] = intern(battle.a);
@@ -191,11 +199,13 @@ export function countsFromPairStats(rows: Iterable<PairStatRow>): PairCounts {
 		const { systemA, systemB } = row;
 		if (typeof systemA !== 'string' || typeof systemB !== 'string' || !systemA || !systemB)
 			throw new RankingError('invalid_input', `pair statistics row ${r}: system names must be non-empty strings`);
-		if (systemA === systemB)
-			throw new RankingError('invalid_input', `pair statistics row ${r}: ${systemA} against itself`, [systemA]);
+		if (systemA === systemB) throw new RankingError('invalid_input', `pair statistics row ${r}: ${systemA} against itself`, [systemA]);
 		const values = [row.aWins, row.bWins, row.ties, row.bothBad];
 		if (!values.every((v) => Number.isSafeInteger(v) && v >= 0))
-			throw new RankingError('invalid_input', `pair statistics row ${r} (${systemA} vs ${systemB}): counts must be non-negative integers`, [systemA, systemB]);
+			throw new RankingError('invalid_input', `pair statistics row ${r} (${systemA} vs ${systemB}): counts must be non-negative integers`, [
+				systemA,
+				systemB
+			]);
 		const n = values[0] + values[1] + values[2] + values[3];
 		if (n === 0) continue;
 		votes += n;

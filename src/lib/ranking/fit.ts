@@ -81,10 +81,7 @@ export function fitBradleyTerry(counts: PairCounts, opts: FitOptions = {}): Rati
 		if (mode === 2) throw new RankingError('empty', 'only ties: the Davidson tie parameter has no finite estimate');
 	}
 	if (prior === 0) {
-		const what =
-			mode === 1
-				? { win: 'no win', loss: 'no loss' }
-				: { win: 'no win or tie', loss: 'no loss or tie' };
+		const what = mode === 1 ? { win: 'no win', loss: 'no loss' } : { win: 'no win or tie', loss: 'no loss or tie' };
 		const error = explainNoFiniteMle(systems, pairI, pairJ, pr.fwd, pr.bwd, what);
 		if (error) throw error;
 	}

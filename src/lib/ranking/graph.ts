@@ -192,15 +192,11 @@ export function explainNoFiniteMle(
 		parts.push(`${groups.length} groups of systems were never compared with each other: ${groups.map(braces).join(' and ')}`);
 	for (const g of neverLose)
 		parts.push(
-			g.length === 1
-				? `${g[0]} never loses (${what.loss})`
-				: `${braces(g)} never lose against the systems outside the group (${what.loss})`
+			g.length === 1 ? `${g[0]} never loses (${what.loss})` : `${braces(g)} never lose against the systems outside the group (${what.loss})`
 		);
 	for (const g of neverWin)
 		parts.push(
-			g.length === 1
-				? `${g[0]} never wins (${what.win})`
-				: `${braces(g)} never win against the systems outside the group (${what.win})`
+			g.length === 1 ? `${g[0]} never wins (${what.win})` : `${braces(g)} never win against the systems outside the group (${what.win})`
 		);
 	if (isolated.length) parts.push(`${isolated.join(', ')} ${isolated.length === 1 ? 'has' : 'have'} no vote that enters the fit`);
 	const named = new Set<string>([...neverLose.flat(), ...neverWin.flat(), ...isolated]);

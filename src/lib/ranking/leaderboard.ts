@@ -72,8 +72,7 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 	const seed = opts.seed ?? 0;
 	if (!(Number.isSafeInteger(rounds) && rounds >= 0))
 		throw new RankingError('invalid_input', `bootstrap rounds must be an integer ≥ 0, not ${rounds}`);
-	if (!(Number.isSafeInteger(seed) && seed >= 0))
-		throw new RankingError('invalid_input', `seed must be an integer ≥ 0, not ${seed}`);
+	if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new RankingError('invalid_input', `seed must be an integer ≥ 0, not ${seed}`);
 	const workers = opts.workers ?? (await defaultWorkers());
 	if (!(Number.isInteger(workers) && workers >= 0))
 		throw new RankingError('invalid_input', `workers must be an integer ≥ 0, not ${workers}`);

@@ -73,14 +73,7 @@ export function newtonKernel(lin: LinalgKernel) {
 	 * point. Converges linearly (fast when the data are a bootstrap redraw of the data M₀ came from);
 	 * returns -1 as soon as it stops contracting so the caller can fall back to `maximize`.
 	 */
-	function chord(
-		f: Objective,
-		x: Float64Array,
-		factor: Float64Array,
-		ws: NewtonWorkspace,
-		tol: number,
-		maxIter: number
-	): number {
+	function chord(f: Objective, x: Float64Array, factor: Float64Array, ws: NewtonWorkspace, tol: number, maxIter: number): number {
 		const n = f.dim;
 		const { g, step } = ws;
 		let previous = Infinity;

@@ -128,11 +128,7 @@ function runBlock(job: Omit<BootstrapJob, 'start' | 'end'>, start: number, end: 
 }
 
 /** Rounds 0 … rounds−1 of `job` (its start/end are ignored), split into `workers` blocks for the pool. */
-export async function runBootstrap(
-	job: Omit<BootstrapJob, 'start' | 'end'>,
-	rounds: number,
-	workers: number
-): Promise<BootstrapResult> {
+export async function runBootstrap(job: Omit<BootstrapJob, 'start' | 'end'>, rounds: number, workers: number): Promise<BootstrapResult> {
 	if (rounds <= 0) return { samples: new Float64Array(0), degenerate: 0 };
 	const n = Math.max(0, Math.min(Math.floor(workers), rounds));
 	if (n === 0) return kernels.boot.runRounds({ ...job, start: 0, end: rounds });

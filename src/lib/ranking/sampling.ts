@@ -10,16 +10,26 @@ export function samplingKernel(rng: RngKernel) {
 	/** log(k!) minus its Stirling approximation; table below 10 (values from Hörmann 1993). */
 	function stirlingTail(k: number): number {
 		switch (k) {
-			case 0: return 0.0810614667953272;
-			case 1: return 0.0413406959554092;
-			case 2: return 0.0276779256849983;
-			case 3: return 0.02079067210376509;
-			case 4: return 0.0166446911898211;
-			case 5: return 0.0138761288230707;
-			case 6: return 0.0118967099458917;
-			case 7: return 0.010411265261972;
-			case 8: return 0.00925546218271273;
-			case 9: return 0.00833056343336287;
+			case 0:
+				return 0.0810614667953272;
+			case 1:
+				return 0.0413406959554092;
+			case 2:
+				return 0.0276779256849983;
+			case 3:
+				return 0.02079067210376509;
+			case 4:
+				return 0.0166446911898211;
+			case 5:
+				return 0.0138761288230707;
+			case 6:
+				return 0.0118967099458917;
+			case 7:
+				return 0.010411265261972;
+			case 8:
+				return 0.00925546218271273;
+			case 9:
+				return 0.00833056343336287;
 		}
 		// 1/(12x) − 1/(360x³) + 1/(1260x⁵) with x = k + 1, one division
 		const x = 1 / (k + 1);
@@ -103,8 +113,7 @@ export function samplingKernel(rng: RngKernel) {
 			const nm = n - m + 1;
 			if (h !== h) h = (m + 0.5) * Math.log((m + 1) / (r * nm)) + stirlingTail(m) + stirlingTail(n - m);
 			const nk = n - k + 1;
-			if (v <= h + (n + 1) * Math.log(nm / nk) + (k + 0.5) * Math.log((nk * r) / (k + 1)) - stirlingTail(k) - stirlingTail(n - k))
-				return k;
+			if (v <= h + (n + 1) * Math.log(nm / nk) + (k + 0.5) * Math.log((nk * r) / (k + 1)) - stirlingTail(k) - stirlingTail(n - k)) return k;
 		}
 	}
 

@@ -12,14 +12,7 @@
 export { createRng, randomInt, type Rng } from './rng.ts';
 export { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
 export type { PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
-export {
-	DEFAULT_STRATEGY,
-	UnknownStrategyError,
-	createStrategy,
-	hasStrategy,
-	registerStrategy,
-	strategyNames
-} from './registry.ts';
+export { DEFAULT_STRATEGY, UnknownStrategyError, createStrategy, hasStrategy, registerStrategy, strategyNames } from './registry.ts';
 export {
 	DEFAULT_LEASE_MS,
 	PairScheduler,

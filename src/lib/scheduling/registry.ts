@@ -34,10 +34,7 @@ export function strategyNames(): string[] {
 }
 
 /** A fresh strategy instance for one campaign; throws UnknownStrategyError for an unknown name. */
-export function createStrategy(
-	name: string = DEFAULT_STRATEGY,
-	settings: Readonly<Record<string, unknown>> = {}
-): SchedulingStrategy {
+export function createStrategy(name: string = DEFAULT_STRATEGY, settings: Readonly<Record<string, unknown>> = {}): SchedulingStrategy {
 	const factory = factories.get(name);
 	if (!factory) throw new UnknownStrategyError(name);
 	return factory(settings);

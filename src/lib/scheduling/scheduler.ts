@@ -146,10 +146,7 @@ export class PairScheduler {
 		this.index = new ImageIndex(init.images);
 		this.rng = init.rng ?? Math.random;
 		this.leaseMs = init.leaseMs ?? DEFAULT_LEASE_MS;
-		this.strategy =
-			typeof init.strategy === 'object'
-				? init.strategy
-				: createStrategy(init.strategy, init.strategySettings ?? {});
+		this.strategy = typeof init.strategy === 'object' ? init.strategy : createStrategy(init.strategy, init.strategySettings ?? {});
 
 		const pairs = this.index.systemPairCount;
 		this.loads = new Int32Array(pairs);

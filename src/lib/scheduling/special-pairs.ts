@@ -44,7 +44,12 @@ export function chooseSpecialPair(options: SpecialOptions): SpecialPair | null {
 		const g = gold[Math.floor(rng() * gold.length)];
 		// sides at random, like every pair; the vote records which image was where
 		const swap = rng() < 0.5;
-		return { kind: 'gold', leftImageId: swap ? g.rightImageId : g.leftImageId, rightImageId: swap ? g.leftImageId : g.rightImageId, sourceId: g.goldId };
+		return {
+			kind: 'gold',
+			leftImageId: swap ? g.rightImageId : g.leftImageId,
+			rightImageId: swap ? g.leftImageId : g.rightImageId,
+			sourceId: g.goldId
+		};
 	}
 	const eligible = repeats.slice(0, Math.max(0, repeats.length - (options.minGap ?? 5)));
 	if (draw >= goldRate && draw < goldRate + repeatRate && eligible.length > 0) {

@@ -76,5 +76,7 @@ async function storedVotesStamp(db: Kysely<Database>, campaignId: string): Promi
 			.where('campaign_id', '=', campaignId)
 			.executeTakeFirst()
 	]);
-	return JSON.stringify([votes?.n, votes?.last, pairs?.a, pairs?.b, pairs?.t, pairs?.bb].map((v) => (v === null || v === undefined ? null : String(v))));
+	return JSON.stringify(
+		[votes?.n, votes?.last, pairs?.a, pairs?.b, pairs?.t, pairs?.bb].map((v) => (v === null || v === undefined ? null : String(v)))
+	);
 }

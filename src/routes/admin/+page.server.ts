@@ -18,7 +18,12 @@ export const actions: Actions = {
 		const kind = requireEnum(form.get('kind') ?? 'member', 'kind', ['admin', 'member'] as const);
 		const { user, link } = await inviteUser(
 			(await getDb()).kysely,
-			{ email: form.get('email'), displayName: form.get('display_name'), isAdmin: kind === 'admin', canCreateCampaigns: form.get('can_create_campaigns') === 'on' },
+			{
+				email: form.get('email'),
+				displayName: form.get('display_name'),
+				isAdmin: kind === 'admin',
+				canCreateCampaigns: form.get('can_create_campaigns') === 'on'
+			},
 			admin.id
 		);
 		return { action: 'invite', email: user.email, link: event.url.origin + link.path, expiresAt: link.expiresAt, note: mailLink().note };
@@ -36,7 +41,14 @@ export const actions: Actions = {
 	reset: formAction('reset', async (event, form) => {
 		const admin = requireAdmin(event);
 		const r = await issuePasswordReset((await getDb()).kysely, form.get('user_id'), admin.id);
-		return { action: 'reset', email: r.email, link: event.url.origin + r.link.path, expiresAt: r.link.expiresAt, purpose: r.link.purpose, note: mailLink().note };
+		return {
+			action: 'reset',
+			email: r.email,
+			link: event.url.origin + r.link.path,
+			expiresAt: r.link.expiresAt,
+			purpose: r.link.purpose,
+			note: mailLink().note
+		};
 	}),
 	creators: formAction('creators', async (event, form) => {
 		const admin = requireAdmin(event);

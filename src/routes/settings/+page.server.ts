@@ -12,7 +12,12 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const db = (await getDb()).kysely;
 	const current = event.locals.session?.id ?? null;
-	const sessions = (await listSessions(db, user.id)).map((s) => ({ id: s.id, createdAt: s.created_at, lastActiveAt: s.last_verified_at, current: s.id === current }));
+	const sessions = (await listSessions(db, user.id)).map((s) => ({
+		id: s.id,
+		createdAt: s.created_at,
+		lastActiveAt: s.last_verified_at,
+		current: s.id === current
+	}));
 	return { tokens: await listApiTokens(db, user.id), sessions, minLength: MIN_PASSWORD_LENGTH };
 };
 
@@ -24,7 +29,10 @@ export const actions: Actions = {
 			next: form.get('new_password'),
 			confirm: form.get('new_password_confirm')
 		});
-		return { action: 'password', saved: `Password changed.${r.endedSessions ? ` ${r.endedSessions} other session${r.endedSessions === 1 ? '' : 's'} ended.` : ''}` };
+		return {
+			action: 'password',
+			saved: `Password changed.${r.endedSessions ? ` ${r.endedSessions} other session${r.endedSessions === 1 ? '' : 's'} ended.` : ''}`
+		};
 	}),
 	endSession: formAction('sessions', async (event, form) => {
 		const user = requireUser(event);

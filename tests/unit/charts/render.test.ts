@@ -52,10 +52,26 @@ describe('ForestPlot on the server', () => {
 		expect(body).toMatch(/aria-pressed="true"[^>]*>Table/);
 		expect(body).toMatch(/<div class="plot[^"]*" hidden=""/);
 		expect(cells(body)).toEqual([
-			'Rank', 'System', 'Rating', '95% CI low', '95% CI high',
-			'1', 'sdxl', '1105.0', '1080.0', '1130.0',
-			'2', 'flux &lt;dev>', '980.0', '950.0', '1010.1',
-			'3', 'kandinsky', '915.5', '—', '—'
+			'Rank',
+			'System',
+			'Rating',
+			'95% CI low',
+			'95% CI high',
+			'1',
+			'sdxl',
+			'1105.0',
+			'1080.0',
+			'1130.0',
+			'2',
+			'flux &lt;dev>',
+			'980.0',
+			'950.0',
+			'1010.1',
+			'3',
+			'kandinsky',
+			'915.5',
+			'—',
+			'—'
 		]);
 	});
 });
@@ -71,7 +87,14 @@ describe('Heatmap on the server', () => {
 	it('renders K×K cells, text in the filled ones, a dash on the diagonal, hatching for null, a legend', () => {
 		const values = winRate.map((row, i) => row.map((v, j) => (i === 2 && j === 1 ? null : v)));
 		const { body } = render(Heatmap, { props: { systems, values, title: 'Observed win rate', format: 'percent' } });
-		expectAccessibleChart(body, 'Observed win rate', ['System (row)', 'Opponent (column)', 'Observed win rate', 'same system', 'no data', '50%']);
+		expectAccessibleChart(body, 'Observed win rate', [
+			'System (row)',
+			'Opponent (column)',
+			'Observed win rate',
+			'same system',
+			'no data',
+			'50%'
+		]);
 		const svg = svgOf(body);
 		expect(count(svg, 'data-tip=')).toBe(9);
 		expect(count(svg, '-hatch)"')).toBe(1 + 1); // the one missing cell + legend swatch
@@ -89,7 +112,9 @@ describe('Heatmap on the server', () => {
 			[12, null, 9],
 			[40, 9, null]
 		];
-		const { body } = render(Heatmap, { props: { systems, values: winRate, counts, title: 'Observed win rate', format: 'percent', view: 'table' } });
+		const { body } = render(Heatmap, {
+			props: { systems, values: winRate, counts, title: 'Observed win rate', format: 'percent', view: 'table' }
+		});
 		const svg = svgOf(body);
 		expect(svg).toContain('>n=12</text>');
 		expect(svg).toContain('>n=40</text>');
@@ -102,9 +127,36 @@ describe('Heatmap on the server', () => {
 
 	it('tables one row per system with the cell text', () => {
 		const { body } = render(Heatmap, {
-			props: { systems, values: [[null, 12, 30], [12, null, 1200], [30, 1200, null]], title: 'Battles per pair', format: 'count', view: 'table' }
+			props: {
+				systems,
+				values: [
+					[null, 12, 30],
+					[12, null, 1200],
+					[30, 1200, null]
+				],
+				title: 'Battles per pair',
+				format: 'count',
+				view: 'table'
+			}
 		});
-		expect(cells(body)).toEqual(['System (row)', 'A', 'B', 'C', 'A', '—same system', '12', '30', 'B', '12', '—same system', '1,200', 'C', '30', '1,200', '—same system']);
+		expect(cells(body)).toEqual([
+			'System (row)',
+			'A',
+			'B',
+			'C',
+			'A',
+			'—same system',
+			'12',
+			'30',
+			'B',
+			'12',
+			'—same system',
+			'1,200',
+			'C',
+			'30',
+			'1,200',
+			'—same system'
+		]);
 		expect(svgOf(body)).toContain('>1,200</text>');
 	});
 
@@ -121,7 +173,10 @@ describe('Heatmap on the server', () => {
 describe('RatingHistory on the server', () => {
 	const day = Date.UTC(2025, 2, 1);
 	const series = [
-		{ system: 'A', points: [0, 1, 2].map((d) => ({ t: day + d * 86_400_000, rating: 1000 + d * 10, ci_low: 980 + d * 10, ci_high: 1020 + d * 10 })) },
+		{
+			system: 'A',
+			points: [0, 1, 2].map((d) => ({ t: day + d * 86_400_000, rating: 1000 + d * 10, ci_low: 980 + d * 10, ci_high: 1020 + d * 10 }))
+		},
 		{ system: 'B', points: [0, 1].map((d) => ({ t: day + d * 86_400_000, rating: 990 - d * 5, ci_low: null, ci_high: null })) }
 	];
 
@@ -146,7 +201,10 @@ describe('RatingHistory on the server', () => {
 
 describe('BarChart on the server', () => {
 	it('renders one bar per datum with labelled axes', () => {
-		const data = [{ label: '2025-03-01', value: 12 }, { label: '2025-03-02', value: 1234 }];
+		const data = [
+			{ label: '2025-03-01', value: 12 },
+			{ label: '2025-03-02', value: 1234 }
+		];
 		const { body } = render(BarChart, { props: { data, title: 'Votes per day', xLabel: 'Day (UTC)', yLabel: 'Votes' } });
 		expectAccessibleChart(body, 'Votes per day', ['Day (UTC)', 'Votes', '2025-03-01']);
 		const svg = svgOf(body);
@@ -155,9 +213,21 @@ describe('BarChart on the server', () => {
 	});
 
 	it('draws a labelled reference line and formats rates as percent, in chart and table alike', () => {
-		const data = [{ label: 'eval-1', value: 0.4567 }, { label: '=cmd', value: 0.61 }];
+		const data = [
+			{ label: 'eval-1', value: 0.4567 },
+			{ label: '=cmd', value: 0.61 }
+		];
 		const { body } = render(BarChart, {
-			props: { data, title: 'Left-side rate', xLabel: 'Evaluator', yLabel: 'Left-side rate', format: 'percent', reference: 0.5, referenceLabel: 'Even (50%)', view: 'table' }
+			props: {
+				data,
+				title: 'Left-side rate',
+				xLabel: 'Evaluator',
+				yLabel: 'Left-side rate',
+				format: 'percent',
+				reference: 0.5,
+				referenceLabel: 'Even (50%)',
+				view: 'table'
+			}
 		});
 		const svg = svgOf(body);
 		expect(svg).toContain('>Even (50%)</text>');

@@ -3,7 +3,14 @@ import { barDomain, barLayout, barTable } from '../../../src/lib/charts/bar.ts';
 import { forestLayout, forestRows, forestTable } from '../../../src/lib/charts/forest.ts';
 import { heatmapLayout, heatmapTable } from '../../../src/lib/charts/heatmap.ts';
 import { scaleUtc } from 'd3';
-import { historyDomain, historyLayout, historySummary, historyTable, timeTicks, type HistorySeries } from '../../../src/lib/charts/history.ts';
+import {
+	historyDomain,
+	historyLayout,
+	historySummary,
+	historyTable,
+	timeTicks,
+	type HistorySeries
+} from '../../../src/lib/charts/history.ts';
 import { contrastRatio } from '../../../src/lib/charts/scales.ts';
 import { cellValue, displayCell, formatValue, headingLevel } from '../../../src/lib/charts/table.ts';
 
@@ -88,7 +95,16 @@ describe('heatmap', () => {
 		expect(l.cells[1].tip).toBe('A vs B — Win rate: 62.3%');
 		expect(l.hasMissing).toBe(false);
 		expect(l.legend.keys.map((k) => k.kind)).toEqual(['same']);
-		const gap = heatmapLayout(systems, [[null, null, 0.7], [null, null, 0.55], [0.3, 0.45, null]], 'percent', 'Win rate');
+		const gap = heatmapLayout(
+			systems,
+			[
+				[null, null, 0.7],
+				[null, null, 0.55],
+				[0.3, 0.45, null]
+			],
+			'percent',
+			'Win rate'
+		);
 		expect(gap.cells[1]).toMatchObject({ same: false, fill: null, text: '' });
 		expect(gap.hasMissing).toBe(true);
 		expect(gap.legend.keys.map((k) => k.kind)).toEqual(['same', 'missing']);
@@ -98,11 +114,18 @@ describe('heatmap', () => {
 	it('drops cell text above 12 systems and treats ragged rows as missing', () => {
 		const many = Array.from({ length: 13 }, (_, i) => `S${i}`);
 		expect(heatmapLayout(many, [], 'count', 'Battles').showText).toBe(false);
-		expect(heatmapTable(['A', 'B'], [[null]], 'count', 'System').rows).toEqual([['A', null, null], ['B', null, null]]);
+		expect(heatmapTable(['A', 'B'], [[null]], 'count', 'System').rows).toEqual([
+			['A', null, null],
+			['B', null, null]
+		]);
 	});
 
 	it('fades a rate from fewer than minN battles and says so in the legend', () => {
-		const counts = [[null, 12, 40], [12, null, 40], [40, 40, null]];
+		const counts = [
+			[null, 12, 40],
+			[12, null, 40],
+			[40, 40, null]
+		];
 		const l = heatmapLayout(systems, values, 'percent', 'Win rate', counts);
 		const full = heatmapLayout(systems, values, 'percent', 'Win rate');
 		expect(l.cells[1]).toMatchObject({ small: true, sub: 'n=12' });
@@ -115,12 +138,25 @@ describe('heatmap', () => {
 		// counts on a count heatmap are the values themselves: no n line, no fading
 		expect(heatmapLayout(systems, counts, 'count', 'Battles', counts).hasSmall).toBe(false);
 		const t = heatmapTable(systems, values, 'percent', 'System', counts);
-		expect(t.display?.[0]).toEqual([undefined, { text: '—', label: 'same system' }, { text: '62.3% (n = 12)' }, { text: '70.0% (n = 40)' }]);
+		expect(t.display?.[0]).toEqual([
+			undefined,
+			{ text: '—', label: 'same system' },
+			{ text: '62.3% (n = 12)' },
+			{ text: '70.0% (n = 40)' }
+		]);
 		expect(t.rows[0]).toEqual(['A', null, 0.623, 0.7]); // the CSV keeps plain numbers
 	});
 
 	it('uses whole-number legend ticks for counts', () => {
-		const l = heatmapLayout(['A', 'B'], [[null, 2], [2, null]], 'count', 'Battles');
+		const l = heatmapLayout(
+			['A', 'B'],
+			[
+				[null, 2],
+				[2, null]
+			],
+			'count',
+			'Battles'
+		);
 		expect(l.legend.ticks.map((t) => t.label)).toEqual(['0', '1', '2']);
 	});
 });
@@ -128,7 +164,13 @@ describe('heatmap', () => {
 describe('rating history', () => {
 	const day = 86_400_000;
 	const series: HistorySeries[] = [
-		{ system: 'A', points: [{ t: 2 * day, rating: 1010, ci_low: 990, ci_high: 1030 }, { t: day, rating: 1000, ci_low: null, ci_high: null }] },
+		{
+			system: 'A',
+			points: [
+				{ t: 2 * day, rating: 1010, ci_low: 990, ci_high: 1030 },
+				{ t: day, rating: 1000, ci_low: null, ci_high: null }
+			]
+		},
 		{ system: 'B', points: [{ t: day, rating: 995.44, ci_low: 970, ci_high: 1020 }] }
 	];
 
@@ -146,8 +188,20 @@ describe('rating history', () => {
 
 	it('scales the axis to the ratings and cuts an early wide interval instead of stretching for it', () => {
 		const wide: HistorySeries[] = [
-			{ system: 'A', points: [{ t: day, rating: 1020, ci_low: -1500, ci_high: 2000 }, { t: 2 * day, rating: 1050, ci_low: 1010, ci_high: 1090 }] },
-			{ system: 'B', points: [{ t: day, rating: 980, ci_low: 600, ci_high: 1400 }, { t: 2 * day, rating: 950, ci_low: 910, ci_high: 990 }] }
+			{
+				system: 'A',
+				points: [
+					{ t: day, rating: 1020, ci_low: -1500, ci_high: 2000 },
+					{ t: 2 * day, rating: 1050, ci_low: 1010, ci_high: 1090 }
+				]
+			},
+			{
+				system: 'B',
+				points: [
+					{ t: day, rating: 980, ci_low: 600, ci_high: 1400 },
+					{ t: 2 * day, rating: 950, ci_low: 910, ci_high: 990 }
+				]
+			}
 		];
 		expect(historyDomain(wide)[0]).toBeGreaterThan(880);
 		expect(historyDomain(wide)[1]).toBeLessThan(1120);
@@ -174,11 +228,17 @@ describe('rating history', () => {
 
 describe('time ticks', () => {
 	it('label days as "Mar 3", add the year across years and the time below a day', () => {
-		const days = scaleUtc().domain([Date.UTC(2025, 2, 1), Date.UTC(2025, 2, 12)]).range([0, 600]);
+		const days = scaleUtc()
+			.domain([Date.UTC(2025, 2, 1), Date.UTC(2025, 2, 12)])
+			.range([0, 600]);
 		expect(timeTicks(days, 6).map((t) => t.label)).toEqual(['Mar 1', 'Mar 3', 'Mar 5', 'Mar 7', 'Mar 9', 'Mar 11']);
-		const years = scaleUtc().domain([Date.UTC(2024, 11, 20), Date.UTC(2025, 0, 10)]).range([0, 600]);
+		const years = scaleUtc()
+			.domain([Date.UTC(2024, 11, 20), Date.UTC(2025, 0, 10)])
+			.range([0, 600]);
 		expect(timeTicks(years, 4)[0].label).toMatch(/, 202[45]$/);
-		const hours = scaleUtc().domain([Date.UTC(2025, 2, 1, 6), Date.UTC(2025, 2, 1, 18)]).range([0, 600]);
+		const hours = scaleUtc()
+			.domain([Date.UTC(2025, 2, 1, 6), Date.UTC(2025, 2, 1, 18)])
+			.range([0, 600]);
 		expect(timeTicks(hours, 4)[0].label).toBe('Mar 1 06:00');
 	});
 });
@@ -204,7 +264,10 @@ describe('bar chart', () => {
 
 	it('tables label and value, and thins labels only when even turned ones would overlap', () => {
 		const data = Array.from({ length: 90 }, (_, i) => ({ label: `2025-01-${String(i).padStart(2, '0')}`, value: i }));
-		expect(barTable(data.slice(0, 2), 'Day', 'Votes', 'count').rows).toEqual([['2025-01-00', 0], ['2025-01-01', 1]]);
+		expect(barTable(data.slice(0, 2), 'Day', 'Votes', 'count').rows).toEqual([
+			['2025-01-00', 0],
+			['2025-01-01', 1]
+		]);
 		const l = barLayout(data, 'Votes', 'count');
 		expect(l.bars).toHaveLength(90);
 		expect(l.labelAngle).toBe(-40);
@@ -213,11 +276,13 @@ describe('bar chart', () => {
 	});
 
 	it('labels every one of six evaluator bars, turned, with room below for them', () => {
-		const data = ['ev_1a2b3c4d5e6f', 'ev_0f9e8d7c6b5a', 'ev_aaaaaaaaaaaa', 'ev_bbbbbbbbbbbb', 'ev_cccccccccccc', 'ev_dddddddddddd'].map((label, i) => ({
-			label,
-			value: 0.4 + i / 50,
-			votes: 50 + i
-		}));
+		const data = ['ev_1a2b3c4d5e6f', 'ev_0f9e8d7c6b5a', 'ev_aaaaaaaaaaaa', 'ev_bbbbbbbbbbbb', 'ev_cccccccccccc', 'ev_dddddddddddd'].map(
+			(label, i) => ({
+				label,
+				value: 0.4 + i / 50,
+				votes: 50 + i
+			})
+		);
 		const l = barLayout(data, 'Left-side rate', 'percent', 0.5, '50%');
 		expect(l.labels.map((x) => x.text)).toEqual(data.map((d) => d.label));
 		expect(l.labelAngle).toBe(-40);
@@ -227,7 +292,13 @@ describe('bar chart', () => {
 		expect(l.bars[0].tip).toBe('ev_1a2b3c4d5e6f: 40.0% (Left-side rate), from 50 votes');
 		expect(barTable(data, 'Evaluator', 'Left-side rate', 'percent').rows[0]).toEqual(['ev_1a2b3c4d5e6f', 0.4, 50]);
 		// short labels that fit stay level
-		expect(barLayout(data.slice(0, 3).map((d, i) => ({ ...d, label: `e${i}` })), 'Rate', 'percent').labelAngle).toBe(0);
+		expect(
+			barLayout(
+				data.slice(0, 3).map((d, i) => ({ ...d, label: `e${i}` })),
+				'Rate',
+				'percent'
+			).labelAngle
+		).toBe(0);
 	});
 
 	it('draws the reference line where the value is', () => {

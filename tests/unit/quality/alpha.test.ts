@@ -25,21 +25,42 @@ describe('krippendorffAlphaNominal', () => {
 	});
 
 	it('is 1 for perfect agreement with variation between units', () => {
-		expect(krippendorffAlphaNominal([['a', 'a', 'a'], ['b', 'b'], ['c', 'c', 'c', 'c']])).toEqual({ alpha: 1, units: 3, pairableValues: 9 });
+		expect(
+			krippendorffAlphaNominal([
+				['a', 'a', 'a'],
+				['b', 'b'],
+				['c', 'c', 'c', 'c']
+			])
+		).toEqual({ alpha: 1, units: 3, pairableValues: 9 });
 	});
 
 	it('is null with a reason when no unit has two values', () => {
 		expect(krippendorffAlphaNominal([])).toEqual({ alpha: null, units: 0, pairableValues: 0, reason: 'no pairable units' });
-		expect(krippendorffAlphaNominal([['a'], [null, 'b'], [undefined]])).toEqual({ alpha: null, units: 0, pairableValues: 0, reason: 'no pairable units' });
+		expect(krippendorffAlphaNominal([['a'], [null, 'b'], [undefined]])).toEqual({
+			alpha: null,
+			units: 0,
+			pairableValues: 0,
+			reason: 'no pairable units'
+		});
 	});
 
 	it('is null with a reason when every value is the same (no variation)', () => {
-		expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'a', 'a']])).toEqual({ alpha: null, units: 2, pairableValues: 5, reason: 'no variation' });
+		expect(
+			krippendorffAlphaNominal([
+				['a', 'a'],
+				['a', 'a', 'a']
+			])
+		).toEqual({ alpha: null, units: 2, pairableValues: 5, reason: 'no variation' });
 	});
 
 	it('is below zero for systematic disagreement', () => {
 		// two coders who always disagree: D_o > D_e
-		const result = krippendorffAlphaNominal([['a', 'b'], ['b', 'a'], ['a', 'b'], ['b', 'a']]);
+		const result = krippendorffAlphaNominal([
+			['a', 'b'],
+			['b', 'a'],
+			['a', 'b'],
+			['b', 'a']
+		]);
 		// n = 8, n_a = n_b = 4: alpha = 1 − 7 · 8 / (64 − 32) = −0.75
 		expect(result.alpha).toBeCloseTo(-0.75, 12);
 	});

@@ -38,10 +38,23 @@ describe('binomialTwoSidedP', () => {
 	});
 
 	it('agrees with exact rational arithmetic, for p = 1/2 and for other p', () => {
-		for (const [k, n] of [[3, 7], [12, 30], [25, 30], [31, 80], [140, 200], [0, 1], [1, 1]] as const) {
+		for (const [k, n] of [
+			[3, 7],
+			[12, 30],
+			[25, 30],
+			[31, 80],
+			[140, 200],
+			[0, 1],
+			[1, 1]
+		] as const) {
 			expect(binomialTwoSidedP(k, n)).toBeCloseTo(exactP(k, n, 1n, 2n), 12);
 		}
-		for (const [k, n, num, den] of [[3, 20, 3n, 10n], [9, 20, 3n, 10n], [0, 15, 1n, 5n], [14, 40, 1n, 4n]] as const) {
+		for (const [k, n, num, den] of [
+			[3, 20, 3n, 10n],
+			[9, 20, 3n, 10n],
+			[0, 15, 1n, 5n],
+			[14, 40, 1n, 4n]
+		] as const) {
 			expect(binomialTwoSidedP(k, n, Number(num) / Number(den))).toBeCloseTo(exactP(k, n, num, den), 10);
 		}
 	});

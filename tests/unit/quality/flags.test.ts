@@ -1,6 +1,12 @@
 // Each flag rule at its threshold, with and without enough data, and the numbers in its message.
 import { describe, expect, it } from 'vitest';
-import { binomialTwoSidedP, DEFAULT_QUALITY_THRESHOLDS, flagEvaluator, resolveThresholds, type EvaluatorMetrics } from '../../../src/lib/quality/index.ts';
+import {
+	binomialTwoSidedP,
+	DEFAULT_QUALITY_THRESHOLDS,
+	flagEvaluator,
+	resolveThresholds,
+	type EvaluatorMetrics
+} from '../../../src/lib/quality/index.ts';
 
 function metrics(change: (m: EvaluatorMetrics) => void = () => {}): EvaluatorMetrics {
 	const m: EvaluatorMetrics = {
@@ -14,7 +20,16 @@ function metrics(change: (m: EvaluatorMetrics) => void = () => {}): EvaluatorMet
 		agreement: { comparable: 100, agreed: 80, rate: 0.8 },
 		predicted: { comparable: 150, agreed: 110, rate: 110 / 150 },
 		time: { timed: 200, medianSeconds: 11, thresholdSeconds: 3, tooFast: 4, tooFastShare: 0.02 },
-		rationale: { nonEmpty: 200, meanLength: 80, nearDuplicates: 10, nearDuplicateShare: 0.05, withStance: 150, contradictions: 3, contradictionShare: 0.02, contradictionVoteIds: [] }
+		rationale: {
+			nonEmpty: 200,
+			meanLength: 80,
+			nearDuplicates: 10,
+			nearDuplicateShare: 0.05,
+			withStance: 150,
+			contradictions: 3,
+			contradictionShare: 0.02,
+			contradictionVoteIds: []
+		}
 	};
 	change(m);
 	return m;
@@ -27,7 +42,9 @@ describe('flagEvaluator', () => {
 	});
 
 	it('side bias: significant, large enough, with enough decisive votes; message has rate, count and p', () => {
-		const biased = metrics((m) => (m.side = { decisive: 120, left: 115, right: 5, leftRate: 115 / 120, pValue: binomialTwoSidedP(115, 120) }));
+		const biased = metrics(
+			(m) => (m.side = { decisive: 120, left: 115, right: 5, leftRate: 115 / 120, pValue: binomialTwoSidedP(115, 120) })
+		);
 		expect(flagEvaluator(biased)).toEqual({
 			flagged: true,
 			reasons: [{ code: 'side_bias', message: 'picked left in 96% of 120 decisive votes (p < 0.0001)' }]
@@ -35,21 +52,31 @@ describe('flagEvaluator', () => {
 		const right = metrics((m) => (m.side = { decisive: 40, left: 5, right: 35, leftRate: 5 / 40, pValue: binomialTwoSidedP(5, 40) }));
 		expect(flagEvaluator(right).reasons[0].message).toBe('picked right in 88% of 40 decisive votes (p < 0.0001)');
 		// 29 of 29 left is extreme but under the 30-vote minimum
-		expect(codes(metrics((m) => (m.side = { decisive: 29, left: 29, right: 0, leftRate: 1, pValue: binomialTwoSidedP(29, 29) })))).toEqual([]);
+		expect(codes(metrics((m) => (m.side = { decisive: 29, left: 29, right: 0, leftRate: 1, pValue: binomialTwoSidedP(29, 29) })))).toEqual(
+			[]
+		);
 		// 56% of 4000: p ≈ 3e-14 but within the 10-point minimum deviation
-		const slight = metrics((m) => (m.side = { decisive: 4000, left: 2240, right: 1760, leftRate: 0.56, pValue: binomialTwoSidedP(2240, 4000) }));
+		const slight = metrics(
+			(m) => (m.side = { decisive: 4000, left: 2240, right: 1760, leftRate: 0.56, pValue: binomialTwoSidedP(2240, 4000) })
+		);
 		expect(slight.side.pValue!).toBeLessThan(1e-10);
 		expect(codes(slight)).toEqual([]);
 		expect(codes(slight, { sideBiasMinDeviation: 0.05 })).toEqual(['side_bias']);
 		// 24 of 30 left: p = 0.0014 > 0.001
-		expect(codes(metrics((m) => (m.side = { decisive: 30, left: 24, right: 6, leftRate: 0.8, pValue: binomialTwoSidedP(24, 30) })))).toEqual([]);
+		expect(
+			codes(metrics((m) => (m.side = { decisive: 30, left: 24, right: 6, leftRate: 0.8, pValue: binomialTwoSidedP(24, 30) })))
+		).toEqual([]);
 		// 25 of 30 left: p = 0.00033
-		expect(codes(metrics((m) => (m.side = { decisive: 30, left: 25, right: 5, leftRate: 25 / 30, pValue: binomialTwoSidedP(25, 30) })))).toEqual(['side_bias']);
+		expect(
+			codes(metrics((m) => (m.side = { decisive: 30, left: 25, right: 5, leftRate: 25 / 30, pValue: binomialTwoSidedP(25, 30) })))
+		).toEqual(['side_bias']);
 	});
 
 	it('gold accuracy below 70% with at least 5 gold votes', () => {
 		const at = (votes: number, correct: number) => metrics((m) => (m.gold = { votes, correct, accuracy: correct / votes, unmatched: 0 }));
-		expect(flagEvaluator(at(5, 3)).reasons).toEqual([{ code: 'gold_accuracy_low', message: 'answered 3 of 5 gold pairs as expected (60%, below 70%)' }]);
+		expect(flagEvaluator(at(5, 3)).reasons).toEqual([
+			{ code: 'gold_accuracy_low', message: 'answered 3 of 5 gold pairs as expected (60%, below 70%)' }
+		]);
 		expect(codes(at(10, 7))).toEqual([]); // exactly 70% is not below
 		expect(codes(at(4, 0))).toEqual([]); // too few
 		expect(flagEvaluator(at(1000, 699)).reasons[0].message).toBe('answered 699 of 1000 gold pairs as expected (69.9%, below 70%)');
@@ -57,19 +84,38 @@ describe('flagEvaluator', () => {
 
 	it('flip rate above 30% with at least 5 decisive repeats, naming same-side flips', () => {
 		const at = (decisive: number, flips: number, sameSideFlips = flips) =>
-			metrics((m) => (m.repeats = { votes: decisive + 2, matched: decisive + 2, changed: flips + 1, decisive, flips, sameSideFlips, flipRate: flips / decisive }));
+			metrics(
+				(m) =>
+					(m.repeats = {
+						votes: decisive + 2,
+						matched: decisive + 2,
+						changed: flips + 1,
+						decisive,
+						flips,
+						sameSideFlips,
+						flipRate: flips / decisive
+					})
+			);
 		expect(flagEvaluator(at(6, 2)).reasons).toEqual([
-			{ code: 'repeat_flips', message: 'picked the other image on 2 of 6 hidden repeats (33%, above 30%), each time on the same side as before' }
+			{
+				code: 'repeat_flips',
+				message: 'picked the other image on 2 of 6 hidden repeats (33%, above 30%), each time on the same side as before'
+			}
 		]);
-		expect(flagEvaluator(at(5, 4, 1)).reasons[0].message).toBe('picked the other image on 4 of 5 hidden repeats (80%, above 30%); 1 on the same side as before');
+		expect(flagEvaluator(at(5, 4, 1)).reasons[0].message).toBe(
+			'picked the other image on 4 of 5 hidden repeats (80%, above 30%); 1 on the same side as before'
+		);
 		expect(flagEvaluator(at(5, 4, 0)).reasons[0].message).toBe('picked the other image on 4 of 5 hidden repeats (80%, above 30%)');
 		expect(codes(at(10, 3))).toEqual([]); // exactly 30%
 		expect(codes(at(4, 4))).toEqual([]); // too few
 	});
 
 	it('too-fast share above 30% with at least 10 timed votes; the threshold in seconds is configurable', () => {
-		const at = (timed: number, tooFast: number) => metrics((m) => (m.time = { timed, medianSeconds: 1.2, thresholdSeconds: 3, tooFast, tooFastShare: tooFast / timed }));
-		expect(flagEvaluator(at(50, 41)).reasons).toEqual([{ code: 'too_fast', message: '82% of 50 timed votes took under 3 s (median 1.2 s per vote)' }]);
+		const at = (timed: number, tooFast: number) =>
+			metrics((m) => (m.time = { timed, medianSeconds: 1.2, thresholdSeconds: 3, tooFast, tooFastShare: tooFast / timed }));
+		expect(flagEvaluator(at(50, 41)).reasons).toEqual([
+			{ code: 'too_fast', message: '82% of 50 timed votes took under 3 s (median 1.2 s per vote)' }
+		]);
 		expect(codes(at(10, 3))).toEqual([]);
 		expect(codes(at(9, 9))).toEqual([]);
 		expect(flagEvaluator(at(50, 41), { tooFastSeconds: 2 }).reasons[0].message).toContain('under 2 s');
@@ -89,7 +135,10 @@ describe('flagEvaluator', () => {
 		const at = (withStance: number, contradictions: number) =>
 			metrics((m) => (m.rationale = { ...m.rationale, withStance, contradictions, contradictionShare: contradictions / withStance }));
 		expect(flagEvaluator(at(20, 6)).reasons).toEqual([
-			{ code: 'rationale_contradictions', message: 'rationale argues for the side not chosen in 6 of 20 votes whose rationale takes a side (30%)' }
+			{
+				code: 'rationale_contradictions',
+				message: 'rationale argues for the side not chosen in 6 of 20 votes whose rationale takes a side (30%)'
+			}
 		]);
 		expect(codes(at(20, 4))).toEqual([]);
 		expect(codes(at(9, 9))).toEqual([]);

@@ -5,7 +5,14 @@ import { assessQuality, campaignAlpha, evaluatorQuality, type GoldExpectation, t
 // images and their systems: i1 A, i2 B, i3 A, i4 C, i5 B, i6 C, i7 C, i8 A
 const SYSTEM: Record<string, string> = { i1: 'A', i2: 'B', i3: 'A', i4: 'C', i5: 'B', i6: 'C', i7: 'C', i8: 'A' };
 let clock = 0;
-function v(id: string, userId: string, left: string, right: string, choice: VoteRecord['choice'], rest: Partial<VoteRecord> = {}): VoteRecord {
+function v(
+	id: string,
+	userId: string,
+	left: string,
+	right: string,
+	choice: VoteRecord['choice'],
+	rest: Partial<VoteRecord> = {}
+): VoteRecord {
 	return {
 		id,
 		userId,
@@ -173,7 +180,10 @@ describe('per-vote risk by hand', () => {
 	it('flags a rationale copied from another evaluator', () => {
 		const copied = [...votes, v('x1', 'u4', 'i5', 'i6', 'left', { rationale: 'crisper fur on the first cat' })];
 		const risk = assessQuality(copied).votes.find((r) => r.voteId === 'x1')!;
-		expect(risk.reasons.map((r) => [r.code, r.message])).toContainEqual(['duplicate_others', 'rationale repeats vote w1 by another evaluator (u2)']);
+		expect(risk.reasons.map((r) => [r.code, r.message])).toContainEqual([
+			'duplicate_others',
+			'rationale repeats vote w1 by another evaluator (u2)'
+		]);
 	});
 
 	it('reports campaign alpha with the evaluators', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findNearDuplicates, jaccard, normalizeRationale, rationaleSimilarity, shingles, type NearDuplicateItem } from '../../../src/lib/quality/index.ts';
+import {
+	findNearDuplicates,
+	jaccard,
+	normalizeRationale,
+	rationaleSimilarity,
+	shingles,
+	type NearDuplicateItem
+} from '../../../src/lib/quality/index.ts';
 import { mulberry32 } from './simulate.ts';
 
 describe('normalization and shingles', () => {
@@ -79,9 +86,15 @@ describe('findNearDuplicates', () => {
 
 	it('agrees with brute force on random texts with planted near-duplicates', () => {
 		const rng = mulberry32(7);
-		const words = 'sharp blurry left right image colour detail prompt hands face sky tree cat dog light shadow texture clean noisy real'.split(' ');
+		const words =
+			'sharp blurry left right image colour detail prompt hands face sky tree cat dog light shadow texture clean noisy real'.split(' ');
 		const pick = () => words[Math.floor(rng() * words.length)];
-		for (const [threshold, k] of [[0.8, 4], [0.6, 3], [0.9, 4], [0.5, 2]] as const) {
+		for (const [threshold, k] of [
+			[0.8, 4],
+			[0.6, 3],
+			[0.9, 4],
+			[0.5, 2]
+		] as const) {
 			const items: NearDuplicateItem[] = [];
 			for (let i = 0; i < 400; i++) {
 				const owner = `u${Math.floor(rng() * 4)}`;
@@ -119,7 +132,10 @@ describe('findNearDuplicates', () => {
 	});
 
 	it('handles one rationale pasted thousands of times', () => {
-		const items = Array.from({ length: 5000 }, (_, i) => ({ text: i % 2 ? 'Better overall quality.' : `Better overall quality ${i}`, owner: 'paster' }));
+		const items = Array.from({ length: 5000 }, (_, i) => ({
+			text: i % 2 ? 'Better overall quality.' : `Better overall quality ${i}`,
+			owner: 'paster'
+		}));
 		const result = findNearDuplicates(items);
 		expect(result.every((r) => r.sameOwner !== -1 && r.otherOwner === -1)).toBe(true);
 	});

@@ -48,7 +48,13 @@ const PRAISE = [
 	'renders the textures more faithfully',
 	'is more coherent'
 ];
-const DETAIL = ['especially the {n}', 'around the {n} and the {n}', 'in how it draws the {n}', 'mostly in the {n}', 'with a convincing {n} and {n}'];
+const DETAIL = [
+	'especially the {n}',
+	'around the {n} and the {n}',
+	'in how it draws the {n}',
+	'mostly in the {n}',
+	'with a convincing {n} and {n}'
+];
 const DEFECTS = ['has artifacts on the {n}', 'shows a distorted {n}', 'makes the {n} blurry', 'gets the {n} wrong', 'has a muddy {n}'];
 
 function fill(template: string, side: string, rng: () => number): string {
@@ -154,7 +160,11 @@ export function simulateCampaign(options: SimulationOptions): Simulation {
 					return 5 + 15 * rng();
 			}
 		};
-		const order = pool.map((p) => ({ p, r: rng() })).sort((x, y) => x.r - y.r).slice(0, perEvaluator).map((x) => x.p);
+		const order = pool
+			.map((p) => ({ p, r: rng() }))
+			.sort((x, y) => x.r - y.r)
+			.slice(0, perEvaluator)
+			.map((x) => x.p);
 		const shown: { left: string; right: string; kind: VoteRecord['kind'] }[] = order.map(([a, b]) =>
 			rng() < 0.5 ? { left: a, right: b, kind: 'normal' } : { left: b, right: a, kind: 'normal' }
 		);

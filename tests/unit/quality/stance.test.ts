@@ -98,7 +98,15 @@ describe('rationaleStance', () => {
 	});
 
 	it('splits clauses at sentence ends and contrast words', () => {
-		expect(splitClauses('Left is sharp, detailed. But right is blurry; whereas colours…')).toEqual(['left is sharp, detailed', 'right is blurry', 'colours']);
-		expect(splitClauses('Although the left is sharp, it is off-topic, though tidy')).toEqual(['the left is sharp', 'it is off-topic', 'tidy']);
+		expect(splitClauses('Left is sharp, detailed. But right is blurry; whereas colours…')).toEqual([
+			'left is sharp, detailed',
+			'right is blurry',
+			'colours'
+		]);
+		expect(splitClauses('Although the left is sharp, it is off-topic, though tidy')).toEqual([
+			'the left is sharp',
+			'it is off-topic',
+			'tidy'
+		]);
 	});
 });

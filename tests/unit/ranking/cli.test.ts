@@ -32,7 +32,18 @@ describe('pickwise rank', () => {
 		expect(board.votes).toBe(20000);
 		expect(board.bootstrap).toEqual({ rounds: 200, seed: 0 });
 		expect(board.leaderboard[0]).toMatchObject({ system: 'm010', rank: 1, battles: 3400, wins: 2121, losses: 590, ties: 689 });
-		expect(Object.keys(board.leaderboard[0])).toEqual(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo']);
+		expect(Object.keys(board.leaderboard[0])).toEqual([
+			'system',
+			'rating',
+			'ci_low',
+			'ci_high',
+			'rank',
+			'battles',
+			'wins',
+			'losses',
+			'ties',
+			'elo'
+		]);
 	});
 
 	it('prints CSV and a table', async () => {
@@ -49,10 +60,14 @@ describe('pickwise rank', () => {
 
 	it('reads JSON, JSON lines and stdin the same as CSV', async () => {
 		const text = 'model_a,model_b,winner\na,b,model_a\nb,c,model_a\nc,a,model_a\na,b,tie\nb,a,model_a\n';
-		const objs = text.trim().split('\n').slice(1).map((l) => {
-			const [model_a, model_b, winner] = l.split(',');
-			return { model_a, model_b, winner };
-		});
+		const objs = text
+			.trim()
+			.split('\n')
+			.slice(1)
+			.map((l) => {
+				const [model_a, model_b, winner] = l.split(',');
+				return { model_a, model_b, winner };
+			});
 		const args = ['--bootstrap', '50', '--workers', '0'];
 		const fromCsv = await run([file('t.csv', text), ...args]);
 		const fromJson = await run([file('t.json', JSON.stringify(objs)), ...args]);
@@ -111,7 +126,16 @@ describe('pickwise rank', () => {
 	});
 
 	it('rejects bad arguments as usage errors', async () => {
-		for (const args of [[], [SYNTH, SYNTH], [SYNTH, '--ties', 'maybe'], [SYNTH, '--format', 'xml'], [SYNTH, '--bootstrap', '-1'], [SYNTH, '--seed', 'x'], [SYNTH, '--prior', '-2'], [SYNTH, '--what']])
+		for (const args of [
+			[],
+			[SYNTH, SYNTH],
+			[SYNTH, '--ties', 'maybe'],
+			[SYNTH, '--format', 'xml'],
+			[SYNTH, '--bootstrap', '-1'],
+			[SYNTH, '--seed', 'x'],
+			[SYNTH, '--prior', '-2'],
+			[SYNTH, '--what']
+		])
 			await expect(run(args), args.join(' ')).rejects.toBeInstanceOf(UsageError);
 		const help = await run(['--help']);
 		expect(help.code).toBe(0);

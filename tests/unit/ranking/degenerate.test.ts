@@ -53,8 +53,7 @@ describe('degenerate_disconnected.csv', () => {
 	it('gives finite, shrunk ratings with a prior, flagged in the output', async () => {
 		const board = await rankSystems(counts, { prior: 1, bootstrap: 200, workers: 0 });
 		expect(board.prior).toBe(1);
-		for (const e of board.leaderboard)
-			for (const v of [e.rating, e.ci_low, e.ci_high]) expect(Number.isFinite(v)).toBe(true);
+		for (const e of board.leaderboard) for (const v of [e.rating, e.ci_low, e.ci_high]) expect(Number.isFinite(v)).toBe(true);
 		expect(board.leaderboard[0].system).toBe('alpha');
 		expect(board.leaderboard.at(-1)!.system).toBe('gamma');
 	});
@@ -128,9 +127,9 @@ describe('other inputs with nothing to estimate', () => {
 	});
 
 	it('bad counts and options', () => {
-		expect(
-			rankingError(() => countsFromPairStats([{ systemA: 'a', systemB: 'b', aWins: 1.5, bWins: 0, ties: 0, bothBad: 0 }])).code
-		).toBe('invalid_input');
+		expect(rankingError(() => countsFromPairStats([{ systemA: 'a', systemB: 'b', aWins: 1.5, bWins: 0, ties: 0, bothBad: 0 }])).code).toBe(
+			'invalid_input'
+		);
 		expect(rankingError(() => countsFromBattles([{ a: 'a', b: 'b', winner: 'draw' }])).code).toBe('invalid_input');
 		const counts = countsFromBattles([
 			{ a: 'a', b: 'b', winner: 'model_a' },
@@ -152,8 +151,7 @@ describe('sparse data whose bootstrap redraws can lose a connection', () => {
 		const d = await rankWithDetails(counts, { bootstrap: 500, workers: 2 });
 		expect(d.degenerateRounds).toBeGreaterThan(0);
 		expect(d.warnings[0]).toMatch(/no finite maximum-likelihood/);
-		for (const e of d.board.leaderboard)
-			for (const v of [e.rating, e.ci_low, e.ci_high]) expect(Number.isFinite(v)).toBe(true);
+		for (const e of d.board.leaderboard) for (const v of [e.rating, e.ci_low, e.ci_high]) expect(Number.isFinite(v)).toBe(true);
 		expect(d.board.leaderboard.every((e) => e.elo === null)).toBe(true);
 	});
 });

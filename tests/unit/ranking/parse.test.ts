@@ -2,19 +2,12 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-	BattleFileError,
-	countsFromBattleTable,
-	detectFormat,
-	parseBattles,
-	type BattleFormat
-} from '../../../src/lib/ranking/index.ts';
+import { BattleFileError, countsFromBattleTable, detectFormat, parseBattles, type BattleFormat } from '../../../src/lib/ranking/index.ts';
 import { FIXTURES } from './helpers.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const parse = (s: string, f: BattleFormat = 'csv') => parseBattles(enc(s), f);
-const rows = (t: ReturnType<typeof parse>) =>
-	Array.from(t.a, (_, r) => [t.names[t.a[r]], t.names[t.b[r]], t.outcome[r]]);
+const rows = (t: ReturnType<typeof parse>) => Array.from(t.a, (_, r) => [t.names[t.a[r]], t.names[t.b[r]], t.outcome[r]]);
 
 describe('CSV', () => {
 	it('reads the four winners, any column order, extra columns, CRLF, BOM and blank lines', () => {
@@ -78,7 +71,10 @@ describe('CSV', () => {
 
 	it('reads the 20,000-row fixture identically as CSV, JSON and JSON lines', () => {
 		const csv = parseBattles(readFileSync(FIXTURES + 'synthetic_20000_12.csv'), 'csv');
-		const lines = readFileSync(FIXTURES + 'synthetic_20000_12.csv', 'utf8').trim().split('\n').slice(1);
+		const lines = readFileSync(FIXTURES + 'synthetic_20000_12.csv', 'utf8')
+			.trim()
+			.split('\n')
+			.slice(1);
 		const objects = lines.map((l) => {
 			const [model_a, model_b, winner] = l.split(',');
 			return { model_a, model_b, winner };

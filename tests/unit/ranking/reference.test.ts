@@ -52,7 +52,9 @@ describe('synthetic_20000_12 against the reference', async () => {
 
 	it('matches ratings and online Elo within 1e-4, intervals within ±3 Elo, ranks exactly', () => {
 		const d = compare(board, ref);
-		console.log(`synthetic_20000_12: max |Δrating| ${d.rating.toExponential(2)}, max |ΔElo| ${d.elo.toExponential(2)}, max |ΔCI| ${d.ci.toFixed(2)}`);
+		console.log(
+			`synthetic_20000_12: max |Δrating| ${d.rating.toExponential(2)}, max |ΔElo| ${d.elo.toExponential(2)}, max |ΔCI| ${d.ci.toFixed(2)}`
+		);
 		expect(d.rating).toBeLessThan(1e-4);
 		expect(d.elo).toBeLessThan(1e-4);
 		expect(d.ci).toBeLessThan(3);
@@ -79,7 +81,9 @@ describe('synthetic_30000_30 (made by make_reference.py with reference_bt.py)', 
 
 	it('matches ratings and Elo within 1e-4 and intervals within Monte Carlo error', () => {
 		const d = compare(board, ref);
-		console.log(`synthetic_30000_30: max |Δrating| ${d.rating.toExponential(2)}, max |ΔElo| ${d.elo.toExponential(2)}, max |ΔCI| ${d.ci.toFixed(2)} (tolerance ${tolerance.toFixed(1)})`);
+		console.log(
+			`synthetic_30000_30: max |Δrating| ${d.rating.toExponential(2)}, max |ΔElo| ${d.elo.toExponential(2)}, max |ΔCI| ${d.ci.toFixed(2)} (tolerance ${tolerance.toFixed(1)})`
+		);
 		expect(d.rating).toBeLessThan(1e-4);
 		expect(d.elo).toBeLessThan(1e-4);
 		expect(d.ci).toBeLessThan(tolerance);

@@ -1,11 +1,7 @@
 import type { CampaignImage } from '../../../src/lib/scheduling/index.ts';
 
 /** Images `p<prompt>-s<system>` for every prompt × system, minus those `skip` rejects. */
-export function grid(
-	systems: number,
-	prompts: number,
-	skip: (prompt: number, system: number) => boolean = () => false
-): CampaignImage[] {
+export function grid(systems: number, prompts: number, skip: (prompt: number, system: number) => boolean = () => false): CampaignImage[] {
 	const images: CampaignImage[] = [];
 	for (let p = 0; p < prompts; p++) {
 		for (let s = 0; s < systems; s++) {

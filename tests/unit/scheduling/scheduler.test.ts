@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	createRng,
-	PairScheduler,
-	type Lease,
-	type CampaignImage
-} from '../../../src/lib/scheduling/index.ts';
+import { createRng, PairScheduler, type Lease, type CampaignImage } from '../../../src/lib/scheduling/index.ts';
 import { grid, pairKey } from './fixtures.ts';
 
 function byId(images: CampaignImage[]): Map<string, CampaignImage> {
@@ -96,8 +91,7 @@ describe('PairScheduler: balance', () => {
 			]
 		});
 		const images_ = byId(images);
-		const systemsOf = (a: Lease) =>
-			[images_.get(a.leftImageId)!.systemId, images_.get(a.rightImageId)!.systemId].sort().join('-');
+		const systemsOf = (a: Lease) => [images_.get(a.leftImageId)!.systemId, images_.get(a.rightImageId)!.systemId].sort().join('-');
 		const firstTwo = [0, 1].map(() => {
 			const a = scheduler.issue('u', { now: 0 })!;
 			answer(scheduler, a);

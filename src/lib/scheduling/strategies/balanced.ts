@@ -8,7 +8,7 @@ export function balancedStrategy(): SchedulingStrategy {
 		name: 'balanced',
 		pick(context: PickContext): PairCandidate | null {
 			const { rng, activePairCount } = context;
-			for (let rank = 0; rank < activePairCount; ) {
+			for (let rank = 0; rank < activePairCount;) {
 				const end = context.levelEnd(rank);
 				// Lazy Fisher–Yates over the tie group: usually the first pair drawn has a free prompt,
 				// so only the positions actually visited are remembered.

@@ -22,22 +22,52 @@ async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise
 	const [rows, gold, stats] = await Promise.all([
 		db
 			.selectFrom('vote')
-			.select(['id', 'user_id', 'left_image_id', 'right_image_id', 'left_system_id', 'right_system_id', 'choice', 'rationale', 'active_ms', 'submitted_at', 'kind', 'status', 'assignment_id'])
+			.select([
+				'id',
+				'user_id',
+				'left_image_id',
+				'right_image_id',
+				'left_system_id',
+				'right_system_id',
+				'choice',
+				'rationale',
+				'active_ms',
+				'submitted_at',
+				'kind',
+				'status',
+				'assignment_id'
+			])
 			.where('campaign_id', '=', campaign.id)
 			.orderBy('submitted_at')
 			.execute(),
-		db.selectFrom('gold_pair').select(['left_image_id', 'right_image_id', 'expected_choice']).where('campaign_id', '=', campaign.id).execute(),
+		db
+			.selectFrom('gold_pair')
+			.select(['left_image_id', 'right_image_id', 'expected_choice'])
+			.where('campaign_id', '=', campaign.id)
+			.execute(),
 		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute()
 	]);
 	const votes: VoteRecord[] = rows.map((v) => ({
-		id: v.id, userId: v.user_id, leftImageId: v.left_image_id, rightImageId: v.right_image_id, leftSystemId: v.left_system_id,
-		rightSystemId: v.right_system_id, choice: v.choice, rationale: v.rationale, activeMs: v.active_ms, submittedAt: v.submitted_at,
-		kind: v.kind, status: v.status, assignmentId: v.assignment_id
+		id: v.id,
+		userId: v.user_id,
+		leftImageId: v.left_image_id,
+		rightImageId: v.right_image_id,
+		leftSystemId: v.left_system_id,
+		rightSystemId: v.right_system_id,
+		choice: v.choice,
+		rationale: v.rationale,
+		activeMs: v.active_ms,
+		submittedAt: v.submitted_at,
+		kind: v.kind,
+		status: v.status,
+		assignmentId: v.assignment_id
 	}));
 	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
 	let predict: ((a: string, b: string) => number) | undefined;
 	try {
-		const counts = countsFromPairStats(stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, aWins: s.a_wins, bWins: s.b_wins, ties: s.ties, bothBad: s.both_bad })));
+		const counts = countsFromPairStats(
+			stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, aWins: s.a_wins, bWins: s.b_wins, ties: s.ties, bothBad: s.both_bad }))
+		);
 		const fit = fitBradleyTerry(counts, { prior: 0.5 });
 		const rating = new Map(fit.systems.map((s, i) => [s, fit.ratings[i]]));
 		predict = (a, b) => {
@@ -63,7 +93,13 @@ export async function flaggedEvaluators(db: Kysely<Database>, campaign: Campaign
 export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) {
 	const report = await campaignQuality(db, campaign);
 	const users = new Map(
-		(await db.selectFrom('user').select(['id', 'display_name', 'email']).where('id', 'in', report.evaluators.length ? report.evaluators.map((e) => e.userId) : ['']).execute()).map((u) => [u.id, u])
+		(
+			await db
+				.selectFrom('user')
+				.select(['id', 'display_name', 'email'])
+				.where('id', 'in', report.evaluators.length ? report.evaluators.map((e) => e.userId) : [''])
+				.execute()
+		).map((u) => [u.id, u])
 	);
 	return {
 		agreement: report.agreement,

@@ -66,9 +66,23 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 		.innerJoin('system as ls', 'ls.id', 'vote.left_system_id')
 		.innerJoin('system as rs', 'rs.id', 'vote.right_system_id')
 		.select([
-			'vote.id', 'vote.user_id', 'vote.left_image_id', 'vote.right_image_id', 'vote.choice', 'vote.rationale', 'vote.flags', 'vote.active_ms',
-			'vote.submitted_at', 'vote.status', 'vote.kind', 'vote.guidelines_version', 'vote.simulated', 'user.display_name', 'prompt.text as prompt',
-			'ls.name as left_system', 'rs.name as right_system'
+			'vote.id',
+			'vote.user_id',
+			'vote.left_image_id',
+			'vote.right_image_id',
+			'vote.choice',
+			'vote.rationale',
+			'vote.flags',
+			'vote.active_ms',
+			'vote.submitted_at',
+			'vote.status',
+			'vote.kind',
+			'vote.guidelines_version',
+			'vote.simulated',
+			'user.display_name',
+			'prompt.text as prompt',
+			'ls.name as left_system',
+			'rs.name as right_system'
 		])
 		.where('vote.campaign_id', '=', campaign.id);
 	if (f.q.trim()) query = query.where(rationaleMatches(dialect, f.q));
@@ -83,7 +97,10 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	if (f.version !== null) query = query.where('vote.guidelines_version', '=', f.version);
 	if (f.from !== null) query = query.where('vote.submitted_at', '>=', f.from);
 	if (f.to !== null) query = query.where('vote.submitted_at', '<', f.to);
-	const rows = await query.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc').limit(MAX_MATCHES).execute();
+	const rows = await query
+		.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc')
+		.limit(MAX_MATCHES)
+		.execute();
 
 	const risk = new Map(quality.votes.map((r) => [r.voteId, r]));
 	let matched = rows.map((r) => ({ ...r, risk: risk.get(r.id) ?? { score: 0, reasons: [] } }));
@@ -96,7 +113,11 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 				.selectFrom('vote_criterion')
 				.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
 				.select(['vote_criterion.vote_id', 'criterion.label', 'vote_criterion.choice'])
-				.where('vote_criterion.vote_id', 'in', pageRows.map((r) => r.id))
+				.where(
+					'vote_criterion.vote_id',
+					'in',
+					pageRows.map((r) => r.id)
+				)
 				.execute()
 		: [];
 	return {

@@ -42,7 +42,9 @@ export function can(access: CampaignAccess, capability: Capability): boolean {
 const CAMPAIGN_WITH_MEMBER = hotQuery('access.campaign-with-member', ['user_id', 'slug'], (db, p: { user_id: string; slug: string }) =>
 	db
 		.selectFrom('campaign')
-		.leftJoin('campaign_member', (join) => join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', p.user_id))
+		.leftJoin('campaign_member', (join) =>
+			join.onRef('campaign_member.campaign_id', '=', 'campaign.id').on('campaign_member.user_id', '=', p.user_id)
+		)
 		.selectAll('campaign')
 		.select(['campaign_member.role as member_role', 'campaign_member.quota as member_quota'])
 		.where('campaign.slug', '=', p.slug)
@@ -64,6 +66,11 @@ export async function requireCampaignAccess(
 	if (user.readOnly && (capability === 'vote' || capability === 'manage')) {
 		throw new AppError(403, 'forbidden', 'API tokens are read-only');
 	}
-	if (!can(access, capability)) throw new AppError(403, 'forbidden', `As ${access.role === 'admin' ? 'an admin' : `a ${access.role}`} in ${slug} you cannot ${{ view: 'open this campaign', vote: 'vote (only evaluators vote)', results: access.role === 'evaluator' ? 'see the results while the campaign is blind' : 'see the results', audit: 'audit votes (leads and admins do)', manage: 'manage this campaign (leads and admins do)' }[capability]}`);
+	if (!can(access, capability))
+		throw new AppError(
+			403,
+			'forbidden',
+			`As ${access.role === 'admin' ? 'an admin' : `a ${access.role}`} in ${slug} you cannot ${{ view: 'open this campaign', vote: 'vote (only evaluators vote)', results: access.role === 'evaluator' ? 'see the results while the campaign is blind' : 'see the results', audit: 'audit votes (leads and admins do)', manage: 'manage this campaign (leads and admins do)' }[capability]}`
+		);
 	return access;
 }

@@ -11,7 +11,15 @@ export async function createApiToken(db: Kysely<Database>, userId: string, name:
 	const token = `pw_${id}.${randomId()}${randomId()}`;
 	await db
 		.insertInto('api_token')
-		.values({ id, user_id: userId, name: label, token_hash: sha256Hex(token), created_at: Date.now(), last_used_at: null, revoked_at: null })
+		.values({
+			id,
+			user_id: userId,
+			name: label,
+			token_hash: sha256Hex(token),
+			created_at: Date.now(),
+			last_used_at: null,
+			revoked_at: null
+		})
 		.execute();
 	return { id, name: label, token };
 }
@@ -32,7 +40,15 @@ export async function validateApiToken(db: Kysely<Database>, token: string): Pro
 	const row = await db
 		.selectFrom('api_token')
 		.innerJoin('user', 'user.id', 'api_token.user_id')
-		.select(['api_token.id', 'api_token.last_used_at', 'user.id as user_id', 'user.email', 'user.display_name', 'user.is_admin', 'user.disabled_at'])
+		.select([
+			'api_token.id',
+			'api_token.last_used_at',
+			'user.id as user_id',
+			'user.email',
+			'user.display_name',
+			'user.is_admin',
+			'user.disabled_at'
+		])
 		.where('api_token.token_hash', '=', sha256Hex(token))
 		.where('api_token.revoked_at', 'is', null)
 		.executeTakeFirst();

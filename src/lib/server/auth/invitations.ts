@@ -36,7 +36,16 @@ export async function issueLink(
 	await db.deleteFrom('invitation').where('user_id', '=', userId).where('used_at', 'is', null).execute();
 	await db
 		.insertInto('invitation')
-		.values({ id, secret_hash: sha256Hex(secret), user_id: userId, purpose, created_by: actorId, created_at: now, expires_at: now + ttlMs, used_at: null })
+		.values({
+			id,
+			secret_hash: sha256Hex(secret),
+			user_id: userId,
+			purpose,
+			created_by: actorId,
+			created_at: now,
+			expires_at: now + ttlMs,
+			used_at: null
+		})
 		.execute();
 	await writeAudit(db, { actorId, action: `invitation.${purpose}`, subject: userId, detail: { expiresAt: now + ttlMs } });
 	const token = `${id}.${secret}`;
@@ -68,7 +77,12 @@ export async function findLink(db: Kysely<Database>, token: string, now = Date.n
 	if (row.used_at !== null) throw new AppError(410, 'used', 'This link has already been used. Sign in, or ask for a new link.', 'token');
 	if (row.expires_at <= now) throw new AppError(410, 'expired', 'This link has expired. Ask for a new one.', 'token');
 	if (row.disabled_at !== null) throw new AppError(410, 'disabled', 'This account is disabled. Ask an admin.', 'token');
-	return { id: row.id, purpose: row.purpose, expiresAt: row.expires_at, user: { id: row.user_id, email: row.email, displayName: row.display_name } };
+	return {
+		id: row.id,
+		purpose: row.purpose,
+		expiresAt: row.expires_at,
+		user: { id: row.user_id, email: row.email, displayName: row.display_name }
+	};
 }
 
 /** The password rules of every account, in one place (sign-up by link, reset, own change, CLI). */
@@ -90,8 +104,14 @@ export async function acceptLink(db: Kysely<Database>, token: string, password: 
 	const chosen = requireNewPassword(password, confirm);
 	const passwordHash = await hashPassword(chosen);
 	await db.transaction().execute(async (trx) => {
-		const used = await trx.updateTable('invitation').set({ used_at: now }).where('id', '=', link.id).where('used_at', 'is', null).executeTakeFirst();
-		if (Number(used.numUpdatedRows) !== 1) throw new AppError(410, 'used', 'This link has already been used. Sign in, or ask for a new link.', 'token');
+		const used = await trx
+			.updateTable('invitation')
+			.set({ used_at: now })
+			.where('id', '=', link.id)
+			.where('used_at', 'is', null)
+			.executeTakeFirst();
+		if (Number(used.numUpdatedRows) !== 1)
+			throw new AppError(410, 'used', 'This link has already been used. Sign in, or ask for a new link.', 'token');
 		await trx.updateTable('user').set({ password_hash: passwordHash, last_login_at: now }).where('id', '=', link.user.id).execute();
 		await trx.deleteFrom('invitation').where('user_id', '=', link.user.id).where('used_at', 'is', null).execute();
 		await trx.deleteFrom('session').where('user_id', '=', link.user.id).execute();

@@ -98,7 +98,11 @@ export async function setUserDisabled(db: Kysely<Database>, userId: unknown, dis
 	const user = await requireUserById(db, userId);
 	if (disabled && user.id === actorId) throw new AppError(409, 'self', 'You cannot disable your own account.', 'user_id');
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('user').set({ disabled_at: disabled ? (user.disabled_at ?? Date.now()) : null }).where('id', '=', user.id).execute();
+		await trx
+			.updateTable('user')
+			.set({ disabled_at: disabled ? (user.disabled_at ?? Date.now()) : null })
+			.where('id', '=', user.id)
+			.execute();
 		if (disabled) {
 			await trx.deleteFrom('session').where('user_id', '=', user.id).execute();
 			await trx.deleteFrom('invitation').where('user_id', '=', user.id).where('used_at', 'is', null).execute();
@@ -123,7 +127,11 @@ export async function issuePasswordReset(db: Kysely<Database>, userId: unknown, 
 export async function setCanCreateCampaigns(db: Kysely<Database>, userId: unknown, allowed: boolean, actorId: string | null) {
 	const user = await requireUserById(db, userId);
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('user').set({ can_create_campaigns: allowed ? 1 : 0 }).where('id', '=', user.id).execute();
+		await trx
+			.updateTable('user')
+			.set({ can_create_campaigns: allowed ? 1 : 0 })
+			.where('id', '=', user.id)
+			.execute();
 		await writeAudit(trx, { actorId, action: 'user.can_create_campaigns', subject: user.id, detail: { allowed } });
 	});
 	return { email: user.email, allowed };

@@ -112,7 +112,8 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 			.insertInto('flag_kind')
 			.values(DEFAULT_FLAG_KINDS.map(([key, label], position) => ({ campaign_id: id, key, label, position })))
 			.execute();
-		if (input.leadUserId) await trx.insertInto('campaign_member').values({ campaign_id: id, user_id: input.leadUserId, role: 'lead', quota: null }).execute();
+		if (input.leadUserId)
+			await trx.insertInto('campaign_member').values({ campaign_id: id, user_id: input.leadUserId, role: 'lead', quota: null }).execute();
 		await writeAudit(trx, { actorId, action: 'campaign.create', subject: id, detail: { slug, name, status } });
 	});
 	return { id, slug, name, status };
@@ -138,8 +139,14 @@ export async function setCampaignStatus(db: Kysely<Database>, campaign: Campaign
 	const next = requireEnum(to, 'status', STATUSES);
 	await checkStatusMove(db, campaign, next);
 	await db.transaction().execute(async (trx) => {
-		const moved = await trx.updateTable('campaign').set({ status: next }).where('id', '=', campaign.id).where('status', '=', campaign.status).executeTakeFirst();
-		if (Number(moved.numUpdatedRows) !== 1) throw new AppError(409, 'conflict', 'The status changed meanwhile: reload and try again.', 'status');
+		const moved = await trx
+			.updateTable('campaign')
+			.set({ status: next })
+			.where('id', '=', campaign.id)
+			.where('status', '=', campaign.status)
+			.executeTakeFirst();
+		if (Number(moved.numUpdatedRows) !== 1)
+			throw new AppError(409, 'conflict', 'The status changed meanwhile: reload and try again.', 'status');
 		await writeAudit(trx, { actorId, action: 'campaign.status', subject: campaign.id, detail: { from: campaign.status, to: next } });
 	});
 	return { from: campaign.status, to: next };
@@ -162,7 +169,13 @@ async function checkStatusMove(db: Kysely<Database>, campaign: Campaign, next: C
 			.select((eb) => eb.fn.count<number>('system_id').distinct().as('n'))
 			.where('campaign_id', '=', campaign.id)
 			.executeTakeFirstOrThrow();
-		if (Number(systems.n) < 2) throw new AppError(409, 'no_pairs', 'Add images from at least two systems before activating: there are no pairs to judge yet.', 'status');
+		if (Number(systems.n) < 2)
+			throw new AppError(
+				409,
+				'no_pairs',
+				'Add images from at least two systems before activating: there are no pairs to judge yet.',
+				'status'
+			);
 	}
 }
 
@@ -269,7 +282,12 @@ export async function addCriterion(
 	}
 	const label = requireString(input.label, 'label', { max: 100 });
 	const description = input.description === undefined ? '' : requireString(input.description, 'description', { min: 0, max: 1000 });
-	const taken = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', key).executeTakeFirst();
+	const taken = await db
+		.selectFrom('criterion')
+		.select('id')
+		.where('campaign_id', '=', campaign.id)
+		.where('key', '=', key)
+		.executeTakeFirst();
 	if (taken) throw new AppError(409, 'exists', `criterion ${key} already exists in ${campaign.slug}`, 'key');
 	const position = (await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).execute()).length;
 	await db.transaction().execute(async (trx) => {
@@ -292,7 +310,11 @@ export async function updateGuidelines(db: Kysely<Database>, campaign: Campaign,
 	}
 	const version = campaign.guidelines_version + 1;
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('campaign').set({ guidelines_md: text, guidelines_version: version, guidelines_html: html }).where('id', '=', campaign.id).execute();
+		await trx
+			.updateTable('campaign')
+			.set({ guidelines_md: text, guidelines_version: version, guidelines_html: html })
+			.where('id', '=', campaign.id)
+			.execute();
 		await writeAudit(trx, { actorId, action: 'guidelines.update', subject: campaign.id, detail: { version, chars: text.length } });
 	});
 	return { version, changed: true };
@@ -337,20 +359,35 @@ export interface CampaignSettingsInput {
 }
 
 /** Voting rules and sampling rates; one audit entry with the before and after. */
-export async function updateCampaignSettings(db: Kysely<Database>, campaign: Campaign, input: CampaignSettingsInput, actorId: string | null) {
+export async function updateCampaignSettings(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	input: CampaignSettingsInput,
+	actorId: string | null
+) {
 	requireOpen(campaign);
 	const status = requireEnum(input.status, 'status', STATUSES);
 	if (status !== campaign.status) await checkStatusMove(db, campaign, status);
 	const min = Number(input.rationaleMinChars);
-	if (!Number.isInteger(min) || min < 0 || min > 2000) throw new AppError(400, 'invalid', 'minimum rationale length must be a whole number from 0 to 2000', 'rationale_min_chars');
+	if (!Number.isInteger(min) || min < 0 || min > 2000)
+		throw new AppError(400, 'invalid', 'minimum rationale length must be a whole number from 0 to 2000', 'rationale_min_chars');
 	const rate = (value: unknown, field: string) => {
 		const r = Number(value);
 		if (!Number.isFinite(r) || r < 0 || r > 0.5) throw new AppError(400, 'invalid', `${field} must be a share from 0 to 0.5`, field);
 		return r;
 	};
 	const current = campaignSettings(campaign);
-	const imageFormat = input.imageFormat === undefined || input.imageFormat === null ? current.imageFormat : requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS);
-	const settings = { ...current, goldRate: rate(input.goldRate, 'gold_rate'), repeatRate: rate(input.repeatRate, 'repeat_rate'), goldFeedback: input.goldFeedback === true, imageFormat };
+	const imageFormat =
+		input.imageFormat === undefined || input.imageFormat === null
+			? current.imageFormat
+			: requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS);
+	const settings = {
+		...current,
+		goldRate: rate(input.goldRate, 'gold_rate'),
+		repeatRate: rate(input.repeatRate, 'repeat_rate'),
+		goldFeedback: input.goldFeedback === true,
+		imageFormat
+	};
 	const values = {
 		status,
 		allow_tie: input.allowTie === true ? 1 : 0,
@@ -393,13 +430,26 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 }
 
 /** New label or description of a criterion; its key (and so the votes that answered it) stays. */
-export async function updateCriterion(db: Kysely<Database>, campaign: Campaign, input: { key: unknown; label: unknown; description?: unknown }, actorId: string | null) {
+export async function updateCriterion(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	input: { key: unknown; label: unknown; description?: unknown },
+	actorId: string | null
+) {
 	requireOpen(campaign);
 	const key = requireString(input.key, 'key', { max: 40 });
 	const label = requireString(input.label, 'label', { max: 100 });
-	const description = input.description === undefined || input.description === null ? '' : requireString(input.description, 'description', { min: 0, max: 1000 });
+	const description =
+		input.description === undefined || input.description === null
+			? ''
+			: requireString(input.description, 'description', { min: 0, max: 1000 });
 	const result = await db.transaction().execute(async (trx) => {
-		const updated = await trx.updateTable('criterion').set({ label, description }).where('campaign_id', '=', campaign.id).where('key', '=', key).executeTakeFirst();
+		const updated = await trx
+			.updateTable('criterion')
+			.set({ label, description })
+			.where('campaign_id', '=', campaign.id)
+			.where('key', '=', key)
+			.executeTakeFirst();
 		if (Number(updated.numUpdatedRows) === 0) throw new AppError(404, 'not_found', `no criterion ${key}`, 'key');
 		await writeAudit(trx, { actorId, action: 'criterion.update', subject: campaign.id, detail: { key, label, description } });
 		return { key, label };

@@ -46,8 +46,31 @@ const marked = new Marked({
 
 const SANITIZE: sanitizeHtml.IOptions = {
 	allowedTags: [
-		'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'blockquote',
-		'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'img', 'input'
+		'h3',
+		'h4',
+		'h5',
+		'h6',
+		'p',
+		'br',
+		'hr',
+		'ul',
+		'ol',
+		'li',
+		'strong',
+		'em',
+		'del',
+		'code',
+		'pre',
+		'blockquote',
+		'table',
+		'thead',
+		'tbody',
+		'tr',
+		'th',
+		'td',
+		'a',
+		'img',
+		'input'
 	],
 	allowedAttributes: {
 		a: ['href', 'title', 'rel'],
@@ -70,11 +93,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
 			const { src, ...rest } = attribs;
 			return { tagName: 'img', attribs: src !== undefined && sameSitePath(src) ? { src, ...rest } : rest };
 		},
-		input: (_tag, attribs) => ({ tagName: 'input', attribs: { type: 'checkbox', disabled: '', ...(attribs.checked !== undefined ? { checked: '' } : {}) } })
+		input: (_tag, attribs) => ({
+			tagName: 'input',
+			attribs: { type: 'checkbox', disabled: '', ...(attribs.checked !== undefined ? { checked: '' } : {}) }
+		})
 	},
 	allowedClasses: {},
-	exclusiveFilter: (frame) =>
-		(frame.tag === 'img' && !frame.attribs.src) || (frame.tag === 'input' && frame.attribs.type !== 'checkbox')
+	exclusiveFilter: (frame) => (frame.tag === 'img' && !frame.attribs.src) || (frame.tag === 'input' && frame.attribs.type !== 'checkbox')
 };
 
 /**
@@ -128,7 +153,8 @@ export function guidelinesProblem(markdown: string): string | null {
 		// block nesting: quote markers and list markers before the text (indentation nests lists too)
 		const prefix = /^[\s>*+\-\d.)]*/.exec(line)![0];
 		const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
-		const depth = (prefix.match(/>/g)?.length ?? 0) + (prefix.match(/(^|\s)([*+-]|\d{1,9}[.)])(?=\s|$)/g)?.length ?? 0) + Math.floor(indent / 4);
+		const depth =
+			(prefix.match(/>/g)?.length ?? 0) + (prefix.match(/(^|\s)([*+-]|\d{1,9}[.)])(?=\s|$)/g)?.length ?? 0) + Math.floor(indent / 4);
 		if (depth > GUIDELINES_MAX_DEPTH) return `guidelines: nesting deeper than ${GUIDELINES_MAX_DEPTH} levels (line ${i + 1})`;
 		if (line.trim() === '') {
 			if (endParagraph()) return tooMuch;

@@ -5,7 +5,12 @@ import type { Database } from '../db/schema.ts';
 
 /** The campaign's criteria in their order. */
 export function campaignCriteria(db: Kysely<Database>, campaignId: string) {
-	return db.selectFrom('criterion').select(['key', 'label', 'description']).where('campaign_id', '=', campaignId).orderBy('position').execute();
+	return db
+		.selectFrom('criterion')
+		.select(['key', 'label', 'description'])
+		.where('campaign_id', '=', campaignId)
+		.orderBy('position')
+		.execute();
 }
 
 /** The problem flags evaluators can set on an image, in their order. */
@@ -21,6 +26,12 @@ export async function systemNames(db: Kysely<Database>, campaignId: string): Pro
 
 /** The distinct prompt categories of the campaign (prompts without one left out). */
 export async function promptCategories(db: Kysely<Database>, campaignId: string): Promise<string[]> {
-	const rows = await db.selectFrom('prompt').select('category').distinct().where('campaign_id', '=', campaignId).where('category', 'is not', null).execute();
+	const rows = await db
+		.selectFrom('prompt')
+		.select('category')
+		.distinct()
+		.where('campaign_id', '=', campaignId)
+		.where('category', 'is not', null)
+		.execute();
 	return rows.map((c) => c.category!).filter(Boolean);
 }

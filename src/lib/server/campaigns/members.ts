@@ -18,7 +18,8 @@ export function requireRole(value: unknown): Role {
 export function parseQuota(value: unknown): number | null {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
 	const quota = Number(value);
-	if (!Number.isInteger(quota) || quota < 0 || quota > 10_000_000) throw new AppError(400, 'invalid', 'quota must be a whole number ≥ 0 (or empty for none)', 'quota');
+	if (!Number.isInteger(quota) || quota < 0 || quota > 10_000_000)
+		throw new AppError(400, 'invalid', 'quota must be a whole number ≥ 0 (or empty for none)', 'quota');
 	return quota;
 }
 
@@ -90,8 +91,18 @@ export async function changeMember(
 	const role = requireRole(input.role);
 	const quota = parseQuota(input.quota);
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('campaign_member').set({ role, quota }).where('campaign_id', '=', campaign.id).where('user_id', '=', member.id).execute();
-		await writeAudit(trx, { actorId, action: 'member.change', subject: campaign.id, detail: { userId: member.id, from: member.role, role, quota } });
+		await trx
+			.updateTable('campaign_member')
+			.set({ role, quota })
+			.where('campaign_id', '=', campaign.id)
+			.where('user_id', '=', member.id)
+			.execute();
+		await writeAudit(trx, {
+			actorId,
+			action: 'member.change',
+			subject: campaign.id,
+			detail: { userId: member.id, from: member.role, role, quota }
+		});
 	});
 	return { email: member.email, role, quota };
 }
@@ -114,7 +125,13 @@ export async function removeMember(db: Kysely<Database>, campaign: Campaign, use
 export async function reissueInvitation(db: Kysely<Database>, campaign: Campaign, userId: unknown, actorId: string | null) {
 	requireOpen(campaign);
 	const member = await requireMember(db, campaign, userId);
-	if (member.password_hash !== null) throw new AppError(409, 'active_account', `${member.email} has already set a password. An admin can issue a password reset.`, 'user_id');
+	if (member.password_hash !== null)
+		throw new AppError(
+			409,
+			'active_account',
+			`${member.email} has already set a password. An admin can issue a password reset.`,
+			'user_id'
+		);
 	if (member.disabled_at !== null) throw new AppError(409, 'disabled', `${member.email} is disabled.`, 'user_id');
 	const link = await db.transaction().execute((trx) => issueLink(trx, member.id, 'invite', actorId));
 	return { email: member.email, link };

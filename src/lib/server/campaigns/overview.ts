@@ -4,7 +4,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { countAnswered } from '../voting/leases.ts';
 
-export async function campaignOverview(db: Kysely<Database>, campaignId: string, userId: string, withTotals: boolean, withMembers: boolean) {
+export async function campaignOverview(
+	db: Kysely<Database>,
+	campaignId: string,
+	userId: string,
+	withTotals: boolean,
+	withMembers: boolean
+) {
 	const mine = await countAnswered(db, campaignId, userId);
 	const membership = await db
 		.selectFrom('campaign_member')
@@ -14,7 +20,13 @@ export async function campaignOverview(db: Kysely<Database>, campaignId: string,
 		.executeTakeFirst();
 	const count = async (table: 'system' | 'prompt' | 'image' | 'vote') =>
 		Number(
-			(await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaignId).executeTakeFirstOrThrow()).n
+			(
+				await db
+					.selectFrom(table)
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.where('campaign_id', '=', campaignId)
+					.executeTakeFirstOrThrow()
+			).n
 		);
 	const totals = withTotals
 		? { systems: await count('system'), prompts: await count('prompt'), images: await count('image'), votes: await count('vote') }

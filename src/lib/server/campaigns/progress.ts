@@ -57,7 +57,12 @@ async function countBy(db: Kysely<Database>, table: 'image' | 'system' | 'vote',
 /** The home page's numbers for many campaigns at once: a fixed number of queries, not one per campaign. */
 export async function campaignSummaries(db: Kysely<Database>, campaigns: Pick<Campaign, 'id' | 'target_battles'>[], userId: string) {
 	const ids = campaigns.map((c) => c.id);
-	const [images, systems, votes, battles] = await Promise.all([countBy(db, 'image', ids), countBy(db, 'system', ids), countBy(db, 'vote', ids), pairBattles(db, ids)]);
+	const [images, systems, votes, battles] = await Promise.all([
+		countBy(db, 'image', ids),
+		countBy(db, 'system', ids),
+		countBy(db, 'vote', ids),
+		pairBattles(db, ids)
+	]);
 	const mine = new Map<string, number>();
 	if (ids.length) {
 		const rows = await db
@@ -106,7 +111,11 @@ export async function campaignProgress(db: Kysely<Database>, campaign: Campaign,
 		.groupBy(day)
 		.orderBy(day)
 		.execute();
-	const prompts = await db.selectFrom('prompt').select((eb) => eb.fn.countAll<number>().as('n')).where('campaign_id', '=', campaign.id).executeTakeFirstOrThrow();
+	const prompts = await db
+		.selectFrom('prompt')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', campaign.id)
+		.executeTakeFirstOrThrow();
 	const covered = await db
 		.selectFrom('vote')
 		.select((eb) => eb.fn.count<number>('prompt_id').distinct().as('n'))
@@ -122,7 +131,10 @@ export async function campaignProgress(db: Kysely<Database>, campaign: Campaign,
 		.executeTakeFirstOrThrow();
 	const totals = await db
 		.selectFrom('vote')
-		.select([(eb) => eb.fn.countAll<number>().as('all'), sql<number>`sum(case when status = 'counted' and kind = 'normal' then 1 else 0 end)`.as('counted')])
+		.select([
+			(eb) => eb.fn.countAll<number>().as('all'),
+			sql<number>`sum(case when status = 'counted' and kind = 'normal' then 1 else 0 end)`.as('counted')
+		])
 		.where('campaign_id', '=', campaign.id)
 		.executeTakeFirstOrThrow();
 	return {
@@ -132,6 +144,10 @@ export async function campaignProgress(db: Kysely<Database>, campaign: Campaign,
 		prompts: { total: Number(prompts.n), covered: Number(covered.n) },
 		evaluatorsActiveToday: Number(activeToday.n),
 		votes: { all: Number(totals.all), counted: Number(totals.counted ?? 0) },
-		coverage: coverage(systems.length, battles.map((b) => Number(b.n)), campaign.target_battles)
+		coverage: coverage(
+			systems.length,
+			battles.map((b) => Number(b.n)),
+			campaign.target_battles
+		)
 	};
 }

@@ -79,7 +79,8 @@ class LockWaitingDriver implements Driver {
 		await connection.executeQuery(CompiledQuery.raw('rollback'));
 	}
 
-	savepoint: Driver['savepoint'] = (connection, name, compile) => this.inner.savepoint!((connection as LockWaitingConnection).raw, name, compile);
+	savepoint: Driver['savepoint'] = (connection, name, compile) =>
+		this.inner.savepoint!((connection as LockWaitingConnection).raw, name, compile);
 	rollbackToSavepoint: Driver['rollbackToSavepoint'] = (connection, name, compile) =>
 		this.inner.rollbackToSavepoint!((connection as LockWaitingConnection).raw, name, compile);
 	releaseSavepoint: Driver['releaseSavepoint'] = (connection, name, compile) =>

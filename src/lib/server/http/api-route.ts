@@ -10,7 +10,8 @@ export function apiRoute<E extends RequestEvent>(handler: (event: E) => Promise<
 		try {
 			return await handler(event);
 		} catch (e) {
-			if (e instanceof AppError) return json(e.toJSON(), { status: e.status, headers: e.retryAfter ? { 'retry-after': String(e.retryAfter) } : {} });
+			if (e instanceof AppError)
+				return json(e.toJSON(), { status: e.status, headers: e.retryAfter ? { 'retry-after': String(e.retryAfter) } : {} });
 			throw e;
 		}
 	};
@@ -34,6 +35,7 @@ export function parseJsonBody(text: string): unknown {
 /** The request body as a JSON object (its fields still to be validated), or a 400. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
 	const body = await readJson(request);
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
+	if (typeof body !== 'object' || body === null || Array.isArray(body))
+		throw new AppError(400, 'invalid', 'the body must be a JSON object');
 	return body as Record<string, unknown>;
 }

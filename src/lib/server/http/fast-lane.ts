@@ -50,7 +50,8 @@ export const fastLane: FastLane = (req, res, fallback) => {
 	const started = performance.now();
 	serve(req, res, route, slug, token, fallback, started).catch((error) => {
 		// the session check may write (its sliding expiry) and so meet a busy database: a 503, not a 500
-		if (error instanceof AppError && !res.headersSent) return send(res, started, error.status, error.toJSON(), undefined, false, error.retryAfter);
+		if (error instanceof AppError && !res.headersSent)
+			return send(res, started, error.status, error.toJSON(), undefined, false, error.retryAfter);
 		console.error(error);
 		if (!res.headersSent) send(res, started, 500, { error: { code: 'internal', message: 'Internal Error' } });
 		else res.destroy();
@@ -58,7 +59,15 @@ export const fastLane: FastLane = (req, res, fallback) => {
 	return true;
 };
 
-async function serve(req: IncomingMessage, res: ServerResponse, route: string, slug: string, token: string, fallback: () => void, started: number) {
+async function serve(
+	req: IncomingMessage,
+	res: ServerResponse,
+	route: string,
+	slug: string,
+	token: string,
+	fallback: () => void,
+	started: number
+) {
 	const db = await getDb();
 	if (db.dialect !== 'sqlite') return fallback(); // PostgreSQL deployments scale out instead
 	const found = await validateSessionToken(db.kysely, token);
@@ -130,7 +139,15 @@ function readBody(req: IncomingMessage): Promise<string> {
 const SERVER_TIMING = process.env.PICKWISE_SERVER_TIMING === '1';
 
 /** Writes the JSON answer with Kit's headers (plus Server-Timing under PICKWISE_SERVER_TIMING=1). */
-function send(res: ServerResponse, started: number, status: number, payload: unknown, cookie?: string, noStore = false, retryAfter?: number): void {
+function send(
+	res: ServerResponse,
+	started: number,
+	status: number,
+	payload: unknown,
+	cookie?: string,
+	noStore = false,
+	retryAfter?: number
+): void {
 	const body = payload === null ? '' : JSON.stringify(payload);
 	const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Security-Policy': API_CSP };
 	if (SERVER_TIMING) headers['Server-Timing'] = `lane;dur=${(performance.now() - started).toFixed(2)}`;

@@ -5,7 +5,18 @@
 // bad ones are listed. Files are stored by content hash and re-encoded without metadata into the
 // campaign's one serving format (blind: a source format would name its generator).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	realpathSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { Kysely } from 'kysely';
@@ -133,7 +144,12 @@ export function parseManifest(text: string, field = 'manifest'): ManifestRow[] {
 	return records.slice(1).map(({ line, fields }) => {
 		const get = (i: number) => (i >= 0 ? (fields[i] ?? '').trim() : '');
 		const row: ManifestRow = {
-			line, imagePath: get(iPath), prompt: get(iPrompt), system: get(iSystem), promptId: get(iPromptId), category: get(iCategory)
+			line,
+			imagePath: get(iPath),
+			prompt: get(iPrompt),
+			system: get(iSystem),
+			promptId: get(iPromptId),
+			category: get(iCategory)
 		};
 		if (fields.length !== header.length) row.problem = `has ${fields.length} fields, the header has ${header.length}`;
 		return row;
@@ -179,7 +195,10 @@ export async function planImport(db: Kysely<Database>, campaign: Campaign, rows:
 		options.onProgress?.(n, rows.length);
 		try {
 			const problem = rowProblem(row);
-			if (problem) { reject(problem); continue; }
+			if (problem) {
+				reject(problem);
+				continue;
+			}
 			const { prompt, system } = row;
 			const promptExternalId = row.promptId || 'sha256:' + createHash('sha256').update(prompt).digest('hex').slice(0, 32);
 			const known = promptTexts.get(promptExternalId);
@@ -188,10 +207,19 @@ export async function planImport(db: Kysely<Database>, campaign: Campaign, rows:
 				continue;
 			}
 			const file = resolveInside(baseDir, imagePath);
-			if (typeof file !== 'string') { reject(file.error); continue; }
+			if (typeof file !== 'string') {
+				reject(file.error);
+				continue;
+			}
 			const stat = statSync(file);
-			if (!stat.isFile()) { reject('is not a file'); continue; }
-			if (stat.size > MAX_IMAGE_BYTES) { reject(`file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`); continue; }
+			if (!stat.isFile()) {
+				reject('is not a file');
+				continue;
+			}
+			if (stat.size > MAX_IMAGE_BYTES) {
+				reject(`file is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MiB`);
+				continue;
+			}
 			const original = readFileSync(file);
 			const sha256 = createHash('sha256').update(original).digest('hex');
 			const key = `${promptExternalId}\u0000${system}\u0000${sha256}`;
@@ -211,10 +239,20 @@ export async function planImport(db: Kysely<Database>, campaign: Campaign, rows:
 			seen.set(key, line);
 			promptTexts.set(promptExternalId, { text: prompt, line });
 			valid.push({
-				line, imagePath, prompt, promptExternalId, system, sha256, staged,
+				line,
+				imagePath,
+				prompt,
+				promptExternalId,
+				system,
+				sha256,
+				staged,
 				category: row.category || null,
-				servedExt: inspected.servedExt, width: inspected.width, height: inspected.height, format: inspected.format,
-				bytes: inspected.served.length, existing: false
+				servedExt: inspected.servedExt,
+				width: inspected.width,
+				height: inspected.height,
+				format: inspected.format,
+				bytes: inspected.served.length,
+				existing: false
 			});
 			results.push({ line, imagePath, ok: true, reason: null, system });
 		} catch (e) {
@@ -235,7 +273,10 @@ async function whatWouldBeAdded(db: Kysely<Database>, campaignId: string, valid:
 	// a retired system's images are stored but never paired
 	const retired = new Set(systemRows.filter((s) => s.retired_at !== null).map((s) => s.id));
 	const prompts = new Map(
-		(await db.selectFrom('prompt').select(['id', 'external_id']).where('campaign_id', '=', campaignId).execute()).map((p) => [p.external_id, p.id])
+		(await db.selectFrom('prompt').select(['id', 'external_id']).where('campaign_id', '=', campaignId).execute()).map((p) => [
+			p.external_id,
+			p.id
+		])
 	);
 	const images = await db
 		.selectFrom('image')
@@ -300,7 +341,13 @@ export async function applyImport(
 ): Promise<ImportSummary> {
 	const { valid, rejected } = plan;
 	const summary: ImportSummary = {
-		rows: plan.rows, added: 0, skipped: 0, rejected, systemsAdded: 0, promptsAdded: 0, written: false
+		rows: plan.rows,
+		added: 0,
+		skipped: 0,
+		rejected,
+		systemsAdded: 0,
+		promptsAdded: 0,
+		written: false
 	};
 	if (plan.campaignId !== campaign.id) throw new AppError(409, 'conflict', 'this import was planned for another campaign');
 	if (rejected.length > 0 && !options.skipInvalid) return summary;
@@ -316,7 +363,10 @@ export async function applyImport(
 			(await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id])
 		);
 		const prompts = new Map(
-			(await trx.selectFrom('prompt').select(['id', 'external_id']).where('campaign_id', '=', campaign.id).execute()).map((p) => [p.external_id, p.id])
+			(await trx.selectFrom('prompt').select(['id', 'external_id']).where('campaign_id', '=', campaign.id).execute()).map((p) => [
+				p.external_id,
+				p.id
+			])
 		);
 		const existing = new Set(
 			(await trx.selectFrom('image').select(['prompt_id', 'system_id', 'sha256']).where('campaign_id', '=', campaign.id).execute()).map(
@@ -351,9 +401,17 @@ export async function applyImport(
 			await trx
 				.insertInto('image')
 				.values({
-					id: randomId(), campaign_id: campaign.id, prompt_id: promptId, system_id: systemId, sha256: row.sha256,
-					stored_path: contentPath(row.sha256, row.servedExt), width: row.width, height: row.height,
-					format: row.format, bytes: row.bytes, created_at: now
+					id: randomId(),
+					campaign_id: campaign.id,
+					prompt_id: promptId,
+					system_id: systemId,
+					sha256: row.sha256,
+					stored_path: contentPath(row.sha256, row.servedExt),
+					width: row.width,
+					height: row.height,
+					format: row.format,
+					bytes: row.bytes,
+					created_at: now
 				})
 				.execute();
 			summary.added++;
@@ -384,9 +442,17 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	const stagingDir = mkdtempSync(join(options.dataDir, 'uploads', 'cli-'));
 	try {
 		const plan = await planImport(db, campaign, rows, {
-			baseDir: dirname(manifestPath), stagingDir, maxPixels: options.maxPixels, onProgress: options.onProgress
+			baseDir: dirname(manifestPath),
+			stagingDir,
+			maxPixels: options.maxPixels,
+			onProgress: options.onProgress
 		});
-		return await applyImport(db, campaign, plan, { dataDir: options.dataDir, stagingDir, skipInvalid: options.skipInvalid, actorId: options.actorId });
+		return await applyImport(db, campaign, plan, {
+			dataDir: options.dataDir,
+			stagingDir,
+			skipInvalid: options.skipInvalid,
+			actorId: options.actorId
+		});
 	} finally {
 		rmSync(stagingDir, { recursive: true, force: true });
 	}
@@ -436,7 +502,9 @@ async function inspect(bytes: Buffer, maxPixels: number, format: ImageFormat): P
 	try {
 		meta = await sharp(bytes, { limitInputPixels: false }).metadata();
 	} catch {
-		return { error: looksLikeImage(bytes) ? 'image is corrupt or truncated (its header cannot be read)' : 'is not an image (unrecognised format)' };
+		return {
+			error: looksLikeImage(bytes) ? 'image is corrupt or truncated (its header cannot be read)' : 'is not an image (unrecognised format)'
+		};
 	}
 	if (!meta.format || !FORMATS.has(meta.format)) return { error: `unsupported image format ${meta.format ?? 'unknown'}` };
 	if (!meta.width || !meta.height) return { error: 'image has no dimensions' };

@@ -57,7 +57,15 @@ export async function readAssignmentImageForUser(user: SessionUser, assignmentId
 		.leftJoin('campaign_member', (join) =>
 			join.onRef('campaign_member.campaign_id', '=', 'assignment.campaign_id').on('campaign_member.user_id', '=', user.id)
 		)
-		.select(['image.id', 'image.sha256', 'image.stored_path', 'image.format', 'campaign.settings', 'campaign_member.role', 'assignment.user_id'])
+		.select([
+			'image.id',
+			'image.sha256',
+			'image.stored_path',
+			'image.format',
+			'campaign.settings',
+			'campaign_member.role',
+			'assignment.user_id'
+		])
 		.where('assignment.id', '=', assignmentId)
 		.executeTakeFirst();
 	const allowed = user.isAdmin || image?.role === 'lead' || (image?.role != null && image.user_id === user.id);
@@ -87,7 +95,8 @@ const converting = new Map<string, Promise<ServedImage>>();
 /** The stored copy when it is in the campaign's format; otherwise converted once, stored, and the row updated. */
 async function servedCopy(db: Kysely<Database>, image: StoredImage): Promise<ServedImage> {
 	const target = campaignSettings(image).imageFormat;
-	if (image.format === target) return { bytes: await readFile(join(dataDirFromEnv(), image.stored_path)), contentType: contentTypeOf(target) };
+	if (image.format === target)
+		return { bytes: await readFile(join(dataDirFromEnv(), image.stored_path)), contentType: contentTypeOf(target) };
 	let pending = converting.get(image.id);
 	if (!pending) {
 		pending = convert(db, image, target).finally(() => converting.delete(image.id));

@@ -65,8 +65,17 @@ export async function setSystemRetired(
 	if (!system) throw new AppError(404, 'not_found', 'system not found', 'system_id');
 	if ((system.retired_at !== null) === retired) return { name: system.name, changed: false };
 	await db.transaction().execute(async (trx) => {
-		await trx.updateTable('system').set({ retired_at: retired ? Date.now() : null }).where('id', '=', system.id).execute();
-		await writeAudit(trx, { actorId, action: retired ? 'system.retire' : 'system.restore', subject: campaign.id, detail: { system: system.name } });
+		await trx
+			.updateTable('system')
+			.set({ retired_at: retired ? Date.now() : null })
+			.where('id', '=', system.id)
+			.execute();
+		await writeAudit(trx, {
+			actorId,
+			action: retired ? 'system.retire' : 'system.restore',
+			subject: campaign.id,
+			detail: { system: system.name }
+		});
 	});
 	forgetScheduler(campaign.id);
 	return { name: system.name, changed: true };

@@ -36,7 +36,12 @@ export const uploadLane: UploadLane = (req, res, fallback) => {
 	serve(req, res, slug, token, fallback).catch((error) => {
 		console.error(error);
 		if (!res.headersSent) {
-			res.writeHead(500, { ...SECURITY_HEADERS, 'Content-Security-Policy': API_CSP, 'content-type': 'application/json', connection: 'close' });
+			res.writeHead(500, {
+				...SECURITY_HEADERS,
+				'Content-Security-Policy': API_CSP,
+				'content-type': 'application/json',
+				connection: 'close'
+			});
 			res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal Error' } }));
 		} else res.destroy();
 	});

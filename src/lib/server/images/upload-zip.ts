@@ -50,9 +50,15 @@ export function isIgnoredPath(name: string): boolean {
 export function looksLikeArchive(head: Buffer): boolean {
 	const starts = (...bytes: number[]) => head.length >= bytes.length && bytes.every((v, i) => head[i] === v);
 	return (
-		starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06) || starts(0x1f, 0x8b) || starts(0x42, 0x5a, 0x68) ||
-		starts(0xfd, 0x37, 0x7a, 0x58, 0x5a) || starts(0x37, 0x7a, 0xbc, 0xaf) || starts(0x52, 0x61, 0x72, 0x21) ||
-		starts(0x28, 0xb5, 0x2f, 0xfd) || (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar')
+		starts(0x50, 0x4b, 0x03, 0x04) ||
+		starts(0x50, 0x4b, 0x05, 0x06) ||
+		starts(0x1f, 0x8b) ||
+		starts(0x42, 0x5a, 0x68) ||
+		starts(0xfd, 0x37, 0x7a, 0x58, 0x5a) ||
+		starts(0x37, 0x7a, 0xbc, 0xaf) ||
+		starts(0x52, 0x61, 0x72, 0x21) ||
+		starts(0x28, 0xb5, 0x2f, 0xfd) ||
+		(head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar')
 	);
 }
 
@@ -84,7 +90,9 @@ export async function extractZip(
 	try {
 		// decodeStrings off: yauzl would abort the whole archive on one `..` entry; we refuse that entry only
 		zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-			yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z!)))
+			yauzl.open(zipPath, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (err, z) =>
+				err ? reject(err) : resolve(z!)
+			)
 		);
 	} catch (e) {
 		throw new AppError(400, 'invalid', `the archive is not a readable ZIP file (${(e as Error).message})`, 'files');
@@ -94,7 +102,8 @@ export async function extractZip(
 	// an error between two reads must not go unheard (an 'error' without a listener ends the process)
 	zip.on('error', () => {});
 	try {
-		if (zip.entryCount > limits.maxEntries) throw bomb(`the archive has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
+		if (zip.entryCount > limits.maxEntries)
+			throw bomb(`the archive has ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
 		let declared = 0;
 		for (;;) {
 			const entry = await nextEntry(zip);
@@ -108,17 +117,35 @@ export async function extractZip(
 			}
 			const refuse = (reason: string) => refused.push({ entry: name, reason });
 			const unsafe = unsafePathReason(name);
-			if (unsafe) { refuse(unsafe); continue; }
+			if (unsafe) {
+				refuse(unsafe);
+				continue;
+			}
 			const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-			if (mode === 0o120000) { refuse('is a symbolic link (links are not followed)'); continue; }
-			if (mode !== 0 && mode !== 0o100000) { refuse('is not a regular file'); continue; }
-			if (entry.generalPurposeBitFlag & 0x1) { refuse('is encrypted'); continue; }
-			if (ARCHIVE_EXT.test(name)) { refuse('is an archive inside the archive (nested archives are not accepted)'); continue; }
+			if (mode === 0o120000) {
+				refuse('is a symbolic link (links are not followed)');
+				continue;
+			}
+			if (mode !== 0 && mode !== 0o100000) {
+				refuse('is not a regular file');
+				continue;
+			}
+			if (entry.generalPurposeBitFlag & 0x1) {
+				refuse('is encrypted');
+				continue;
+			}
+			if (ARCHIVE_EXT.test(name)) {
+				refuse('is an archive inside the archive (nested archives are not accepted)');
+				continue;
+			}
 			if (entry.uncompressedSize > limits.maxEntryBytes) {
 				refuse(`is ${formatBytes(entry.uncompressedSize)} uncompressed, over the limit of ${formatBytes(limits.maxEntryBytes)} per file`);
 				continue;
 			}
-			if (taken.has(name.toLowerCase())) { refuse('appears twice in the upload'); continue; }
+			if (taken.has(name.toLowerCase())) {
+				refuse('appears twice in the upload');
+				continue;
+			}
 			taken.add(name.toLowerCase());
 			const target = join(destDir, name);
 			mkdirSync(dirname(target), { recursive: true });
@@ -143,7 +170,8 @@ export async function extractZip(
 				if (e instanceof AppError) throw e;
 				const message = (e as Error).message;
 				if (/too many bytes/.test(message)) throw bomb(`entry ${name} inflates past its declared size (a ZIP bomb?)`);
-				if (/too few bytes/.test(message)) throw new AppError(400, 'invalid', `the archive is damaged: entry ${name} is shorter than its header says`, 'files');
+				if (/too few bytes/.test(message))
+					throw new AppError(400, 'invalid', `the archive is damaged: entry ${name} is shorter than its header says`, 'files');
 				refuse(`cannot be extracted (${message})`);
 				continue;
 			}
@@ -179,7 +207,9 @@ function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
 
 function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
 	return new Promise((resolve, reject) =>
-		zip.openReadStream(entry, (err, stream) => (err ? reject(new AppError(400, 'invalid', `the archive is damaged (${err.message})`, 'files')) : resolve(stream!)))
+		zip.openReadStream(entry, (err, stream) =>
+			err ? reject(new AppError(400, 'invalid', `the archive is damaged (${err.message})`, 'files')) : resolve(stream!)
+		)
 	);
 }
 

@@ -6,7 +6,18 @@
 // Layouts: a `manifest.csv` (the CLI's columns) beside the images, or the folder convention
 // `<system>/<prompt_id>.<ext>` with a `prompts.csv` (prompt_id,prompt[,category]); either at the top
 // or inside one top folder (as zipping a folder makes it).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, createWriteStream, lstatSync, type WriteStream } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+	createWriteStream,
+	lstatSync,
+	type WriteStream
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -17,7 +28,15 @@ import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { forgetScheduler } from '../voting/leases.ts';
-import { applyImport, MAX_IMAGE_BYTES, parseManifest, planImport, type ImportPlan, type ImportSummary, type ManifestRow } from './import.ts';
+import {
+	applyImport,
+	MAX_IMAGE_BYTES,
+	parseManifest,
+	planImport,
+	type ImportPlan,
+	type ImportSummary,
+	type ManifestRow
+} from './import.ts';
 import { extractZip, fileHead, formatBytes, isIgnoredPath, looksLikeArchive, unsafePathReason, type RefusedEntry } from './upload-zip.ts';
 
 export interface UploadLimits {
@@ -115,7 +134,13 @@ export async function receiveUpload(
 		const taken = new Set(loose.map((f) => f.toLowerCase()));
 		const used = { bytes: 0 };
 		for (const archive of archives) {
-			const extracted = await extractZip(archive, filesDir, { maxEntryBytes: MAX_IMAGE_BYTES, maxTotalBytes: limits.maxUnzippedBytes, maxEntries: limits.maxEntries }, taken, used);
+			const extracted = await extractZip(
+				archive,
+				filesDir,
+				{ maxEntryBytes: MAX_IMAGE_BYTES, maxTotalBytes: limits.maxUnzippedBytes, maxEntries: limits.maxEntries },
+				taken,
+				used
+			);
 			refused.push(...extracted.refused);
 			rmSync(archive, { force: true }); // its contents are out: free the disk
 		}
@@ -146,7 +171,13 @@ async function receiveParts(request: UploadRequest, filesDir: string, rawDir: st
 	try {
 		parser = busboy({
 			headers: request.headers as busboy.BusboyConfig['headers'],
-			limits: { fileSize: limits.maxUploadBytes, files: limits.maxEntries, fields: 100, fieldSize: 64 * 1024, parts: limits.maxEntries + 100 },
+			limits: {
+				fileSize: limits.maxUploadBytes,
+				files: limits.maxEntries,
+				fields: 100,
+				fieldSize: 64 * 1024,
+				parts: limits.maxEntries + 100
+			},
 			preservePath: true
 		});
 	} catch (e) {
@@ -171,7 +202,8 @@ async function receiveParts(request: UploadRequest, filesDir: string, rawDir: st
 		const unsafe = unsafePathReason(name);
 		if (unsafe) return skip(unsafe);
 		const isZip = /\.zip$/i.test(name) || /^application\/(x-)?zip/i.test(info.mimeType);
-		if (!isZip && /\.(jar|tar|tgz|gz|bz2|xz|zst|7z|rar)$/i.test(name)) return skip('is an archive that is not a ZIP (only ZIP files are extracted)');
+		if (!isZip && /\.(jar|tar|tgz|gz|bz2|xz|zst|7z|rar)$/i.test(name))
+			return skip('is an archive that is not a ZIP (only ZIP files are extracted)');
 		if (!isZip && loose.some((f) => f.toLowerCase() === name.toLowerCase())) return skip('appears twice in the upload');
 		const target = isZip ? join(rawDir, `${archives.length}.zip`) : join(filesDir, name);
 		if (isZip) archives.push(target);
@@ -234,7 +266,8 @@ async function receiveParts(request: UploadRequest, filesDir: string, rawDir: st
 		for (const out of open) out.destroy();
 		throw failure;
 	}
-	if (archives.length === 0 && loose.length === 0) throw new AppError(400, 'invalid', 'choose a ZIP file or image files with a manifest', 'files');
+	if (archives.length === 0 && loose.length === 0)
+		throw new AppError(400, 'invalid', 'choose a ZIP file or image files with a manifest', 'files');
 	// a nested archive under an image's name is refused like one inside a ZIP
 	for (const name of [...loose]) {
 		if (looksLikeArchive(fileHead(join(filesDir, name)))) {
@@ -252,7 +285,12 @@ function findLayout(filesDir: string, refused: RefusedEntry[]): { layout: Stored
 	const visible = (dir: string) => readdirSync(dir).filter((n) => !isIgnoredPath(n));
 	// a zipped folder: everything inside one top folder
 	const top = visible(filesDir);
-	if (!top.includes('manifest.csv') && !top.includes('prompts.csv') && top.length === 1 && lstatSync(join(filesDir, top[0])).isDirectory()) {
+	if (
+		!top.includes('manifest.csv') &&
+		!top.includes('prompts.csv') &&
+		top.length === 1 &&
+		lstatSync(join(filesDir, top[0])).isDirectory()
+	) {
 		baseDir = join(filesDir, top[0]);
 	}
 	const manifest = join(baseDir, 'manifest.csv');
@@ -260,7 +298,8 @@ function findLayout(filesDir: string, refused: RefusedEntry[]): { layout: Stored
 		return { layout: 'manifest', baseDir, rows: parseManifest(readText(manifest, 'manifest.csv'), 'files') };
 	}
 	const promptsFile = join(baseDir, 'prompts.csv');
-	if (existsSync(promptsFile)) return { layout: 'folders', baseDir, rows: folderRows(baseDir, readText(promptsFile, 'prompts.csv'), refused) };
+	if (existsSync(promptsFile))
+		return { layout: 'folders', baseDir, rows: folderRows(baseDir, readText(promptsFile, 'prompts.csv'), refused) };
 	throw new AppError(
 		400,
 		'invalid',
@@ -295,7 +334,10 @@ function folderRows(baseDir: string, promptsText: string, refused: RefusedEntry[
 		const prior = prompts.get(id);
 		// a repeated id keeps its first line; the rows that use it say so through their prompt
 		if (!id || prior) {
-			refused.push({ entry: `prompts.csv line ${line}`, reason: id ? `prompt_id ${id} repeats line ${prior!.line}` : 'prompt_id is empty' });
+			refused.push({
+				entry: `prompts.csv line ${line}`,
+				reason: id ? `prompt_id ${id} repeats line ${prior!.line}` : 'prompt_id is empty'
+			});
 			continue;
 		}
 		prompts.set(id, { line, text: (fields[iPrompt] ?? '').trim(), category: iCategory >= 0 ? (fields[iCategory] ?? '').trim() : '' });
@@ -354,7 +396,13 @@ export function readUpload(dataDir: string, campaign: Campaign, id: string): Sto
 const confirming = new Set<string>();
 
 /** Writes an upload's valid rows (the refused ones were shown in the dry run), then removes its folder. */
-export async function confirmUpload(db: Kysely<Database>, campaign: Campaign, id: string, actorId: string, dataDir: string): Promise<ImportSummary> {
+export async function confirmUpload(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	id: string,
+	actorId: string,
+	dataDir: string
+): Promise<ImportSummary> {
 	const stored = readUpload(dataDir, campaign, id);
 	if (confirming.has(id)) throw new AppError(409, 'conflict', 'this upload is being confirmed already', 'upload');
 	confirming.add(id);

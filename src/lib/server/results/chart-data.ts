@@ -19,16 +19,30 @@ export interface PairMatrices {
 }
 
 /** Win rates, battle counts and predicted win probabilities, systems in leaderboard order. */
-export async function pairMatrices(db: Kysely<Database>, campaign: Campaign, board: CampaignLeaderboard, q: LeaderboardQuery): Promise<PairMatrices> {
+export async function pairMatrices(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	board: CampaignLeaderboard,
+	q: LeaderboardQuery
+): Promise<PairMatrices> {
 	const systems = board.leaderboard.map((r) => r.system);
 	const index = new Map(systems.map((s, i) => [s, i]));
 	const k = systems.length;
 	const wins = Array.from({ length: k }, () => new Float64Array(k));
 	const games = Array.from({ length: k }, () => new Float64Array(k));
-	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
-	const rows = await db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', q.criterion).execute();
+	const names = new Map(
+		(await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name])
+	);
+	const rows = await db
+		.selectFrom('pair_stat')
+		.selectAll()
+		.where('campaign_id', '=', campaign.id)
+		.where('criterion', '=', q.criterion)
+		.execute();
 	const filtered = board.filtered;
-	const source = filtered ? await filteredPairs(db, campaign, q, names) : rows.map((r) => ({ a: names.get(r.system_a)!, b: names.get(r.system_b)!, aw: r.a_wins, bw: r.b_wins, t: r.ties + r.both_bad }));
+	const source = filtered
+		? await filteredPairs(db, campaign, q, names)
+		: rows.map((r) => ({ a: names.get(r.system_a)!, b: names.get(r.system_b)!, aw: r.a_wins, bw: r.b_wins, t: r.ties + r.both_bad }));
 	for (const { a, b, aw, bw, t } of source) {
 		const i = index.get(a);
 		const j = index.get(b);
@@ -57,7 +71,13 @@ async function filteredPairs(db: Kysely<Database>, campaign: Campaign, q: Leader
 		.execute();
 	return rows.map((r) => {
 		const n = Number(r.n);
-		return { a: names.get(r.left_system_id)!, b: names.get(r.right_system_id)!, aw: r.choice === 'left' ? n : 0, bw: r.choice === 'right' ? n : 0, t: r.choice === 'tie' || r.choice === 'both_bad' ? n : 0 };
+		return {
+			a: names.get(r.left_system_id)!,
+			b: names.get(r.right_system_id)!,
+			aw: r.choice === 'left' ? n : 0,
+			bw: r.choice === 'right' ? n : 0,
+			t: r.choice === 'tie' || r.choice === 'both_bad' ? n : 0
+		};
 	});
 }
 

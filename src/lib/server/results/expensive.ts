@@ -34,10 +34,22 @@ export class ExpensiveLimiter {
 		const shared = options.shared === true;
 		if (!shared) {
 			if ((this.#perUser.get(who) ?? 0) >= this.limits.perUser) {
-				throw new AppError(429, 'too_many_requests', `at most ${this.limits.perUser} expensive computations at once per user; wait for one to finish`, undefined, this.retryAfter());
+				throw new AppError(
+					429,
+					'too_many_requests',
+					`at most ${this.limits.perUser} expensive computations at once per user; wait for one to finish`,
+					undefined,
+					this.retryAfter()
+				);
 			}
 			if (this.#running >= this.limits.running && this.#queue.length >= this.limits.queued) {
-				throw new AppError(429, 'too_many_requests', 'the server is busy with other computations; try again shortly', undefined, this.retryAfter());
+				throw new AppError(
+					429,
+					'too_many_requests',
+					'the server is busy with other computations; try again shortly',
+					undefined,
+					this.retryAfter()
+				);
 			}
 		}
 		this.#perUser.set(who, (this.#perUser.get(who) ?? 0) + 1);

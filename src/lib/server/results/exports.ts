@@ -19,17 +19,59 @@ export function pseudonym(campaignId: string, userId: string): string {
 }
 
 const CSV_COLUMNS = [
-	'vote_id', 'submitted_at', 'shown_at', 'active_ms', 'evaluator', 'prompt_id', 'prompt', 'category', 'left_system', 'right_system',
-	'left_image_id', 'right_image_id', 'choice', 'rationale', 'flags_left', 'flags_right', 'criteria', 'guidelines_version', 'status', 'kind', 'simulated'
+	'vote_id',
+	'submitted_at',
+	'shown_at',
+	'active_ms',
+	'evaluator',
+	'prompt_id',
+	'prompt',
+	'category',
+	'left_system',
+	'right_system',
+	'left_image_id',
+	'right_image_id',
+	'choice',
+	'rationale',
+	'flags_left',
+	'flags_right',
+	'criteria',
+	'guidelines_version',
+	'status',
+	'kind',
+	'simulated'
 ];
-const BATTLE_COLUMNS = ['model_a', 'model_b', 'winner', 'tstamp', 'judge', 'vote_id', 'rationale', 'flags', 'criteria', 'guidelines_version', 'active_ms', 'shown_at', 'prompt_id'];
+const BATTLE_COLUMNS = [
+	'model_a',
+	'model_b',
+	'winner',
+	'tstamp',
+	'judge',
+	'vote_id',
+	'rationale',
+	'flags',
+	'criteria',
+	'guidelines_version',
+	'active_ms',
+	'shown_at',
+	'prompt_id'
+];
 
 export type ExportFilters = VoteFilters;
 
 /** Rows of the export as text chunks, in submission order. */
-export async function* exportVotes(db: Kysely<Database>, campaign: Campaign, format: ExportFormat, filters: ExportFilters): AsyncGenerator<string> {
-	const systems = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
-	const criteria = new Map((await db.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign.id).execute()).map((c) => [c.id, c.key]));
+export async function* exportVotes(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	format: ExportFormat,
+	filters: ExportFilters
+): AsyncGenerator<string> {
+	const systems = new Map(
+		(await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name])
+	);
+	const criteria = new Map(
+		(await db.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign.id).execute()).map((c) => [c.id, c.key])
+	);
 	if (format === 'csv') yield csvRow(CSV_COLUMNS);
 	if (format === 'battles') yield csvRow(BATTLE_COLUMNS);
 	let after: { at: number; id: string } | null = null;
@@ -48,7 +90,15 @@ export async function* exportVotes(db: Kysely<Database>, campaign: Campaign, for
 		if (page.length === 0) return;
 		const choices = new Map<string, Record<string, string>>();
 		if (criteria.size) {
-			const rows = await db.selectFrom('vote_criterion').selectAll().where('vote_id', 'in', page.map((v) => v.id)).execute();
+			const rows = await db
+				.selectFrom('vote_criterion')
+				.selectAll()
+				.where(
+					'vote_id',
+					'in',
+					page.map((v) => v.id)
+				)
+				.execute();
 			for (const r of rows) {
 				const entry = choices.get(r.vote_id) ?? {};
 				entry[criteria.get(r.criterion_id) ?? r.criterion_id] = r.choice;
@@ -64,24 +114,57 @@ export async function* exportVotes(db: Kysely<Database>, campaign: Campaign, for
 			const right = systems.get(v.right_system_id) ?? v.right_system_id;
 			if (format === 'battles') {
 				chunk += csvRow([
-					left, right, WINNER[v.choice], (v.submitted_at / 1000).toFixed(3), evaluator, v.id, v.rationale, JSON.stringify(flags),
-					JSON.stringify(crit), v.guidelines_version, v.active_ms, new Date(v.shown_at).toISOString(), v.prompt_external_id
+					left,
+					right,
+					WINNER[v.choice],
+					(v.submitted_at / 1000).toFixed(3),
+					evaluator,
+					v.id,
+					v.rationale,
+					JSON.stringify(flags),
+					JSON.stringify(crit),
+					v.guidelines_version,
+					v.active_ms,
+					new Date(v.shown_at).toISOString(),
+					v.prompt_external_id
 				]);
 			} else {
 				const record = {
-					vote_id: v.id, submitted_at: new Date(v.submitted_at).toISOString(), shown_at: new Date(v.shown_at).toISOString(), active_ms: v.active_ms,
-					evaluator, prompt_id: v.prompt_external_id, prompt: v.prompt_text, category: v.prompt_category, left_system: left, right_system: right,
-					left_image_id: v.left_image_id, right_image_id: v.right_image_id, choice: v.choice, rationale: v.rationale,
-					flags_left: flags.left ?? [], flags_right: flags.right ?? [], criteria: crit, guidelines_version: v.guidelines_version,
-					status: v.status, kind: v.kind, simulated: v.simulated === 1
+					vote_id: v.id,
+					submitted_at: new Date(v.submitted_at).toISOString(),
+					shown_at: new Date(v.shown_at).toISOString(),
+					active_ms: v.active_ms,
+					evaluator,
+					prompt_id: v.prompt_external_id,
+					prompt: v.prompt_text,
+					category: v.prompt_category,
+					left_system: left,
+					right_system: right,
+					left_image_id: v.left_image_id,
+					right_image_id: v.right_image_id,
+					choice: v.choice,
+					rationale: v.rationale,
+					flags_left: flags.left ?? [],
+					flags_right: flags.right ?? [],
+					criteria: crit,
+					guidelines_version: v.guidelines_version,
+					status: v.status,
+					kind: v.kind,
+					simulated: v.simulated === 1
 				};
 				chunk +=
 					format === 'jsonl'
 						? JSON.stringify(record) + '\n'
-						: csvRow(CSV_COLUMNS.map((c) => {
-								const value = record[c as keyof typeof record];
-								return Array.isArray(value) ? value.join('|') : typeof value === 'object' && value !== null ? JSON.stringify(value) : value;
-							}));
+						: csvRow(
+								CSV_COLUMNS.map((c) => {
+									const value = record[c as keyof typeof record];
+									return Array.isArray(value)
+										? value.join('|')
+										: typeof value === 'object' && value !== null
+											? JSON.stringify(value)
+											: value;
+								})
+							);
 			}
 		}
 		yield chunk;

@@ -41,7 +41,14 @@ export interface LeaderboardQuery {
 export type CampaignLeaderboard = ApiLeaderboard;
 
 function hasFilters(q: LeaderboardQuery): boolean {
-	return q.from !== null || q.to !== null || q.evaluators.length > 0 || q.category !== null || q.includeRejected || q.excludeEvaluators.length > 0;
+	return (
+		q.from !== null ||
+		q.to !== null ||
+		q.evaluators.length > 0 ||
+		q.category !== null ||
+		q.includeRejected ||
+		q.excludeEvaluators.length > 0
+	);
 }
 
 /** Reads and checks the query string (API and results page share it), naming the bad parameter. */
@@ -62,7 +69,13 @@ export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery
 		if (!Number.isFinite(t)) throw invalid(name, `${name} must be a date (YYYY-MM-DD) or an ISO timestamp`);
 		return t;
 	};
-	const list = (name: string) => params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean).slice(0, 500);
+	const list = (name: string) =>
+		params
+			.getAll(name)
+			.flatMap((v) => v.split(','))
+			.map((v) => v.trim())
+			.filter(Boolean)
+			.slice(0, 500);
 	let to = date('to');
 	// a bare date as the end means "through that day"
 	if (to !== null && /^\d{4}-\d{2}-\d{2}$/.test(params.get('to') ?? '')) to += 24 * 3600 * 1000;
@@ -97,10 +110,24 @@ const boards = new VotesCache<CampaignLeaderboard>(200);
 
 /** The counts a query ranks, as pair-statistic rows with system names. */
 async function countsFor(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<PairStatRow[]> {
-	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
+	const names = new Map(
+		(await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name])
+	);
 	if (!hasFilters(q)) {
-		const rows = await db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', q.criterion).execute();
-		return rows.map((r) => ({ systemA: names.get(r.system_a)!, systemB: names.get(r.system_b)!, aWins: r.a_wins, bWins: r.b_wins, ties: r.ties, bothBad: r.both_bad }));
+		const rows = await db
+			.selectFrom('pair_stat')
+			.selectAll()
+			.where('campaign_id', '=', campaign.id)
+			.where('criterion', '=', q.criterion)
+			.execute();
+		return rows.map((r) => ({
+			systemA: names.get(r.system_a)!,
+			systemB: names.get(r.system_b)!,
+			aWins: r.a_wins,
+			bWins: r.b_wins,
+			ties: r.ties,
+			bothBad: r.both_bad
+		}));
 	}
 	// grouped by the full column names: PostgreSQL finds a bare "choice" ambiguous next to vote_criterion
 	const rows =
@@ -116,7 +143,12 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
 					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
 					.where('criterion.key', '=', q.criterion)
-					.select(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice as choice', (eb) => eb.fn.countAll<number>().as('n')])
+					.select([
+						'vote.left_system_id',
+						'vote.right_system_id',
+						'vote_criterion.choice as choice',
+						(eb) => eb.fn.countAll<number>().as('n')
+					])
 					.where((eb) => rankedVotes(eb, campaign.id, q))
 					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice'])
 					.execute();
@@ -148,16 +180,31 @@ export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q
  * `workers` only chooses where the bootstrap runs (the engine gives identical numbers for any
  * count); small refits are quicker in this thread than starting workers.
  */
-export async function campaignLeaderboard(db: Kysely<Database>, campaign: Campaign, query: LeaderboardQuery, run: { workers?: number; who?: string } = {}): Promise<CampaignLeaderboard> {
+export async function campaignLeaderboard(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	query: LeaderboardQuery,
+	run: { workers?: number; who?: string } = {}
+): Promise<CampaignLeaderboard> {
 	const q = await resolveFlagged(db, campaign, query);
 	if (q.criterion !== 'overall') {
-		const known = await db.selectFrom('criterion').select('id').where('campaign_id', '=', campaign.id).where('key', '=', q.criterion).executeTakeFirst();
+		const known = await db
+			.selectFrom('criterion')
+			.select('id')
+			.where('campaign_id', '=', campaign.id)
+			.where('key', '=', q.criterion)
+			.executeTakeFirst();
 		if (!known) throw invalid('criterion', `unknown criterion '${q.criterion}'`);
 	}
 	return boards.get(db, campaign.id, JSON.stringify(q), () => computeLeaderboard(db, campaign, q, run));
 }
 
-async function computeLeaderboard(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, run: { workers?: number; who?: string }): Promise<CampaignLeaderboard> {
+async function computeLeaderboard(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	q: LeaderboardQuery,
+	run: { workers?: number; who?: string }
+): Promise<CampaignLeaderboard> {
 	const rows = await countsFor(db, campaign, q);
 	try {
 		const counts = countsFromPairStats(rows);
@@ -184,8 +231,17 @@ export function leaderboardCsv(board: CampaignLeaderboard): string {
 		board.leaderboard
 			.map((r) =>
 				csvRow([
-					r.rank, r.system, r.rating.toFixed(2), r.ci_low?.toFixed(2) ?? '', r.ci_high?.toFixed(2) ?? '', r.battles, r.wins, r.losses, r.ties,
-					r.battles ? ((r.wins + 0.5 * r.ties) / r.battles).toFixed(4) : '', r.elo?.toFixed(2) ?? ''
+					r.rank,
+					r.system,
+					r.rating.toFixed(2),
+					r.ci_low?.toFixed(2) ?? '',
+					r.ci_high?.toFixed(2) ?? '',
+					r.battles,
+					r.wins,
+					r.losses,
+					r.ties,
+					r.battles ? ((r.wins + 0.5 * r.ties) / r.battles).toFixed(4) : '',
+					r.elo?.toFixed(2) ?? ''
 				])
 			)
 			.join('')

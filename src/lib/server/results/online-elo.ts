@@ -29,7 +29,12 @@ onVotesChanged(({ campaignId, kind }) => {
 /** One advance at a time per campaign and filter: two at once would both apply the same new votes. */
 const running = new Map<string, Promise<unknown>>();
 
-export function campaignElo(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, expectedVotes: number): Promise<Map<string, number>> {
+export function campaignElo(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	q: LeaderboardQuery,
+	expectedVotes: number
+): Promise<Map<string, number>> {
 	const key = JSON.stringify([q.criterion, q.from, q.to, q.evaluators, q.excludeEvaluators, q.category, q.includeRejected]);
 	const lock = `${campaign.id}:${key}`;
 	const run = (running.get(lock) ?? Promise.resolve()).catch(() => undefined).then(() => advance(db, campaign, q, key, expectedVotes));
@@ -39,7 +44,13 @@ export function campaignElo(db: Kysely<Database>, campaign: Campaign, q: Leaderb
 	return run;
 }
 
-async function advance(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery, key: string, expectedVotes: number): Promise<Map<string, number>> {
+async function advance(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	q: LeaderboardQuery,
+	key: string,
+	expectedVotes: number
+): Promise<Map<string, number>> {
 	let campaignStates = states.get(campaign.id);
 	if (!campaignStates) states.set(campaign.id, (campaignStates = new Map()));
 	let state = campaignStates.get(key);
@@ -47,7 +58,9 @@ async function advance(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQ
 		state = { cursor: null, systems: new Map(), rating: new Float64Array(0), votes: 0 };
 		campaignStates.set(key, state);
 	}
-	const names = new Map((await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name]));
+	const names = new Map(
+		(await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name])
+	);
 	for (;;) {
 		let query =
 			q.criterion === 'overall'

@@ -16,7 +16,11 @@ export function rankedVotes(eb: ExpressionBuilder<Database, 'vote'>, campaignId:
 	if (f.category !== null) {
 		const category = f.category;
 		conditions.push(
-			eb('vote.prompt_id', 'in', eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaignId).where('prompt.category', '=', category))
+			eb(
+				'vote.prompt_id',
+				'in',
+				eb.selectFrom('prompt').select('prompt.id').where('prompt.campaign_id', '=', campaignId).where('prompt.category', '=', category)
+			)
 		);
 	}
 	return eb.and(conditions);

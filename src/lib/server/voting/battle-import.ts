@@ -45,7 +45,11 @@ function readRows(text: string, format: 'csv' | 'json' | 'jsonl'): { line: numbe
 		for (const column of ['model_a', 'model_b', 'winner']) {
 			if (!header.includes(column)) throw new AppError(400, 'invalid', `the header lacks column ${column}`, 'file');
 		}
-		return records.slice(1).map((r) => ({ line: r.line, record: Object.fromEntries(header.map((h, i) => [h, r.fields[i] === undefined ? undefined : unescapeFormula(r.fields[i])])), raw: r.fields.join('\u0001') }));
+		return records.slice(1).map((r) => ({
+			line: r.line,
+			record: Object.fromEntries(header.map((h, i) => [h, r.fields[i] === undefined ? undefined : unescapeFormula(r.fields[i])])),
+			raw: r.fields.join('\u0001')
+		}));
 	}
 	if (format === 'json') {
 		let data: unknown;
@@ -118,14 +122,31 @@ export async function importVotes(
 	if (rejected.length && !options.skipInvalid) return summary;
 
 	await db.transaction().execute(async (trx) => {
-		const systems = new Map((await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id]));
-		let prompt = await trx.selectFrom('prompt').select('id').where('campaign_id', '=', campaign.id).where('external_id', '=', IMPORTED_PROMPT).executeTakeFirst();
+		const systems = new Map(
+			(await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id])
+		);
+		let prompt = await trx
+			.selectFrom('prompt')
+			.select('id')
+			.where('campaign_id', '=', campaign.id)
+			.where('external_id', '=', IMPORTED_PROMPT)
+			.executeTakeFirst();
 		if (!prompt) {
 			prompt = { id: randomId() };
-			await trx.insertInto('prompt').values({ id: prompt.id, campaign_id: campaign.id, external_id: IMPORTED_PROMPT, text: '(imported battles)', category: 'imported' }).execute();
+			await trx
+				.insertInto('prompt')
+				.values({ id: prompt.id, campaign_id: campaign.id, external_id: IMPORTED_PROMPT, text: '(imported battles)', category: 'imported' })
+				.execute();
 		}
 		const placeholders = new Map(
-			(await trx.selectFrom('image').select(['id', 'system_id']).where('campaign_id', '=', campaign.id).where('format', '=', IMPORTED_FORMAT).execute()).map((i) => [i.system_id, i.id])
+			(
+				await trx
+					.selectFrom('image')
+					.select(['id', 'system_id'])
+					.where('campaign_id', '=', campaign.id)
+					.where('format', '=', IMPORTED_FORMAT)
+					.execute()
+			).map((i) => [i.system_id, i.id])
 		);
 		const judges = new Map<string, string>();
 		const now = Date.now();
@@ -142,7 +163,19 @@ export async function importVotes(
 				image = randomId();
 				await trx
 					.insertInto('image')
-					.values({ id: image, campaign_id: campaign.id, prompt_id: prompt.id, system_id: id, sha256: `imported:${sha256Hex(name)}`, stored_path: '', width: 0, height: 0, format: IMPORTED_FORMAT, bytes: 0, created_at: now })
+					.values({
+						id: image,
+						campaign_id: campaign.id,
+						prompt_id: prompt.id,
+						system_id: id,
+						sha256: `imported:${sha256Hex(name)}`,
+						stored_path: '',
+						width: 0,
+						height: 0,
+						format: IMPORTED_FORMAT,
+						bytes: 0,
+						created_at: now
+					})
 					.execute();
 				placeholders.set(id, image);
 			}
@@ -155,7 +188,10 @@ export async function importVotes(
 			const existing = await trx.selectFrom('user').select('id').where('email', '=', email).executeTakeFirst();
 			id = existing?.id ?? randomId();
 			if (!existing) {
-				await trx.insertInto('user').values({ id, email, display_name: judge, password_hash: null, is_admin: 0, disabled_at: now, created_at: now }).execute();
+				await trx
+					.insertInto('user')
+					.values({ id, email, display_name: judge, password_hash: null, is_admin: 0, disabled_at: now, created_at: now })
+					.execute();
 				await trx.insertInto('campaign_member').values({ campaign_id: campaign.id, user_id: id, role: 'evaluator', quota: 0 }).execute();
 			}
 			judges.set(judge, id);
@@ -175,19 +211,51 @@ export async function importVotes(
 			const assignmentId = randomId();
 			await trx
 				.insertInto('assignment')
-				.values({ id: assignmentId, campaign_id: campaign.id, user_id: userId, left_image_id: left.imageId, right_image_id: right.imageId, kind: 'normal', issued_at: at, expires_at: at, answered_at: at, skipped_at: null, skip_reason: null })
+				.values({
+					id: assignmentId,
+					campaign_id: campaign.id,
+					user_id: userId,
+					left_image_id: left.imageId,
+					right_image_id: right.imageId,
+					kind: 'normal',
+					issued_at: at,
+					expires_at: at,
+					answered_at: at,
+					skipped_at: null,
+					skip_reason: null
+				})
 				.execute();
 			const vote = {
-				id: voteId, assignment_id: assignmentId, campaign_id: campaign.id, user_id: userId, prompt_id: prompt.id,
-				left_image_id: left.imageId, right_image_id: right.imageId, left_system_id: left.systemId, right_system_id: right.systemId,
-				kind: 'normal' as const, choice: row.choice, rationale: '', flags: '{}', guidelines_version: campaign.guidelines_version,
-				shown_at: at, submitted_at: at, active_ms: null, status: 'counted' as const, simulated: 0
+				id: voteId,
+				assignment_id: assignmentId,
+				campaign_id: campaign.id,
+				user_id: userId,
+				prompt_id: prompt.id,
+				left_image_id: left.imageId,
+				right_image_id: right.imageId,
+				left_system_id: left.systemId,
+				right_system_id: right.systemId,
+				kind: 'normal' as const,
+				choice: row.choice,
+				rationale: '',
+				flags: '{}',
+				guidelines_version: campaign.guidelines_version,
+				shown_at: at,
+				submitted_at: at,
+				active_ms: null,
+				status: 'counted' as const,
+				simulated: 0
 			};
 			await trx.insertInto('vote').values(vote).execute();
 			await addToPairStat(trx, vote, 'overall', row.choice, 1);
 			summary.added++;
 		}
-		await writeAudit(trx, { actorId: options.actorId ?? null, action: 'votes.import', subject: campaign.id, detail: { added: summary.added, skipped: summary.skipped, rejected: rejected.length } });
+		await writeAudit(trx, {
+			actorId: options.actorId ?? null,
+			action: 'votes.import',
+			subject: campaign.id,
+			detail: { added: summary.added, skipped: summary.skipped, rejected: rejected.length }
+		});
 	});
 	summary.written = true;
 	// imported votes may fall anywhere in time: caches start again (another process, the CLI, is

@@ -36,8 +36,14 @@ export async function castVote(db: Kysely<Database>, campaign: Campaign, userId:
  * `POST /api/v1/campaigns/{slug}/votes` from its parsed JSON body (a VoteRequest, still to be
  * checked): 201 with the new vote's id, 200 with the stored vote when the vote_id came before.
  */
-export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign, userId: string, body: unknown): Promise<{ status: 200 | 201; payload: VoteResponse }> {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError(400, 'invalid', 'the body must be a JSON object');
+export async function castVoteFromJson(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	userId: string,
+	body: unknown
+): Promise<{ status: 200 | 201; payload: VoteResponse }> {
+	if (typeof body !== 'object' || body === null || Array.isArray(body))
+		throw new AppError(400, 'invalid', 'the body must be a JSON object');
 	const input = body as Record<string, unknown>;
 	const { created, vote, feedback } = await castVote(db, campaign, userId, {
 		voteId: input.vote_id,
@@ -50,6 +56,15 @@ export async function castVoteFromJson(db: Kysely<Database>, campaign: Campaign,
 	});
 	const payload: VoteResponse = created
 		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
-		: { vote_id: vote.id, vote: { assignment_id: vote.assignment_id, choice: vote.choice, rationale: vote.rationale, flags: JSON.parse(vote.flags), submitted_at: new Date(vote.submitted_at).toISOString() } };
+		: {
+				vote_id: vote.id,
+				vote: {
+					assignment_id: vote.assignment_id,
+					choice: vote.choice,
+					rationale: vote.rationale,
+					flags: JSON.parse(vote.flags),
+					submitted_at: new Date(vote.submitted_at).toISOString()
+				}
+			};
 	return { status: created ? 201 : 200, payload };
 }

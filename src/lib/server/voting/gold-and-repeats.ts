@@ -34,13 +34,25 @@ const OPEN_SPECIAL_LEASES = hotQuery(
 );
 
 /** An open gold or repeat lease the evaluator already holds (after a reload, say), not one of `exclude`. */
-export async function heldSpecialAssignment(db: Kysely<Database>, campaignId: string, userId: string, exclude: string[], now: number): Promise<Assignment | undefined> {
+export async function heldSpecialAssignment(
+	db: Kysely<Database>,
+	campaignId: string,
+	userId: string,
+	exclude: string[],
+	now: number
+): Promise<Assignment | undefined> {
 	const open = await OPEN_SPECIAL_LEASES.all(db, { campaign_id: campaignId, user_id: userId, now });
 	return open.find((a) => !exclude.includes(a.id));
 }
 
 /** At the campaign's rates, a new gold or repeat assignment for the evaluator; null for a normal pair. */
-export async function issueSpecialAssignment(db: Kysely<Database>, campaign: Campaign, userId: string, now: number, random: () => number = Math.random): Promise<Assignment | null> {
+export async function issueSpecialAssignment(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	userId: string,
+	now: number,
+	random: () => number = Math.random
+): Promise<Assignment | null> {
 	const { goldRate, repeatRate } = campaignSettings(campaign);
 	const draw = random();
 	if (draw >= goldRate + repeatRate) return null;
@@ -53,11 +65,18 @@ export async function issueSpecialAssignment(db: Kysely<Database>, campaign: Cam
 		.execute();
 	const goldSeen = new Set(mine.filter((a) => a.kind === 'gold').map((a) => pairKey(a.left_image_id, a.right_image_id)));
 	const repeated = new Set(mine.filter((a) => a.kind === 'repeat').map((a) => pairKey(a.left_image_id, a.right_image_id)));
-	const gold = draw < goldRate
-		? (await db.selectFrom('gold_pair').select(['id', 'left_image_id', 'right_image_id']).where('campaign_id', '=', campaign.id).execute())
-				.filter((g) => !goldSeen.has(pairKey(g.left_image_id, g.right_image_id)))
-				.map((g) => ({ goldId: g.id, leftImageId: g.left_image_id, rightImageId: g.right_image_id }))
-		: [];
+	const gold =
+		draw < goldRate
+			? (
+					await db
+						.selectFrom('gold_pair')
+						.select(['id', 'left_image_id', 'right_image_id'])
+						.where('campaign_id', '=', campaign.id)
+						.execute()
+				)
+					.filter((g) => !goldSeen.has(pairKey(g.left_image_id, g.right_image_id)))
+					.map((g) => ({ goldId: g.id, leftImageId: g.left_image_id, rightImageId: g.right_image_id }))
+			: [];
 	const repeats = mine
 		.filter((a) => a.kind === 'normal' && a.answered_at !== null && !repeated.has(pairKey(a.left_image_id, a.right_image_id)))
 		.map((a) => ({ assignmentId: a.id, leftImageId: a.left_image_id, rightImageId: a.right_image_id }));
@@ -66,8 +85,17 @@ export async function issueSpecialAssignment(db: Kysely<Database>, campaign: Cam
 	const pick = chooseSpecialPair({ goldRate, repeatRate, rng, gold, repeats });
 	if (!pick) return null;
 	const assignment: Assignment = {
-		id: randomId(), campaign_id: campaign.id, user_id: userId, left_image_id: pick.leftImageId, right_image_id: pick.rightImageId,
-		kind: pick.kind, issued_at: now, expires_at: now + DEFAULT_LEASE_MS, answered_at: null, skipped_at: null, skip_reason: null
+		id: randomId(),
+		campaign_id: campaign.id,
+		user_id: userId,
+		left_image_id: pick.leftImageId,
+		right_image_id: pick.rightImageId,
+		kind: pick.kind,
+		issued_at: now,
+		expires_at: now + DEFAULT_LEASE_MS,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null
 	};
 	await db.insertInto('assignment').values(assignment).execute();
 	return assignment;
@@ -79,10 +107,12 @@ export async function goldExpectation(db: Kysely<Database>, campaignId: string, 
 		.selectFrom('gold_pair')
 		.selectAll()
 		.where('campaign_id', '=', campaignId)
-		.where((eb) => eb.or([
-			eb.and([eb('left_image_id', '=', leftImageId), eb('right_image_id', '=', rightImageId)]),
-			eb.and([eb('left_image_id', '=', rightImageId), eb('right_image_id', '=', leftImageId)])
-		]))
+		.where((eb) =>
+			eb.or([
+				eb.and([eb('left_image_id', '=', leftImageId), eb('right_image_id', '=', rightImageId)]),
+				eb.and([eb('left_image_id', '=', rightImageId), eb('right_image_id', '=', leftImageId)])
+			])
+		)
 		.executeTakeFirst();
 	if (!gold) return null;
 	const swapped = gold.left_image_id !== leftImageId;
@@ -100,12 +130,24 @@ export async function addGoldPair(
 	requireOpen(campaign);
 	const left = String(input.leftImageId ?? '');
 	const right = String(input.rightImageId ?? '');
-	if (typeof input.expected !== 'string' || !(CHOICES as readonly string[]).includes(input.expected)) throw invalid('expected', `expected must be one of ${CHOICES.join(', ')}`);
+	if (typeof input.expected !== 'string' || !(CHOICES as readonly string[]).includes(input.expected))
+		throw invalid('expected', `expected must be one of ${CHOICES.join(', ')}`);
 	const explanation = input.explanation === undefined || input.explanation === null ? '' : String(input.explanation).trim();
 	if (explanation.length > 2000) throw invalid('explanation', 'explanation can be at most 2000 characters');
 	if (left === right) throw invalid('right_image_id', 'a gold pair needs two different images');
-	const images = await db.selectFrom('image').select(['id', 'prompt_id']).where('campaign_id', '=', campaign.id).where('id', 'in', [left, right]).execute();
-	if (images.length !== 2) throw new AppError(404, 'not_found', 'both images must belong to this campaign', images.some((i) => i.id === left) ? 'right_image_id' : 'left_image_id');
+	const images = await db
+		.selectFrom('image')
+		.select(['id', 'prompt_id'])
+		.where('campaign_id', '=', campaign.id)
+		.where('id', 'in', [left, right])
+		.execute();
+	if (images.length !== 2)
+		throw new AppError(
+			404,
+			'not_found',
+			'both images must belong to this campaign',
+			images.some((i) => i.id === left) ? 'right_image_id' : 'left_image_id'
+		);
 	if (images[0].prompt_id !== images[1].prompt_id) throw invalid('right_image_id', 'a gold pair shows two images of the same prompt');
 	const existing = await goldExpectation(db, campaign.id, left, right);
 	if (existing) throw new AppError(409, 'exists', 'this pair is already a gold pair', 'left_image_id');
@@ -113,7 +155,15 @@ export async function addGoldPair(
 	await db.transaction().execute(async (trx) => {
 		await trx
 			.insertInto('gold_pair')
-			.values({ id, campaign_id: campaign.id, left_image_id: left, right_image_id: right, expected_choice: input.expected as Choice, explanation, created_at: Date.now() })
+			.values({
+				id,
+				campaign_id: campaign.id,
+				left_image_id: left,
+				right_image_id: right,
+				expected_choice: input.expected as Choice,
+				explanation,
+				created_at: Date.now()
+			})
 			.execute();
 		await writeAudit(trx, { actorId, action: 'gold.add', subject: campaign.id, detail: { id, left, right, expected: input.expected } });
 	});

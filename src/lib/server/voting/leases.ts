@@ -30,7 +30,9 @@ async function imageCount(db: Kysely<Database>, campaignId: string): Promise<num
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('campaign_id', '=', campaignId)
 		.where('format', '!=', 'none')
-		.where('system_id', 'not in', (eb) => eb.selectFrom('system').select('id').where('campaign_id', '=', campaignId).where('retired_at', 'is not', null))
+		.where('system_id', 'not in', (eb) =>
+			eb.selectFrom('system').select('id').where('campaign_id', '=', campaignId).where('retired_at', 'is not', null)
+		)
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
@@ -38,9 +40,16 @@ async function imageCount(db: Kysely<Database>, campaignId: string): Promise<num
 async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
 	const [images, stats, assignments] = await Promise.all([
 		// placeholders of imported battles are never shown
-		db.selectFrom('image').select(['id', 'prompt_id', 'system_id']).where('campaign_id', '=', campaign.id).where('format', '!=', 'none')
+		db
+			.selectFrom('image')
+			.select(['id', 'prompt_id', 'system_id'])
+			.where('campaign_id', '=', campaign.id)
+			.where('format', '!=', 'none')
 			// retired systems get no new pairs (their votes stay in the results)
-			.where('system_id', 'not in', (eb) => eb.selectFrom('system').select('id').where('campaign_id', '=', campaign.id).where('retired_at', 'is not', null)).execute(),
+			.where('system_id', 'not in', (eb) =>
+				eb.selectFrom('system').select('id').where('campaign_id', '=', campaign.id).where('retired_at', 'is not', null)
+			)
+			.execute(),
 		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute(),
 		db
 			.selectFrom('assignment')
@@ -58,17 +67,19 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 	const scheduler = new PairScheduler({
 		images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
 		comparisons: stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, count: s.a_wins + s.b_wins + s.ties + s.both_bad })),
-		assignments: assignments.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id)).map((a) => ({
-			id: a.id,
-			userId: a.user_id,
-			leftImageId: a.left_image_id,
-			rightImageId: a.right_image_id,
-			kind: a.kind,
-			issuedAt: a.issued_at,
-			expiresAt: a.expires_at,
-			// a skipped pair is no open lease, but stays seen by its evaluator
-			answered: a.answered_at !== null || a.skipped_at !== null
-		})),
+		assignments: assignments
+			.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id))
+			.map((a) => ({
+				id: a.id,
+				userId: a.user_id,
+				leftImageId: a.left_image_id,
+				rightImageId: a.right_image_id,
+				kind: a.kind,
+				issuedAt: a.issued_at,
+				expiresAt: a.expires_at,
+				// a skipped pair is no open lease, but stays seen by its evaluator
+				answered: a.answered_at !== null || a.skipped_at !== null
+			})),
 		strategy: campaign.strategy,
 		strategySettings: settings
 	});
@@ -132,12 +143,24 @@ export async function countAnswered(db: Kysely<Database>, campaignId: string, us
 }
 
 const ASSIGNMENT_COLUMNS = [
-	'id', 'campaign_id', 'user_id', 'left_image_id', 'right_image_id', 'kind', 'issued_at', 'expires_at', 'answered_at', 'skipped_at', 'skip_reason'
+	'id',
+	'campaign_id',
+	'user_id',
+	'left_image_id',
+	'right_image_id',
+	'kind',
+	'issued_at',
+	'expires_at',
+	'answered_at',
+	'skipped_at',
+	'skip_reason'
 ] as const;
 const INSERT_ASSIGNMENT = hotQuery('leases.insert-assignment', ASSIGNMENT_COLUMNS, (db, assignment: Assignment) =>
 	db.insertInto('assignment').values(assignment)
 );
-const ASSIGNMENT_BY_ID = hotQuery('leases.assignment', ['id'], (db, { id }: { id: string }) => db.selectFrom('assignment').selectAll().where('id', '=', id));
+const ASSIGNMENT_BY_ID = hotQuery('leases.assignment', ['id'], (db, { id }: { id: string }) =>
+	db.selectFrom('assignment').selectAll().where('id', '=', id)
+);
 
 const DESCRIBE_IMAGES = hotQuery('leases.describe-images', ['left', 'right'], (db, { left, right }: { left: string; right: string }) =>
 	db
@@ -242,7 +265,12 @@ export async function describeAssignment(db: Kysely<Database>, assignment: Assig
 		const i = images.find((x) => x.id === id)!;
 		return { image_url: `/i/a/${assignment.id}/${side}`, width: i.width, height: i.height };
 	};
-	return { assignment, prompt: images[0].text, left: pub(assignment.left_image_id, 'left'), right: pub(assignment.right_image_id, 'right') };
+	return {
+		assignment,
+		prompt: images[0].text,
+		left: pub(assignment.left_image_id, 'left'),
+		right: pub(assignment.right_image_id, 'right')
+	};
 }
 
 /** The JSON of `GET …/next`: ids and what the evaluator sees, nothing that names a system. */

@@ -13,7 +13,16 @@ export function countsInRankings(kind: AssignmentKind): boolean {
 export type PairStatColumn = 'a_wins' | 'b_wins' | 'ties' | 'both_bad';
 
 export interface PairStatChange {
-	row: { campaign_id: string; criterion: string; system_a: string; system_b: string; a_wins: number; b_wins: number; ties: number; both_bad: number };
+	row: {
+		campaign_id: string;
+		criterion: string;
+		system_a: string;
+		system_b: string;
+		a_wins: number;
+		b_wins: number;
+		ties: number;
+		both_bad: number;
+	};
 	column: PairStatColumn;
 	delta: 1 | -1;
 }
@@ -33,7 +42,16 @@ export function pairStatChange(
 	const [systemA, systemB] = leftIsA ? [vote.left_system_id, vote.right_system_id] : [vote.right_system_id, vote.left_system_id];
 	const column: PairStatColumn =
 		choice === 'tie' ? 'ties' : choice === 'both_bad' ? 'both_bad' : (choice === 'left') === leftIsA ? 'a_wins' : 'b_wins';
-	const row = { campaign_id: vote.campaign_id, criterion, system_a: systemA, system_b: systemB, a_wins: 0, b_wins: 0, ties: 0, both_bad: 0 };
+	const row = {
+		campaign_id: vote.campaign_id,
+		criterion,
+		system_a: systemA,
+		system_b: systemB,
+		a_wins: 0,
+		b_wins: 0,
+		ties: 0,
+		both_bad: 0
+	};
 	row[column] = Math.max(delta, 0);
 	return { row, column, delta };
 }
@@ -48,7 +66,9 @@ const addToColumn = (column: PairStatColumn) =>
 			.insertInto('pair_stat')
 			.values(row)
 			.onConflict((oc) =>
-				oc.columns(['campaign_id', 'criterion', 'system_a', 'system_b']).doUpdateSet((eb) => ({ [column]: eb(eb.ref(`pair_stat.${column}`), '+', delta) }))
+				oc
+					.columns(['campaign_id', 'criterion', 'system_a', 'system_b'])
+					.doUpdateSet((eb) => ({ [column]: eb(eb.ref(`pair_stat.${column}`), '+', delta) }))
 			)
 	);
 

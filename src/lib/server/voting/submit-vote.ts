@@ -37,7 +37,13 @@ export interface SubmitResult {
  * Stores one vote. `campaign` is the row loaded when the request was authorized; its rules (ties,
  * rationale length) apply as they were then.
  */
-export async function submitVote(db: Kysely<Database>, userId: string, campaign: Campaign, input: VoteInput, now = Date.now()): Promise<SubmitResult> {
+export async function submitVote(
+	db: Kysely<Database>,
+	userId: string,
+	campaign: Campaign,
+	input: VoteInput,
+	now = Date.now()
+): Promise<SubmitResult> {
 	const campaignId = campaign.id;
 	const voteId = typeof input.voteId === 'string' && UUID.test(input.voteId) ? input.voteId.toLowerCase() : null;
 	if (!voteId) throw invalid('vote_id', 'vote_id must be a UUID made by the client');
@@ -124,15 +130,34 @@ const CRITERIA = hotQuery('vote.criteria', ['campaign_id'], (db, { campaign_id }
 	db.selectFrom('criterion').select(['id', 'key']).where('campaign_id', '=', campaign_id)
 );
 const VOTE_COLUMNS = [
-	'id', 'assignment_id', 'campaign_id', 'user_id', 'prompt_id', 'left_image_id', 'right_image_id', 'left_system_id', 'right_system_id',
-	'kind', 'choice', 'rationale', 'flags', 'guidelines_version', 'shown_at', 'submitted_at', 'active_ms', 'status', 'simulated'
+	'id',
+	'assignment_id',
+	'campaign_id',
+	'user_id',
+	'prompt_id',
+	'left_image_id',
+	'right_image_id',
+	'left_system_id',
+	'right_system_id',
+	'kind',
+	'choice',
+	'rationale',
+	'flags',
+	'guidelines_version',
+	'shown_at',
+	'submitted_at',
+	'active_ms',
+	'status',
+	'simulated'
 ] as const;
 const INSERT_VOTE = hotQuery('vote.insert', VOTE_COLUMNS, (db, vote: Vote) => db.insertInto('vote').values(vote));
 const INSERT_CRITERION = hotQuery('vote.insert-criterion', ['vote_id', 'criterion_id', 'choice'], (db, row: VoteCriterionRow) =>
 	db.insertInto('vote_criterion').values(row)
 );
-const MARK_ANSWERED = hotQuery('vote.mark-answered', ['id', 'answered_at'], (db, { id, answered_at }: { id: string; answered_at: number }) =>
-	db.updateTable('assignment').set({ answered_at }).where('id', '=', id)
+const MARK_ANSWERED = hotQuery(
+	'vote.mark-answered',
+	['id', 'answered_at'],
+	(db, { id, answered_at }: { id: string; answered_at: number }) => db.updateTable('assignment').set({ answered_at }).where('id', '=', id)
 );
 
 type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
@@ -193,7 +218,13 @@ interface VoteWrites {
  * The rules of storing one vote, written once and pure: from what was read, the writes (or the
  * stored vote, for a retry of the vote that answered the assignment); an AppError when the vote is refused.
  */
-function planVote(context: VoteContext, campaign: Campaign, userId: string, request: VoteRequest, now: number): VoteWrites | { replay: Vote } {
+function planVote(
+	context: VoteContext,
+	campaign: Campaign,
+	userId: string,
+	request: VoteRequest,
+	now: number
+): VoteWrites | { replay: Vote } {
 	const campaignId = campaign.id;
 	const { voteId, assignmentId, choice, rationale, activeMs } = request;
 	const { assignment } = context;
@@ -239,7 +270,9 @@ function planVote(context: VoteContext, campaign: Campaign, userId: string, requ
 		simulated: request.simulated ? 1 : 0
 	};
 	const pairStat = countsInRankings(vote.kind)
-		? [pairStatChange(vote, 'overall', vote.choice, +1), ...criteria.map((c) => pairStatChange(vote, c.key, c.choice, +1))].filter((c) => c !== null)
+		? [pairStatChange(vote, 'overall', vote.choice, +1), ...criteria.map((c) => pairStatChange(vote, c.key, c.choice, +1))].filter(
+				(c) => c !== null
+			)
 		: [];
 	return {
 		vote,
@@ -268,18 +301,23 @@ async function applyVote(trx: Transaction<Database>, writes: VoteWrites): Promis
 function hasFlags(raw: unknown): boolean {
 	if (raw === undefined || raw === null) return false;
 	if (typeof raw !== 'object' || Array.isArray(raw)) return true; // validateFlags says what is wrong
-	return !(Object.values(raw).every((keys) => Array.isArray(keys) && keys.length === 0) && Object.keys(raw).every((k) => k === 'left' || k === 'right'));
+	return !(
+		Object.values(raw).every((keys) => Array.isArray(keys) && keys.length === 0) &&
+		Object.keys(raw).every((k) => k === 'left' || k === 'right')
+	);
 }
 
 function validateFlags(known: string[], raw: unknown): { left: string[]; right: string[] } {
-	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('flags', 'flags must be an object {"left":[…],"right":[…]}');
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+		throw invalid('flags', 'flags must be an object {"left":[…],"right":[…]}');
 	const kinds = new Set(known);
 	const result = { left: [] as string[], right: [] as string[] };
 	for (const [side, keys] of Object.entries(raw as Record<string, unknown>)) {
 		if (side !== 'left' && side !== 'right') throw invalid('flags', `flags has an unknown side '${side}' (use left and right)`);
 		if (!Array.isArray(keys)) throw invalid('flags', `flags.${side} must be a list of flag keys`);
 		for (const key of keys) {
-			if (typeof key !== 'string' || !kinds.has(key)) throw invalid('flags', `unknown flag '${String(key)}' (known: ${[...kinds].join(', ')})`);
+			if (typeof key !== 'string' || !kinds.has(key))
+				throw invalid('flags', `unknown flag '${String(key)}' (known: ${[...kinds].join(', ')})`);
 			if (!result[side].includes(key)) result[side].push(key);
 		}
 	}
@@ -296,7 +334,8 @@ function validateCriteria(
 	campaign: { allow_tie: number; allow_both_bad: number },
 	raw: unknown
 ): { id: string; key: string; choice: Choice }[] {
-	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('criteria', 'criteria must be an object {"key":"left|right|tie|both_bad"}');
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+		throw invalid('criteria', 'criteria must be an object {"key":"left|right|tie|both_bad"}');
 	const out: { id: string; key: string; choice: Choice }[] = [];
 	for (const [key, choice] of Object.entries(raw as Record<string, unknown>)) {
 		const criterion = known.find((c) => c.key === key);

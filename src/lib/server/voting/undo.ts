@@ -19,7 +19,8 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		const vote = await trx.selectFrom('vote').selectAll().where('id', '=', voteId).executeTakeFirst();
 		if (!vote || vote.campaign_id !== campaign.id) throw new AppError(404, 'not_found', 'vote not found', 'vote_id');
 		if (vote.user_id !== userId) throw new AppError(403, 'forbidden', 'only your own votes can be undone', 'vote_id');
-		if (now - vote.submitted_at > UNDO_WINDOW_MS) throw new AppError(410, 'expired', 'a vote can only be undone within 30 seconds', 'vote_id');
+		if (now - vote.submitted_at > UNDO_WINDOW_MS)
+			throw new AppError(410, 'expired', 'a vote can only be undone within 30 seconds', 'vote_id');
 		const reviewed = await trx.selectFrom('review').select('id').where('vote_id', '=', voteId).executeTakeFirst();
 		if (reviewed) throw new AppError(409, 'conflict', 'this vote was already reviewed', 'vote_id');
 		if (vote.status === 'counted') await moveStoredVote(trx, vote, -1);
@@ -27,7 +28,12 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		await trx.deleteFrom('vote').where('id', '=', voteId).execute();
 		const expiresAt = now + DEFAULT_LEASE_MS;
 		await trx.updateTable('assignment').set({ answered_at: null, expires_at: expiresAt }).where('id', '=', vote.assignment_id).execute();
-		await writeAudit(trx, { actorId: userId, action: 'vote.undo', subject: voteId, detail: { assignmentId: vote.assignment_id, choice: vote.choice } });
+		await writeAudit(trx, {
+			actorId: userId,
+			action: 'vote.undo',
+			subject: voteId,
+			detail: { assignmentId: vote.assignment_id, choice: vote.choice }
+		});
 		return trx.selectFrom('assignment').selectAll().where('id', '=', vote.assignment_id).executeTakeFirstOrThrow();
 	});
 	// The lease is open again: the scheduler learns it from the database (a lease, not a vote, so

@@ -8,7 +8,13 @@ export const load: PageServerLoad = async (event) => {
 	const access = await requireCampaignRole(event, event.params.slug, 'view');
 	const { campaign, role, user, db } = access;
 	return {
-		campaign: { slug: campaign.slug, name: campaign.name, description: campaign.description, status: campaign.status, blind: campaign.blind === 1 },
+		campaign: {
+			slug: campaign.slug,
+			name: campaign.name,
+			description: campaign.description,
+			status: campaign.status,
+			blind: campaign.blind === 1
+		},
 		role,
 		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		guidelinesVersion: campaign.guidelines_version,

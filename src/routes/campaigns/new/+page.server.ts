@@ -10,7 +10,8 @@ import { formAction } from '$lib/server/http/form-action';
 async function requireCreator(event: RequestEvent) {
 	const user = requireUser(event);
 	const db = await getDb();
-	if (!(await mayCreateCampaigns(db.kysely, user))) error(403, { message: 'Ask an admin to allow you to create campaigns.', code: 'forbidden' });
+	if (!(await mayCreateCampaigns(db.kysely, user)))
+		error(403, { message: 'Ask an admin to allow you to create campaigns.', code: 'forbidden' });
 	return { user, db };
 }
 

@@ -12,7 +12,13 @@ import { formAction } from '$lib/server/http/form-action';
 export const load: PageServerLoad = async ({ params }) => {
 	try {
 		const link = await findLink((await getDb()).kysely, params.token);
-		return { email: link.user.email, displayName: link.user.displayName, purpose: link.purpose, expiresAt: link.expiresAt, minLength: MIN_PASSWORD_LENGTH };
+		return {
+			email: link.user.email,
+			displayName: link.user.displayName,
+			purpose: link.purpose,
+			expiresAt: link.expiresAt,
+			minLength: MIN_PASSWORD_LENGTH
+		};
 	} catch (e) {
 		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
 		throw e;

@@ -35,15 +35,31 @@ export const actions: Actions = {
 		const ids = form.getAll('vote_id').map(String).filter(Boolean);
 		const results = await reviewVotes(db.kysely, campaign, user.id, ids, form.get('decision'), form.get('comment'));
 		const verb = results[0].decision === 'reject' ? 'Rejected' : 'Accepted';
-		return { action: 'review', saved: `${verb} ${results.length} vote${results.length === 1 ? '' : 's'}.`, reviewed: results.map((r) => r.voteId) };
+		return {
+			action: 'review',
+			saved: `${verb} ${results.length} vote${results.length === 1 ? '' : 's'}.`,
+			reviewed: results.map((r) => r.voteId)
+		};
 	}),
 	gold: formAction('gold', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		await addGoldPair(db.kysely, campaign, {
-			leftImageId: form.get('left_image_id'), rightImageId: form.get('right_image_id'), expected: form.get('expected'), explanation: form.get('explanation')
-		}, user.id);
+		await addGoldPair(
+			db.kysely,
+			campaign,
+			{
+				leftImageId: form.get('left_image_id'),
+				rightImageId: form.get('right_image_id'),
+				expected: form.get('expected'),
+				explanation: form.get('explanation')
+			},
+			user.id
+		);
 		// the quality report scores evaluators on gold pairs: this one counts from now on
 		forgetQuality(campaign.id);
-		return { action: 'gold', saved: 'Marked as a gold pair.', pair: `${String(form.get('left_image_id'))}|${String(form.get('right_image_id'))}` };
+		return {
+			action: 'gold',
+			saved: 'Marked as a gold pair.',
+			pair: `${String(form.get('left_image_id'))}|${String(form.get('right_image_id'))}`
+		};
 	})
 };

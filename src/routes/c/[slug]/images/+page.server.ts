@@ -5,7 +5,16 @@ import { formAction } from '$lib/server/http/form-action';
 import { AppError } from '$lib/server/errors';
 import { dataDirFromEnv } from '$lib/server/images/storage';
 import { campaignSystems, setSystemRetired } from '$lib/server/images/systems';
-import { cancelUpload, confirmUpload, readUpload, recallMessage, rememberMessage, uploadJson, uploadLimits, type UploadView } from '$lib/server/images/upload';
+import {
+	cancelUpload,
+	confirmUpload,
+	readUpload,
+	recallMessage,
+	rememberMessage,
+	uploadJson,
+	uploadLimits,
+	type UploadView
+} from '$lib/server/images/upload';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -51,7 +60,10 @@ const retire = (retired: boolean) =>
 	formAction('system', async (event: RequestEvent, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
 		const r = await setSystemRetired(db.kysely, campaign, form.get('system_id'), retired, user.id);
-		return { action: 'system', saved: retired ? `${r.name} is retired: it gets no new pairs; its votes stay in the results.` : `${r.name} is back in the schedule.` };
+		return {
+			action: 'system',
+			saved: retired ? `${r.name} is retired: it gets no new pairs; its votes stay in the results.` : `${r.name} is back in the schedule.`
+		};
 	});
 const retireAction = retire(true);
 const restoreAction = retire(false);

@@ -1,6 +1,13 @@
 import type { Actions, PageServerLoad } from './$types';
 import { requireCampaignRole } from '$lib/server/auth/guards';
-import { addCriterion, campaignSettings, guidelinesHtml, updateCampaignSettings, updateCriterion, updateGuidelines } from '$lib/server/campaigns/campaigns';
+import {
+	addCriterion,
+	campaignSettings,
+	guidelinesHtml,
+	updateCampaignSettings,
+	updateCriterion,
+	updateGuidelines
+} from '$lib/server/campaigns/campaigns';
 import { campaignCriteria } from '$lib/server/campaigns/lists';
 import { formAction } from '$lib/server/http/form-action';
 
@@ -9,8 +16,15 @@ export const load: PageServerLoad = async (event) => {
 	const criteria = await campaignCriteria(db.kysely, campaign.id);
 	return {
 		campaign: {
-			slug: campaign.slug, name: campaign.name, status: campaign.status, allowTie: campaign.allow_tie === 1, allowBothBad: campaign.allow_both_bad === 1,
-			blind: campaign.blind === 1, rationaleMinChars: campaign.rationale_min_chars, guidelinesMd: campaign.guidelines_md, guidelinesVersion: campaign.guidelines_version,
+			slug: campaign.slug,
+			name: campaign.name,
+			status: campaign.status,
+			allowTie: campaign.allow_tie === 1,
+			allowBothBad: campaign.allow_both_bad === 1,
+			blind: campaign.blind === 1,
+			rationaleMinChars: campaign.rationale_min_chars,
+			guidelinesMd: campaign.guidelines_md,
+			guidelinesVersion: campaign.guidelines_version,
 			...campaignSettings(campaign)
 		},
 		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
@@ -21,11 +35,22 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	settings: formAction('settings', async (event, f) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		await updateCampaignSettings(db.kysely, campaign, {
-			status: f.get('status'), allowTie: f.get('allow_tie') === 'on', allowBothBad: f.get('allow_both_bad') === 'on', blind: f.get('blind') === 'on',
-			rationaleMinChars: f.get('rationale_min_chars'), goldRate: Number(f.get('gold_rate')) / 100, repeatRate: Number(f.get('repeat_rate')) / 100,
-			goldFeedback: f.get('gold_feedback') === 'on', imageFormat: f.get('image_format')
-		}, user.id);
+		await updateCampaignSettings(
+			db.kysely,
+			campaign,
+			{
+				status: f.get('status'),
+				allowTie: f.get('allow_tie') === 'on',
+				allowBothBad: f.get('allow_both_bad') === 'on',
+				blind: f.get('blind') === 'on',
+				rationaleMinChars: f.get('rationale_min_chars'),
+				goldRate: Number(f.get('gold_rate')) / 100,
+				repeatRate: Number(f.get('repeat_rate')) / 100,
+				goldFeedback: f.get('gold_feedback') === 'on',
+				imageFormat: f.get('image_format')
+			},
+			user.id
+		);
 		return { action: 'settings', saved: 'Settings saved.' };
 	}),
 	guidelines: formAction('guidelines', async (event, f) => {
@@ -35,12 +60,21 @@ export const actions: Actions = {
 	}),
 	editCriterion: formAction('editCriterion', async (event, f) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		await updateCriterion(db.kysely, campaign, { key: f.get('key'), label: f.get('label'), description: f.get('description') ?? '' }, user.id);
+		await updateCriterion(
+			db.kysely,
+			campaign,
+			{ key: f.get('key'), label: f.get('label'), description: f.get('description') ?? '' },
+			user.id
+		);
 		return { action: 'editCriterion', saved: 'Criterion saved.', key: String(f.get('key')) };
 	}),
 	criterion: formAction('criterion', async (event, f) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		await addCriterion(db.kysely, { slug: campaign.slug, key: f.get('key'), label: f.get('label'), description: f.get('description') ?? '' }, user.id);
+		await addCriterion(
+			db.kysely,
+			{ slug: campaign.slug, key: f.get('key'), label: f.get('label'), description: f.get('description') ?? '' },
+			user.id
+		);
 		return { action: 'criterion', saved: 'Criterion added.' };
 	})
 };

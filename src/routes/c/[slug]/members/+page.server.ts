@@ -16,10 +16,17 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	add: formAction('add', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		const m = await addMemberByEmail(db.kysely, campaign, { email: form.get('email'), role: form.get('role'), quota: form.get('quota') }, user.id);
+		const m = await addMemberByEmail(
+			db.kysely,
+			campaign,
+			{ email: form.get('email'), role: form.get('role'), quota: form.get('quota') },
+			user.id
+		);
 		return {
 			action: 'add',
-			saved: m.invitation ? `${m.email} has no account yet: send them the invitation link below.` : `${m.email} is now ${m.role === 'evaluator' ? 'an' : 'a'} ${m.role}.`,
+			saved: m.invitation
+				? `${m.email} has no account yet: send them the invitation link below.`
+				: `${m.email} is now ${m.role === 'evaluator' ? 'an' : 'a'} ${m.role}.`,
 			email: m.email,
 			link: m.invitation ? event.url.origin + m.invitation.path : null,
 			expiresAt: m.invitation?.expiresAt ?? null,
@@ -28,7 +35,12 @@ export const actions: Actions = {
 	}),
 	change: formAction('change', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
-		const m = await changeMember(db.kysely, campaign, { userId: form.get('user_id'), role: form.get('role'), quota: form.get('quota') }, user.id);
+		const m = await changeMember(
+			db.kysely,
+			campaign,
+			{ userId: form.get('user_id'), role: form.get('role'), quota: form.get('quota') },
+			user.id
+		);
 		return { action: 'change', saved: `${m.email}: ${m.role}${m.quota !== null ? `, quota ${m.quota}` : ', no quota'}.` };
 	}),
 	remove: formAction('remove', async (event, form) => {
@@ -39,6 +51,13 @@ export const actions: Actions = {
 	relink: formAction('relink', async (event, form) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
 		const r = await reissueInvitation(db.kysely, campaign, form.get('user_id'), user.id);
-		return { action: 'relink', saved: `A new invitation link for ${r.email}; the earlier one no longer works.`, email: r.email, link: event.url.origin + r.link.path, expiresAt: r.link.expiresAt, note: mailLink().note };
+		return {
+			action: 'relink',
+			saved: `A new invitation link for ${r.email}; the earlier one no longer works.`,
+			email: r.email,
+			link: event.url.origin + r.link.path,
+			expiresAt: r.link.expiresAt,
+			note: mailLink().note
+		};
 	})
 };

@@ -14,7 +14,11 @@ export const load: PageServerLoad = async (event) => {
 	// one computation per change of the votes, shared by every viewer of this selection
 	const view = await resultsView(k, campaign, query, user.id);
 	const seesNames = role === 'lead' || role === 'admin';
-	const [criteria, categories, evaluators] = await Promise.all([campaignCriteria(k, campaign.id), promptCategories(k, campaign.id), listEvaluators(k, campaign.id)]);
+	const [criteria, categories, evaluators] = await Promise.all([
+		campaignCriteria(k, campaign.id),
+		promptCategories(k, campaign.id),
+		listEvaluators(k, campaign.id)
+	]);
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, blind: campaign.blind === 1 },
 		query: { ...requested, from: event.url.searchParams.get('from') ?? '', to: event.url.searchParams.get('to') ?? '' },

@@ -132,8 +132,13 @@ export class VoteSession {
 		const voteId = crypto.randomUUID();
 		const activeMs = Math.round(this.activeMs + (performance.now() - this.shownAt));
 		const body: VoteRequest = {
-			vote_id: voteId, assignment_id: this.pair.id, choice: this.choice, rationale: this.rationale,
-			flags: { left: this.flagsLeft, right: this.flagsRight }, criteria: this.criteria, active_ms: activeMs
+			vote_id: voteId,
+			assignment_id: this.pair.id,
+			choice: this.choice,
+			rationale: this.rationale,
+			flags: { left: this.flagsLeft, right: this.flagsRight },
+			criteria: this.criteria,
+			active_ms: activeMs
 		};
 		try {
 			const response = await this.postWithRetry(this.api('/votes'), body);
@@ -209,7 +214,9 @@ export class VoteSession {
 		if (!this.pair) return false;
 		const body: SkipRequest = { reason };
 		const response = await fetch(this.api(`/assignments/${this.pair.id}/skip`), {
-			method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body)
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body)
 		});
 		if (!response.ok) {
 			const { error } = await errorOf(response, 'Skip failed.');

@@ -13,7 +13,11 @@ export const GET: RequestHandler = apiRoute(async (event) => {
 	const board = await campaignLeaderboard(db.kysely, campaign, query, { who: user.id });
 	if (format === 'csv') {
 		return new Response(leaderboardCsv(board), {
-			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${campaign.slug}-leaderboard.csv"`, 'cache-control': 'no-store' }
+			headers: {
+				'content-type': 'text/csv; charset=utf-8',
+				'content-disposition': `attachment; filename="${campaign.slug}-leaderboard.csv"`,
+				'cache-control': 'no-store'
+			}
 		});
 	}
 	return json(board, { headers: { 'cache-control': 'no-store' } });

@@ -17,5 +17,4 @@ export const GET: RequestHandler = apiRoute(async (event) => {
  * Not the GET handler (SvelteKit's default for HEAD): asking for the next pair issues a lease, and
  * a HEAD must change nothing. The fast lane takes only GET, so every HEAD ends here.
  */
-export const HEAD: RequestHandler = () =>
-	new Response(null, { status: 405, headers: { allow: 'GET', 'cache-control': 'no-store' } });
+export const HEAD: RequestHandler = () => new Response(null, { status: 405, headers: { allow: 'GET', 'cache-control': 'no-store' } });
