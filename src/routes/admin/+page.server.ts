@@ -26,7 +26,13 @@ export const actions: Actions = {
 			},
 			admin.id
 		);
-		return { action: 'invite', email: user.email, link: event.url.origin + link.path, expiresAt: link.expiresAt, note: mailLink().note };
+		return {
+			action: 'invite',
+			email: user.email,
+			link: event.url.origin + link.path,
+			expiresAt: link.expiresAt,
+			note: (await mailLink(user.email, event.url.origin + link.path, 'invite')).note
+		};
 	}),
 	disable: formAction('disable', async (event, form) => {
 		const admin = requireAdmin(event);
@@ -47,7 +53,7 @@ export const actions: Actions = {
 			link: event.url.origin + r.link.path,
 			expiresAt: r.link.expiresAt,
 			purpose: r.link.purpose,
-			note: mailLink().note
+			note: (await mailLink(r.email, event.url.origin + r.link.path, r.link.purpose === 'reset' ? 'reset' : 'invite')).note
 		};
 	}),
 	creators: formAction('creators', async (event, form) => {

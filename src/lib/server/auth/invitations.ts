@@ -1,6 +1,7 @@
 // One-time links that let a person choose a password: an invitation for a new account, or a reset
 // issued by an admin. Like sessions, the token is `<id>.<secret>` and only SHA-256(secret) is
 // stored; a link expires (7 days by default), works once, and a newer link replaces an older one.
+import { sendMail } from '../mail/smtp.ts';
 import type { Kysely } from 'kysely';
 import type { Database, InvitationTable } from '../db/schema.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -120,15 +121,30 @@ export async function acceptLink(db: Kysely<Database>, token: string, password: 
 	return link.user;
 }
 
-let warned = false;
 /**
- * Whether a link was also mailed. No mail client ships with pickwise, so never: with SMTP_URL set
- * the server says so once in its log, and the page tells the person to copy the link.
+ * Mails a link when SMTP_URL is set (src/lib/server/mail/smtp.ts); the link is always shown to copy
+ * as well, so a mail that fails costs nothing but a note. The sender is SMTP_FROM, else pickwise@
+ * the host of ORIGIN.
  */
-export function mailLink(): { sent: false; note: string } {
-	if (process.env.SMTP_URL && !warned) {
-		warned = true;
-		console.warn('pickwise: SMTP_URL is set, but this build has no mail client; invitation and reset links are shown to copy, not sent');
+export async function mailLink(to: string, link: string, purpose: 'invite' | 'reset'): Promise<{ sent: boolean; note: string }> {
+	const smtpUrl = process.env.SMTP_URL;
+	if (!smtpUrl) return { sent: false, note: 'No email was sent (no SMTP_URL is set): copy the link and send it yourself.' };
+	const host = process.env.ORIGIN ? new URL(process.env.ORIGIN).hostname : 'localhost';
+	const from = process.env.SMTP_FROM || `pickwise@${host}`;
+	const text =
+		purpose === 'invite'
+			? `You are invited to pickwise. Open this link to choose your password (it works once, for 7 days):\n\n${link}\n`
+			: `A password reset was issued for your pickwise account. Open this link to choose a new password (it works once):\n\n${link}\n`;
+	try {
+		await sendMail(smtpUrl, {
+			from,
+			to,
+			subject: purpose === 'invite' ? 'Your pickwise invitation' : 'Reset your pickwise password',
+			text
+		});
+		return { sent: true, note: `Also emailed to ${to}.` };
+	} catch (error) {
+		console.warn(`pickwise: mailing a link to ${to} failed: ${(error as Error).message}`);
+		return { sent: false, note: `The email could not be sent (${(error as Error).message}): copy the link and send it yourself.` };
 	}
-	return { sent: false, note: 'No email was sent: copy the link and send it yourself.' };
 }

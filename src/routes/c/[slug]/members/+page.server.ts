@@ -30,7 +30,7 @@ export const actions: Actions = {
 			email: m.email,
 			link: m.invitation ? event.url.origin + m.invitation.path : null,
 			expiresAt: m.invitation?.expiresAt ?? null,
-			note: m.invitation ? mailLink().note : null
+			note: m.invitation ? (await mailLink(m.email, event.url.origin + m.invitation.path, 'invite')).note : null
 		};
 	}),
 	change: formAction('change', async (event, form) => {
@@ -57,7 +57,7 @@ export const actions: Actions = {
 			email: r.email,
 			link: event.url.origin + r.link.path,
 			expiresAt: r.link.expiresAt,
-			note: mailLink().note
+			note: (await mailLink(r.email, event.url.origin + r.link.path, 'invite')).note
 		};
 	})
 };
