@@ -243,3 +243,19 @@ describe('disabling, resets and own passwords', () => {
 		expect((await userRow('fay@accounts.test')).last_login_at).toBe(row.last_login_at);
 	});
 });
+
+describe('API tokens on the settings page', () => {
+	it('refuses a token without a name at its field, shows a new one once, and names a token it cannot revoke', async () => {
+		const empty = await act(admin, '/settings?/create', { name: '' });
+		expect(empty).toMatchObject({ type: 'failure', status: 400, data: { action: 'create', field: 'name' } });
+		const created = await act(admin, '/settings?/create', { name: 'notebook' });
+		expect(created.type).toBe('success');
+		expect(created.data.created.name).toBe('notebook');
+		expect(created.data.created.token).toMatch(/\./);
+		const page = await (await admin.fetch('/settings', { headers: { accept: 'text/html' } })).text();
+		expect(page).toContain('notebook');
+		expect(page).not.toContain(created.data.created.token);
+		const unknown = await act(admin, '/settings?/revoke', { id: 'no-such-token' });
+		expect(unknown).toMatchObject({ type: 'failure', status: 404, data: { action: 'revoke', message: 'No such active token.' } });
+	});
+});

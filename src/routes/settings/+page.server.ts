@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/instance';
@@ -44,23 +43,16 @@ export const actions: Actions = {
 		const n = await endOtherSessions((await getDb()).kysely, user.id, event.locals.session?.id ?? null);
 		return { action: 'sessions', saved: `${n} other session${n === 1 ? '' : 's'} ended.` };
 	}),
-	create: async (event) => {
+	create: formAction('create', async (event, form) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
-		try {
-			const created = await createApiToken((await getDb()).kysely, user.id, form.get('name'));
-			// shown once: only its hash is stored
-			return { created: { name: created.name, token: created.token } };
-		} catch (e) {
-			if (e instanceof AppError) return fail(e.status, { error: e.message, name: String(form.get('name') ?? '') });
-			throw e;
-		}
-	},
-	revoke: async (event) => {
+		const created = await createApiToken((await getDb()).kysely, user.id, form.get('name'));
+		// shown once: only its hash is stored
+		return { action: 'create', created: { name: created.name, token: created.token } };
+	}),
+	revoke: formAction('revoke', async (event, form) => {
 		const user = requireUser(event);
-		const form = await event.request.formData();
 		const revoked = await revokeApiToken((await getDb()).kysely, user.id, String(form.get('id') ?? ''));
-		if (!revoked) return fail(404, { error: 'No such active token.' });
-		return { revoked: true };
-	}
+		if (!revoked) throw new AppError(404, 'not_found', 'No such active token.', 'id');
+		return { action: 'revoke', saved: 'Token revoked.' };
+	})
 };
