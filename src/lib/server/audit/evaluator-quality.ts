@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { assessQuality, type Choice, type QualityReport, type VoteKind, type VoteRecord, type VoteStatus } from '../../quality/index.ts';
 import { syncSqlite } from '../db/index.ts';
+import { hotQuery } from '../db/hot-query.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
 import { VotesCache } from '../votes-cache.ts';
 
@@ -60,20 +61,14 @@ function toRecord(v: VoteRow): VoteRecord {
  * Every vote of the campaign. On SQLite one prepared statement returning rows as arrays: at 200,000
  * votes, Kysely's driver (a fresh statement, an object per row with named keys) took several times longer.
  */
+const CAMPAIGN_VOTES = hotQuery('quality.campaign-votes', ['campaign_id'], (db, p: { campaign_id: string }) =>
+	db.selectFrom('vote').select(VOTE_COLUMNS).where('campaign_id', '=', p.campaign_id).orderBy('submitted_at')
+);
+
 async function campaignVotes(db: Kysely<Database>, campaignId: string): Promise<VoteRecord[]> {
-	const query = db.selectFrom('vote').select(VOTE_COLUMNS).where('campaign_id', '=', campaignId).orderBy('submitted_at');
 	const sqlite = syncSqlite(db);
-	if (sqlite) {
-		const { sql, parameters } = query.compile();
-		// prepare() hands out a shared cached statement (db/index.ts): put it back in object mode
-		const statement = sqlite.prepare(sql).raw(true);
-		try {
-			return (statement.all(...parameters) as VoteRow[]).map(toRecord);
-		} finally {
-			statement.raw(false);
-		}
-	}
-	return (await query.execute()).map((v) => toRecord(VOTE_COLUMNS.map((c) => v[c]) as VoteRow));
+	if (sqlite) return (CAMPAIGN_VOTES.rowsSync(sqlite, { campaign_id: campaignId }) as VoteRow[]).map(toRecord);
+	return (await CAMPAIGN_VOTES.all(db, { campaign_id: campaignId })).map((v) => toRecord(VOTE_COLUMNS.map((c) => v[c]) as VoteRow));
 }
 
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {

@@ -64,6 +64,12 @@ insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_
 -- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
 insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "ties" = "pair_stat"."ties" + $9;
 
+-- name: quality.campaign-votes
+-- sqlite (campaign_id)
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status", "assignment_id" from "vote" where "campaign_id" = ? order by "submitted_at";
+-- postgres (campaign_id)
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status", "assignment_id" from "vote" where "campaign_id" = $1 order by "submitted_at";
+
 -- name: session.with-user
 -- sqlite (id)
 select "session"."id", "session"."secret_hash", "session"."created_at", "session"."last_verified_at", "user"."id" as "user_id", "user"."email", "user"."display_name", "user"."is_admin", "user"."disabled_at" from "session" inner join "user" on "user"."id" = "session"."user_id" where "session"."id" = ?;
