@@ -44,3 +44,15 @@ export function typed(form: unknown, action: string, field: string, fallback: st
 	const result = resultOf(form, action);
 	return result?.values && field in result.values ? result.values[field] : fallback;
 }
+
+/** The form's answer when it names no field of its own (success, or a failure shown above the button). */
+export function generalMessage(form: unknown, action: string, fields: string[]): string | null {
+	const r = resultOf(form, action);
+	return r && !fields.some((f) => fieldError(form, action, f)) ? (r.saved ?? r.message ?? null) : null;
+}
+
+/** use:enhance that keeps what was typed after the answer (a failed form stays filled). */
+export const keepTyped =
+	() =>
+	async ({ update }: { update: (o?: { reset?: boolean }) => Promise<void> }) =>
+		update({ reset: false });
