@@ -1,3 +1,5 @@
+import { isShortcut } from '$lib/keys';
+
 // Keyboard map of the voting page. Letters and digits act only when focus is not in a text field;
 // Ctrl/Cmd+Enter submits from anywhere.
 export interface VoteKeyActions {
@@ -12,12 +14,6 @@ export interface VoteKeyActions {
 
 const CHOICE_KEYS: Record<string, string> = { '1': 'left', '2': 'right', '3': 'tie', '4': 'both_bad' };
 
-function inTextField(target: EventTarget | null): boolean {
-	if (!(target instanceof HTMLElement)) return false;
-	if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-	return target instanceof HTMLInputElement && !['radio', 'checkbox', 'button', 'submit', 'hidden'].includes(target.type);
-}
-
 export function handleVoteKey(e: KeyboardEvent, actions: VoteKeyActions): void {
 	if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
 		e.preventDefault();
@@ -28,7 +24,7 @@ export function handleVoteKey(e: KeyboardEvent, actions: VoteKeyActions): void {
 		actions.escape();
 		return;
 	}
-	if (e.ctrlKey || e.metaKey || e.altKey || inTextField(e.target)) return;
+	if (!isShortcut(e)) return;
 	const run = (action: () => unknown) => {
 		e.preventDefault();
 		action();
