@@ -125,6 +125,15 @@ const CHECKS: Record<string, Check[]> = {
 	'/c/[slug]/manage POST ?/guidelines': [
 		{ method: 'POST', path: `/c/${SLUG}/manage?/guidelines`, form: {}, expect: page({ admin: 400, lead: 400, outsider: 404 }, 403) }
 	],
+	// the live preview writes nothing, but shows nothing to anyone who may not edit the guidelines either
+	'/c/[slug]/manage POST ?/previewGuidelines': [
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/previewGuidelines`,
+			form: { guidelines: '# Preview' },
+			expect: page({ admin: 200, lead: 200, outsider: 404 }, 403)
+		}
+	],
 	'/c/[slug]/manage POST ?/editCriterion': [
 		{
 			method: 'POST',

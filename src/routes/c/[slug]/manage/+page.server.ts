@@ -9,7 +9,10 @@ import {
 	updateGuidelines
 } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria } from '$lib/server/campaigns/lists';
+import { GUIDELINES_MAX_CHARS, renderGuidelines } from '$lib/server/campaigns/guidelines-markdown';
 import { formAction } from '$lib/server/http/form-action';
+import { AppError } from '$lib/server/errors';
+import { requireString } from '$lib/server/validation';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -57,6 +60,21 @@ export const actions: Actions = {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
 		const r = await updateGuidelines(db.kysely, campaign, f.get('guidelines'), user.id);
 		return { action: 'guidelines', saved: r.changed ? `Guidelines saved as version ${r.version}.` : 'No change.' };
+	}),
+	// The live preview while a lead types (debounced by the page): the HTML saving would store, by the
+	// same renderer within the same bounds, and nothing written. Text out of bounds gets the same
+	// message, naming the field, that saving would give.
+	previewGuidelines: formAction('previewGuidelines', async (event, f) => {
+		await requireCampaignRole(event, event.params.slug, 'manage');
+		// a body over the server's limit arrives as an empty form: say what is wrong, not "required"
+		if (f.get('guidelines') === null && Number(event.request.headers.get('content-length')) > GUIDELINES_MAX_CHARS) {
+			throw new AppError(413, 'too_large', `guidelines must be at most ${GUIDELINES_MAX_CHARS} characters`, 'guidelines');
+		}
+		const text = requireString(f.get('guidelines'), 'guidelines', { min: 0, max: GUIDELINES_MAX_CHARS, trim: false }).replace(
+			/\r\n/g,
+			'\n'
+		);
+		return { action: 'previewGuidelines', html: renderGuidelines(text) };
 	}),
 	editCriterion: formAction('editCriterion', async (event, f) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
