@@ -5,8 +5,10 @@ import { FIT, actualSize, fitScale, panBy, zoomAt, type Point, type Size, type V
 
 export type Side = 'left' | 'right';
 
-/** The gap between the two panes (px), as in CompareView's CSS. */
+/** The gap between the two panes (px). */
 export const PANE_GAP = 4;
+/** One step of the zoom keys and buttons. */
+export const ZOOM_STEP = 1.25;
 
 export class CompareState {
 	view = $state<View>(FIT);
