@@ -1,0 +1,48 @@
+// Counts that tell a reader of the results what a selection holds: how many of its votes answered
+// each criterion (a criterion tab ranks only those), and how many votes each evaluator has in it
+// (shown beside each name in the evaluator filters). Same vote rule as the rankings (vote-filters.ts).
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from '../db/schema.ts';
+import type { LeaderboardQuery } from './leaderboard.ts';
+import { rankedVotes } from './vote-filters.ts';
+
+export interface SelectionCounts {
+	/** votes the overall ranking of this selection counts */
+	votes: number;
+	/** criterion key → votes of this selection that answered it */
+	rated: Record<string, number>;
+	/**
+	 * evaluator (user id) → votes under this selection's other filters, ignoring the evaluator
+	 * filters themselves (so that a left-out evaluator still shows what including them would add)
+	 */
+	byEvaluator: Record<string, number>;
+}
+
+export async function selectionCounts(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<SelectionCounts> {
+	const [total, rated, evaluators] = await Promise.all([
+		db
+			.selectFrom('vote')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where((eb) => rankedVotes(eb, campaign.id, q))
+			.executeTakeFirst(),
+		db
+			.selectFrom('vote')
+			.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
+			.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+			.select(['criterion.key', (eb) => eb.fn.countAll<number>().as('n')])
+			.where((eb) => rankedVotes(eb, campaign.id, q))
+			.groupBy('criterion.key')
+			.execute(),
+		db
+			.selectFrom('vote')
+			.select(['vote.user_id', (eb) => eb.fn.countAll<number>().as('n')])
+			.where((eb) => rankedVotes(eb, campaign.id, { ...q, evaluators: [], excludeEvaluators: [] }))
+			.groupBy('vote.user_id')
+			.execute()
+	]);
+	return {
+		votes: Number(total?.n ?? 0),
+		rated: Object.fromEntries(rated.map((r) => [r.key, Number(r.n)])),
+		byEvaluator: Object.fromEntries(evaluators.map((r) => [r.user_id, Number(r.n)]))
+	};
+}
