@@ -106,6 +106,9 @@ describe('PostgreSQL', () => {
 		expect((await votesPerDay(k, campaign, q)).reduce((sum, d) => sum + d.value, 0)).toBe(n);
 		const counts = await selectionCounts(k, campaign, q);
 		expect([counts.votes, counts.rated.adherence, Object.values(counts.byEvaluator).reduce((a, b) => a + b, 0)]).toEqual([n, n, n]);
+		// the same counts from the votes themselves when a filter is set (pair_stat above)
+		const fromVotes = await selectionCounts(k, campaign, parseLeaderboardQuery(new URLSearchParams('from=2020-01-01')));
+		expect(fromVotes).toEqual(counts);
 
 		const quality = await campaignQuality(k, campaign);
 		const found = await auditQueue(k, db.dialect, campaign, parseAuditFilters(new URLSearchParams('q=sharper edge')), quality);

@@ -53,7 +53,7 @@ export class NoRankingError extends AppError {
 /** The API's leaderboard (api-types.ts): the ranking plus the criterion, whether filtered, when computed. */
 export type CampaignLeaderboard = ApiLeaderboard;
 
-function hasFilters(q: LeaderboardQuery): boolean {
+export function hasFilters(q: LeaderboardQuery): boolean {
 	return (
 		q.from !== null ||
 		q.to !== null ||
