@@ -40,6 +40,9 @@ test('a researcher reads the results, changes a filter, sees chart and table agr
 
 	// a filter goes into the URL and changes the counts
 	const before = await votesShown(page);
+	// the filters are folded into one line until opened
+	await expect(page.getByLabel('Ties')).toBeHidden();
+	await page.locator('summary', { hasText: 'Filters:' }).click();
 	await page.getByLabel('Ties').selectOption('exclude');
 	await page.getByLabel('Bootstrap rounds').selectOption('200');
 	await page.getByRole('button', { name: 'Apply filters' }).click();

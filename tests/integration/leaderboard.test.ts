@@ -8,6 +8,7 @@ import { createCampaign, requireCampaign } from '../../src/lib/server/campaigns/
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { submitVote } from '../../src/lib/server/voting/submit-vote.ts';
 import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
+import { selectionCounts } from '../../src/lib/server/results/selection-counts.ts';
 import { randomId } from '../../src/lib/server/ids.ts';
 import { parseCsv } from '../../src/lib/csv.ts';
 import { votesChanged } from '../../src/lib/server/votes-changed.ts';
@@ -201,6 +202,19 @@ describe('campaign leaderboard', () => {
 			await other.close();
 		}
 		expect((await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'))).votes).toBe(a.votes);
+	});
+
+	it('counts the selection’s votes per evaluator the same from pair_stat and from the votes', async () => {
+		const campaign = await requireCampaign(db.kysely, 'ref');
+		const plain = await selectionCounts(db.kysely, campaign, q('bootstrap=0'));
+		expect(plain.votes).toBe((await campaignLeaderboard(db.kysely, campaign, q('bootstrap=0'))).votes);
+		// a filter that keeps every vote counts from the votes themselves: the same numbers
+		expect(await selectionCounts(db.kysely, campaign, q('bootstrap=0&from=2020-01-01'))).toEqual(plain);
+		expect(Object.values(plain.byEvaluator).reduce((a, b) => a + b, 0)).toBe(plain.votes);
+		// the evaluator filters narrow the votes but not the per-evaluator counts shown beside each name
+		const one = await selectionCounts(db.kysely, campaign, q(`bootstrap=0&evaluators=${userIds[0]}`));
+		expect(one.votes).toBe(plain.byEvaluator[userIds[0]]);
+		expect(one.byEvaluator).toEqual(plain.byEvaluator);
 	});
 
 	it('names bad parameters', () => {

@@ -19,6 +19,7 @@ import { reviewVotes } from '../../src/lib/server/audit/reviews.ts';
 import { exportVotes } from '../../src/lib/server/results/exports.ts';
 import { importVotes } from '../../src/lib/server/voting/battle-import.ts';
 import { votesPerDay } from '../../src/lib/server/results/chart-data.ts';
+import { selectionCounts } from '../../src/lib/server/results/selection-counts.ts';
 
 let pg: Awaited<ReturnType<typeof startPostgres>>;
 let db: Db;
@@ -103,6 +104,11 @@ describe('PostgreSQL', () => {
 		);
 		expect(filtered.votes).toBe(n);
 		expect((await votesPerDay(k, campaign, q)).reduce((sum, d) => sum + d.value, 0)).toBe(n);
+		const counts = await selectionCounts(k, campaign, q);
+		expect([counts.votes, counts.rated.adherence, Object.values(counts.byEvaluator).reduce((a, b) => a + b, 0)]).toEqual([n, n, n]);
+		// the same counts from the votes themselves when a filter is set (pair_stat above)
+		const fromVotes = await selectionCounts(k, campaign, parseLeaderboardQuery(new URLSearchParams('from=2020-01-01')));
+		expect(fromVotes).toEqual(counts);
 
 		const quality = await campaignQuality(k, campaign);
 		const found = await auditQueue(k, db.dialect, campaign, parseAuditFilters(new URLSearchParams('q=sharper edge')), quality);

@@ -37,10 +37,23 @@ export interface LeaderboardQuery {
 	prior: number;
 }
 
+/**
+ * "No ranking for this selection", with what the engine found (which systems never won, never lost,
+ * never met), so that the results page can say it in plain words. The API sends only code and message.
+ */
+export class NoRankingError extends AppError {
+	constructor(
+		readonly ranking: { code: RankingError['code']; systems: string[]; details: RankingError['details'] },
+		message: string
+	) {
+		super(422, ranking.code, message);
+	}
+}
+
 /** The API's leaderboard (api-types.ts): the ranking plus the criterion, whether filtered, when computed. */
 export type CampaignLeaderboard = ApiLeaderboard;
 
-function hasFilters(q: LeaderboardQuery): boolean {
+export function hasFilters(q: LeaderboardQuery): boolean {
 	return (
 		q.from !== null ||
 		q.to !== null ||
@@ -219,7 +232,7 @@ async function computeLeaderboard(
 		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
 		return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
 	} catch (e) {
-		if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
+		if (e instanceof RankingError) throw new NoRankingError({ code: e.code, systems: e.systems, details: e.details }, e.message);
 		throw e;
 	}
 }

@@ -26,7 +26,14 @@ export const load: PageServerLoad = async (event) => {
 		...view,
 		criteria: criteria.map(({ key, label }) => ({ key, label })),
 		categories,
-		// researchers see evaluators only by pseudonym, as in exports
-		evaluators: evaluators.map((e) => ({ id: e.id, label: seesNames ? e.display_name : pseudonym(campaign.id, e.id) }))
+		// researchers see evaluators only by pseudonym, as in exports (sorted by what is shown, so that
+		// the order does not give away the names either)
+		evaluators: evaluators
+			.map((e) => ({
+				id: e.id,
+				label: seesNames ? e.display_name : pseudonym(campaign.id, e.id),
+				votes: view.counts.byEvaluator[e.id] ?? 0
+			}))
+			.sort((a, b) => a.label.localeCompare(b.label))
 	};
 };
