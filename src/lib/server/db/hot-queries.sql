@@ -70,6 +70,18 @@ select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "ri
 -- postgres (campaign_id)
 select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status", "assignment_id" from "vote" where "campaign_id" = $1 order by "submitted_at";
 
+-- name: session.delete
+-- sqlite (id)
+delete from "session" where "id" = ?;
+-- postgres (id)
+delete from "session" where "id" = $1;
+
+-- name: session.touch
+-- sqlite (now, id)
+update "session" set "last_verified_at" = ? where "id" = ?;
+-- postgres (now, id)
+update "session" set "last_verified_at" = $1 where "id" = $2;
+
 -- name: session.with-user
 -- sqlite (id)
 select "session"."id", "session"."secret_hash", "session"."created_at", "session"."last_verified_at", "user"."id" as "user_id", "user"."email", "user"."display_name", "user"."is_admin", "user"."disabled_at" from "session" inner join "user" on "user"."id" = "session"."user_id" where "session"."id" = ?;
