@@ -6,7 +6,7 @@
 // votes, computes the report (lib/quality) and sends it back packed: a few strings and typed arrays instead
 // of an object per vote, so that receiving it costs the event loop next to nothing (a structured clone of
 // the plain report — 58 MB of objects and strings at 200,000 votes — took seconds to decode). The
-// per-vote objects are made on the main thread only when read (the audit queue), and each vote's
+// per-vote objects are then made on the main thread a slice per turn of the event loop, and each vote's
 // reasons only when that vote is shown.
 //
 // This file is its own worker entry: evaluator-quality.ts loads it with a dynamic import, so the build
@@ -212,33 +212,27 @@ function pack(report: QualityReport): PackedReport {
 	};
 }
 
+/** Vote records made per turn of the event loop while a packed report is unpacked. */
+const SLICE = 4000;
+
 /**
- * The report from its packed form. `votes` is made on first read (the evaluator dashboard and the
- * "leave out flagged evaluators" filter never read it), and each vote's `reasons` on first read.
+ * The report from its packed form, made a slice of votes per turn of the event loop (all at once,
+ * 200,000 records held it for long enough to show in every other request's latency); each vote's
+ * `reasons` are parsed when first read (pages show a few dozen).
  */
-function unpack(p: PackedReport): QualityReport {
-	let votes: VoteRisk[] | null = null;
-	const materialize = (): VoteRisk[] => {
-		const out = new Array<VoteRisk>(p.scores.length);
-		let idStart = 0;
-		let reasonStart = 0;
-		for (let i = 0; i < out.length; i++) {
-			const idEnd = p.voteIdEnds[i];
-			const reasonEnd = p.reasonEnds[i];
-			out[i] = riskRecord(p.voteIds.slice(idStart, idEnd), p.users[p.userOf[i]], p.scores[i], p.reasons, reasonStart, reasonEnd);
-			idStart = idEnd;
-			reasonStart = reasonEnd;
-		}
-		return out;
-	};
-	return {
-		evaluators: p.evaluators,
-		agreement: p.agreement,
-		thresholds: p.thresholds,
-		get votes() {
-			return (votes ??= materialize());
-		}
-	};
+async function unpack(p: PackedReport): Promise<QualityReport> {
+	const votes = new Array<VoteRisk>(p.scores.length);
+	let idStart = 0;
+	let reasonStart = 0;
+	for (let i = 0; i < votes.length; i++) {
+		if (i > 0 && i % SLICE === 0) await new Promise((r) => setImmediate(r));
+		const idEnd = p.voteIdEnds[i];
+		const reasonEnd = p.reasonEnds[i];
+		votes[i] = riskRecord(p.voteIds.slice(idStart, idEnd), p.users[p.userOf[i]], p.scores[i], p.reasons, reasonStart, reasonEnd);
+		idStart = idEnd;
+		reasonStart = reasonEnd;
+	}
+	return { evaluators: p.evaluators, agreement: p.agreement, thresholds: p.thresholds, votes };
 }
 
 const NO_REASONS: RiskReason[] = [];
@@ -331,7 +325,7 @@ function startWorker(): Worker {
 		// idle: let a process with nothing else to do exit
 		if (pending.size === 0) w.unref();
 		if (!job) return;
-		if (answer.ok) job.resolve(unpack(answer.report));
+		if (answer.ok) unpack(answer.report).then(job.resolve, job.reject);
 		else job.reject(new Error(`quality worker: ${answer.error}`));
 	});
 	w.on('error', fail);
