@@ -278,9 +278,12 @@ const RUNS = 3;
 for (let run = 0; run < RUNS; run++) {
 	for (const [label, path] of views) {
 		const server = await startServer(root);
-		await get(server, '/login');
-		runs.get(label)!.push(await measure(server, path));
-		await server.stop();
+		try {
+			await get(server, '/login');
+			runs.get(label)!.push(await measure(server, path));
+		} finally {
+			await server.stop();
+		}
 	}
 }
 const over = (ms: number, budget: number) => (ms > budget ? '  OVER' : '');
