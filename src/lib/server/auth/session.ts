@@ -1,8 +1,10 @@
 // Sessions after Lucia's "Sessions" guide: the token is `<id>.<secret>`, only SHA-256(secret) is
 // stored, and the expiry slides with use (inactivity timeout, refreshed at most hourly).
-import type { Kysely } from 'kysely';
+import { SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { hotQuery } from '../db/hot-query.ts';
+import { hotQuery, type HotQuery } from '../db/hot-query.ts';
+import { syncSqlite } from '../db/index.ts';
+import { isBusy } from '../db/busy.ts';
 import { constantTimeEqual, randomId, sha256Hex } from '../ids.ts';
 
 export const SESSION_COOKIE = 'pickwise_session';
@@ -54,7 +56,33 @@ const SESSION_WITH_USER = hotQuery('session.with-user', ['id'], (db, { id }: { i
 		.where('session.id', '=', id)
 );
 
-/** The session and its user for a token, or null; extends the session when it is used. */
+const TOUCH_SESSION = hotQuery('session.touch', ['id', 'now'], (db, p: { id: string; now: number }) =>
+	db.updateTable('session').set({ last_verified_at: p.now }).where('id', '=', p.id)
+);
+const DELETE_SESSION = hotQuery('session.delete', ['id'], (db, p: { id: string }) => db.deleteFrom('session').where('id', '=', p.id));
+
+/**
+ * A write that the request does not depend on (sliding the expiry, removing a dead session): done at
+ * once when the database allows, otherwise skipped, and the next request tries again. Never waited for
+ * and never an error: another process holding SQLite's write lock (a CLI import) made every signed-in
+ * request whose hourly refresh fell due wait for it and then fail. On SQLite it runs synchronously on
+ * the server's connection, whose busy_timeout is 0, so a held lock is a SQLITE_BUSY at once.
+ */
+async function bestEffort<P extends object>(db: Kysely<Database>, query: HotQuery<P, unknown>, params: P): Promise<boolean> {
+	try {
+		const sqlite = syncSqlite(db);
+		if (sqlite) query.runSync(sqlite, params);
+		// this connection is inside a transaction: its statements must not join it
+		else if (db.getExecutor().adapter instanceof SqliteAdapter) return false;
+		else await query.run(db, params);
+		return true;
+	} catch (error) {
+		if (!isBusy(error)) console.warn(`pickwise: session ${query.name} skipped: ${(error as Error).message ?? error}`);
+		return false;
+	}
+}
+
+/** The session and its user for a token, or null; extends the session when it is used (best-effort). */
 export async function validateSessionToken(
 	db: Kysely<Database>,
 	token: string,
@@ -67,14 +95,12 @@ export async function validateSessionToken(
 	if (!row) return null;
 	if (!constantTimeEqual(row.secret_hash, sha256Hex(secret))) return null;
 	if (row.disabled_at !== null || now - row.last_verified_at >= INACTIVITY_TIMEOUT_MS) {
-		await db.deleteFrom('session').where('id', '=', id).execute();
+		// refused either way; the row goes now if the database lets us, else at a later request
+		await bestEffort(db, DELETE_SESSION, { id });
 		return null;
 	}
 	let lastVerifiedAt = row.last_verified_at;
-	if (now - lastVerifiedAt >= ACTIVITY_CHECK_INTERVAL_MS) {
-		lastVerifiedAt = now;
-		await db.updateTable('session').set({ last_verified_at: now }).where('id', '=', id).execute();
-	}
+	if (now - lastVerifiedAt >= ACTIVITY_CHECK_INTERVAL_MS && (await bestEffort(db, TOUCH_SESSION, { id, now }))) lastVerifiedAt = now;
 	return {
 		session: { id: row.id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt },
 		user: { id: row.user_id, email: row.email, displayName: row.display_name, isAdmin: row.is_admin === 1 }

@@ -66,9 +66,33 @@ insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_
 
 -- name: quality.campaign-votes
 -- sqlite (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status", "assignment_id" from "vote" where "campaign_id" = ? order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status" from "vote" where "campaign_id" = ? order by "submitted_at";
 -- postgres (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status", "assignment_id" from "vote" where "campaign_id" = $1 order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status" from "vote" where "campaign_id" = $1 order by "submitted_at";
+
+-- name: quality.gold-pairs
+-- sqlite (campaign_id)
+select "left_image_id", "right_image_id", "expected_choice" from "gold_pair" where "campaign_id" = ?;
+-- postgres (campaign_id)
+select "left_image_id", "right_image_id", "expected_choice" from "gold_pair" where "campaign_id" = $1;
+
+-- name: quality.overall-pair-stats
+-- sqlite (campaign_id, "overall")
+select * from "pair_stat" where "campaign_id" = ? and "criterion" = ?;
+-- postgres (campaign_id, "overall")
+select * from "pair_stat" where "campaign_id" = $1 and "criterion" = $2;
+
+-- name: session.delete
+-- sqlite (id)
+delete from "session" where "id" = ?;
+-- postgres (id)
+delete from "session" where "id" = $1;
+
+-- name: session.touch
+-- sqlite (now, id)
+update "session" set "last_verified_at" = ? where "id" = ?;
+-- postgres (now, id)
+update "session" set "last_verified_at" = $1 where "id" = $2;
 
 -- name: session.with-user
 -- sqlite (id)

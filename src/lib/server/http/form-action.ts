@@ -1,6 +1,7 @@
 // One shape for every form action: the handler gets the parsed form; an AppError becomes
 // fail(status, { action, message, field, values }) so the page shows the message at its field and
-// refills what was typed (never a password or a file).
+// refills what was typed (never a password or a file). An error with a retryAfter (503 busy, 429) also
+// sets Retry-After on the answer.
 import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { AppError } from '../errors.ts';
 
@@ -32,8 +33,10 @@ export function formAction<E extends RequestEvent, R>(
 		try {
 			return await handler(event, form);
 		} catch (e) {
-			if (e instanceof AppError) return fail(e.status, { action, message: e.message, field: e.field ?? null, values: typedValues(form) });
-			throw e;
+			if (!(e instanceof AppError)) throw e;
+			// fail() carries no headers; a 503 (database busy) or 429 tells the browser when to try again
+			if (e.retryAfter) event.setHeaders({ 'retry-after': String(e.retryAfter) });
+			return fail(e.status, { action, message: e.message, field: e.field ?? null, values: typedValues(form) });
 		}
 	};
 }

@@ -1,0 +1,99 @@
+// The quality report on a SQLite file is computed on a worker thread from its own read-only
+// connection: the event loop turns while it runs, concurrent callers share one computation, and the
+// report that comes back (packed, then unpacked) is the one computed in this thread, reasons included.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { seedCampaign } from '../helpers/campaign.ts';
+import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
+import { qualityHere, workerJobs } from '../../src/lib/server/audit/quality-worker.ts';
+import { createRng } from '../../src/lib/scheduling/index.ts';
+import type { Choice } from '../../src/lib/quality/index.ts';
+
+let db: TestDatabase;
+const rng = createRng(7);
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	const seeded = await seedCampaign(db.kysely, db.dir, { slug: 'w', systems: 4, prompts: 6, evaluators: 5 });
+	const campaign = await requireCampaign(db.kysely, 'w');
+	const images = await db.kysely.selectFrom('image').select(['id', 'prompt_id', 'system_id']).execute();
+	const byPrompt = new Map<string, typeof images>();
+	for (const i of images) byPrompt.set(i.prompt_id, [...(byPrompt.get(i.prompt_id) ?? []), i]);
+	const prompts = [...byPrompt.keys()];
+	const pasted = 'Left is better.';
+	// 240 votes: evaluator 0 pastes one rationale and always picks left; the others argue for their choice,
+	// now and then for the other side (a contradiction); pairs repeat across evaluators (disagreement)
+	for (let n = 0; n < 240; n++) {
+		const e = n % seeded.evaluators.length;
+		const set = byPrompt.get(prompts[Math.floor(rng() * prompts.length)])!;
+		const a = Math.floor(rng() * set.length);
+		const b = (a + 1 + Math.floor(rng() * (set.length - 1))) % set.length;
+		const choice: Choice = e === 0 ? 'left' : rng() < 0.45 ? 'left' : rng() < 0.9 ? 'right' : 'tie';
+		const argued = rng() < 0.15 ? (choice === 'left' ? 'right' : 'left') : choice;
+		const rationale = e === 0 ? pasted : `The ${argued} image is sharper and the hands look better (${n}).`;
+		const assignment = `as-${n}`;
+		const at = Date.UTC(2026, 0, 1) + n * 60_000;
+		await db.kysely
+			.insertInto('assignment')
+			.values({
+				id: assignment,
+				campaign_id: campaign.id,
+				user_id: seeded.evaluators[e].id,
+				left_image_id: set[a].id,
+				right_image_id: set[b].id,
+				kind: 'normal',
+				issued_at: at,
+				expires_at: at,
+				answered_at: at
+			})
+			.execute();
+		await db.kysely
+			.insertInto('vote')
+			.values({
+				id: `vote-${n}`,
+				assignment_id: assignment,
+				campaign_id: campaign.id,
+				user_id: seeded.evaluators[e].id,
+				prompt_id: set[a].prompt_id,
+				left_image_id: set[a].id,
+				right_image_id: set[b].id,
+				left_system_id: set[a].system_id,
+				right_system_id: set[b].system_id,
+				choice,
+				rationale,
+				guidelines_version: 1,
+				shown_at: at,
+				submitted_at: at,
+				active_ms: e === 0 ? 900 : 8000
+			})
+			.execute();
+	}
+});
+
+afterAll(() => db.cleanup());
+
+describe('the quality report on a worker thread', () => {
+	it('lets the event loop turn, is shared by concurrent callers and equals the report computed in this thread', async () => {
+		const campaign = await requireCampaign(db.kysely, 'w');
+		const jobs = workerJobs();
+		let turned = false;
+		// runs only if the event loop gets a turn before the report is in (computed in this thread, it would not)
+		setImmediate(() => (turned = true));
+		const [first, second] = await Promise.all([campaignQuality(db.kysely, campaign), campaignQuality(db.kysely, campaign)]);
+		expect(turned).toBe(true);
+		expect(second).toBe(first);
+		expect(workerJobs() - jobs).toBe(1);
+
+		const here = await qualityHere(db.kysely, campaign.id);
+		const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+		expect(plain(first)).toEqual(plain(here));
+		// the data is rich enough to compare: flags, and votes with several kinds of reasons
+		expect(first.evaluators.some((e) => e.flagged)).toBe(true);
+		const codes = new Set(first.votes.flatMap((v) => v.reasons.map((r) => r.code)));
+		expect([...codes].sort()).toEqual(expect.arrayContaining(['contradiction', 'duplicate_own', 'too_fast']));
+		// cached until the votes change
+		expect(await campaignQuality(db.kysely, campaign)).toBe(first);
+		expect(workerJobs() - jobs).toBe(1);
+	});
+});
