@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
-import { addMember } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addMember, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addGoldPair, goldExpectation, issueSpecialAssignment } from '../../src/lib/server/voting/gold-and-repeats.ts';
+import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
 import { act } from '../helpers/actions.ts';
@@ -169,6 +171,42 @@ describe('feedback to evaluators', () => {
 		// exactly the limit is fine
 		expect(await act(clients.lead, to, { note: 'z'.repeat(2000) })).toMatchObject({ type: 'success' });
 		expect(await noteCount()).toBe(before + 1);
+	});
+
+	it('counts gold votes only up to today, so that a reload after a vote cannot tell a gold pair', async () => {
+		const campaign = await requireCampaign(db.kysely, SLUG);
+		const ev1 = seeded.evaluators[1];
+		const images = await db.kysely
+			.selectFrom('image')
+			.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+			.select('image.id')
+			.where('prompt.text', '=', 'prompt number 1')
+			.orderBy('image.id')
+			.execute();
+		for (const other of images.slice(1))
+			await addGoldPair(db.kysely, campaign, { leftImageId: images[0].id, rightImageId: other.id, expected: 'left' }, null);
+		const votes: string[] = [];
+		for (let i = 0; i < 2; i++) {
+			const gold = (await issueSpecialAssignment(db.kysely, campaign, ev1.id, Date.now(), () => 0))!;
+			expect(gold.kind).toBe('gold');
+			const expected = (await goldExpectation(db.kysely, campaign.id, gold.left_image_id, gold.right_image_id))!.expected;
+			votes.push(crypto.randomUUID());
+			await castVote(db.kysely, campaign, ev1.id, {
+				voteId: votes[i],
+				assignmentId: gold.id,
+				choice: expected,
+				rationale: 'The expected one is plainly better here.'
+			});
+		}
+		// one of them yesterday: it counts; today's does not yet
+		await db.kysely
+			.updateTable('vote')
+			.set({ submitted_at: Date.now() - 2 * 86_400_000 })
+			.where('id', '=', votes[0])
+			.execute();
+		const page = await html('ev1', `/c/${SLUG}/me`);
+		expect(page.text).toContain('100% (1 of 1)');
+		expect(page.text).not.toContain('100% (2 of 2)');
 	});
 
 	it('names the systems once the campaign is no longer blind', async () => {

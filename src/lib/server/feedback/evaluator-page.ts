@@ -3,10 +3,13 @@
 // the votes a lead rejected, with the lead's comment, so that review reaches the person reviewed.
 // Nothing here may name a system while the campaign is blind: the images are served through the
 // vote's own assignment (/i/a/<assignment>/<side>, the URL the evaluator saw them under), never by
-// image id, and system names are read only when the campaign is not blind.
+// image id, and system names are read only when the campaign is not blind. Gold accuracy counts gold
+// votes up to the start of the day (UTC): counted live, a reload after each vote would tell which
+// pair was a gold pair and whether the answer was the expected one.
 import { sql, type Kysely } from 'kysely';
 import type { Campaign, Choice, Database } from '../db/schema.ts';
 import { campaignQuality } from '../audit/evaluator-quality.ts';
+import { evaluatorQuality, type VoteRecord } from '../../quality/index.ts';
 import { invalid } from '../errors.ts';
 
 export const REJECTED_PAGE_SIZE = 10;
@@ -38,7 +41,7 @@ export function parseFeedbackPage(value: string | null): number {
 
 export async function evaluatorFeedback(db: Kysely<Database>, campaign: Campaign, userId: string, page: number, now = Date.now()) {
 	const startOfDay = Math.floor(now / DAY) * DAY;
-	const [counts, report] = await Promise.all([
+	const [counts, report, gold] = await Promise.all([
 		db
 			.selectFrom('vote')
 			.select([
@@ -49,7 +52,8 @@ export async function evaluatorFeedback(db: Kysely<Database>, campaign: Campaign
 			.where('campaign_id', '=', campaign.id)
 			.where('user_id', '=', userId)
 			.executeTakeFirstOrThrow(),
-		campaignQuality(db, campaign)
+		campaignQuality(db, campaign),
+		goldBefore(db, campaign, userId, startOfDay)
 	]);
 	const rejectedTotal = Number(counts.rejected ?? 0);
 	const metrics = report.evaluators.find((e) => e.userId === userId)?.metrics ?? null;
@@ -58,7 +62,7 @@ export async function evaluatorFeedback(db: Kysely<Database>, campaign: Campaign
 		votes: { total: Number(counts.total), today: Number(counts.today ?? 0), rejected: rejectedTotal },
 		// only what helps the evaluator learn the guidelines; the fit-based and flag numbers stay with the lead
 		quality: metrics && {
-			gold: { votes: metrics.gold.votes, correct: metrics.gold.correct, accuracy: metrics.gold.accuracy },
+			gold: gold && { votes: gold.votes, correct: gold.correct, accuracy: gold.accuracy },
 			agreement: { comparable: metrics.agreement.comparable, agreed: metrics.agreement.agreed, rate: metrics.agreement.rate },
 			medianSeconds: metrics.time.medianSeconds
 		},
@@ -66,6 +70,57 @@ export async function evaluatorFeedback(db: Kysely<Database>, campaign: Campaign
 		page: Math.min(page, pages),
 		pages
 	};
+}
+
+/** The evaluator's gold accuracy over their gold votes before `before`: lib/quality's metric on those votes only. */
+async function goldBefore(db: Kysely<Database>, campaign: Campaign, userId: string, before: number) {
+	const [votes, gold] = await Promise.all([
+		db
+			.selectFrom('vote')
+			.select([
+				'id',
+				'left_image_id',
+				'right_image_id',
+				'left_system_id',
+				'right_system_id',
+				'choice',
+				'rationale',
+				'active_ms',
+				'submitted_at',
+				'status',
+				'assignment_id'
+			])
+			.where('campaign_id', '=', campaign.id)
+			.where('user_id', '=', userId)
+			.where('kind', '=', 'gold')
+			.where('submitted_at', '<', before)
+			.execute(),
+		db
+			.selectFrom('gold_pair')
+			.select(['left_image_id', 'right_image_id', 'expected_choice'])
+			.where('campaign_id', '=', campaign.id)
+			.execute()
+	]);
+	if (!votes.length) return null;
+	const records: VoteRecord[] = votes.map((v) => ({
+		id: v.id,
+		userId,
+		leftImageId: v.left_image_id,
+		rightImageId: v.right_image_id,
+		leftSystemId: v.left_system_id,
+		rightSystemId: v.right_system_id,
+		choice: v.choice,
+		rationale: v.rationale,
+		activeMs: v.active_ms === null ? null : Number(v.active_ms),
+		submittedAt: Number(v.submitted_at),
+		kind: 'gold',
+		status: v.status,
+		assignmentId: v.assignment_id
+	}));
+	const quality = evaluatorQuality(records, {
+		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice }))
+	});
+	return quality.find((e) => e.userId === userId)?.metrics.gold ?? null;
 }
 
 async function rejectedVotes(db: Kysely<Database>, campaign: Campaign, userId: string, page: number): Promise<RejectedVote[]> {
