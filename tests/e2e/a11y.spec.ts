@@ -36,6 +36,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'campaign', path: CAMPAIGN },
 			{ name: 'settings', path: '/settings' },
 			{ name: 'vote', path: `${CAMPAIGN}/vote`, states: VOTE_STATES },
+			{ name: 'feedback', path: `${CAMPAIGN}/me` },
 			{ name: '403 (manage)', path: `${CAMPAIGN}/manage`, status: 403 },
 			{ name: '404 (unknown campaign)', path: '/c/no-such-campaign', status: 404 }
 		]

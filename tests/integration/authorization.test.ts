@@ -208,6 +208,21 @@ const CHECKS: Record<string, Check[]> = {
 	'/c/[slug]/evaluators GET': [
 		{ method: 'GET', path: `/c/${SLUG}/evaluators`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }
 	],
+	// an evaluator's own page (their numbers, rejected votes, notes): evaluators only, their own
+	'/c/[slug]/me GET': [{ method: 'GET', path: `/c/${SLUG}/me`, expect: page({ evaluator: 200, outsider: 404 }, 403) }],
+	// the notes sent to one evaluator: the campaign's leads and admins; not an evaluator's id → 404
+	'/c/[slug]/evaluators/[user]/notes GET': [
+		{ method: 'GET', path: `/c/${SLUG}/evaluators/{evaluator}/notes`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) },
+		{ method: 'GET', path: `/c/${SLUG}/evaluators/nope/notes`, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
+	'/c/[slug]/evaluators/[user]/notes POST ?/send': [
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/evaluators/{evaluator}/notes?/send`,
+			form: { note: '' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
+	],
 	'/api/v1/campaigns/[slug]/evaluators GET': [
 		{
 			method: 'GET',
@@ -306,6 +321,7 @@ let root: string;
 let imageId: string;
 let voteId: string;
 let assignmentId: string;
+let evaluatorId: string;
 let server: RunningServer;
 const clients = {} as Record<Who, Browserless>;
 
@@ -334,6 +350,7 @@ beforeAll(async () => {
 	const pair = (await nextAssignment(db.kysely, campaign, evaluator.id, null))!;
 	voteId = crypto.randomUUID();
 	assignmentId = pair.assignment.id;
+	evaluatorId = evaluator.id;
 	await castVote(db.kysely, campaign, evaluator.id, {
 		voteId,
 		assignmentId: pair.assignment.id,
@@ -364,7 +381,11 @@ async function run(check: Check, who: Who): Promise<number> {
 		body = JSON.stringify(check.json);
 	}
 	const response = await clients[who].fetch(
-		check.path.replace('{image}', imageId).replace('{vote}', voteId).replace('{assignment}', assignmentId),
+		check.path
+			.replace('{image}', imageId)
+			.replace('{vote}', voteId)
+			.replace('{assignment}', assignmentId)
+			.replace('{evaluator}', evaluatorId),
 		{ method: check.method, headers, body }
 	);
 	await response.arrayBuffer();

@@ -20,6 +20,9 @@ import { exportVotes } from '../../src/lib/server/results/exports.ts';
 import { importVotes } from '../../src/lib/server/voting/battle-import.ts';
 import { votesPerDay } from '../../src/lib/server/results/chart-data.ts';
 import { selectionCounts } from '../../src/lib/server/results/selection-counts.ts';
+import { seedCampaign } from '../helpers/campaign.ts';
+import { readNotes, sendNote, unreadNoteCount } from '../../src/lib/server/feedback/notes.ts';
+import { evaluatorFeedback } from '../../src/lib/server/feedback/evaluator-page.ts';
 
 let pg: Awaited<ReturnType<typeof startPostgres>>;
 let db: Db;
@@ -125,4 +128,33 @@ describe('PostgreSQL', () => {
 		const battles = await importVotes(k, { campaign: 'pg', text: 'model_a,model_b,winner\nx,y,model_a\ny,x,tie\n', format: 'csv' });
 		expect(battles.added).toBe(2);
 	}, 120_000);
+
+	it('keeps notes to evaluators and shows an evaluator their rejected votes', async () => {
+		const k = db.kysely;
+		const seeded = await seedCampaign(k, dataDir, { slug: 'pg-feedback', systems: 2, prompts: 1, evaluators: 1 });
+		const lead = await createUser(k, { email: 'lead@pg-feedback.test', password: 'password-123' });
+		await addMember(k, { slug: 'pg-feedback', email: 'lead@pg-feedback.test', role: 'lead' });
+		const campaign = await requireCampaign(k, 'pg-feedback');
+		const evaluator = seeded.evaluators[0].id;
+		const pair = (await nextAssignment(k, campaign, evaluator, null))!;
+		const voteId = crypto.randomUUID();
+		await castVote(k, campaign, evaluator, {
+			voteId,
+			assignmentId: pair.assignment.id,
+			choice: 'right',
+			rationale: 'Right follows the prompt.'
+		});
+		await reviewVotes(k, campaign, lead.id, [voteId], 'reject', 'Both miss the prompt: both bad.');
+		await expect(sendNote(k, campaign, lead.id, evaluator, 'n'.repeat(2001))).rejects.toMatchObject({ status: 400, field: 'note' });
+		await sendNote(k, campaign, lead.id, evaluator, 'Welcome aboard.');
+		expect(await unreadNoteCount(k, campaign.id, evaluator)).toBe(1);
+		const notes = await readNotes(k, campaign, evaluator);
+		expect(notes).toMatchObject([{ body: 'Welcome aboard.', read_at: null }]);
+		expect(await unreadNoteCount(k, campaign.id, evaluator)).toBe(0);
+		const feedback = await evaluatorFeedback(k, campaign, evaluator, 1);
+		expect(feedback.votes).toEqual({ total: 1, today: 1, rejected: 1 });
+		expect(feedback.rejected).toMatchObject([
+			{ comment: 'Both miss the prompt: both bad.', left_url: `/i/a/${pair.assignment.id}/left`, systems: null }
+		]);
+	}, 60_000);
 });

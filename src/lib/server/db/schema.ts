@@ -204,6 +204,17 @@ export interface AuditLogTable {
 	detail: Generated<string>;
 }
 
+/** A lead's note to one evaluator of a campaign (plain text), read on the evaluator's own page. */
+export interface EvaluatorNoteTable {
+	id: string;
+	campaign_id: string;
+	recipient_id: string;
+	author_id: string | null;
+	body: string;
+	created_at: number;
+	read_at: number | null;
+}
+
 export interface Database {
 	user: UserTable;
 	session: SessionTable;
@@ -223,6 +234,7 @@ export interface Database {
 	gold_pair: GoldPairTable;
 	pair_stat: PairStatTable;
 	audit_log: AuditLogTable;
+	evaluator_note: EvaluatorNoteTable;
 }
 
 export type User = Selectable<UserTable>;

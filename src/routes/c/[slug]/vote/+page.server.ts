@@ -7,6 +7,7 @@ import { undoVote } from '$lib/server/voting/undo';
 import { votePageContext, voteInputFromForm } from '$lib/server/voting/vote-page';
 import { formAction } from '$lib/server/http/form-action';
 import type { ApiAssignment } from '$lib/api-types';
+import { unreadNoteCount } from '$lib/server/feedback/notes';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign, user, quota } = await requireCampaignRole(event, event.params.slug, 'vote');
@@ -17,6 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		...(await votePageContext(db.kysely, campaign, user.id, quota)),
 		pair: assignment,
+		unreadNotes: await unreadNoteCount(db.kysely, campaign.id, user.id),
 		// for the form without JavaScript; the script makes its own per submission
 		voteId: crypto.randomUUID()
 	};
