@@ -43,6 +43,18 @@ export interface VoteRequest {
 	/** criterion key → choice */
 	criteria?: Record<string, string>;
 	active_ms?: number;
+	/** the guidelines version the page showed; the vote records it (absent: the current one) */
+	guidelines_version?: number;
+}
+
+/**
+ * With every answer to a `POST …/votes` that sent `guidelines_version` (201, 200 and refusals): the
+ * campaign's rules as they are now, so that an open page learns of a lead's change; `guidelines`
+ * only when that version is not the current one (the text to read).
+ */
+export interface VoteRules {
+	rules: { guidelines_version: number; rationale_min: number };
+	guidelines?: { version: number; html: string };
 }
 
 /** After a missed gold pair, when the campaign explains them. */
@@ -52,18 +64,21 @@ export interface GoldFeedback {
 }
 
 /** 201: the vote is stored (committed). */
-export interface VoteCreated {
+export interface VoteCreated extends Partial<VoteRules> {
 	vote_id: string;
 	feedback?: GoldFeedback;
 }
 
 /** 200: this vote_id came before; the vote as it was stored then. */
-export interface VoteReplayed {
+export interface VoteReplayed extends Partial<VoteRules> {
 	vote_id: string;
 	vote: { assignment_id: string; choice: string; rationale: string; flags: unknown; submitted_at: string };
 }
 
 export type VoteResponse = VoteCreated | VoteReplayed;
+
+/** A refused vote: the error and, as with a stored one, the rules now. */
+export type VoteRefusal = ApiError & Partial<VoteRules>;
 
 /** `POST …/assignments/{id}/skip` (204). */
 export interface SkipRequest {

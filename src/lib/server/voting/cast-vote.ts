@@ -5,10 +5,10 @@ import { submitVote, type VoteInput } from './submit-vote.ts';
 import { countsInRankings } from './pair-stat.ts';
 import { schedulerFor } from './leases.ts';
 import { AppError } from '../errors.ts';
-import { campaignSettings } from '../campaigns/campaigns.ts';
+import { campaignSettings, guidelinesHtml } from '../campaigns/campaigns.ts';
 import { goldExpectation } from './gold-and-repeats.ts';
 import { votesChanged } from '../votes-changed.ts';
-import type { GoldFeedback, VoteResponse } from '../../api-types.ts';
+import type { GoldFeedback, VoteResponse, VoteRules } from '../../api-types.ts';
 
 export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
 	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(db, userId, campaign, input);
@@ -45,19 +45,30 @@ export async function castVoteFromJson(
 	if (typeof body !== 'object' || body === null || Array.isArray(body))
 		throw new AppError(400, 'invalid', 'the body must be a JSON object');
 	const input = body as Record<string, unknown>;
-	const { created, vote, feedback } = await castVote(db, campaign, userId, {
-		voteId: input.vote_id,
-		assignmentId: input.assignment_id,
-		choice: input.choice,
-		rationale: input.rationale,
-		flags: input.flags,
-		criteria: input.criteria,
-		activeMs: input.active_ms
-	});
+	let result: Awaited<ReturnType<typeof castVote>>;
+	try {
+		result = await castVote(db, campaign, userId, {
+			voteId: input.vote_id,
+			assignmentId: input.assignment_id,
+			choice: input.choice,
+			rationale: input.rationale,
+			flags: input.flags,
+			criteria: input.criteria,
+			activeMs: input.active_ms,
+			guidelinesVersion: input.guidelines_version
+		});
+	} catch (e) {
+		// a refusal tells the page the rules it was judged by (a raised minimum, new guidelines)
+		if (e instanceof AppError) throw new VoteRefused(e, await rulesFor(db, campaign, input.guidelines_version));
+		throw e;
+	}
+	const { created, vote, feedback } = result;
+	const rules = await rulesFor(db, campaign, input.guidelines_version);
 	const payload: VoteResponse = created
-		? { vote_id: vote.id, ...(feedback ? { feedback } : {}) }
+		? { vote_id: vote.id, ...rules, ...(feedback ? { feedback } : {}) }
 		: {
 				vote_id: vote.id,
+				...rules,
 				vote: {
 					assignment_id: vote.assignment_id,
 					choice: vote.choice,
@@ -67,4 +78,30 @@ export async function castVoteFromJson(
 				}
 			};
 	return { status: created ? 201 : 200, payload };
+}
+
+/**
+ * The campaign's rules now, for a page that said which guidelines it shows (API scripts that do not
+ * get the answer they always had); the guidelines' text only when the page showed another version
+ * (so a page that is up to date gets a few bytes, not the guidelines each time).
+ */
+async function rulesFor(db: Kysely<Database>, campaign: Campaign, shownVersion: unknown): Promise<Partial<VoteRules>> {
+	if (shownVersion === undefined || shownVersion === null) return {};
+	const rules = { guidelines_version: campaign.guidelines_version, rationale_min: campaign.rationale_min_chars };
+	if (Number(shownVersion) === campaign.guidelines_version) return { rules };
+	return { rules, guidelines: { version: campaign.guidelines_version, html: await guidelinesHtml(db, campaign) } };
+}
+
+/** An AppError of the vote service whose JSON answer also carries the rules. */
+class VoteRefused extends AppError {
+	constructor(
+		cause: AppError,
+		readonly rules: Partial<VoteRules>
+	) {
+		super(cause.status, cause.code, cause.message, cause.field, cause.retryAfter);
+	}
+
+	toJSON() {
+		return { ...super.toJSON(), ...this.rules };
+	}
 }

@@ -24,6 +24,11 @@ export interface VoteInput {
 	/** Per-criterion choices: { criterionKey: choice }. */
 	criteria?: unknown;
 	activeMs?: unknown;
+	/**
+	 * The guidelines version the evaluator had on screen (the page sends it): the vote records what
+	 * was read, not what a lead saved meanwhile. Absent (API scripts, seeding): the current version.
+	 */
+	guidelinesVersion?: unknown;
 	simulated?: boolean;
 }
 
@@ -62,8 +67,11 @@ export async function submitVote(
 		throw invalid('active_ms', 'active_ms must be a number of milliseconds between 0 and one day');
 	}
 
+	const guidelinesVersion = readGuidelinesVersion(input.guidelinesVersion);
+
 	const request: VoteRequest = {
 		voteId,
+		guidelinesVersion,
 		assignmentId,
 		choice: choice as Choice,
 		rationale,
@@ -101,6 +109,7 @@ export async function submitVote(
 /** A vote request whose fields have their types (flags and criteria are checked against the campaign). */
 interface VoteRequest {
 	voteId: string;
+	guidelinesVersion: number | null;
 	assignmentId: string;
 	choice: Choice;
 	rationale: string;
@@ -241,8 +250,17 @@ function planVote(
 	if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
 	if (choice === 'tie' && !campaign.allow_tie) throw invalid('choice', 'this campaign does not allow ties');
 	if (choice === 'both_bad' && !campaign.allow_both_bad) throw invalid('choice', 'this campaign does not allow "both bad"');
+	// the rule as it is now, even if the page was opened under a lower minimum: the page takes the
+	// minimum from this refusal (cast-vote.ts adds the rules to it), so counter and message agree
 	if (rationale.length < campaign.rationale_min_chars) {
 		throw invalid('rationale', `Write at least ${campaign.rationale_min_chars} characters on why (you wrote ${rationale.length}).`);
+	}
+	// versions are numbered 1, 2, … as they are saved: anything else was never on anyone's screen
+	if (request.guidelinesVersion !== null && request.guidelinesVersion > campaign.guidelines_version) {
+		throw invalid(
+			'guidelines_version',
+			`guidelines_version must be a version of this campaign's guidelines (1 to ${campaign.guidelines_version})`
+		);
 	}
 	if (rationale.length > RATIONALE_MAX) throw invalid('rationale', `The rationale can be at most ${RATIONALE_MAX} characters.`);
 	const flags = hasFlags(request.flags) ? validateFlags(context.flagKinds, request.flags) : { left: [], right: [] };
@@ -262,7 +280,7 @@ function planVote(
 		choice,
 		rationale,
 		flags: JSON.stringify(flags),
-		guidelines_version: campaign.guidelines_version,
+		guidelines_version: request.guidelinesVersion ?? campaign.guidelines_version,
 		shown_at: assignment.issued_at,
 		submitted_at: now,
 		active_ms: activeMs === null ? null : Math.round(activeMs),
@@ -296,6 +314,15 @@ async function applyVote(trx: Transaction<Database>, writes: VoteWrites): Promis
 	for (const row of writes.criteria) await INSERT_CRITERION.run(trx, row);
 	await MARK_ANSWERED.run(trx, writes.answered);
 	for (const change of writes.pairStat) await upsertPairStat(trx, change);
+}
+
+function readGuidelinesVersion(raw: unknown): number | null {
+	if (raw === undefined || raw === null) return null;
+	const version = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : raw;
+	if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+		throw invalid('guidelines_version', 'guidelines_version must be the whole number of a guidelines version (1, 2, …)');
+	}
+	return version;
 }
 
 function hasFlags(raw: unknown): boolean {

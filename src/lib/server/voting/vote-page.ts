@@ -42,6 +42,8 @@ export function voteInputFromForm(form: FormData) {
 		rationale: form.get('rationale') ?? '',
 		flags: { left: form.getAll('flag_left'), right: form.getAll('flag_right') },
 		criteria,
-		activeMs: form.get('active_ms') ? Number(form.get('active_ms')) : undefined
+		activeMs: form.get('active_ms') ? Number(form.get('active_ms')) : undefined,
+		// the version the page was rendered with: a vote records the guidelines its evaluator had
+		guidelinesVersion: form.get('guidelines_version') || undefined
 	};
 }

@@ -1,7 +1,7 @@
 // The voting page's state in the browser: the pair on screen, the prefetched next one (images
 // decoded ahead), the answer being written, and the last vote (for undo). The JSON it sends and
 // reads is typed by $lib/api-types, as on the server.
-import type { ApiAssignment, ApiError, AssignmentResponse, SkipRequest, VoteCreated, VoteRequest } from '$lib/api-types';
+import type { ApiAssignment, AssignmentResponse, SkipRequest, VoteCreated, VoteRefusal, VoteRequest, VoteRules } from '$lib/api-types';
 import type { FormResult } from '$lib/forms/form-result';
 
 /** The pair on screen: an assignment of the API. */
@@ -15,9 +15,25 @@ function fieldOf(field: string | null | undefined): keyof FieldErrors {
 }
 
 /** The API's error answer, or one with `fallback` when the body is not one (a proxy's page, no body). */
-async function errorOf(response: Response, fallback: string): Promise<ApiError> {
+async function errorOf(response: Response, fallback: string): Promise<VoteRefusal> {
 	const body = await response.json().catch(() => null);
-	return body && typeof body.error?.message === 'string' ? (body as ApiError) : { error: { code: 'unknown', message: fallback } };
+	return body && typeof body.error?.message === 'string' ? (body as VoteRefusal) : { error: { code: 'unknown', message: fallback } };
+}
+
+/** The campaign's rules as the page shows them; a vote's answer may bring newer ones. */
+export interface PageRules {
+	guidelinesVersion: number;
+	guidelinesHtml: string;
+	rationaleMin: number;
+}
+
+/** Everything an answer holds, kept with the last vote so that undo gives all of it back. */
+interface Answer {
+	choice: string;
+	criteria: Record<string, string>;
+	flagsLeft: string[];
+	flagsRight: string[];
+	rationale: string;
 }
 
 const decoded = new Map<string, HTMLImageElement>();
@@ -43,12 +59,18 @@ export class VoteSession {
 	criteria = $state<Record<string, string>>({});
 	flagsLeft = $state<string[]>([]);
 	flagsRight = $state<string[]>([]);
-	rationale = $state('');
+	#rationale = $state('');
 	errors = $state<FieldErrors>({});
+	/** set by the first submit: before it, a short rationale is only counted, not marked as wrong */
+	attempted = $state(false);
 	submitting = $state(false);
 	done = $state(0);
-	lastVote = $state<{ id: string; at: number; pair: Pair; choice: string; rationale: string } | null>(null);
+	/** the vote that `u` takes back: its answer and the active time it had, both restored by undo */
+	lastVote = $state<{ id: string; at: number; pair: Pair; answer: Answer; activeMs: number } | null>(null);
 	status = $state('');
+	rules = $state<PageRules>({ guidelinesVersion: 1, guidelinesHtml: '', rationaleMin: 0 });
+	/** a lead saved new guidelines while this page was open: the page says so until they are read */
+	guidelinesUpdated = $state(false);
 	private shownAt = 0;
 	private activeMs = 0;
 	private prefetching: Promise<void> | null = null;
@@ -57,20 +79,44 @@ export class VoteSession {
 	constructor(
 		readonly slug: string,
 		pair: Pair | null,
-		done: number
+		done: number,
+		rules: PageRules
 	) {
 		this.pair = pair;
 		this.done = done;
+		this.rules = rules;
 		this.markShown();
+	}
+
+	get rationale() {
+		return this.#rationale;
+	}
+
+	/** Typing past the minimum clears the "too short" error at once, not at the next submit. */
+	set rationale(value: string) {
+		this.#rationale = value;
+		if (this.errors.rationale && value.trim().length >= this.rules.rationaleMin) this.errors = { ...this.errors, rationale: undefined };
+	}
+
+	/** The rules an answer to a vote carries (also a refusal's): the counter and the guidelines follow them. */
+	private learnRules(body: Partial<VoteRules> | null) {
+		if (!body?.rules) return;
+		const { guidelines_version: version, rationale_min: min } = body.rules;
+		if (body.guidelines && body.guidelines.version === version && version !== this.rules.guidelinesVersion) {
+			this.rules = { ...this.rules, guidelinesVersion: version, guidelinesHtml: body.guidelines.html };
+			this.guidelinesUpdated = true;
+		}
+		if (Number.isInteger(min) && min !== this.rules.rationaleMin) this.rules = { ...this.rules, rationaleMin: min };
 	}
 
 	private api(path: string) {
 		return `/api/v1/campaigns/${this.slug}${path}`;
 	}
 
-	markShown() {
+	/** A pair appears: its active time starts at `carried` (the time a vote had before it was undone). */
+	markShown(carried = 0) {
 		this.shownAt = performance.now();
-		this.activeMs = 0;
+		this.activeMs = carried;
 	}
 
 	/** Time counts only while the page is visible. */
@@ -104,8 +150,19 @@ export class VoteSession {
 		this.criteria = {};
 		this.flagsLeft = [];
 		this.flagsRight = [];
-		this.rationale = '';
+		this.#rationale = '';
 		this.errors = {};
+		this.attempted = false;
+	}
+
+	private answer(): Answer {
+		return {
+			choice: this.choice,
+			criteria: { ...this.criteria },
+			flagsLeft: [...this.flagsLeft],
+			flagsRight: [...this.flagsRight],
+			rationale: this.#rationale
+		};
 	}
 
 	/** A vote the no-JavaScript form sent and the server refused: what was typed, and the message at its field. */
@@ -122,6 +179,7 @@ export class VoteSession {
 
 	async submit(): Promise<boolean> {
 		if (!this.pair || this.submitting) return false;
+		this.attempted = true;
 		const errors: FieldErrors = {};
 		if (!this.choice) errors.choice = 'Choose which image is better.';
 		if (Object.keys(errors).length) {
@@ -138,12 +196,16 @@ export class VoteSession {
 			rationale: this.rationale,
 			flags: { left: this.flagsLeft, right: this.flagsRight },
 			criteria: this.criteria,
-			active_ms: activeMs
+			active_ms: activeMs,
+			// the version on screen is the one the vote followed, even if a lead saved another meanwhile
+			guidelines_version: this.rules.guidelinesVersion
 		};
 		try {
 			const response = await this.postWithRetry(this.api('/votes'), body);
 			if (!response.ok) {
-				const { error } = await errorOf(response, `The server answered ${response.status}.`);
+				const refusal = await errorOf(response, `The server answered ${response.status}.`);
+				const { error } = refusal;
+				this.learnRules(refusal);
 				if (response.status === 410) {
 					this.status = error.message;
 					await this.advance();
@@ -152,9 +214,11 @@ export class VoteSession {
 				this.errors = { [fieldOf(error.field)]: error.message };
 				return false;
 			}
-			this.lastVote = { id: voteId, at: Date.now(), pair: this.pair, choice: this.choice, rationale: this.rationale };
+			this.lastVote = { id: voteId, at: Date.now(), pair: this.pair, answer: this.answer(), activeMs };
 			this.done += 1;
-			const { feedback }: Partial<VoteCreated> = await response.json().catch(() => ({}));
+			const created: Partial<VoteCreated> = await response.json().catch(() => ({}));
+			const { feedback } = created;
+			this.learnRules(created);
 			this.status = feedback
 				? `Vote saved. This was a check pair: the expected answer was ${String(feedback.expected).replace('_', ' ')}. ${feedback.explanation ?? ''}`
 				: 'Vote saved.';
@@ -202,12 +266,17 @@ export class VoteSession {
 		this.pair = assignment;
 		this.exhausted = false;
 		this.resetAnswer();
-		this.choice = last.choice;
-		this.rationale = last.rationale;
+		const { answer } = last;
+		this.choice = answer.choice;
+		this.criteria = { ...answer.criteria };
+		this.flagsLeft = [...answer.flagsLeft];
+		this.flagsRight = [...answer.flagsRight];
+		this.#rationale = answer.rationale;
 		this.done = Math.max(0, this.done - 1);
 		this.lastVote = null;
 		this.status = 'Vote undone: judge this pair again.';
-		this.markShown();
+		// the time already spent on this pair counts: the resubmitted vote has before + after
+		this.markShown(last.activeMs);
 	}
 
 	async skip(reason: string): Promise<boolean> {
@@ -223,6 +292,8 @@ export class VoteSession {
 			this.errors = { general: error.message };
 			return false;
 		}
+		// No undo after a skip: `u` would take back the vote before it, on a pair no longer on screen
+		this.lastVote = null;
 		this.status = 'Pair skipped.';
 		await this.advance();
 		return true;
