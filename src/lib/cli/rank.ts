@@ -29,6 +29,10 @@ objects with those fields; winner is model_a, model_b, tie or tie (bothbad); '-'
   --prior X                     X virtual draws of every system against a 1000-rated anchor: finite,
                                 shrunk ratings even when the votes have no maximum-likelihood estimate
   --workers N                   bootstrap worker threads (default: one per core; 0 = this thread)
+  --control a,b                 controlled board: Bradley–Terry with the covariates in the CSV columns
+                                x_a, x_b (design values, model_a = left side) and an optional positive
+                                weight column; prints ratings, Δrank against the raw fit and coefficients
+  --l2 X                        with --control: L2 penalty ½·X·Σγ² on the coefficients (default 1)
 Online Elo (K=4) follows tstamp order when every row has one, file order otherwise.`;
 
 /** How many malformed rows are listed before "and N more". */
@@ -98,6 +102,8 @@ const rank: Command = async (args, io) => {
 				'skip-invalid': { type: 'boolean' },
 				prior: { type: 'string' },
 				workers: { type: 'string' },
+				control: { type: 'string' },
+				l2: { type: 'string' },
 				help: { type: 'boolean', short: 'h' }
 			}
 		});
@@ -124,6 +130,24 @@ const rank: Command = async (args, io) => {
 		io.stderr.write(`pickwise rank: ${message}\n`);
 		return 1;
 	};
+	if (values.l2 !== undefined && values.control === undefined) throw new UsageError('--l2 applies to --control only');
+	if (values.control !== undefined) {
+		if (ties === 'davidson') throw new UsageError('--control counts ties half or excludes them (--ties half|exclude)');
+		if (prior > 0) throw new UsageError('--prior does not apply to --control');
+		const l2 = values.l2 === undefined ? 1 : Number(values.l2);
+		if (!(Number.isFinite(l2) && l2 >= 0)) throw new UsageError(`--l2 must be a number ≥ 0, not '${values.l2}'`);
+		const { rankControlledFile } = await import('./rank-control-run.ts');
+		return rankControlledFile(io, file, values.control, {
+			ties,
+			l2,
+			bootstrap,
+			seed,
+			workers,
+			format,
+			skipInvalid: values['skip-invalid'] === true,
+			readInput: () => readInput(file, io)
+		});
+	}
 
 	let bytes: Uint8Array;
 	try {
