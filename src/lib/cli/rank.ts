@@ -11,8 +11,9 @@ import {
 	parseBattles,
 	rankWithDetails,
 	RankingError,
+	addRankSpread,
 	type BattleFormat,
-	type Leaderboard,
+	type SpreadLeaderboard,
 	type TieMode
 } from '../ranking/index.ts';
 
@@ -45,19 +46,19 @@ function intOption(name: string, value: string | undefined, fallback: number): n
 	return Number(value);
 }
 
-function formatCsv(board: Leaderboard): string {
+function formatCsv(board: SpreadLeaderboard): string {
 	// csvField quotes and defuses spreadsheet formulas in names (numbers stay numbers)
-	const lines = [csvRow(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo'])];
+	const lines = [csvRow(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo', 'rank_worst'])];
 	for (const e of board.leaderboard)
-		lines.push(csvRow([e.system, e.rating, e.ci_low, e.ci_high, e.rank, e.battles, e.wins, e.losses, e.ties, e.elo]));
+		lines.push(csvRow([e.system, e.rating, e.ci_low, e.ci_high, e.rank, e.battles, e.wins, e.losses, e.ties, e.elo, e.rank_worst]));
 	return lines.join('');
 }
 
-function formatTable(board: Leaderboard): string {
+function formatTable(board: SpreadLeaderboard): string {
 	const f1 = (x: number | null) => (x === null ? '–' : x.toFixed(1));
 	const header = ['rank', 'system', 'rating', '95% interval', 'battles', 'wins', 'losses', 'ties', 'elo'];
 	const rows = board.leaderboard.map((e) => [
-		String(e.rank),
+		e.rank === e.rank_worst ? String(e.rank) : `${e.rank}–${e.rank_worst}`,
 		e.system,
 		f1(e.rating),
 		e.ci_low === null ? '–' : `${f1(e.ci_low)} – ${f1(e.ci_high)}`,
@@ -75,8 +76,9 @@ function formatTable(board: Leaderboard): string {
 			.join('  ')
 			.trimEnd();
 	const prior = board.prior ? `, prior ${board.prior} virtual draws` : '';
+	const sep = board.separability === null ? '' : `, separability ${(100 * board.separability).toFixed(0)}%`;
 	const foot =
-		`${board.votes} votes, ties: ${board.ties}${prior}, ` +
+		`${board.votes} votes, ties: ${board.ties}${prior}${sep}, ` +
 		(board.bootstrap.rounds > 0 ? `bootstrap ${board.bootstrap.rounds} rounds (seed ${board.bootstrap.seed})` : 'no bootstrap');
 	return [line(header), ...rows.map(line), '', foot].join('\n') + '\n';
 }
@@ -188,7 +190,7 @@ const rank: Command = async (args, io) => {
 		throw error;
 	}
 	for (const w of details.warnings) io.stderr.write(`pickwise rank: warning: ${w}\n`);
-	const board = details.board;
+	const board = addRankSpread(details.board);
 	io.stdout.write(format === 'json' ? JSON.stringify(board, null, 2) + '\n' : format === 'csv' ? formatCsv(board) : formatTable(board));
 	return 0;
 };

@@ -1,6 +1,8 @@
 // Ranks that respect the intervals: for each system the best and the worst rank its 95% interval
 // allows, and the board's separability (the share of system pairs whose intervals do not overlap).
 
+import type { Leaderboard, LeaderboardEntry } from './leaderboard.ts';
+
 export interface RankSpread {
 	/** 1 + number of systems whose lower bound is above this one's upper bound (FastChat's rank_ub) */
 	best: Int32Array;
@@ -35,3 +37,40 @@ export function separability(low: ArrayLike<number>, high: ArrayLike<number>): n
 	for (let i = 0; i < K; i++) for (let j = i + 1; j < K; j++) if (low[i] > high[j] || low[j] > high[i]) apart++;
 	return apart / ((K * (K - 1)) / 2);
 }
+
+/** A leaderboard with each system's worst rank (its `rank` is already the best) and the separability. */
+export interface WithSpread {
+	leaderboard: { ci_low: number | null; ci_high: number | null; rank: number; rank_worst?: number }[];
+	separability?: number | null;
+}
+
+export type WithRankSpread<B extends WithSpread> = Omit<B, 'leaderboard' | 'separability'> & {
+	leaderboard: (B['leaderboard'][number] & { rank_worst: number })[];
+	separability: number | null;
+};
+
+/**
+ * Adds `rank_worst` to every entry and `separability` to the board, in place (additive fields).
+ * Without intervals (no bootstrap) the worst rank is the rank and separability is null.
+ */
+export function addRankSpread<B extends WithSpread>(board: B): WithRankSpread<B> {
+	const entries = board.leaderboard;
+	const withCi = entries.length > 0 && entries.every((e) => e.ci_low !== null && e.ci_high !== null);
+	if (!withCi) {
+		for (const e of entries) e.rank_worst = e.rank;
+		board.separability = null;
+	} else {
+		const low = entries.map((e) => e.ci_low!);
+		const high = entries.map((e) => e.ci_high!);
+		const { worst } = rankSpread(low, high);
+		entries.forEach((e, k) => (e.rank_worst = worst[k]));
+		board.separability = separability(low, high);
+	}
+	return board as unknown as WithRankSpread<B>;
+}
+
+/** The engine's leaderboard with the rank spread added (what addRankSpread returns for it). */
+export type SpreadLeaderboard = Omit<Leaderboard, 'leaderboard'> & {
+	leaderboard: (LeaderboardEntry & { rank_worst: number })[];
+	separability: number | null;
+};

@@ -11,7 +11,15 @@ import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { expensiveComputations } from './expensive.ts';
-import { countsFromPairStats, rankSystems, RankingError, type PairStatRow, type TieMode } from '../../ranking/index.ts';
+import {
+	addRankSpread,
+	adjacentRobustness,
+	countsFromPairStats,
+	rankSystems,
+	RankingError,
+	type PairStatRow,
+	type TieMode
+} from '../../ranking/index.ts';
 import type { ApiLeaderboard } from '../../api-types.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -217,7 +225,20 @@ async function computeLeaderboard(
 		const board = q.bootstrap > 0 ? await expensiveComputations().run(run.who ?? '', rank, { shared }) : await rank();
 		const elo = await campaignElo(db, campaign, q, board.votes);
 		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
-		return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
+		// rank spreads and robustness (additive fields): computed with the board, cached with it
+		const id = new Map(counts.systems.map((name, i) => [name, i]));
+		const robustness = adjacentRobustness(
+			counts,
+			board.leaderboard.map((e) => id.get(e.system)!),
+			{ exclude: q.ties === 'exclude' }
+		);
+		return {
+			...addRankSpread(board),
+			criterion: q.criterion,
+			filtered: hasFilters(q),
+			computed_at: new Date().toISOString(),
+			robustness
+		};
 	} catch (e) {
 		if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
 		throw e;
