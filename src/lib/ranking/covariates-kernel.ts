@@ -209,23 +209,46 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 		return false;
 	}
 
-	/** Bootstrap rounds [from, to): samples (to − from) × D of parameters, and the degenerate count. */
+	/** Largest cell count drawn from a table; bigger counts go through the exact binomial sampler. */
+	const TABLE_MAX = 64;
+
+	/** CDF tables of Poisson(c) for c = 1..TABLE_MAX, cut where the tail is below 2⁻⁵³. */
+	function poissonTables(): Float64Array[] {
+		const tables: Float64Array[] = [new Float64Array([1])];
+		for (let c = 1; c <= TABLE_MAX; c++) {
+			const cdf: number[] = [];
+			let pk = Math.exp(-c);
+			let acc = 0;
+			for (let k = 0; ; k++) {
+				if (k > 0) pk *= c / k;
+				acc += pk;
+				cdf.push(acc);
+				if (k > c && pk < 1e-17) break;
+			}
+			cdf[cdf.length - 1] = 1;
+			tables.push(Float64Array.from(cdf));
+		}
+		return tables;
+	}
+
+	/**
+	 * Bootstrap rounds [from, to): samples (to − from) × D of parameters, and the degenerate count.
+	 * A round gives every cell a Poisson(count) number of votes (the Poisson bootstrap: each vote drawn
+	 * a Poisson(1) number of times, independently, instead of a multinomial of exactly N; the two agree
+	 * to O(1/√N) and the Poisson one costs one table lookup per cell). Rounds seed their own streams.
+	 */
 	function runRounds(job: CovariateBootJob): { samples: Float64Array; degenerate: number } {
 		const pr = job.problem;
 		const { rows } = pr;
 		const D = pr.K + pr.p;
 		const counts = job.counts;
-		const redraw = new Float64Array(3 * rows);
-		const w = new Float64Array(3 * rows);
+		const C = 3 * rows;
+		const redraw = new Float64Array(C);
+		const w = new Float64Array(C);
 		// the weight one vote of a cell carries (its mean weight)
-		const per = new Float64Array(3 * rows);
-		let total = 0;
-		for (let c = 0; c < 3 * rows; c++) {
-			if (job.mode === 1 && c % 3 === 2) continue;
-			total += counts[c];
-			per[c] = counts[c] > 0 ? job.weights[c] / counts[c] : 0;
-		}
-		const live = job.mode === 1 ? counts.map((v, c) => (c % 3 === 2 ? 0 : v)) : counts;
+		const per = new Float64Array(C);
+		for (let c = 0; c < C; c++) per[c] = counts[c] > 0 ? job.weights[c] / counts[c] : 0;
+		const tables = poissonTables();
 		const s = new Float64Array(rows);
 		const n = new Float64Array(rows);
 		const ws = workspace(D);
@@ -240,8 +263,21 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 		let degenerate = 0;
 		for (let round = job.from; round < job.to; round++) {
 			rng.seedStream(state, job.seed, round);
-			sampling.multinomial(state, total, live, redraw);
-			for (let c = 0; c < 3 * rows; c++) w[c] = redraw[c] * per[c];
+			for (let c = 0; c < C; c++) {
+				const m = counts[c];
+				if (m === 0 || (job.mode === 1 && c % 3 === 2)) {
+					redraw[c] = 0;
+					continue;
+				}
+				if (m <= TABLE_MAX && m === Math.floor(m)) {
+					const cdf = tables[m];
+					const u = rng.nextDouble(state);
+					let k = 0;
+					while (u > cdf[k]) k++;
+					redraw[c] = k;
+				} else redraw[c] = sampling.binomial(state, 1e12, m / 1e12);
+			}
+			for (let c = 0; c < C; c++) w[c] = redraw[c] * per[c];
 			scores(job.mode, w, rows, s, n);
 			x.set(job.point);
 			let ok = chord(pr, s, n, x, factor, ws, job.tol);

@@ -97,7 +97,7 @@ export interface ControlledBoard {
 }
 
 export const CONTROL_TOLERANCE = 1e-10;
-const BOOT_TOLERANCE = 1e-8;
+const BOOT_TOLERANCE = 1e-6;
 const MAX_ITER = 200;
 
 function fmix(h: number): number {
