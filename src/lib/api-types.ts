@@ -2,6 +2,7 @@
 // reads them (the voting page, the results page). Types only, and no server imports: the browser
 // bundle imports this file.
 import type { AdjacentRobustness } from './ranking/robustness.ts';
+import type { ControlledBoard } from './ranking/covariates.ts';
 import type { SpreadLeaderboard } from './ranking/spread.ts';
 
 /** Every error answer: `field` names the bad input when there is one. */
@@ -78,4 +79,6 @@ export type ApiLeaderboard = SpreadLeaderboard & {
 	computed_at: string;
 	/** each adjacent pair (best first): fewest votes whose reversal or removal would swap them */
 	robustness: AdjacentRobustness[];
+	/** with ?control=…: ratings with the covariates held equal, Δrank against the raw fit, coefficients */
+	controlled?: ControlledBoard;
 };

@@ -11,6 +11,7 @@ import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { expensiveComputations } from './expensive.ts';
+import { controlledBoard, parseControl } from './controlled.ts';
 import {
 	addRankSpread,
 	adjacentRobustness,
@@ -43,6 +44,8 @@ export interface LeaderboardQuery {
 	excludeFlagged: boolean;
 	/** virtual draws against a 1000-rated anchor: finite, shrunk ratings when the votes have no MLE (0 = none) */
 	prior: number;
+	/** covariates of the controlled board (controlled.ts); empty = no controlled board */
+	control: string[];
 }
 
 /** The API's leaderboard (api-types.ts): the ranking plus the criterion, whether filtered, when computed. */
@@ -103,7 +106,8 @@ export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery
 		includeRejected: params.get('include_rejected') === 'true' || params.get('include_rejected') === '1',
 		excludeEvaluators: list('exclude_evaluators'),
 		excludeFlagged: params.get('exclude_flagged') === 'true' || params.get('exclude_flagged') === '1',
-		prior: priorParam(params.get('prior'))
+		prior: priorParam(params.get('prior')),
+		control: parseControl(params.get('control'))
 	};
 }
 
@@ -232,12 +236,18 @@ async function computeLeaderboard(
 			board.leaderboard.map((e) => id.get(e.system)!),
 			{ exclude: q.ties === 'exclude' }
 		);
+		// the controlled board (?control=…): its bootstrap is admitted like the plain one
+		const controlled =
+			q.control.length > 0
+				? await expensiveComputations().run(run.who ?? '', () => controlledBoard(db, campaign, q, workers), { shared: false })
+				: undefined;
 		return {
 			...addRankSpread(board),
 			criterion: q.criterion,
 			filtered: hasFilters(q),
 			computed_at: new Date().toISOString(),
-			robustness
+			robustness,
+			...(controlled ? { controlled } : {})
 		};
 	} catch (e) {
 		if (e instanceof RankingError) throw new AppError(422, e.code, e.message);
