@@ -1,6 +1,8 @@
 // Ranking engine at a million votes: 1,000,000 battles over 100 systems with a known Bradley–Terry truth,
 // timed stage by stage, end to end through `pickwise rank`, and against the public arena pipeline.
-// Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen]
+// Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen] [--tsx-runs 1] [--controlled-only]
+// The arena pipeline is /work/shared/tools/ranking-reference/arena_pipeline.py (or ARENA_PIPELINE=path):
+// when it is absent the side-by-side figure is skipped and the bench says so.
 import { createRng } from '../src/lib/scheduling/rng.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { countsFromBattleTable, fitBradleyTerry, parseBattles, rankSystems } from '../src/lib/ranking/index.ts';
 import { FALLBACK_PRIOR } from '../src/lib/ranking/leaderboard.ts';
 import { runBootstrap } from '../src/lib/ranking/pool.ts';
+import { aggregateCovariates, rankControlled, type CovariateVotes } from '../src/lib/ranking/covariates.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -21,7 +24,8 @@ const RUNS = option('runs', 3);
 const ARENA_RUNS = option('arena-runs', 3);
 const N = 1_000_000;
 const K = 100;
-const ARENA = '/work/shared/tools/ranking-reference/arena_pipeline.py';
+const ARENA = process.env.ARENA_PIPELINE ?? '/work/shared/tools/ranking-reference/arena_pipeline.py';
+const TSX_RUNS = option('tsx-runs', 1);
 
 const median = (xs: number[]) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -74,6 +78,56 @@ console.log(`data: ${N.toLocaleString('en')} battles over ${K} systems, ${(statS
 console.log(
 	`runs: ${RUNS} per stage, medians reported; machine: ${(await import('node:os')).availableParallelism()} cores, Node ${process.version}\n`
 );
+
+// ------------------------------------------------------------------ controlled fit (covariates)
+// The same 1M votes' shape with two covariates: a constant left-side term and the pixel-count ratio
+// (p_left − p_right)/(p_left + p_right) of the two images, on a grid (the "feature bucket"); each
+// system has its own typical image size. Votes with identical (left, right, bucket, outcome) are merged
+// before the fit, as the arena pipeline merges (pair, outcome) cells.
+async function controlledBench(grid: number, workers: number, rounds = 1000) {
+	const rand = mulberry32(11);
+	const size = Array.from({ length: K }, () => 0.7 + 0.6 * rand());
+	const theta = Array.from({ length: K }, () => 0.7 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()));
+	const votes: CovariateVotes = {
+		systems: Array.from({ length: K }, (_, i) => `m${String(i).padStart(3, '0')}`),
+		features: ['left', 'pixels'],
+		a: new Int32Array(N),
+		b: new Int32Array(N),
+		outcome: new Uint8Array(N),
+		x: new Float64Array(2 * N),
+		weight: null
+	};
+	for (let v = 0; v < N; v++) {
+		const i = Math.floor(rand() * K);
+		const j = (i + 1 + Math.floor(rand() * (K - 1))) % K;
+		const pa = size[i] * (0.8 + 0.4 * rand());
+		const pb = size[j] * (0.8 + 0.4 * rand());
+		const x = (pa - pb) / (pa + pb);
+		const eta = theta[i] - theta[j] + 0.1 + 1.5 * x;
+		const p = 1 / (1 + Math.exp(-eta));
+		const t = Math.min(0.2, 2 * Math.min(p, 1 - p));
+		const u = rand();
+		votes.a[v] = i;
+		votes.b[v] = j;
+		votes.outcome[v] = u < p - t / 2 ? 0 : u < 1 - t ? 1 : 2;
+		votes.x[2 * v] = 1;
+		votes.x[2 * v + 1] = x;
+	}
+	const c0 = process.cpuUsage();
+	const [cells, tAgg] = time(() => aggregateCovariates(votes, { grid }));
+	const [result, tFit] = await timeAsync(() => rankControlled(cells, { bootstrap: rounds, workers }));
+	const cpu = process.cpuUsage(c0);
+	const px = result.board.coefficients[1];
+	console.log(
+		`controlled fit, grid ${grid} (${cells.rows.toLocaleString('en')} rows): aggregate ${ms(tAgg)}, fit + ${rounds} rounds on ${workers} workers ${ms(tFit)}` +
+			` — total ${ms(tAgg + tFit)} wall, ${ms((cpu.user + cpu.system) / 1000)} CPU; γ_pixels ${px.logit.toFixed(3)} (planted 1.5, binned)`
+	);
+}
+
+if (args.includes('--controlled-only')) {
+	await controlledBench(option('grid', 0.2), option('controlled-workers', 2), option('controlled-rounds', 1000));
+	process.exit(0);
+}
 
 // ------------------------------------------------------------------ stages
 const readTimes: number[] = [];
@@ -130,6 +184,8 @@ for (const workers of [0, 1, 2]) {
 }
 const [, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 }));
 console.log(`rankSystems (fit + 1000 rounds, 2 workers, percentiles, Elo)  ${ms(tRank)}`);
+await controlledBench(0.2, 2);
+await controlledBench(0.1, 2);
 console.log(`peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (includes generating the data)\n`);
 
 // ------------------------------------------------------------------ end to end, side by side
@@ -150,6 +206,9 @@ function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv = process.env
 	return { wall, cpu: (user + sys) * 1000, rssMb: rss / 1024, stdout: res.stdout };
 }
 const cli = join(root, 'bin', 'pickwise.js');
+// the command as installed: compiled JavaScript (build/cli, made by `npm run build`); compiled here so
+// the bench never measures a stale build or silently the tsx fallback
+execFileSync(process.execPath, [join(root, 'bin', 'build-cli.js')], { stdio: 'inherit' });
 const withArena = existsSync(ARENA) && !args.includes('--no-arena');
 const arenaEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 const mine: Run[] = [];
@@ -161,6 +220,10 @@ for (let r = 0; r < Math.max(RUNS, withArena ? ARENA_RUNS : 0); r++) {
 	if (withArena && r < ARENA_RUNS) theirs.push(timed('python3', [ARENA, csvPath, '--rounds', '1000'], arenaEnv));
 	if (r < RUNS) help.push(time(() => execFileSync(process.execPath, [cli, '--help']))[1]);
 }
+// the same command through tsx (the sources, as before the CLI was compiled), for comparison
+const viaTsx: Run[] = [];
+for (let r = 0; r < TSX_RUNS; r++)
+	viaTsx.push(timed(process.execPath, [cli, 'rank', csvPath, '--format', 'json'], { ...process.env, PICKWISE_CLI: 'ts' }));
 const load1 = (await import('node:os')).loadavg()[0];
 const summary = (runs: Run[]) =>
 	`${ms(median(runs.map((x) => x.wall)))} wall, ${ms(median(runs.map((x) => x.cpu)))} CPU, peak RSS ${median(runs.map((x) => x.rssMb)).toFixed(0)} MB   ` +
@@ -168,15 +231,18 @@ const summary = (runs: Run[]) =>
 console.log(
 	`load average (1 min) around the end-to-end runs: ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${(await import('node:os')).availableParallelism()} cores`
 );
-console.log(`pickwise rank (whole CLI: node + tsx startup, read, parse, fit, 1000 rounds on 2 workers, JSON)`);
+console.log(`pickwise rank (whole CLI, compiled: node startup, read, parse, fit, 1000 rounds on 2 workers, JSON)`);
 console.log(`                        ${summary(mine)}`);
 console.log(`  of which CLI startup  ${ms(median(help))}   (pickwise --help)`);
+if (viaTsx.length > 0) console.log(`the same through tsx    ${summary(viaTsx)}`);
 const ours: Awaited<ReturnType<typeof rankSystems>> = JSON.parse(mine.at(-1)!.stdout);
 if (withArena) {
 	console.log(`arena pipeline (numpy + scipy L-BFGS refit per round, OPENBLAS_NUM_THREADS=1)`);
 	console.log(`                        ${summary(theirs)}`);
+	const wallRatio = median(mine.map((x) => x.wall)) / median(theirs.map((x) => x.wall));
+	const cpuRatio = median(mine.map((x) => x.cpu)) / median(theirs.map((x) => x.cpu));
 	console.log(
-		`speed-up of pickwise rank over it: ${(median(theirs.map((x) => x.wall)) / median(mine.map((x) => x.wall))).toFixed(1)}× (wall, medians)`
+		`pickwise rank / arena pipeline: ${wallRatio.toFixed(3)}× wall, ${cpuRatio.toFixed(3)}× CPU (medians; speed-up ${(1 / wallRatio).toFixed(1)}×)`
 	);
 	const arena: { leaderboard: { system: string; rating: number; ci_low: number; ci_high: number }[] } = JSON.parse(theirs.at(-1)!.stdout);
 	const byName = new Map(ours.leaderboard.map((e) => [e.system, e]));

@@ -1,7 +1,9 @@
 // The JSON API's shapes, shared by the server code that writes them and the browser code that
 // reads them (the voting page, the results page). Types only, and no server imports: the browser
 // bundle imports this file.
-import type { Leaderboard } from './ranking/leaderboard.ts';
+import type { AdjacentRobustness } from './ranking/robustness.ts';
+import type { ControlledBoard } from './ranking/covariates.ts';
+import type { SpreadLeaderboard } from './ranking/spread.ts';
 
 /** Every error answer: `field` names the bad input when there is one. */
 export interface ApiError {
@@ -86,4 +88,12 @@ export interface SkipRequest {
 }
 
 /** `GET …/leaderboard`: the ranking and how it was made. */
-export type ApiLeaderboard = Leaderboard & { criterion: string; filtered: boolean; computed_at: string };
+export type ApiLeaderboard = SpreadLeaderboard & {
+	criterion: string;
+	filtered: boolean;
+	computed_at: string;
+	/** each adjacent pair (best first): fewest votes whose reversal or removal would swap them */
+	robustness: AdjacentRobustness[];
+	/** with ?control=…: ratings with the covariates held equal, Δrank against the raw fit, coefficients */
+	controlled?: ControlledBoard;
+};

@@ -62,7 +62,16 @@ describe('vote import and exports', () => {
 			expect(Math.abs(row.ci_low - reference[row.system].ci_low)).toBeLessThan(3);
 			expect(Math.abs(row.elo - reference[row.system].elo_online)).toBeLessThan(1e-4);
 			expect(row.rank).toBe(reference[row.system].rank_ub);
+			expect(row.rank_worst).toBeGreaterThanOrEqual(row.rank);
 		}
+		expect(board.robustness).toHaveLength(11);
+		// the controlled board over HTTP; a bad covariate name is a 400 naming the field
+		const bad = await get('/api/v1/campaigns/hist/leaderboard?control=luminance');
+		expect(bad.status).toBe(400);
+		expect((await bad.json()).error).toMatchObject({ field: 'control' });
+		const controlled = await (await get('/api/v1/campaigns/hist/leaderboard?bootstrap=50&control=left')).json();
+		expect(controlled.controlled.coefficients.map((c: { name: string }) => c.name)).toEqual(['left']);
+		expect(controlled.controlled.leaderboard).toHaveLength(12);
 	}, 120_000);
 
 	it('exports battles that `pickwise rank` ranks to the same ratings, read with a token', async () => {

@@ -115,6 +115,29 @@ describe('campaign leaderboard', () => {
 			expect(row.rank).toBe(ref.rank_ub);
 			expect(Math.abs(row.elo! - ref.elo_online)).toBeLessThan(1e-4);
 		}
+		// rank spread: the worst rank the intervals allow, and the share of separated pairs
+		const rows = board.leaderboard;
+		let apart = 0;
+		for (const row of rows) {
+			const below = rows.filter((o) => o !== row && o.ci_high! < row.ci_low!).length;
+			expect(row.rank_worst).toBe(rows.length - below);
+			expect(row.rank_worst).toBeGreaterThanOrEqual(row.rank);
+			apart += rows.filter((o) => o.ci_low! > row.ci_high!).length;
+		}
+		expect(board.separability).toBeCloseTo(apart / ((rows.length * (rows.length - 1)) / 2), 12);
+		// robustness of each adjacent pair, best first, with their head-to-head votes
+		expect(board.robustness.map((r) => [r.upper, r.lower])).toEqual(rows.slice(1).map((row, k) => [rows[k].system, row.system]));
+		const top = board.robustness[0];
+		const h2h = readFileSync(join(FIXTURES, 'synthetic_20000_12.csv'), 'utf8')
+			.split('\n')
+			.filter((l) => l.startsWith(`${top.upper},${top.lower},`) || l.startsWith(`${top.lower},${top.upper},`));
+		const upperWins = h2h.filter((l) => l.endsWith(l.startsWith(top.upper) ? ',model_a' : ',model_b')).length;
+		expect(top.head_to_head.upper_wins).toBe(upperWins);
+		for (const r of board.robustness) {
+			expect(r.exact).toBe(false);
+			expect(r.reversals).toBeGreaterThan(0);
+			expect(r.removals === null || r.removals >= r.reversals!).toBe(true);
+		}
 	});
 
 	it('gives the same ratings from the filtered SQL aggregate when the filter keeps every vote', async () => {

@@ -11,8 +11,9 @@ import {
 	parseBattles,
 	rankWithDetails,
 	RankingError,
+	addRankSpread,
 	type BattleFormat,
-	type Leaderboard,
+	type SpreadLeaderboard,
 	type TieMode
 } from '../ranking/index.ts';
 
@@ -29,6 +30,10 @@ objects with those fields; winner is model_a, model_b, tie or tie (bothbad); '-'
   --prior X                     X virtual draws of every system against a 1000-rated anchor: finite,
                                 shrunk ratings even when the votes have no maximum-likelihood estimate
   --workers N                   bootstrap worker threads (default: one per core; 0 = this thread)
+  --control a,b                 controlled board: Bradley–Terry with the covariates in the CSV columns
+                                x_a, x_b (design values, model_a = left side) and an optional positive
+                                weight column; prints ratings, Δrank against the raw fit and coefficients
+  --l2 X                        with --control: L2 penalty ½·X·Σγ² on the coefficients (default 1)
 Online Elo (K=4) follows tstamp order when every row has one, file order otherwise.`;
 
 /** How many malformed rows are listed before "and N more". */
@@ -41,19 +46,19 @@ function intOption(name: string, value: string | undefined, fallback: number): n
 	return Number(value);
 }
 
-function formatCsv(board: Leaderboard): string {
+function formatCsv(board: SpreadLeaderboard): string {
 	// csvField quotes and defuses spreadsheet formulas in names (numbers stay numbers)
-	const lines = [csvRow(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo'])];
+	const lines = [csvRow(['system', 'rating', 'ci_low', 'ci_high', 'rank', 'battles', 'wins', 'losses', 'ties', 'elo', 'rank_worst'])];
 	for (const e of board.leaderboard)
-		lines.push(csvRow([e.system, e.rating, e.ci_low, e.ci_high, e.rank, e.battles, e.wins, e.losses, e.ties, e.elo]));
+		lines.push(csvRow([e.system, e.rating, e.ci_low, e.ci_high, e.rank, e.battles, e.wins, e.losses, e.ties, e.elo, e.rank_worst]));
 	return lines.join('');
 }
 
-function formatTable(board: Leaderboard): string {
+function formatTable(board: SpreadLeaderboard): string {
 	const f1 = (x: number | null) => (x === null ? '–' : x.toFixed(1));
 	const header = ['rank', 'system', 'rating', '95% interval', 'battles', 'wins', 'losses', 'ties', 'elo'];
 	const rows = board.leaderboard.map((e) => [
-		String(e.rank),
+		e.rank === e.rank_worst ? String(e.rank) : `${e.rank}–${e.rank_worst}`,
 		e.system,
 		f1(e.rating),
 		e.ci_low === null ? '–' : `${f1(e.ci_low)} – ${f1(e.ci_high)}`,
@@ -71,8 +76,9 @@ function formatTable(board: Leaderboard): string {
 			.join('  ')
 			.trimEnd();
 	const prior = board.prior ? `, prior ${board.prior} virtual draws` : '';
+	const sep = board.separability === null ? '' : `, separability ${(100 * board.separability).toFixed(0)}%`;
 	const foot =
-		`${board.votes} votes, ties: ${board.ties}${prior}, ` +
+		`${board.votes} votes, ties: ${board.ties}${prior}${sep}, ` +
 		(board.bootstrap.rounds > 0 ? `bootstrap ${board.bootstrap.rounds} rounds (seed ${board.bootstrap.seed})` : 'no bootstrap');
 	return [line(header), ...rows.map(line), '', foot].join('\n') + '\n';
 }
@@ -98,6 +104,8 @@ const rank: Command = async (args, io) => {
 				'skip-invalid': { type: 'boolean' },
 				prior: { type: 'string' },
 				workers: { type: 'string' },
+				control: { type: 'string' },
+				l2: { type: 'string' },
 				help: { type: 'boolean', short: 'h' }
 			}
 		});
@@ -124,6 +132,24 @@ const rank: Command = async (args, io) => {
 		io.stderr.write(`pickwise rank: ${message}\n`);
 		return 1;
 	};
+	if (values.l2 !== undefined && values.control === undefined) throw new UsageError('--l2 applies to --control only');
+	if (values.control !== undefined) {
+		if (ties === 'davidson') throw new UsageError('--control counts ties half or excludes them (--ties half|exclude)');
+		if (prior > 0) throw new UsageError('--prior does not apply to --control');
+		const l2 = values.l2 === undefined ? 1 : Number(values.l2);
+		if (!(Number.isFinite(l2) && l2 >= 0)) throw new UsageError(`--l2 must be a number ≥ 0, not '${values.l2}'`);
+		const { rankControlledFile } = await import('./rank-control-run.ts');
+		return rankControlledFile(io, file, values.control, {
+			ties,
+			l2,
+			bootstrap,
+			seed,
+			workers,
+			format,
+			skipInvalid: values['skip-invalid'] === true,
+			readInput: () => readInput(file, io)
+		});
+	}
 
 	let bytes: Uint8Array;
 	try {
@@ -164,7 +190,7 @@ const rank: Command = async (args, io) => {
 		throw error;
 	}
 	for (const w of details.warnings) io.stderr.write(`pickwise rank: warning: ${w}\n`);
-	const board = details.board;
+	const board = addRankSpread(details.board);
 	io.stdout.write(format === 'json' ? JSON.stringify(board, null, 2) + '\n' : format === 'csv' ? formatCsv(board) : formatTable(board));
 	return 0;
 };

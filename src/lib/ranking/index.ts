@@ -34,3 +34,16 @@ export {
 	type BattleTable,
 	type InvalidRow
 } from './battles-parse.ts';
+export { rankSpread, separability, addRankSpread, type RankSpread, type SpreadLeaderboard } from './spread.ts';
+export { adjacentRobustness, SMALL_BOARD, type AdjacentRobustness } from './robustness.ts';
+export {
+	aggregateCovariates,
+	fitControlled,
+	rankControlled,
+	type CovariateVotes,
+	type CovariateCells,
+	type ControlledBoard,
+	type ControlledEntry,
+	type Coefficient,
+	type ControlOptions
+} from './covariates.ts';

@@ -28,7 +28,7 @@ describe('pickwise rank', () => {
 		expect(r.code).toBe(0);
 		expect(r.err).toBe('');
 		const board = JSON.parse(r.out);
-		expect(Object.keys(board)).toEqual(['leaderboard', 'votes', 'ties', 'bootstrap']);
+		expect(Object.keys(board)).toEqual(['leaderboard', 'votes', 'ties', 'bootstrap', 'separability']);
 		expect(board.votes).toBe(20000);
 		expect(board.bootstrap).toEqual({ rounds: 200, seed: 0 });
 		expect(board.leaderboard[0]).toMatchObject({ system: 'm010', rank: 1, battles: 3400, wins: 2121, losses: 590, ties: 689 });
@@ -42,20 +42,23 @@ describe('pickwise rank', () => {
 			'wins',
 			'losses',
 			'ties',
-			'elo'
+			'elo',
+			'rank_worst'
 		]);
 	});
 
 	it('prints CSV and a table', async () => {
 		const csv = await run([SYNTH, '--format', 'csv', '--bootstrap', '100', '--workers', '0']);
 		const lines = csv.out.trim().split('\n');
-		expect(lines[0]).toBe('system,rating,ci_low,ci_high,rank,battles,wins,losses,ties,elo');
+		expect(lines[0]).toBe('system,rating,ci_low,ci_high,rank,battles,wins,losses,ties,elo,rank_worst');
 		expect(lines).toHaveLength(13);
-		expect(lines[1]).toMatch(/^m010,1170\.518\d+,[\d.]+,[\d.]+,1,3400,2121,590,689,1178\.20\d+$/);
+		expect(lines[1]).toMatch(/^m010,1170\.518\d+,[\d.]+,[\d.]+,1,3400,2121,590,689,1178\.20\d+,1$/);
 		const table = await run([SYNTH, '--format', 'table', '--bootstrap', '100', '--ties', 'davidson', '--seed', '3']);
-		expect(table.out).toMatch(/^rank\s+system\s+rating\s+95% interval/);
+		expect(table.out).toMatch(/^\s*rank\s+system\s+rating\s+95% interval/);
+		// rank spreads where intervals overlap
+		expect(table.out).toMatch(/\n\s+2–3\s+m001\s/);
 		expect(table.out).toMatch(/\n\s+1\s+m010\s+\d+\.\d/);
-		expect(table.out).toMatch(/20000 votes, ties: davidson, bootstrap 100 rounds \(seed 3\)\n$/);
+		expect(table.out).toMatch(/20000 votes, ties: davidson, separability \d+%, bootstrap 100 rounds \(seed 3\)\n$/);
 	});
 
 	it('reads JSON, JSON lines and stdin the same as CSV', async () => {

@@ -11,7 +11,16 @@ import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
 import { rankedVotes } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { expensiveComputations } from './expensive.ts';
-import { countsFromPairStats, rankSystems, RankingError, type PairStatRow, type TieMode } from '../../ranking/index.ts';
+import { controlledBoard, parseControl } from './controlled.ts';
+import {
+	addRankSpread,
+	adjacentRobustness,
+	countsFromPairStats,
+	rankSystems,
+	RankingError,
+	type PairStatRow,
+	type TieMode
+} from '../../ranking/index.ts';
 import type { ApiLeaderboard } from '../../api-types.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -35,6 +44,8 @@ export interface LeaderboardQuery {
 	excludeFlagged: boolean;
 	/** virtual draws against a 1000-rated anchor: finite, shrunk ratings when the votes have no MLE (0 = none) */
 	prior: number;
+	/** covariates of the controlled board (controlled.ts); empty = no controlled board */
+	control: string[];
 }
 
 /**
@@ -108,7 +119,8 @@ export function parseLeaderboardQuery(params: URLSearchParams): LeaderboardQuery
 		includeRejected: params.get('include_rejected') === 'true' || params.get('include_rejected') === '1',
 		excludeEvaluators: list('exclude_evaluators'),
 		excludeFlagged: params.get('exclude_flagged') === 'true' || params.get('exclude_flagged') === '1',
-		prior: priorParam(params.get('prior'))
+		prior: priorParam(params.get('prior')),
+		control: parseControl(params.get('control'))
 	};
 }
 
@@ -230,7 +242,26 @@ async function computeLeaderboard(
 		const board = q.bootstrap > 0 ? await expensiveComputations().run(run.who ?? '', rank, { shared }) : await rank();
 		const elo = await campaignElo(db, campaign, q, board.votes);
 		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
-		return { ...board, criterion: q.criterion, filtered: hasFilters(q), computed_at: new Date().toISOString() };
+		// rank spreads and robustness (additive fields): computed with the board, cached with it
+		const id = new Map(counts.systems.map((name, i) => [name, i]));
+		const robustness = adjacentRobustness(
+			counts,
+			board.leaderboard.map((e) => id.get(e.system)!),
+			{ exclude: q.ties === 'exclude' }
+		);
+		// the controlled board (?control=…): its bootstrap is admitted like the plain one
+		const controlled =
+			q.control.length > 0
+				? await expensiveComputations().run(run.who ?? '', () => controlledBoard(db, campaign, q, workers), { shared: false })
+				: undefined;
+		return {
+			...addRankSpread(board),
+			criterion: q.criterion,
+			filtered: hasFilters(q),
+			computed_at: new Date().toISOString(),
+			robustness,
+			...(controlled ? { controlled } : {})
+		};
 	} catch (e) {
 		if (e instanceof RankingError) throw new NoRankingError({ code: e.code, systems: e.systems, details: e.details }, e.message);
 		throw e;
