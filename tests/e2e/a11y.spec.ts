@@ -50,6 +50,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'settings', path: '/settings' },
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: '403 (vote)', path: `${CAMPAIGN}/vote`, status: 403 },
+			{ name: '403 (gold pairs)', path: `${CAMPAIGN}/gold`, status: 403 },
 			{ name: '404 (unknown page)', path: '/no/such/page', status: 404 }
 		]
 	},
@@ -64,6 +65,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: 'audit', path: `${CAMPAIGN}/audit` },
 			{ name: 'evaluators', path: `${CAMPAIGN}/evaluators` },
+			{ name: 'gold pairs', path: `${CAMPAIGN}/gold` },
 			{ name: 'manage', path: `${CAMPAIGN}/manage` },
 			{ name: '403 (admin)', path: '/admin', status: 403 }
 		]
@@ -80,6 +82,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: 'audit', path: `${CAMPAIGN}/audit` },
 			{ name: 'evaluators', path: `${CAMPAIGN}/evaluators` },
+			{ name: 'gold pairs', path: `${CAMPAIGN}/gold` },
 			{ name: 'manage', path: `${CAMPAIGN}/manage` },
 			{ name: '400 (bad query)', path: `${CAMPAIGN}/results?from=not-a-date`, status: 400 }
 		]
