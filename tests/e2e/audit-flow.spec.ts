@@ -70,7 +70,10 @@ test('a gold pair is confirmed on its row, then edited and removed on the gold p
 	await row.getByRole('button', { name: 'Save gold pair' }).click();
 
 	// the answer is on the row, where the focus stays; the row carries the badge
-	const mine = page.getByRole('list', { name: 'Votes' }).getByRole('listitem').filter({ has: page.locator(`[data-vote="${vote}"]`) });
+	const mine = page
+		.getByRole('list', { name: 'Votes' })
+		.getByRole('listitem')
+		.filter({ has: page.locator(`[data-vote="${vote}"]`) });
 	await expect(mine.getByRole('status')).toHaveText('Marked as a gold pair.');
 	await expect(mine.getByText('Gold pair, expects right')).toBeFocused();
 	await expect(mine.locator('.badge.gold')).toHaveText('Gold pair');
@@ -83,7 +86,10 @@ test('a gold pair is confirmed on its row, then edited and removed on the gold p
 		'aria-current',
 		'page'
 	);
-	const gold = page.locator('article').filter({ has: page.locator(`img[src="${left}"]`) }).filter({ has: page.locator(`img[src="${right}"]`) });
+	const gold = page
+		.locator('article')
+		.filter({ has: page.locator(`img[src="${left}"]`) })
+		.filter({ has: page.locator(`img[src="${right}"]`) });
 	await expect(gold).toHaveCount(1);
 	await expect(gold.getByLabel('Expected answer')).toHaveValue('right');
 	await expect(gold.getByLabel(/Explanation/)).toHaveValue('The left hand has six fingers.');
