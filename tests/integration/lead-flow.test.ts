@@ -162,6 +162,26 @@ describe('review progress and the unreviewed filter', () => {
 	});
 });
 
+describe('risk reasons', () => {
+	it('cite another vote by its evaluator and a link target, never by raw ids in the text', async () => {
+		// every evaluator wrote "a gold answer" twice: their own and the others' rationales repeat
+		const votes = (await queue('sort=risk')).votes;
+		const reasons = votes.flatMap((v) => v.risk.reasons.map((r) => ({ ...r, of: v })));
+		const own = reasons.find((r) => r.code === 'duplicate_own')!;
+		const others = reasons.find((r) => r.code === 'duplicate_others')!;
+		expect(own.message).toBe('rationale repeats another vote of this evaluator');
+		expect(others.message).toMatch(/^rationale repeats a vote by eval\d$/);
+		for (const r of [own, others]) {
+			expect(r.message).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}/);
+			const [cited] = (await queue(`vote=${r.voteId}`)).votes;
+			expect(cited.id).toBe(r.voteId);
+			expect(cited.id).not.toBe(r.of.id);
+		}
+		expect((await queue(`vote=${own.voteId}`)).votes[0].evaluatorId).toBe(own.of.evaluatorId);
+		expect((await queue(`vote=${others.voteId}`)).votes[0].evaluatorId).not.toBe(others.of.evaluatorId);
+	});
+});
+
 describe('gold pairs page', () => {
 	it('lists each gold pair with its accuracy so far, whichever side each image was shown on', async () => {
 		const rows = await listGoldPairs(db.kysely, await campaign());
