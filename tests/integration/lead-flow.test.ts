@@ -226,3 +226,27 @@ describe('gold pairs page', () => {
 		expect(log.filter((l) => l.action !== 'gold.add').every((l) => l.actor_id === leadId)).toBe(true);
 	});
 });
+
+describe('campaign navigation', () => {
+	/** The hrefs of the campaign navigation in a page's HTML, and the one marked current. */
+	const nav = (html: string) => {
+		const block = html.match(/<nav[^>]*aria-label="Campaign"[^>]*>([\s\S]*?)<\/nav>/)![1];
+		return {
+			links: [...block.matchAll(/href="([^"]+)"/g)].map((m) => m[1]),
+			current: block.match(/<a href="([^"]+)" aria-current="page"/)?.[1] ?? null
+		};
+	};
+
+	it('lists only the pages a role may open, and marks the current one', async () => {
+		const asLead = nav(await (await lead.client.fetch(`/c/${SLUG}/audit`)).text());
+		expect(asLead.links).toEqual(
+			['', '/results', '/progress', '/audit', '/evaluators', '/gold', '/members', '/images', '/manage'].map((p) => `/c/${SLUG}${p}`)
+		);
+		expect(asLead.current).toBe(`/c/${SLUG}/audit`);
+		const evaluator = new Browserless(server.url);
+		evaluator.cookie = seeded.evaluators[0].cookie;
+		// a blind campaign: no results for evaluators, and nothing of a lead's
+		const asEvaluator = nav(await (await evaluator.fetch(`/c/${SLUG}/vote`)).text());
+		expect(asEvaluator).toEqual({ links: [`/c/${SLUG}`, `/c/${SLUG}/vote`], current: `/c/${SLUG}/vote` });
+	});
+});
