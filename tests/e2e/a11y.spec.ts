@@ -26,6 +26,29 @@ const VOTE_STATES: Step['states'] = [
 	}
 ];
 
+// the demo has no gold pairs: mark one from the audit queue, then audit the page with a row on it
+const GOLD_STATES: Step['states'] = [
+	{
+		name: 'with a gold pair',
+		reach: async (page) => {
+			await page.goto(`${CAMPAIGN}/audit?sort=oldest`);
+			const row = page
+				.getByRole('list', { name: 'Votes' })
+				.getByRole('listitem')
+				.filter({ has: page.getByText('Mark as gold pair') })
+				.first();
+			await expect(async () => {
+				await row.getByText('Mark as gold pair').click();
+				await expect(row.getByRole('button', { name: 'Save gold pair' })).toBeVisible({ timeout: 1000 });
+			}).toPass({ timeout: 10_000 });
+			await row.getByRole('button', { name: 'Save gold pair' }).click();
+			await expect(page.getByText('Marked as a gold pair.')).toBeVisible();
+			await page.goto(`${CAMPAIGN}/gold`);
+			await expect(page.getByText(/Accuracy so far/).first()).toBeVisible();
+		}
+	}
+];
+
 const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }[] = [
 	{
 		role: 'evaluator',
@@ -51,6 +74,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'settings', path: '/settings' },
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: '403 (vote)', path: `${CAMPAIGN}/vote`, status: 403 },
+			{ name: '403 (gold pairs)', path: `${CAMPAIGN}/gold`, status: 403 },
 			{ name: '404 (unknown page)', path: '/no/such/page', status: 404 }
 		]
 	},
@@ -65,6 +89,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: 'audit', path: `${CAMPAIGN}/audit` },
 			{ name: 'evaluators', path: `${CAMPAIGN}/evaluators` },
+			{ name: 'gold pairs', path: `${CAMPAIGN}/gold`, states: GOLD_STATES },
 			{ name: 'manage', path: `${CAMPAIGN}/manage` },
 			{ name: '403 (admin)', path: '/admin', status: 403 }
 		]
@@ -81,6 +106,7 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 			{ name: 'results', path: `${CAMPAIGN}/results` },
 			{ name: 'audit', path: `${CAMPAIGN}/audit` },
 			{ name: 'evaluators', path: `${CAMPAIGN}/evaluators` },
+			{ name: 'gold pairs', path: `${CAMPAIGN}/gold` },
 			{ name: 'manage', path: `${CAMPAIGN}/manage` },
 			{ name: '400 (bad query)', path: `${CAMPAIGN}/results?from=not-a-date`, status: 400 }
 		]

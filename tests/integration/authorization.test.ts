@@ -205,6 +205,19 @@ const CHECKS: Record<string, Check[]> = {
 			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
 		}
 	],
+	// gold pairs score evaluators: managed by leads and admins, like marking them in the audit queue
+	'/c/[slug]/gold GET': [{ method: 'GET', path: `/c/${SLUG}/gold`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
+	'/c/[slug]/gold POST ?/edit': [
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/gold?/edit`,
+			form: { id: 'nope', expected: 'tie' },
+			expect: page({ admin: 404, lead: 404, outsider: 404 }, 403)
+		}
+	],
+	'/c/[slug]/gold POST ?/remove': [
+		{ method: 'POST', path: `/c/${SLUG}/gold?/remove`, form: { id: 'nope' }, expect: page({ admin: 404, lead: 404, outsider: 404 }, 403) }
+	],
 	'/c/[slug]/evaluators GET': [
 		{ method: 'GET', path: `/c/${SLUG}/evaluators`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }
 	],

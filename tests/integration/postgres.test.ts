@@ -13,7 +13,7 @@ import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { undoVote } from '../../src/lib/server/voting/undo.ts';
 import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
-import { auditQueue, parseAuditFilters } from '../../src/lib/server/audit/queue.ts';
+import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/server/audit/queue.ts';
 import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
 import { reviewVotes } from '../../src/lib/server/audit/reviews.ts';
 import { exportVotes } from '../../src/lib/server/results/exports.ts';
@@ -119,6 +119,13 @@ describe('PostgreSQL', () => {
 		const normal = found.votes.find((v) => v.kind === 'normal')!;
 		await reviewVotes(k, campaign, admin.id, [normal.id], 'reject', 'checked on PostgreSQL');
 		expect((await campaignLeaderboard(k, campaign, q)).votes).toBe(n - 1);
+		// the review's subquery and count run on PostgreSQL too
+		expect(await reviewProgress(k, campaign.id)).toEqual({ reviewed: 1, total: 119 });
+		const unreviewed = await auditQueue(k, db.dialect, campaign, parseAuditFilters(new URLSearchParams('status=unreviewed')), quality);
+		expect(unreviewed.total).toBe(118);
+		expect(
+			(await auditQueue(k, db.dialect, campaign, parseAuditFilters(new URLSearchParams(`vote=${normal.id}`)), quality)).votes[0].review
+		).toMatchObject({ decision: 'reject', comment: 'checked on PostgreSQL' });
 
 		let text = '';
 		for await (const chunk of exportVotes(k, campaign, 'battles', q)) text += chunk;

@@ -57,10 +57,18 @@ function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights,
 		});
 	}
 	if (f.duplicateOwn !== -1)
-		found.push({ code: 'duplicate_own', message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}` });
+		found.push({
+			code: 'duplicate_own',
+			message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}`,
+			voteId: facts[f.duplicateOwn].vote.id
+		});
 	if (f.duplicateOthers !== -1) {
 		const other = facts[f.duplicateOthers].vote;
-		found.push({ code: 'duplicate_others', message: `rationale repeats vote ${other.id} by another evaluator (${other.userId})` });
+		found.push({
+			code: 'duplicate_others',
+			message: `rationale repeats vote ${other.id} by another evaluator (${other.userId})`,
+			voteId: other.id
+		});
 	}
 	if (f.agreesWithOthers === false && f.others.majority !== null) {
 		found.push({

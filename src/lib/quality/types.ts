@@ -42,4 +42,6 @@ export type CanonicalOutcome = 'first' | 'second' | 'tie' | 'both_bad';
 export interface Reason<Code extends string = string> {
 	code: Code;
 	message: string;
+	/** The other vote a reason cites (a repeated rationale), so that a page can link to it. */
+	voteId?: string;
 }

@@ -9,6 +9,7 @@ import { VotesCache } from '../votes-cache.ts';
 import type { QualityReport, VoteRisk } from '../../quality/index.ts';
 
 export const PAGE_SIZE = 50;
+export const AUDIT_STATUSES = ['all', 'unreviewed', 'counted', 'rejected'] as const;
 const MAX_MATCHES = 20_000;
 
 export interface AuditFilters {
@@ -17,7 +18,10 @@ export interface AuditFilters {
 	system: string | null;
 	choice: string | null;
 	flag: string | null;
-	status: 'counted' | 'rejected' | 'all';
+	/** 'unreviewed': no lead has accepted or rejected it yet (a counted vote may be either). */
+	status: 'counted' | 'rejected' | 'unreviewed' | 'all';
+	/** One vote by id: where a risk reason's "repeats that vote" link leads. */
+	vote: string | null;
 	version: number | null;
 	from: number | null;
 	to: number | null;
@@ -28,7 +32,8 @@ export interface AuditFilters {
 
 export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 	const status = params.get('status') ?? 'all';
-	if (!['counted', 'rejected', 'all'].includes(status)) throw invalid('status', 'status must be counted, rejected or all');
+	if (!(AUDIT_STATUSES as readonly string[]).includes(status))
+		throw invalid('status', 'status must be all, unreviewed, counted or rejected');
 	const sort = params.get('sort') ?? 'risk';
 	if (!['risk', 'newest', 'oldest'].includes(sort)) throw invalid('sort', 'sort must be risk, newest or oldest');
 	const choice = params.get('choice') || null;
@@ -53,6 +58,7 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 		version,
 		from: date('from'),
 		to: date('to', true),
+		vote: params.get('vote')?.slice(0, 100) || null,
 		riskyOnly: params.get('risky') === '1',
 		sort: sort as AuditFilters['sort'],
 		page
@@ -68,6 +74,35 @@ function riskIndex(quality: QualityReport): Map<string, VoteRisk> {
 }
 /** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first. */
 const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
+
+/**
+ * Drops a campaign's cached matches. A review that accepts a counted vote changes no vote (so no
+ * votesChanged signal) but does take it out of "unreviewed": reviews.ts calls this after each review.
+ */
+export function forgetAuditMatches(campaignId: string): void {
+	matchCache.forget(campaignId);
+}
+
+/** How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). */
+export async function reviewProgress(db: Kysely<Database>, campaignId: string): Promise<{ reviewed: number; total: number }> {
+	const [total, reviewed] = await Promise.all([
+		db
+			.selectFrom('vote')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('campaign_id', '=', campaignId)
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('review')
+			.innerJoin('vote', 'vote.id', 'review.vote_id')
+			.select((eb) => eb.fn.count<number>('review.vote_id').distinct().as('n'))
+			.where('vote.campaign_id', '=', campaignId)
+			.executeTakeFirstOrThrow()
+	]);
+	return { reviewed: Number(reviewed.n), total: Number(total.n) };
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const FLIP: Record<string, string> = { left: 'right', right: 'left', tie: 'tie', both_bad: 'both_bad' };
 
 const NO_RISK: Pick<VoteRisk, 'score' | 'reasons'> = { score: 0, reasons: [] };
 
@@ -88,7 +123,12 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	}
 	if (f.choice) matches = matches.where('vote.choice', '=', f.choice as 'left');
 	if (f.flag) matches = matches.where('vote.flags', 'like', `%"${f.flag.replace(/[%_"\\]/g, '')}"%`);
-	if (f.status !== 'all') matches = matches.where('vote.status', '=', f.status);
+	if (f.status === 'unreviewed')
+		matches = matches.where(({ not, exists, selectFrom }) =>
+			not(exists(selectFrom('review').select('review.id').whereRef('review.vote_id', '=', 'vote.id')))
+		);
+	else if (f.status !== 'all') matches = matches.where('vote.status', '=', f.status);
+	if (f.vote) matches = matches.where('vote.id', '=', f.vote);
 	if (f.version !== null) matches = matches.where('vote.guidelines_version', '=', f.version);
 	if (f.from !== null) matches = matches.where('vote.submitted_at', '>=', f.from);
 	if (f.to !== null) matches = matches.where('vote.submitted_at', '<', f.to);
@@ -161,6 +201,54 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 				)
 				.execute()
 		: [];
+	const pageIds = pageRows.map((r) => r.id);
+	// the latest review of each vote on the page, so that an accepted vote reads differently from an unreviewed one
+	const reviews = pageIds.length
+		? await db
+				.selectFrom('review')
+				.innerJoin('user', 'user.id', 'review.reviewer_id')
+				.select(['review.vote_id', 'review.decision', 'review.comment', 'review.created_at', 'user.display_name'])
+				.where('review.vote_id', 'in', pageIds)
+				.orderBy('review.created_at', 'desc')
+				.execute()
+		: [];
+	const lastReview = new Map<string, (typeof reviews)[number]>();
+	for (const r of reviews) if (!lastReview.has(r.vote_id)) lastReview.set(r.vote_id, r);
+	// gold pairs are few per campaign (a lead marks them by hand): all of them, matched in either orientation
+	const gold = new Map(
+		(
+			await db
+				.selectFrom('gold_pair')
+				.select(['id', 'left_image_id', 'right_image_id', 'expected_choice'])
+				.where('campaign_id', '=', campaign.id)
+				.execute()
+		).map((g) => [pairKey(g.left_image_id, g.right_image_id), g])
+	);
+	// the votes a risk reason cites, by their evaluator's name rather than by raw ids
+	const cited = [...new Set(pageRows.flatMap((r) => r.risk.reasons.flatMap((x) => (x.voteId ? [x.voteId] : []))))];
+	const citedBy = new Map(
+		cited.length
+			? (
+					await db
+						.selectFrom('vote')
+						.innerJoin('user', 'user.id', 'vote.user_id')
+						.select(['vote.id', 'user.display_name'])
+						.where('vote.id', 'in', cited)
+						.execute()
+				).map((v) => [v.id, v.display_name])
+			: []
+	);
+	const readable = (x: { code: string; message: string; voteId?: string }) =>
+		x.voteId === undefined
+			? { code: x.code, message: x.message }
+			: {
+					code: x.code,
+					message:
+						x.code === 'duplicate_own'
+							? 'rationale repeats another vote of this evaluator'
+							: `rationale repeats a vote by ${citedBy.get(x.voteId) ?? 'another evaluator'}`,
+					voteId: x.voteId
+				};
 	return {
 		total,
 		truncated: rows.length === MAX_MATCHES,
@@ -181,7 +269,16 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 			kind: r.kind,
 			guidelinesVersion: r.guidelines_version,
 			simulated: r.simulated === 1,
-			risk: r.risk
+			risk: { score: r.risk.score, reasons: r.risk.reasons.map(readable) },
+			review: ((x) => (x ? { decision: x.decision, comment: x.comment, by: x.display_name, at: x.created_at } : null))(
+				lastReview.get(r.id)
+			),
+			gold: ((g) => (g ? { id: g.id, expected: g.left_image_id === r.left_image_id ? g.expected_choice : FLIP[g.expected_choice] } : null))(
+				gold.get(pairKey(r.left_image_id, r.right_image_id))
+			)
 		}))
 	};
 }
+
+/** One vote as the audit page shows it. */
+export type AuditVote = Awaited<ReturnType<typeof auditQueue>>['votes'][number];

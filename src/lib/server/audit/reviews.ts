@@ -9,6 +9,7 @@ import { countsInRankings, moveStoredVote } from '../voting/pair-stat.ts';
 import { writeAudit } from '../audit-log.ts';
 import { schedulerFor } from '../voting/leases.ts';
 import { votesChanged } from '../votes-changed.ts';
+import { forgetAuditMatches } from './queue.ts';
 
 export const DECISIONS = ['accept', 'reject'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -75,6 +76,8 @@ export async function reviewVotes(
 		for (const id of new Set(voteIds)) out.push(await reviewOne(trx, campaign, reviewerId, id, decision, comment));
 		return out;
 	});
+	// every review takes votes out of "unreviewed", even one that changes no vote's status
+	forgetAuditMatches(campaign.id);
 	const changed = results.filter((r) => r.changed);
 	if (changed.length) {
 		// the scheduler balances on counted comparisons: adjusted before the signal, so that a

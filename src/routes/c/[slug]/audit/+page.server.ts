@@ -1,6 +1,6 @@
 import type { Actions, PageServerLoad } from './$types';
 import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
-import { auditQueue, PAGE_SIZE, parseAuditFilters } from '$lib/server/audit/queue';
+import { auditQueue, PAGE_SIZE, parseAuditFilters, reviewProgress } from '$lib/server/audit/queue';
 import { campaignQuality, forgetQuality } from '$lib/server/audit/evaluator-quality';
 import { reviewVotes } from '$lib/server/audit/reviews';
 import { addGoldPair } from '$lib/server/voting/gold-and-repeats';
@@ -12,8 +12,9 @@ export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
 	const filters = pageQuery(() => parseAuditFilters(event.url.searchParams));
 	const quality = await campaignQuality(db.kysely, campaign);
-	const [queue, evaluators, systems, flags] = await Promise.all([
+	const [queue, progress, evaluators, systems, flags] = await Promise.all([
 		auditQueue(db.kysely, db.dialect, campaign, filters, quality),
+		reviewProgress(db.kysely, campaign.id),
 		listEvaluators(db.kysely, campaign.id),
 		systemNames(db.kysely, campaign.id),
 		campaignFlagKinds(db.kysely, campaign.id)
@@ -22,6 +23,7 @@ export const load: PageServerLoad = async (event) => {
 		campaign: { slug: campaign.slug, name: campaign.name, guidelinesVersion: campaign.guidelines_version },
 		filters,
 		queue,
+		progress,
 		pageSize: PAGE_SIZE,
 		evaluators,
 		systems,
