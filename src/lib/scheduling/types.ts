@@ -13,6 +13,8 @@ export interface PairCandidate {
 	kind?: PairKind;
 	/** Show `a` on the left instead of randomizing sides (for hidden repeats that swap earlier sides). */
 	keepSides?: boolean;
+	/** Probability with which the strategy drew this system pair, stored with the assignment (adaptive). */
+	probability?: number;
 }
 
 /**
@@ -32,6 +34,22 @@ export interface PickContext {
 	levelEnd(rank: number): number;
 	/** Counted comparisons plus open normal leases of a system pair. */
 	load(pair: number): number;
+	/** Open normal leases of a system pair (part of its load). */
+	open(pair: number): number;
+	/** Counted votes of the pair whose outcome is known (history from pair_stat and recorded choices). */
+	outcomeCount(pair: number): number;
+	/** Population variance of those outcomes (win 1, loss 0, tie or both bad ½); 0 without any. */
+	outcomeVariance(pair: number): number;
+	/**
+	 * An eligible image pair of the system pair on the prompt with the fewest normal showings of that
+	 * pair (answered or leased), or null.
+	 */
+	findFewestShown(pair: number): PairCandidate | null;
+	/**
+	 * A cheap sure answer: true when the system pair certainly has an image pair this evaluator has
+	 * not seen and nobody holds (supply > seen by them + leased); false means "maybe not" (look).
+	 */
+	surelyFree(pair: number): boolean;
 	/** Never shown to this evaluator (either side order) and not leased to anyone right now. */
 	isEligible(a: number, b: number): boolean;
 	/** Whether this evaluator has been shown the image pair (either side order). */
