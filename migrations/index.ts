@@ -7,6 +7,7 @@ import * as openSpecialLeases from './20261127_0003_open_special_leases.ts';
 import * as systemRetired from './20261130_0004_system_retired.ts';
 import * as accountsAndInvitations from './20261130_0005_accounts_and_invitations.ts';
 import * as guidelinesHtml from './20261130_0006_guidelines_html.ts';
+import * as adaptiveProbability from './20261130_0008_adaptive_probability.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'20261127_0003_open_special_leases': openSpecialLeases,
 	'20261130_0004_system_retired': systemRetired,
 	'20261130_0005_accounts_and_invitations': accountsAndInvitations,
-	'20261130_0006_guidelines_html': guidelinesHtml
+	'20261130_0006_guidelines_html': guidelinesHtml,
+	'20261130_0008_adaptive_probability': adaptiveProbability
 };

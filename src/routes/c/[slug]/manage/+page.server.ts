@@ -10,6 +10,7 @@ import {
 } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria } from '$lib/server/campaigns/lists';
 import { formAction } from '$lib/server/http/form-action';
+import { strategyNames } from '$lib/scheduling/registry';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -25,8 +26,10 @@ export const load: PageServerLoad = async (event) => {
 			rationaleMinChars: campaign.rationale_min_chars,
 			guidelinesMd: campaign.guidelines_md,
 			guidelinesVersion: campaign.guidelines_version,
+			strategy: campaign.strategy,
 			...campaignSettings(campaign)
 		},
+		strategies: strategyNames(),
 		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		criteria
 	};
@@ -47,7 +50,9 @@ export const actions: Actions = {
 				goldRate: Number(f.get('gold_rate')) / 100,
 				repeatRate: Number(f.get('repeat_rate')) / 100,
 				goldFeedback: f.get('gold_feedback') === 'on',
-				imageFormat: f.get('image_format')
+				imageFormat: f.get('image_format'),
+				strategy: f.get('strategy'),
+				adaptiveEpsilon: f.get('adaptive_epsilon')
 			},
 			user.id
 		);
