@@ -11,7 +11,7 @@
 //   `adjustComparisons(...)`. Expiry needs no call: `issue` drops expired leases itself.
 export { createRng, randomInt, type Rng } from './rng.ts';
 export { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
-export type { PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
+export type { PairArrays, PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
 export { DEFAULT_STRATEGY, UnknownStrategyError, createStrategy, hasStrategy, registerStrategy, strategyNames } from './registry.ts';
 export {
 	DEFAULT_LEASE_MS,

@@ -4,7 +4,7 @@
 import { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
 import { createStrategy } from './registry.ts';
 import { randomInt, type Rng } from './rng.ts';
-import type { PairKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
+import type { PairArrays, PairKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
 
 export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
@@ -162,6 +162,7 @@ export class PairScheduler {
 	private readonly outcomeSumSq: Float64Array;
 	/** Normal image pairs shown per (system pair, prompt), answered or leased: key pair · promptCount + prompt. */
 	private readonly promptLoads = new Map<number, number>();
+	private readonly pairArrays: PairArrays;
 
 	constructor(init: SchedulerInit) {
 		this.index = new ImageIndex(init.images);
@@ -176,6 +177,14 @@ export class PairScheduler {
 		this.outcomeN = new Float64Array(pairs);
 		this.outcomeSum = new Float64Array(pairs);
 		this.outcomeSumSq = new Float64Array(pairs);
+		this.pairArrays = {
+			supply: this.index.pairSupply,
+			load: this.loads,
+			open: this.openPerPair,
+			outcomeN: this.outcomeN,
+			outcomeSum: this.outcomeSum,
+			outcomeSumSq: this.outcomeSumSq
+		};
 
 		for (const row of init.comparisons ?? []) {
 			const a = this.index.systemOf(row.systemA);
@@ -414,16 +423,9 @@ export class PairScheduler {
 			pairAtRank: (rank) => order[rank],
 			levelEnd: (rank) => this.upperBound(loads[order[rank]]),
 			load: (pair) => loads[pair],
-			open: (pair) => this.openPerPair[pair],
-			outcomeCount: (pair) => this.outcomeN[pair],
-			outcomeVariance: (pair) => {
-				const n = this.outcomeN[pair];
-				if (n === 0) return 0;
-				const mean = this.outcomeSum[pair] / n;
-				return Math.max(0, this.outcomeSumSq[pair] / n - mean * mean);
-			},
+			pairs: this.pairArrays,
+			seenPerPair: () => evaluator.seenPerPair,
 			findFewestShown: (pair) => this.findFewestShown(evaluator, pair),
-			surelyFree: (pair) => index.pairSupply[pair] > (evaluator.seenPerPair.get(pair) ?? 0) + this.openPerPair[pair],
 			isEligible: (a, b) => this.isEligible(evaluator, a, b),
 			hasSeen: (a, b) => evaluator.seen.has(imagePairKey(a, b)),
 			findInSystemPair: (pair) => this.findInSystemPair(evaluator, pair)

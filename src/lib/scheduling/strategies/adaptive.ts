@@ -43,11 +43,13 @@ export function pairProbabilities(weights: ArrayLike<number>, epsilon: number): 
 	return out;
 }
 
-/** In place: the first `count` weights become probabilities (what the strategy runs on every pick). */
+/** In place: the first `count` weights become probabilities (the same formula as the strategy's pick). */
 function mixProbabilities(values: Float64Array, count: number, epsilon: number): void {
 	let total = 0;
 	for (let i = 0; i < count; i++) total += values[i];
-	for (let i = 0; i < count; i++) values[i] = total > 0 ? (1 - epsilon) * (values[i] / total) + epsilon / count : 1 / count;
+	const share = total > 0 ? (1 - epsilon) / total : 0;
+	const even = total > 0 ? epsilon / count : 1 / count;
+	for (let i = 0; i < count; i++) values[i] = share * values[i] + even;
 }
 
 /** ε from the campaign settings (`adaptiveEpsilon`), default 0.2; anything outside [0, 1] is refused. */
@@ -61,51 +63,70 @@ export function epsilonSetting(settings: Readonly<Record<string, unknown>>): num
 
 export function adaptiveStrategy(settings: Readonly<Record<string, unknown>> = {}): SchedulingStrategy {
 	const epsilon = epsilonSetting(settings);
-	// reused between calls: the pick allocates nothing per pair
-	let pairs = new Int32Array(0);
+	// reused between calls: a pick allocates nothing per pair; -1 marks a pair this evaluator cannot get
 	let probability = new Float64Array(0);
-	let removed = new Uint8Array(0);
 	return {
 		name: 'adaptive',
 		pick(context: PickContext): PairCandidate | null {
-			const count = context.activePairCount;
-			if (count === 0) return null;
-			if (pairs.length < count) {
-				pairs = new Int32Array(count);
-				probability = new Float64Array(count);
-				removed = new Uint8Array(count);
+			const { supply, load, open, outcomeN, outcomeSum, outcomeSumSq } = context.pairs;
+			const total = supply.length;
+			if (probability.length < total) probability = new Float64Array(total);
+			// one pass over typed arrays: weights of the comparable pairs; pairs whose every image pair may
+			// be leased right now are marked doubtful (-2) and looked at below
+			let active = 0;
+			let sum = 0;
+			for (let pair = 0; pair < total; pair++) {
+				if (supply[pair] === 0) {
+					probability[pair] = -1;
+					continue;
+				}
+				active++;
+				const m = outcomeN[pair];
+				const mean = m > 0 ? outcomeSum[pair] / m : 0;
+				const variance = m > 0 ? Math.max(0, outcomeSumSq[pair] / m - mean * mean) : 0;
+				const w = pairWeight(shrunkVariance(variance, m), load[pair]);
+				sum += w;
+				probability[pair] = open[pair] >= supply[pair] ? -2 - w : w;
 			}
-			for (let r = 0; r < count; r++) {
-				const pair = context.pairAtRank(r);
-				pairs[r] = pair;
-				probability[r] = pairWeight(shrunkVariance(context.outcomeVariance(pair), context.outcomeCount(pair)), context.load(pair));
+			if (active === 0) return null;
+			// pairs this evaluator has seen part of may be exhausted for them: doubtful too
+			for (const [pair, seen] of context.seenPerPair()) {
+				const w = probability[pair];
+				if (w >= 0 && seen + open[pair] >= supply[pair]) probability[pair] = -2 - w;
 			}
-			mixProbabilities(probability, count, epsilon);
-			// P(a) given the pairs this evaluator can get now: pairs with nothing left for them are taken
-			// out first (a cheap bound settles almost every pair; only doubtful ones are searched), so the
-			// stored probability is exactly the chance of this draw
-			let remaining = 1;
-			for (let r = 0; r < count; r++) {
-				removed[r] = 0;
-				if (context.surelyFree(pairs[r])) continue;
-				const found = context.findFewestShown(pairs[r]);
-				if (found) continue;
-				removed[r] = 1;
-				remaining -= probability[r];
+			// P(a) = (1−ε)·w/Σw + ε/#pairs, then conditioned on the pairs this evaluator can get: the
+			// doubtful ones are searched (rare: nearly exhausted or fully leased pairs) and dropped if empty
+			const floor = epsilon / active;
+			const share = sum > 0 ? (1 - epsilon) / sum : 0;
+			const even = sum > 0 ? floor : 1 / active;
+			let remaining = 0;
+			for (let pair = 0; pair < total; pair++) {
+				let w = probability[pair];
+				if (w === -1) continue;
+				if (w <= -2) {
+					if (!context.findFewestShown(pair)) {
+						probability[pair] = -1;
+						continue;
+					}
+					w = -2 - w;
+				}
+				const p = share * w + even;
+				probability[pair] = p;
+				remaining += p;
 			}
 			if (!(remaining > 1e-12)) return null;
 			// inverse-CDF draw over the pairs left; rounding can leave u just past the end
 			let u = context.rng() * remaining;
 			let chosen = -1;
-			for (let r = 0; r < count; r++) {
-				if (removed[r]) continue;
-				chosen = r;
-				u -= probability[r];
+			for (let pair = 0; pair < total; pair++) {
+				const p = probability[pair];
+				if (p < 0) continue;
+				chosen = pair;
+				u -= p;
 				if (u < 0) break;
 			}
-			const candidate = context.findFewestShown(pairs[chosen]);
-			if (candidate) return { ...candidate, probability: probability[chosen] / remaining };
-			return null;
+			const candidate = context.findFewestShown(chosen);
+			return candidate && { ...candidate, probability: probability[chosen] / remaining };
 		}
 	};
 }
