@@ -8,6 +8,7 @@ import * as systemRetired from './20261130_0004_system_retired.ts';
 import * as accountsAndInvitations from './20261130_0005_accounts_and_invitations.ts';
 import * as guidelinesHtml from './20261130_0006_guidelines_html.ts';
 import * as evaluatorNotes from './20261130_0007_evaluator_notes.ts';
+import * as adaptiveProbability from './20261130_0008_adaptive_probability.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130_0004_system_retired': systemRetired,
 	'20261130_0005_accounts_and_invitations': accountsAndInvitations,
 	'20261130_0006_guidelines_html': guidelinesHtml,
-	'20261130_0007_evaluator_notes': evaluatorNotes
+	'20261130_0007_evaluator_notes': evaluatorNotes,
+	'20261130_0008_adaptive_probability': adaptiveProbability
 };

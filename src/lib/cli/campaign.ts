@@ -14,7 +14,9 @@ const campaign: Command = async (args, io) => {
 			name: { type: 'string' },
 			description: { type: 'string' },
 			guidelines: { type: 'string' },
-			draft: { type: 'boolean', default: false }
+			draft: { type: 'boolean', default: false },
+			strategy: { type: 'string' },
+			epsilon: { type: 'string' }
 		});
 		const slug = required(values.slug, '--slug');
 		const name = required(values.name, '--name');
@@ -34,7 +36,9 @@ const campaign: Command = async (args, io) => {
 					name,
 					description: values.description,
 					guidelinesMd,
-					status: values.draft ? 'draft' : 'active'
+					status: values.draft ? 'draft' : 'active',
+					strategy: values.strategy,
+					adaptiveEpsilon: values.epsilon
 				});
 				io.stdout.write(`created campaign ${created.slug} (${created.status})\n`);
 				return 0;
@@ -119,7 +123,7 @@ const campaign: Command = async (args, io) => {
 		});
 	}
 	throw new UsageError(
-		'usage: pickwise campaign create --slug S --name N [--description D] [--guidelines FILE.md] [--draft] | campaign status --slug S --to active|paused|closed | campaign remove-member --slug S --email E | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]'
+		'usage: pickwise campaign create --slug S --name N [--description D] [--guidelines FILE.md] [--draft] [--strategy adaptive|balanced|uniform] [--epsilon E] | campaign status --slug S --to active|paused|closed | campaign remove-member --slug S --email E | campaign add-member --slug S --email E --role lead|researcher|evaluator [--quota N] | campaign add-criterion --slug S --key K --label L [--description D]'
 	);
 };
 

@@ -22,6 +22,12 @@ export interface BootstrapJob {
 	pairJ: Int32Array;
 	/** 3 per pair: wins of pairI, wins of pairJ, ties of both kinds (zeroed in exclude mode) */
 	cells: Float64Array;
+	/**
+	 * Inverse-probability weights (adaptive scheduling), 3 per pair: the mean weight of the votes in
+	 * each cell. Each round redraws the votes (counts) as usual and weighs every drawn vote by its
+	 * cell's mean weight. Absent or null: unweighted.
+	 */
+	weights?: Float64Array | null;
 	mode: ModeCode;
 	prior: number;
 	/** prior used for a redraw that has no finite MLE when `prior` is 0 */
@@ -115,9 +121,14 @@ export function bootstrapKernel(
 		const btWs = davidson ? newton.workspace(K) : ws;
 
 		// one factor of the full-data Hessian at the estimate serves every round
+		const weights = job.weights ?? null;
 		let total = 0;
 		for (let c = 0; c < cells.length; c++) total += cells[c];
-		fill(mode, cells, pr);
+		if (weights) {
+			const weighted = new Float64Array(cells.length);
+			for (let c = 0; c < cells.length; c++) weighted[c] = cells[c] * weights[c];
+			fill(mode, weighted, pr);
+		} else fill(mode, cells, pr);
 		const factor = new Float64Array(dim * dim);
 		objective.evaluate(point, ws.g, factor);
 		const haveFactor = lin.cholesky(factor, dim);
@@ -135,6 +146,7 @@ export function bootstrapKernel(
 		for (let r = 0; r < rounds; r++) {
 			rng.seedStream(state, job.seed, job.start + r);
 			sampling.multinomial(state, total, cells, drawn);
+			if (weights) for (let c = 0; c < drawn.length; c++) drawn[c] *= weights[c];
 			const { ties, decisive } = fill(mode, drawn, pr);
 			x.set(point);
 			if (decisive === 0) {

@@ -44,6 +44,11 @@ export interface PairCounts {
 	votes: number;
 	/** the battles themselves when known (battle input), else null (pair statistics) */
 	battles: OrderedBattles | null;
+	/**
+	 * Inverse-probability weighting (adaptive scheduling): 4 per pair like `cells`, the mean weight
+	 * 1/P of the votes in each cell, scaled so that the mean over all votes is 1. Absent: every vote 1.
+	 */
+	weights?: Float64Array | null;
 }
 
 export interface SystemTotals {
@@ -182,6 +187,11 @@ export interface PairStatRow {
 	bWins: number;
 	ties: number;
 	bothBad: number;
+	/** Sums of the votes' weights (1/P) behind each count, when they are weighted; all four or none. */
+	aWeight?: number;
+	bWeight?: number;
+	tieWeight?: number;
+	bothBadWeight?: number;
 }
 
 /**
@@ -191,6 +201,9 @@ export interface PairStatRow {
  */
 export function countsFromPairStats(rows: Iterable<PairStatRow>): PairCounts {
 	const totals = new Map<string, [string, string, number, number, number, number]>();
+	// weight sums per pair in the totals' orientation: wins of lo, wins of hi, ties, both bad
+	const weightSums = new Map<string, [number, number, number, number]>();
+	let weighted = false;
 	const names = new Set<string>();
 	let votes = 0;
 	let r = 0;
@@ -221,6 +234,21 @@ export function countsFromPairStats(rows: Iterable<PairStatRow>): PairCounts {
 		t[4] += row.ties;
 		t[5] += row.bothBad;
 		totals.set(key, t);
+		if (row.aWeight !== undefined) {
+			const ws = [row.aWeight, row.bWeight, row.tieWeight, row.bothBadWeight];
+			if (!ws.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0))
+				throw new RankingError('invalid_input', `pair statistics row ${r} (${systemA} vs ${systemB}): weights must be finite numbers ≥ 0`, [
+					systemA,
+					systemB
+				]);
+			weighted = true;
+			const w = weightSums.get(key) ?? [0, 0, 0, 0];
+			w[0] += flip ? row.bWeight! : row.aWeight;
+			w[1] += flip ? row.aWeight : row.bWeight!;
+			w[2] += row.tieWeight!;
+			w[3] += row.bothBadWeight!;
+			weightSums.set(key, w);
+		}
 	}
 	const systems = [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 	const id = new Map(systems.map((s, k) => [s, k]));
@@ -228,14 +256,30 @@ export function countsFromPairStats(rows: Iterable<PairStatRow>): PairCounts {
 	const pi = new Int32Array(P);
 	const pj = new Int32Array(P);
 	const cells = new Float64Array(4 * P);
+	const weightTotals = new Float64Array(4 * P);
 	let p = 0;
-	for (const [lo, hi, wl, wh, t, bb] of totals.values()) {
+	for (const [key, [lo, hi, wl, wh, t, bb]] of totals) {
 		pi[p] = id.get(lo)!;
 		pj[p] = id.get(hi)!;
 		cells.set([wl, wh, t, bb], 4 * p);
+		// a row without weights among weighted ones counts its votes at weight 1 (before scaling)
+		weightTotals.set(weightSums.get(key) ?? [wl, wh, t, bb], 4 * p);
 		p++;
 	}
-	return sortPairs(systems, pi, pj, cells, votes, null);
+	const counts = sortPairs(systems, pi, pj, cells, votes, null);
+	if (weighted) counts.weights = meanWeights(counts, sortPairs(systems, pi, pj, weightTotals, votes, null).cells);
+	return counts;
+}
+
+/** Mean weight per cell from weight sums, scaled so that the votes' mean weight is 1. */
+function meanWeights(counts: PairCounts, sums: Float64Array): Float64Array {
+	let total = 0;
+	for (let c = 0; c < sums.length; c++) total += sums[c];
+	if (!(total > 0)) throw new RankingError('invalid_input', 'the votes’ weights sum to 0');
+	const scale = counts.votes / total;
+	const weights = new Float64Array(sums.length);
+	for (let c = 0; c < sums.length; c++) weights[c] = counts.cells[c] > 0 ? (sums[c] / counts.cells[c]) * scale : 1;
+	return weights;
 }
 
 /** Battles, wins, losses and ties (both kinds) of every system. */

@@ -32,8 +32,11 @@ export interface RatingFit {
 	tieParameter: number | null;
 	logLikelihood: number;
 	iterations: number;
-	/** what the bootstrap needs to refit the same model */
-	internal: { mode: ModeCode; cells: Float64Array; params: Float64Array };
+	/**
+	 * what the bootstrap needs to refit the same model: the vote counts (3 per pair, what it resamples),
+	 * their mean weights when the votes are weighted (1/P, adaptive scheduling), the estimate
+	 */
+	internal: { mode: ModeCode; cells: Float64Array; weights: Float64Array | null; params: Float64Array };
 }
 
 export const TOLERANCE = 1e-9;
@@ -62,6 +65,30 @@ function fitCells(counts: PairCounts, mode: ModeCode): Float64Array {
 	return cells;
 }
 
+/** Mean weight of each fit cell (the two kinds of tie pooled), or null when the votes are unweighted. */
+function fitWeights(counts: PairCounts): Float64Array | null {
+	const w = counts.weights;
+	if (!w) return null;
+	const P = counts.pairI.length;
+	const c = counts.cells;
+	const out = new Float64Array(3 * P);
+	for (let p = 0; p < P; p++) {
+		out[3 * p] = w[4 * p];
+		out[3 * p + 1] = w[4 * p + 1];
+		const ties = c[4 * p + 2] + c[4 * p + 3];
+		out[3 * p + 2] = ties > 0 ? (c[4 * p + 2] * w[4 * p + 2] + c[4 * p + 3] * w[4 * p + 3]) / ties : 1;
+	}
+	return out;
+}
+
+/** Weighted cells: each count times its mean weight (the weighted likelihood's sufficient statistics). */
+export function weightedCells(cells: Float64Array, weights: Float64Array | null): Float64Array {
+	if (!weights) return cells;
+	const out = new Float64Array(cells.length);
+	for (let c = 0; c < cells.length; c++) out[c] = cells[c] * weights[c];
+	return out;
+}
+
 /** Synchronous point fit; throws RankingError when no finite estimate exists. */
 export function fitBradleyTerry(counts: PairCounts, opts: FitOptions = {}): RatingFit {
 	const { ties, prior } = checkOptions(opts);
@@ -74,8 +101,9 @@ export function fitBradleyTerry(counts: PairCounts, opts: FitOptions = {}): Rati
 	const { pairI, pairJ } = counts;
 	const P = pairI.length;
 	const cells = fitCells(counts, mode);
+	const weights = fitWeights(counts);
 	const pr: Problems = kernels.boot.makeProblems(K, P, pairI, pairJ, prior);
-	const { ties: tieTotal, decisive } = kernels.boot.fill(mode, cells, pr);
+	const { ties: tieTotal, decisive } = kernels.boot.fill(mode, weightedCells(cells, weights), pr);
 	if (decisive === 0) {
 		if (mode === 1) throw new RankingError('empty', 'no decisive votes (ties are excluded)');
 		if (mode === 2) throw new RankingError('empty', 'only ties: the Davidson tie parameter has no finite estimate');
@@ -113,7 +141,7 @@ export function fitBradleyTerry(counts: PairCounts, opts: FitOptions = {}): Rati
 		tieParameter: ties === 'davidson' ? (davidson ? Math.exp(x[K]) : 0) : null,
 		logLikelihood: objective.logLik(x),
 		iterations,
-		internal: { mode: davidson ? 2 : mode, cells, params: x }
+		internal: { mode: davidson ? 2 : mode, cells, weights, params: x }
 	};
 }
 

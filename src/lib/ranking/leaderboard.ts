@@ -31,6 +31,8 @@ export interface Leaderboard {
 	bootstrap: { rounds: number; seed: number };
 	/** present only when a prior was used: the ratings are then shrunk, not maximum likelihood */
 	prior?: number;
+	/** present (true) only when the votes were weighted by 1/P (adaptive scheduling) */
+	weighted?: boolean;
 }
 
 export interface RankOptions {
@@ -86,6 +88,7 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 			pairI: counts.pairI,
 			pairJ: counts.pairJ,
 			cells: fit.internal.cells,
+			weights: fit.internal.weights,
 			mode: fit.internal.mode,
 			prior,
 			fallbackPrior: FALLBACK_PRIOR,
@@ -135,6 +138,7 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 	});
 	const board: Leaderboard = { leaderboard, votes: counts.votes, ties, bootstrap: { rounds, seed } };
 	if (prior > 0) board.prior = prior;
+	if (counts.weights) board.weighted = true;
 	const warnings: string[] = [];
 	if (degenerate > 0)
 		warnings.push(

@@ -11,7 +11,7 @@
 //   `adjustComparisons(...)`. Expiry needs no call: `issue` drops expired leases itself.
 export { createRng, randomInt, type Rng } from './rng.ts';
 export { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
-export type { PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
+export type { PairArrays, PairKind, PairCandidate, PickContext, SchedulingStrategy, StrategyFactory } from './types.ts';
 export { DEFAULT_STRATEGY, UnknownStrategyError, createStrategy, hasStrategy, registerStrategy, strategyNames } from './registry.ts';
 export {
 	DEFAULT_LEASE_MS,
@@ -24,6 +24,8 @@ export {
 	type SchedulerInit,
 	type SystemPairCount,
 	type UserId,
+	type VoteChoice,
 	type VoteRecord
 } from './scheduler.ts';
+export { DEFAULT_EPSILON, SHRINK_VOTES, epsilonSetting, pairProbabilities, pairWeight, shrunkVariance } from './strategies/adaptive.ts';
 export { chooseSpecialPair, type GoldCandidate, type RepeatCandidate, type SpecialPair, type SpecialOptions } from './special-pairs.ts';

@@ -1,4 +1,5 @@
 // Strategies by name: the campaign's `strategy` column holds one of these names.
+import { adaptiveStrategy } from './strategies/adaptive.ts';
 import { balancedStrategy } from './strategies/balanced.ts';
 import { uniformStrategy } from './strategies/uniform.ts';
 import type { SchedulingStrategy, StrategyFactory } from './types.ts';
@@ -6,6 +7,7 @@ import type { SchedulingStrategy, StrategyFactory } from './types.ts';
 export const DEFAULT_STRATEGY = 'balanced';
 
 const factories = new Map<string, StrategyFactory>([
+	['adaptive', adaptiveStrategy],
 	['balanced', balancedStrategy],
 	['uniform', uniformStrategy]
 ]);

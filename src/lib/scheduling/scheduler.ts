@@ -4,7 +4,7 @@
 import { ImageIndex, imagePairKey, type CampaignImage } from './image-index.ts';
 import { createStrategy } from './registry.ts';
 import { randomInt, type Rng } from './rng.ts';
-import type { PairKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
+import type { PairArrays, PairKind, PairCandidate, PickContext, SchedulingStrategy } from './types.ts';
 
 export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
@@ -18,7 +18,15 @@ export interface ComparisonCount {
 	systemA: string;
 	systemB: string;
 	count: number;
+	/** The outcomes behind `count`, from systemA's side (pair_stat's columns); the adaptive strategy's variance. */
+	aWins?: number;
+	bWins?: number;
+	ties?: number;
+	bothBad?: number;
 }
+
+/** A vote's choice, sides as shown. */
+export type VoteChoice = 'left' | 'right' | 'tie' | 'both_bad';
 
 /** One row of `assignment` as the scheduler needs it. Times are epoch milliseconds. */
 export interface LeaseRecord {
@@ -31,6 +39,8 @@ export interface LeaseRecord {
 	expiresAt: number;
 	/** `answered_at` is set (a vote exists for it). */
 	answered: boolean;
+	/** The stored probability of an open lease (`assignment.probability`), handed back with it. */
+	probability?: number | null;
 }
 
 export interface SchedulerInit {
@@ -74,6 +84,8 @@ export interface Lease {
 	kind: PairKind;
 	issuedAt: number;
 	expiresAt: number;
+	/** Probability with which the strategy drew this system pair (adaptive), else null. */
+	probability: number | null;
 }
 
 export interface VoteRecord {
@@ -84,6 +96,8 @@ export interface VoteRecord {
 	rightImageId: string;
 	/** Whether the vote went into `pair_stat` (status counted). Default true. */
 	counted?: boolean;
+	/** The choice, for the per-pair outcome variance (adaptive); unknown outcomes only count as load. */
+	choice?: VoteChoice;
 }
 
 export interface SystemPairCount {
@@ -118,6 +132,7 @@ interface OpenLease {
 	expiresAt: number;
 	/** This lease put the pair in the evaluator's history (so releasing with `forget` may take it out). */
 	firstShowing: boolean;
+	probability: number | null;
 }
 
 const SAMPLE_TRIES = 12;
@@ -141,6 +156,13 @@ export class PairScheduler {
 	private readonly leased = new Map<number, number>();
 	private readonly expiry = new LeaseHeap();
 	private nextLeaseNumber = 1;
+	/** Per system pair, counted outcomes from pairA's side (win 1, loss 0, tie or both bad ½): n, Σx, Σx². */
+	private readonly outcomeN: Float64Array;
+	private readonly outcomeSum: Float64Array;
+	private readonly outcomeSumSq: Float64Array;
+	/** Normal image pairs shown per (system pair, prompt), answered or leased: key pair · promptCount + prompt. */
+	private readonly promptLoads = new Map<number, number>();
+	private readonly pairArrays: PairArrays;
 
 	constructor(init: SchedulerInit) {
 		this.index = new ImageIndex(init.images);
@@ -152,12 +174,33 @@ export class PairScheduler {
 		this.loads = new Int32Array(pairs);
 		this.openPerPair = new Int32Array(pairs);
 		this.rankOf = new Int32Array(pairs).fill(-1);
+		this.outcomeN = new Float64Array(pairs);
+		this.outcomeSum = new Float64Array(pairs);
+		this.outcomeSumSq = new Float64Array(pairs);
+		this.pairArrays = {
+			supply: this.index.pairSupply,
+			load: this.loads,
+			open: this.openPerPair,
+			outcomeN: this.outcomeN,
+			outcomeSum: this.outcomeSum,
+			outcomeSumSq: this.outcomeSumSq
+		};
 
 		for (const row of init.comparisons ?? []) {
 			const a = this.index.systemOf(row.systemA);
 			const b = this.index.systemOf(row.systemB);
 			const pair = a >= 0 && b >= 0 ? this.index.systemPair(a, b) : -1;
-			if (pair >= 0) this.loads[pair] += Math.max(0, Math.trunc(row.count));
+			if (pair < 0) continue;
+			this.loads[pair] += Math.max(0, Math.trunc(row.count));
+			// outcomes seen from the pair's first system (the lower index), whichever way the row lists them
+			const flip = a > b;
+			const count = (x: number | undefined) => Math.max(0, Math.trunc(x ?? 0));
+			const wins = count(flip ? row.bWins : row.aWins);
+			const losses = count(flip ? row.aWins : row.bWins);
+			const halves = count(row.ties) + count(row.bothBad);
+			this.outcomeN[pair] += wins + losses + halves;
+			this.outcomeSum[pair] += wins + 0.5 * halves;
+			this.outcomeSumSq[pair] += wins + 0.25 * halves;
 		}
 		const now = init.now ?? Date.now();
 		for (const row of init.assignments ?? []) this.restore(row, now);
@@ -202,7 +245,8 @@ export class PairScheduler {
 			right: swap ? a : b,
 			kind: candidate.kind ?? 'normal',
 			issuedAt: now,
-			expiresAt: now + (options.leaseMs ?? this.leaseMs)
+			expiresAt: now + (options.leaseMs ?? this.leaseMs),
+			probability: candidate.probability ?? null
 		});
 		return this.describe(lease);
 	}
@@ -225,7 +269,11 @@ export class PairScheduler {
 		this.markSeen(evaluator, a, b);
 		if (vote.counted ?? true) {
 			const pair = this.index.systemPairOfImages(a, b);
-			if (pair >= 0) this.increment(pair);
+			if (pair >= 0) {
+				this.increment(pair);
+				this.addPromptLoad(pair, a, 1);
+				if (vote.choice) this.addOutcome(pair, a, vote.choice, 1);
+			}
 		}
 	}
 
@@ -246,7 +294,7 @@ export class PairScheduler {
 	 * Counted comparisons changed outside a vote: a review rejected (-1) or reinstated (+1) a vote, or a
 	 * vote was undone (-1). Mirrors the `pair_stat` change.
 	 */
-	adjustComparisons(leftImageId: string, rightImageId: string, delta: number): void {
+	adjustComparisons(leftImageId: string, rightImageId: string, delta: number, choice?: VoteChoice): void {
 		const a = this.index.imageOf(leftImageId);
 		const b = this.index.imageOf(rightImageId);
 		if (a < 0 || b < 0) return;
@@ -254,6 +302,19 @@ export class PairScheduler {
 		if (pair < 0) return;
 		for (let i = 0; i < delta; i++) this.increment(pair);
 		for (let i = 0; i > delta; i--) this.decrement(pair);
+		if (choice) this.addOutcome(pair, a, choice, delta);
+	}
+
+	/** Counted outcomes of a system pair by system ids (first system's view): for tests and benchmarks. */
+	outcomeStats(systemA: string, systemB: string): { n: number; sum: number; sumSq: number } | null {
+		const a = this.index.systemOf(systemA);
+		const b = this.index.systemOf(systemB);
+		const pair = a >= 0 && b >= 0 ? this.index.systemPair(a, b) : -1;
+		if (pair < 0) return null;
+		const flip = a > b;
+		const n = this.outcomeN[pair];
+		const sum = this.outcomeSum[pair];
+		return { n, sum: flip ? n - sum : sum, sumSq: flip ? n - 2 * sum + this.outcomeSumSq[pair] : this.outcomeSumSq[pair] };
 	}
 
 	/** Closes every lease that expired at or before `now`; `issue` calls this itself. Returns how many. */
@@ -330,6 +391,10 @@ export class PairScheduler {
 		if (row.answered) {
 			evaluator.answered++;
 			this.markSeen(evaluator, a, b);
+			if ((row.kind ?? 'normal') === 'normal') {
+				const pair = this.index.systemPairOfImages(a, b);
+				if (pair >= 0) this.addPromptLoad(pair, a, 1);
+			}
 		} else if (row.expiresAt > now && !this.leases.has(row.id)) {
 			// The order is not built yet: open() adds to loads directly, the constructor sorts afterwards.
 			this.open({
@@ -339,7 +404,8 @@ export class PairScheduler {
 				right: b,
 				kind: row.kind ?? 'normal',
 				issuedAt: row.issuedAt ?? row.expiresAt - this.leaseMs,
-				expiresAt: row.expiresAt
+				expiresAt: row.expiresAt,
+				probability: row.probability ?? null
 			});
 		} else {
 			this.markSeen(evaluator, a, b);
@@ -357,6 +423,9 @@ export class PairScheduler {
 			pairAtRank: (rank) => order[rank],
 			levelEnd: (rank) => this.upperBound(loads[order[rank]]),
 			load: (pair) => loads[pair],
+			pairs: this.pairArrays,
+			seenPerPair: () => evaluator.seenPerPair,
+			findFewestShown: (pair) => this.findFewestShown(evaluator, pair),
 			isEligible: (a, b) => this.isEligible(evaluator, a, b),
 			hasSeen: (a, b) => evaluator.seen.has(imagePairKey(a, b)),
 			findInSystemPair: (pair) => this.findInSystemPair(evaluator, pair)
@@ -408,6 +477,62 @@ export class PairScheduler {
 		return null;
 	}
 
+	/**
+	 * The image pair of the system pair on the prompt with the fewest normal showings of that pair
+	 * (answered or leased), among those this evaluator has not seen and nobody holds; ties go to the
+	 * first found from a random start. Stops at a prompt never shown for the pair.
+	 */
+	private findFewestShown(evaluator: Evaluator, pair: number): PairCandidate | null {
+		const { index, rng } = this;
+		const supply = index.pairSupply[pair];
+		if (supply === 0 || (evaluator.seenPerPair.get(pair) ?? 0) >= supply) return null;
+		let s1 = index.pairA[pair];
+		let s2 = index.pairB[pair];
+		if (this.promptCountOf(s2) < this.promptCountOf(s1)) [s1, s2] = [s2, s1];
+		const start = index.systemPromptStart[s1];
+		const count = this.promptCountOf(s1);
+		const base = pair * index.promptCount;
+		const offset = randomInt(rng, count);
+		let best: PairCandidate | null = null;
+		let bestLoad = Infinity;
+		for (let i = 0; i < count && bestLoad > 0; i++) {
+			const p = index.systemPrompts[start + ((offset + i) % count)];
+			const load = this.promptLoads.get(base + p) ?? 0;
+			if (load >= bestLoad) continue;
+			const k2 = index.imagesAt(p, s2);
+			if (k2 < 0) continue;
+			const k1 = index.imagesAt(p, s1);
+			search: for (let x = k1; x < index.runEnd[k1]; x++) {
+				for (let y = k2; y < index.runEnd[k2]; y++) {
+					const a = index.sortedImages[x];
+					const b = index.sortedImages[y];
+					if (this.isEligible(evaluator, a, b)) {
+						best = { a, b };
+						bestLoad = load;
+						break search;
+					}
+				}
+			}
+		}
+		return best;
+	}
+
+	private addPromptLoad(pair: number, image: number, delta: number): void {
+		const key = pair * this.index.promptCount + this.index.imagePrompt[image];
+		const load = (this.promptLoads.get(key) ?? 0) + delta;
+		if (load > 0) this.promptLoads.set(key, load);
+		else this.promptLoads.delete(key);
+	}
+
+	/** Adds (delta = 1) or removes (−1) one counted outcome of the pair; `left` is the left image. */
+	private addOutcome(pair: number, left: number, choice: VoteChoice, delta: number): void {
+		const leftIsFirst = this.index.imageSystem[left] === this.index.pairA[pair];
+		const x = choice === 'tie' || choice === 'both_bad' ? 0.5 : (choice === 'left') === leftIsFirst ? 1 : 0;
+		this.outcomeN[pair] = Math.max(0, this.outcomeN[pair] + delta);
+		this.outcomeSum[pair] = Math.max(0, this.outcomeSum[pair] + delta * x);
+		this.outcomeSumSq[pair] = Math.max(0, this.outcomeSumSq[pair] + delta * x * x);
+	}
+
 	private promptCountOf(system: number): number {
 		return this.index.systemPromptStart[system + 1] - this.index.systemPromptStart[system];
 	}
@@ -424,6 +549,7 @@ export class PairScheduler {
 			if (lease.pair >= 0) {
 				this.openPerPair[lease.pair]++;
 				this.increment(lease.pair);
+				this.addPromptLoad(lease.pair, lease.left, 1);
 			}
 		}
 		return lease;
@@ -439,6 +565,7 @@ export class PairScheduler {
 			if (lease.pair >= 0) {
 				this.openPerPair[lease.pair]--;
 				this.decrement(lease.pair);
+				this.addPromptLoad(lease.pair, lease.left, -1);
 			}
 		}
 	}
@@ -486,7 +613,8 @@ export class PairScheduler {
 			promptId: index.promptIds[index.imagePrompt[lease.left]],
 			kind: lease.kind,
 			issuedAt: lease.issuedAt,
-			expiresAt: lease.expiresAt
+			expiresAt: lease.expiresAt,
+			probability: lease.probability
 		};
 	}
 

@@ -13,6 +13,8 @@ export interface PairCandidate {
 	kind?: PairKind;
 	/** Show `a` on the left instead of randomizing sides (for hidden repeats that swap earlier sides). */
 	keepSides?: boolean;
+	/** Probability with which the strategy drew this system pair, stored with the assignment (adaptive). */
+	probability?: number;
 }
 
 /**
@@ -32,12 +34,38 @@ export interface PickContext {
 	levelEnd(rank: number): number;
 	/** Counted comparisons plus open normal leases of a system pair. */
 	load(pair: number): number;
+	/**
+	 * Per system pair, read-only (index = pair; pairs with supply 0 are not comparable): what a strategy
+	 * that weighs every pair on every pick reads in one tight loop instead of a call per pair.
+	 */
+	readonly pairs: PairArrays;
+	/** This evaluator's shown image pairs per system pair (only pairs they have seen any of). */
+	seenPerPair(): ReadonlyMap<number, number>;
+	/**
+	 * An eligible image pair of the system pair on the prompt with the fewest normal showings of that
+	 * pair (answered or leased), or null.
+	 */
+	findFewestShown(pair: number): PairCandidate | null;
 	/** Never shown to this evaluator (either side order) and not leased to anyone right now. */
 	isEligible(a: number, b: number): boolean;
 	/** Whether this evaluator has been shown the image pair (either side order). */
 	hasSeen(a: number, b: number): boolean;
 	/** An eligible image pair of the system pair, or null: random prompts first, then a full scan. */
 	findInSystemPair(pair: number): PairCandidate | null;
+}
+
+/** Live per-pair state of the scheduler; strategies must not write to it. */
+export interface PairArrays {
+	/** comparable image pairs of the system pair */
+	readonly supply: Float64Array;
+	/** counted comparisons plus open normal leases */
+	readonly load: Int32Array;
+	/** open normal leases (part of load) */
+	readonly open: Int32Array;
+	/** counted outcomes from the pair's first system's side (win 1, loss 0, tie or both bad ½): n, Σx, Σx² */
+	readonly outcomeN: Float64Array;
+	readonly outcomeSum: Float64Array;
+	readonly outcomeSumSq: Float64Array;
 }
 
 /**

@@ -10,6 +10,7 @@ import { DEFAULT_IMAGE_FORMAT, IMAGE_FORMATS, isImageFormat, type ImageFormat } 
 import { parseQuota, requireRole } from './members.ts';
 import { campaignSummaries } from './progress.ts';
 import { GUIDELINES_MAX_CHARS, renderGuidelines, renderStoredGuidelines } from './guidelines-markdown.ts';
+import { DEFAULT_EPSILON, DEFAULT_STRATEGY, strategyNames } from '../../scheduling/index.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -40,6 +41,9 @@ export interface NewCampaignInput {
 	goldFeedback?: boolean;
 	/** The one format every image of the campaign is served in (default JPEG, high quality). */
 	imageFormat?: unknown;
+	/** how pairs are chosen (lib/scheduling registry; default DEFAULT_STRATEGY) and the adaptive floor ε */
+	strategy?: unknown;
+	adaptiveEpsilon?: unknown;
 	targetBattles?: unknown;
 	/** made a lead of the new campaign (the person who created it in the browser) */
 	leadUserId?: string | null;
@@ -82,8 +86,10 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 		goldRate: rate(input.goldRate, 'gold_rate', 0.05),
 		repeatRate: rate(input.repeatRate, 'repeat_rate', 0.03),
 		goldFeedback: input.goldFeedback === true,
-		imageFormat: present(input.imageFormat) ? requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS) : DEFAULT_IMAGE_FORMAT
+		imageFormat: present(input.imageFormat) ? requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS) : DEFAULT_IMAGE_FORMAT,
+		adaptiveEpsilon: present(input.adaptiveEpsilon) ? requireEpsilon(input.adaptiveEpsilon) : DEFAULT_EPSILON
 	};
+	const strategy = present(input.strategy) ? requireEnum(input.strategy, 'strategy', strategyNames()) : DEFAULT_STRATEGY;
 	const targetBattles = present(input.targetBattles) ? requireTargetBattles(input.targetBattles) : DEFAULT_TARGET_BATTLES;
 	const existing = await db.selectFrom('campaign').select('id').where('slug', '=', slug).executeTakeFirst();
 	if (existing) throw new AppError(409, 'exists', `A campaign with slug ${slug} already exists.`, 'slug');
@@ -103,6 +109,7 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 				allow_both_bad: input.allowBothBad === false ? 0 : 1,
 				blind: input.blind === false ? 0 : 1,
 				rationale_min_chars: min,
+				strategy,
 				settings: JSON.stringify(settings),
 				target_battles: targetBattles,
 				created_at: Date.now()
@@ -356,6 +363,17 @@ export interface CampaignSettingsInput {
 	goldFeedback: unknown;
 	/** one of IMAGE_FORMATS; absent (null or undefined) keeps the current one */
 	imageFormat?: unknown;
+	/** a registered scheduling strategy and the adaptive floor ε; absent (null or undefined) keeps the current one */
+	strategy?: unknown;
+	adaptiveEpsilon?: unknown;
+}
+
+/** The adaptive scheduler's floor ε: every system pair is drawn with probability at least ε/#pairs. */
+export function requireEpsilon(value: unknown): number {
+	const e = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof e !== 'number' || !Number.isFinite(e) || e < 0.01 || e > 1)
+		throw new AppError(400, 'invalid', 'the exploration share ε must be a number from 0.01 to 1', 'adaptive_epsilon');
+	return e;
 }
 
 /** Voting rules and sampling rates; one audit entry with the before and after. */
@@ -386,10 +404,17 @@ export async function updateCampaignSettings(
 		goldRate: rate(input.goldRate, 'gold_rate'),
 		repeatRate: rate(input.repeatRate, 'repeat_rate'),
 		goldFeedback: input.goldFeedback === true,
-		imageFormat
+		imageFormat,
+		adaptiveEpsilon:
+			input.adaptiveEpsilon === undefined || input.adaptiveEpsilon === null
+				? current.adaptiveEpsilon
+				: requireEpsilon(input.adaptiveEpsilon)
 	};
+	const strategy =
+		input.strategy === undefined || input.strategy === null ? campaign.strategy : requireEnum(input.strategy, 'strategy', strategyNames());
 	const values = {
 		status,
+		strategy,
 		allow_tie: input.allowTie === true ? 1 : 0,
 		allow_both_bad: input.allowBothBad === true ? 1 : 0,
 		blind: input.blind === true ? 1 : 0,
@@ -412,6 +437,8 @@ export interface CampaignSettings {
 	goldFeedback: boolean;
 	/** the one format every image of the campaign is served in (images/formats.ts) */
 	imageFormat: ImageFormat;
+	/** adaptive scheduling: every system pair keeps at least this share ε of the draws, spread evenly (default 0.2) */
+	adaptiveEpsilon: number;
 }
 
 export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {
@@ -425,7 +452,11 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 		goldRate: typeof raw.goldRate === 'number' ? raw.goldRate : 0.05,
 		repeatRate: typeof raw.repeatRate === 'number' ? raw.repeatRate : 0.03,
 		goldFeedback: raw.goldFeedback === true,
-		imageFormat: isImageFormat(raw.imageFormat) ? raw.imageFormat : DEFAULT_IMAGE_FORMAT
+		imageFormat: isImageFormat(raw.imageFormat) ? raw.imageFormat : DEFAULT_IMAGE_FORMAT,
+		adaptiveEpsilon:
+			typeof raw.adaptiveEpsilon === 'number' && raw.adaptiveEpsilon >= 0 && raw.adaptiveEpsilon <= 1
+				? raw.adaptiveEpsilon
+				: DEFAULT_EPSILON
 	};
 }
 

@@ -35,10 +35,10 @@ select "image"."id", "image"."width", "image"."height", "prompt"."text" from "im
 select "image"."id", "image"."width", "image"."height", "prompt"."text" from "image" inner join "prompt" on "prompt"."id" = "image"."prompt_id" where "image"."id" in ($1, $2);
 
 -- name: leases.insert-assignment
--- sqlite (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
-insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
--- postgres (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason)
-insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+-- sqlite (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason, probability)
+insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason", "probability") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at, skipped_at, skip_reason, probability)
+insert into "assignment" ("id", "campaign_id", "user_id", "left_image_id", "right_image_id", "kind", "issued_at", "expires_at", "answered_at", "skipped_at", "skip_reason", "probability") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: pair-stat.add-to-a_wins
 -- sqlite (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
@@ -125,10 +125,10 @@ select "key" from "flag_kind" where "campaign_id" = ?;
 select "key" from "flag_kind" where "campaign_id" = $1;
 
 -- name: vote.insert
--- sqlite (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated)
-insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
--- postgres (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated)
-insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+-- sqlite (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
 
 -- name: vote.insert-criterion
 -- sqlite (vote_id, criterion_id, choice)

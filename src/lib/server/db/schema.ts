@@ -135,6 +135,8 @@ export interface AssignmentTable {
 	answered_at: number | null;
 	skipped_at: number | null;
 	skip_reason: string | null;
+	/** P(a) with which the adaptive scheduler drew this system pair; null otherwise */
+	probability: Generated<number | null>;
 }
 
 export interface VoteTable {
@@ -157,6 +159,8 @@ export interface VoteTable {
 	active_ms: number | null;
 	status: Generated<VoteStatus>;
 	simulated: Generated<number>;
+	/** the assignment's P(a) (adaptive scheduling): the vote weighs 1/P in the rankings; null otherwise */
+	probability: Generated<number | null>;
 }
 
 export interface VoteCriterionTable {

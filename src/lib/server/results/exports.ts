@@ -39,7 +39,9 @@ const CSV_COLUMNS = [
 	'guidelines_version',
 	'status',
 	'kind',
-	'simulated'
+	'simulated',
+	// P(a) the adaptive scheduler drew the pair with (empty otherwise): reweight by 1/P to rank like uniform sampling
+	'probability'
 ];
 const BATTLE_COLUMNS = [
 	'model_a',
@@ -54,7 +56,8 @@ const BATTLE_COLUMNS = [
 	'guidelines_version',
 	'active_ms',
 	'shown_at',
-	'prompt_id'
+	'prompt_id',
+	'probability'
 ];
 
 export type ExportFilters = VoteFilters;
@@ -126,7 +129,8 @@ export async function* exportVotes(
 					v.guidelines_version,
 					v.active_ms,
 					new Date(v.shown_at).toISOString(),
-					v.prompt_external_id
+					v.prompt_external_id,
+					v.probability
 				]);
 			} else {
 				const record = {
@@ -150,7 +154,8 @@ export async function* exportVotes(
 					guidelines_version: v.guidelines_version,
 					status: v.status,
 					kind: v.kind,
-					simulated: v.simulated === 1
+					simulated: v.simulated === 1,
+					probability: v.probability
 				};
 				chunk +=
 					format === 'jsonl'

@@ -2,7 +2,7 @@
 // pair_stat (no scan of votes); with filters from one indexed SQL aggregate. Results are cached per
 // campaign and query until the campaign's votes change (votes-cache.ts): one computation per change,
 // shared by every viewer and every concurrent request.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { AppError, invalid } from '../errors.ts';
 import { csvRow } from '../../csv.ts';
@@ -133,11 +133,25 @@ function priorParam(raw: string | null): number {
 
 const boards = new VotesCache<CampaignLeaderboard>(200);
 
-/** The counts a query ranks, as pair-statistic rows with system names. */
+/**
+ * Whether a campaign's votes are weighted by 1/P (inverse-probability weighting): when it schedules
+ * adaptively, the pairs it draws more often would otherwise pull the ratings toward what those
+ * pairs' prompts and evaluators say; weighted, the fit estimates what uniform sampling would.
+ */
+export function weightedRanking(campaign: Pick<Campaign, 'strategy'>): boolean {
+	return campaign.strategy === 'adaptive';
+}
+
+// 1/P of each vote drawn with a known probability; the rest are counted apart (weighed as uniform draws)
+const inverseProbability = sql<number>`sum(case when vote.probability > 0 then 1.0 / vote.probability else 0 end)`;
+const withProbability = sql<number>`sum(case when vote.probability > 0 then 1 else 0 end)`;
+
+/** The counts a query ranks, as pair-statistic rows with system names (and weight sums when weighted). */
 async function countsFor(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<PairStatRow[]> {
 	const names = new Map(
 		(await db.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.id, s.name])
 	);
+	if (weightedRanking(campaign)) return weightedCounts(db, campaign, q, names);
 	if (!hasFilters(q)) {
 		const rows = await db
 			.selectFrom('pair_stat')
@@ -192,6 +206,70 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 		});
 }
 
+/**
+ * Counts with the sum of 1/P per (pair, choice), from one aggregate over the ranked votes. A vote
+ * without a stored probability (cast before the campaign became adaptive, or imported) weighs what
+ * a uniform draw would: 1/P = the number of system pairs.
+ */
+async function weightedCounts(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	q: LeaderboardQuery,
+	names: Map<string, string>
+): Promise<PairStatRow[]> {
+	const rows =
+		q.criterion === 'overall'
+			? await db
+					.selectFrom('vote')
+					.select([
+						'vote.left_system_id',
+						'vote.right_system_id',
+						'vote.choice',
+						(eb) => eb.fn.countAll<number>().as('n'),
+						inverseProbability.as('wsum'),
+						withProbability.as('nw')
+					])
+					.where((eb) => rankedVotes(eb, campaign.id, q))
+					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
+					.execute()
+			: await db
+					.selectFrom('vote')
+					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
+					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
+					.where('criterion.key', '=', q.criterion)
+					.select([
+						'vote.left_system_id',
+						'vote.right_system_id',
+						'vote_criterion.choice as choice',
+						(eb) => eb.fn.countAll<number>().as('n'),
+						inverseProbability.as('wsum'),
+						withProbability.as('nw')
+					])
+					.where((eb) => rankedVotes(eb, campaign.id, q))
+					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice'])
+					.execute();
+	const uniform = (names.size * (names.size - 1)) / 2;
+	return rows
+		.filter((r) => r.left_system_id !== r.right_system_id)
+		.map((r) => {
+			const n = Number(r.n);
+			const w = Number(r.wsum) + (n - Number(r.nw)) * uniform;
+			const at = (choice: string) => (r.choice === choice ? 1 : 0);
+			return {
+				systemA: names.get(r.left_system_id)!,
+				systemB: names.get(r.right_system_id)!,
+				aWins: n * at('left'),
+				bWins: n * at('right'),
+				ties: n * at('tie'),
+				bothBad: n * at('both_bad'),
+				aWeight: w * at('left'),
+				bWeight: w * at('right'),
+				tieWeight: w * at('tie'),
+				bothBadWeight: w * at('both_bad')
+			};
+		});
+}
+
 /** The query with "leave out flagged evaluators" turned into the flagged evaluators' ids. */
 export async function resolveFlagged(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<LeaderboardQuery> {
 	if (!q.excludeFlagged) return q;
@@ -221,7 +299,10 @@ export async function campaignLeaderboard(
 			.executeTakeFirst();
 		if (!known) throw invalid('criterion', `unknown criterion '${q.criterion}'`);
 	}
-	return boards.get(db, campaign.id, JSON.stringify(q), () => computeLeaderboard(db, campaign, q, run));
+	// weighted and unweighted boards of one query differ: a strategy change must not serve the other
+	return boards.get(db, campaign.id, JSON.stringify({ ...q, weighted: weightedRanking(campaign) }), () =>
+		computeLeaderboard(db, campaign, q, run)
+	);
 }
 
 async function computeLeaderboard(

@@ -21,7 +21,8 @@ export async function castVote(db: Kysely<Database>, campaign: Campaign, userId:
 			userId,
 			leftImageId: result.vote.left_image_id,
 			rightImageId: result.vote.right_image_id,
-			counted: countsInRankings(result.vote.kind)
+			counted: countsInRankings(result.vote.kind),
+			choice: result.vote.choice
 		});
 		// a gold miss can be explained to the evaluator, after the vote (campaign setting)
 		if (result.vote.kind === 'gold' && campaignSettings(campaign).goldFeedback) {

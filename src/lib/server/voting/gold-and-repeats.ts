@@ -95,7 +95,8 @@ export async function issueSpecialAssignment(
 		expires_at: now + DEFAULT_LEASE_MS,
 		answered_at: null,
 		skipped_at: null,
-		skip_reason: null
+		skip_reason: null,
+		probability: null
 	};
 	await db.insertInto('assignment').values(assignment).execute();
 	return assignment;

@@ -16,7 +16,11 @@ interface Cached {
 	scheduler: PairScheduler;
 	imageCount: number;
 	checkedAt: number;
+	/** the strategy and settings it was built with: a lead's change on the manage page rebuilds it */
+	strategyKey: string;
 }
+
+const strategyKey = (campaign: Campaign) => `${campaign.strategy}\n${campaign.settings}`;
 
 const schedulers = new Map<string, Promise<Cached>>();
 /** Leases the scheduler has issued whose row is not committed yet (by lease id). */
@@ -53,7 +57,18 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 		db.selectFrom('pair_stat').selectAll().where('campaign_id', '=', campaign.id).where('criterion', '=', 'overall').execute(),
 		db
 			.selectFrom('assignment')
-			.select(['id', 'user_id', 'left_image_id', 'right_image_id', 'kind', 'issued_at', 'expires_at', 'answered_at', 'skipped_at'])
+			.select([
+				'id',
+				'user_id',
+				'left_image_id',
+				'right_image_id',
+				'kind',
+				'issued_at',
+				'expires_at',
+				'answered_at',
+				'skipped_at',
+				'probability'
+			])
 			.where('campaign_id', '=', campaign.id)
 			.execute()
 	]);
@@ -66,7 +81,15 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 	const shown = new Set(images.map((i) => i.id));
 	const scheduler = new PairScheduler({
 		images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
-		comparisons: stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, count: s.a_wins + s.b_wins + s.ties + s.both_bad })),
+		comparisons: stats.map((s) => ({
+			systemA: s.system_a,
+			systemB: s.system_b,
+			count: s.a_wins + s.b_wins + s.ties + s.both_bad,
+			aWins: s.a_wins,
+			bWins: s.b_wins,
+			ties: s.ties,
+			bothBad: s.both_bad
+		})),
 		assignments: assignments
 			.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id))
 			.map((a) => ({
@@ -78,12 +101,13 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 				issuedAt: a.issued_at,
 				expiresAt: a.expires_at,
 				// a skipped pair is no open lease, but stays seen by its evaluator
-				answered: a.answered_at !== null || a.skipped_at !== null
+				answered: a.answered_at !== null || a.skipped_at !== null,
+				probability: a.probability
 			})),
 		strategy: campaign.strategy,
 		strategySettings: settings
 	});
-	return { scheduler, imageCount: images.length, checkedAt: Date.now() };
+	return { scheduler, imageCount: images.length, checkedAt: Date.now(), strategyKey: strategyKey(campaign) };
 }
 
 export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Promise<PairScheduler> {
@@ -94,6 +118,10 @@ export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Pr
 		pending.catch(() => schedulers.delete(campaign.id));
 	}
 	const cached = await pending;
+	if (cached.strategyKey !== strategyKey(campaign)) {
+		if (schedulers.get(campaign.id) === pending) forgetScheduler(campaign.id);
+		return schedulerFor(db, campaign);
+	}
 	if (Date.now() - cached.checkedAt > IMAGE_RECHECK_MS) {
 		cached.checkedAt = Date.now();
 		if ((await imageCount(db, campaign.id)) !== cached.imageCount) {
@@ -153,7 +181,8 @@ const ASSIGNMENT_COLUMNS = [
 	'expires_at',
 	'answered_at',
 	'skipped_at',
-	'skip_reason'
+	'skip_reason',
+	'probability'
 ] as const;
 const INSERT_ASSIGNMENT = hotQuery('leases.insert-assignment', ASSIGNMENT_COLUMNS, (db, assignment: Assignment) =>
 	db.insertInto('assignment').values(assignment)
@@ -238,7 +267,9 @@ export async function nextAssignment(
 			expires_at: lease.expiresAt,
 			answered_at: null,
 			skipped_at: null,
-			skip_reason: null
+			skip_reason: null,
+			// the chance the scheduler drew this system pair (adaptive): the vote weighs 1/P in the rankings
+			probability: lease.probability
 		};
 		try {
 			const sqlite = syncSqlite(db);

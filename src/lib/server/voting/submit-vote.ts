@@ -157,7 +157,8 @@ const VOTE_COLUMNS = [
 	'submitted_at',
 	'active_ms',
 	'status',
-	'simulated'
+	'simulated',
+	'probability'
 ] as const;
 const INSERT_VOTE = hotQuery('vote.insert', VOTE_COLUMNS, (db, vote: Vote) => db.insertInto('vote').values(vote));
 const INSERT_CRITERION = hotQuery('vote.insert-criterion', ['vote_id', 'criterion_id', 'choice'], (db, row: VoteCriterionRow) =>
@@ -285,7 +286,8 @@ function planVote(
 		submitted_at: now,
 		active_ms: activeMs === null ? null : Math.round(activeMs),
 		status: 'counted',
-		simulated: request.simulated ? 1 : 0
+		simulated: request.simulated ? 1 : 0,
+		probability: assignment.probability
 	};
 	const pairStat = countsInRankings(vote.kind)
 		? [pairStatChange(vote, 'overall', vote.choice, +1), ...criteria.map((c) => pairStatChange(vote, c.key, c.choice, +1))].filter(

@@ -13,6 +13,7 @@ import { GUIDELINES_MAX_CHARS, renderGuidelines } from '$lib/server/campaigns/gu
 import { formAction } from '$lib/server/http/form-action';
 import { AppError } from '$lib/server/errors';
 import { requireString } from '$lib/server/validation';
+import { strategyNames } from '$lib/scheduling/registry';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -28,8 +29,10 @@ export const load: PageServerLoad = async (event) => {
 			rationaleMinChars: campaign.rationale_min_chars,
 			guidelinesMd: campaign.guidelines_md,
 			guidelinesVersion: campaign.guidelines_version,
+			strategy: campaign.strategy,
 			...campaignSettings(campaign)
 		},
+		strategies: strategyNames(),
 		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
 		criteria
 	};
@@ -50,7 +53,9 @@ export const actions: Actions = {
 				goldRate: Number(f.get('gold_rate')) / 100,
 				repeatRate: Number(f.get('repeat_rate')) / 100,
 				goldFeedback: f.get('gold_feedback') === 'on',
-				imageFormat: f.get('image_format')
+				imageFormat: f.get('image_format'),
+				strategy: f.get('strategy'),
+				adaptiveEpsilon: f.get('adaptive_epsilon')
 			},
 			user.id
 		);

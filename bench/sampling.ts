@@ -1,0 +1,454 @@
+// Which pair scheduling reaches a trustworthy ranking with the fewest votes? Pure simulation: the
+// real PairScheduler (uniform, balanced, adaptive) and the real ranking engine, no server.
+//
+// Truth per seed: Bradley–Terry log-strengths θᵢ = logit(xᵢ), xᵢ ~ Beta(α, α) (α sets the spread);
+// ties from a Davidson model with ν drawn so that 20–35% of close votes tie; 200 prompts, each with a
+// per-prompt effect (system × prompt interaction, sd 0.35) so a prompt can favour one system; raters
+// 80% careful (Davidson on the prompt's strengths), 10% side-biased (left with p = 0.65, whatever the
+// images), 10% random (left or right at random); 20 evaluators at once, each holding one lease.
+// The target is what uniform sampling estimates: the Bradley–Terry fit (ties half) to the expected
+// outcomes of every pair averaged over prompts, raters and sides — random and biased raters shrink
+// every rating toward the mean, so the latent θ is not what any policy can estimate.
+//
+// Metrics per run (a seed × policy), as votes grow (a fit every ½·#pairs votes): votes until Kendall
+// τ ≥ 0.9 against the target, votes until the exact top 3 (in order); at a fixed budget of
+// 15 votes per pair: mean 95% interval width (bootstrap percentile), coverage of the target rating by
+// the 95% intervals (pooled over systems and seeds), fewest votes on any pair; ms per decision.
+// Adaptive is fitted with weights 1/P (as pickwise ranks adaptive campaigns) and, for comparison,
+// without them ("adaptive, unweighted fit"): same votes, plain fit.
+//
+// Paired seeds: for one seed every policy faces the same truth, prompts and raters.
+// Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--sizes 6,12,24,48] [--spreads 2,5,12]
+//      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
+import { performance } from 'node:perf_hooks';
+import { availableParallelism, loadavg } from 'node:os';
+import { createRng, PairScheduler, type CampaignImage, type Lease, type Rng, type VoteChoice } from '../src/lib/scheduling/index.ts';
+import { countsFromPairStats, fitBradleyTerry, rankWithDetails, type PairStatRow } from '../src/lib/ranking/index.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name: string, fallback: string) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const SEEDS = Number(option('seeds', quick ? '4' : '8'));
+const SIZES = option('sizes', quick ? '6,12,24' : '6,12,24,48')
+	.split(',')
+	.map(Number);
+const SPREADS = option('spreads', quick ? '2,5' : '2,5,12')
+	.split(',')
+	.map(Number);
+const CAP_PER_PAIR = Number(option('cap', '40'));
+const BUDGET_PER_PAIR = Number(option('budget', '15'));
+const BOOTSTRAP = Number(option('bootstrap', '200'));
+const EPSILON = Number(option('epsilon', '0.2'));
+const PROMPTS = 200;
+const EVALUATORS = 20;
+const PROMPT_SD = 0.35;
+const TAU_TARGET = 0.9;
+const POLICIES = ['uniform', 'balanced', 'adaptive'] as const;
+const ELO = 400 / Math.LN10;
+
+// ---- random variates ----
+function normal(rng: Rng): number {
+	let u = 0;
+	while (u === 0) u = rng();
+	return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+/** Marsaglia–Tsang, shape ≥ 1. */
+function gamma(rng: Rng, shape: number): number {
+	const d = shape - 1 / 3;
+	const c = 1 / Math.sqrt(9 * d);
+	for (;;) {
+		let x: number;
+		let v: number;
+		do {
+			x = normal(rng);
+			v = 1 + c * x;
+		} while (v <= 0);
+		v = v * v * v;
+		const u = rng();
+		if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+	}
+}
+const beta = (rng: Rng, a: number) => {
+	const x = gamma(rng, a);
+	return x / (x + gamma(rng, a));
+};
+
+// ---- the world of one seed ----
+interface World {
+	K: number;
+	theta: Float64Array;
+	/** θ plus the prompt effect: K per prompt */
+	promptTheta: Float64Array;
+	nu: number;
+	/** rater type per evaluator: 0 careful, 1 side-biased, 2 random */
+	raterType: Int32Array;
+	/** what uniform sampling estimates, centered, natural-log scale */
+	target: Float64Array;
+}
+
+/** Davidson outcome probabilities (left, right, tie) for log-strengths a (left) and b (right). */
+function davidson(a: number, b: number, nu: number): [number, number, number] {
+	const pl = Math.exp(a / 2 - b / 2);
+	const pr = 1 / pl;
+	const z = pl + pr + nu;
+	return [pl / z, pr / z, nu / z];
+}
+
+function makeWorld(seed: number, K: number, alpha: number): World {
+	const rng = createRng(`world-${seed}-${K}-${alpha}`);
+	const theta = new Float64Array(K);
+	for (let i = 0; i < K; i++) {
+		const x = beta(rng, alpha);
+		theta[i] = Math.log(x / (1 - x));
+	}
+	// ν: the tie share of two equal systems is ν/(2+ν); drawn so that 20–35% of close votes tie
+	const tieShare = 0.2 + 0.15 * rng();
+	const nu = (2 * tieShare) / (1 - tieShare);
+	const promptTheta = new Float64Array(PROMPTS * K);
+	for (let p = 0; p < PROMPTS; p++) for (let i = 0; i < K; i++) promptTheta[p * K + i] = theta[i] + PROMPT_SD * normal(rng);
+	const raterType = new Int32Array(EVALUATORS);
+	for (let e = 0; e < EVALUATORS; e++) raterType[e] = e < EVALUATORS * 0.8 ? 0 : e < EVALUATORS * 0.9 ? 1 : 2;
+	return { K, theta, promptTheta, nu, raterType, target: estimand(K, promptTheta, nu) };
+}
+
+/** The ties-half Bradley–Terry fit to every pair's expected outcomes under uniform sampling. */
+function estimand(K: number, promptTheta: Float64Array, nu: number): Float64Array {
+	const rows: PairStatRow[] = [];
+	const SCALE = 1e9;
+	for (let i = 0; i < K; i++) {
+		for (let j = i + 1; j < K; j++) {
+			let wi = 0;
+			let wj = 0;
+			let t = 0;
+			for (let p = 0; p < PROMPTS; p++) {
+				const a = promptTheta[p * K + i];
+				const b = promptTheta[p * K + j];
+				// careful raters, either side (the side does not matter to them)
+				const [l, r, tie] = davidson(a, b, nu);
+				wi += 0.8 * l;
+				wj += 0.8 * r;
+				t += 0.8 * tie;
+				// side-biased and random raters: with random sides each system wins half of their votes
+				wi += 0.2 * 0.5;
+				wj += 0.2 * 0.5;
+			}
+			rows.push({
+				systemA: name(i),
+				systemB: name(j),
+				aWins: Math.round((wi / PROMPTS) * SCALE),
+				bWins: Math.round((wj / PROMPTS) * SCALE),
+				ties: Math.round((t / PROMPTS) * SCALE),
+				bothBad: 0
+			});
+		}
+	}
+	const fit = fitBradleyTerry(countsFromPairStats(rows));
+	return Float64Array.from(fit.theta);
+}
+
+const name = (i: number) => `s${String(i).padStart(2, '0')}`;
+
+function choose(world: World, evaluator: number, p: number, left: number, right: number, rng: Rng): VoteChoice {
+	const type = world.raterType[evaluator];
+	if (type === 1) return rng() < 0.65 ? 'left' : 'right';
+	if (type === 2) return rng() < 0.5 ? 'left' : 'right';
+	const [l, r] = davidson(world.promptTheta[p * world.K + left], world.promptTheta[p * world.K + right], world.nu);
+	const u = rng();
+	return u < l ? 'left' : u < l + r ? 'right' : 'tie';
+}
+
+// ---- metrics ----
+function kendallTau(a: Float64Array, b: Float64Array): number {
+	let concordant = 0;
+	let discordant = 0;
+	for (let i = 0; i < a.length; i++) {
+		for (let j = i + 1; j < a.length; j++) {
+			const s = Math.sign(a[i] - a[j]) * Math.sign(b[i] - b[j]);
+			if (s > 0) concordant++;
+			else if (s < 0) discordant++;
+		}
+	}
+	return (concordant - discordant) / ((a.length * (a.length - 1)) / 2);
+}
+const top3 = (x: Float64Array) =>
+	Array.from(x.keys())
+		.sort((i, j) => x[j] - x[i])
+		.slice(0, 3)
+		.join(',');
+
+/** Running per-pair counts (i < j): wins of i, wins of j, ties; and the sums of their weights 1/P. */
+class Tally {
+	readonly cells: Float64Array;
+	readonly weights: Float64Array;
+	votes = 0;
+	constructor(readonly K: number) {
+		this.cells = new Float64Array(K * K * 3);
+		this.weights = new Float64Array(K * K * 3);
+	}
+	add(left: number, right: number, choice: VoteChoice, weight: number) {
+		const i = Math.min(left, right);
+		const j = Math.max(left, right);
+		const cell = choice === 'tie' ? 2 : (choice === 'left') === (left === i) ? 0 : 1;
+		const at = (i * this.K + j) * 3 + cell;
+		this.cells[at]++;
+		this.weights[at] += weight;
+		this.votes++;
+	}
+	rows(weighted: boolean): PairStatRow[] {
+		const rows: PairStatRow[] = [];
+		const { K } = this;
+		for (let i = 0; i < K; i++) {
+			for (let j = i + 1; j < K; j++) {
+				const at = (i * K + j) * 3;
+				if (this.cells[at] + this.cells[at + 1] + this.cells[at + 2] === 0) continue;
+				const row: PairStatRow = {
+					systemA: name(i),
+					systemB: name(j),
+					aWins: this.cells[at],
+					bWins: this.cells[at + 1],
+					ties: this.cells[at + 2],
+					bothBad: 0
+				};
+				if (weighted)
+					Object.assign(row, {
+						aWeight: this.weights[at],
+						bWeight: this.weights[at + 1],
+						tieWeight: this.weights[at + 2],
+						bothBadWeight: 0
+					});
+				rows.push(row);
+			}
+		}
+		return rows;
+	}
+	fewestOnAPair(): number {
+		let fewest = Infinity;
+		for (let i = 0; i < this.K; i++)
+			for (let j = i + 1; j < this.K; j++) {
+				const at = (i * this.K + j) * 3;
+				fewest = Math.min(fewest, this.cells[at] + this.cells[at + 1] + this.cells[at + 2]);
+			}
+		return fewest;
+	}
+}
+
+interface RunResult {
+	toTau: number;
+	toTop3: number;
+	width: number;
+	covered: number;
+	systems: number;
+	fewest: number;
+	msPerDecision: number;
+}
+
+/** θ of a fit indexed by system, or null while some system has no votes or no finite estimate exists. */
+function pointFit(tally: Tally, weighted: boolean): Float64Array | null {
+	try {
+		const fit = fitBradleyTerry(countsFromPairStats(tally.rows(weighted)));
+		if (fit.systems.length < tally.K) return null;
+		return Float64Array.from(fit.theta);
+	} catch {
+		return null;
+	}
+}
+
+async function intervals(tally: Tally, world: World, weighted: boolean, seed: number): Promise<{ width: number; covered: number }> {
+	const { board, fit } = await rankWithDetails(countsFromPairStats(tally.rows(weighted)), {
+		bootstrap: BOOTSTRAP,
+		seed,
+		workers: 0,
+		prior: 0
+	});
+	let width = 0;
+	let covered = 0;
+	for (const entry of board.leaderboard) {
+		const i = fit.systems.indexOf(entry.system);
+		const truth = 1000 + world.target[Number(entry.system.slice(1))] * ELO;
+		width += entry.ci_high! - entry.ci_low!;
+		if (i >= 0 && entry.ci_low! <= truth && truth <= entry.ci_high!) covered++;
+	}
+	return { width: width / board.leaderboard.length, covered };
+}
+
+async function run(world: World, policy: (typeof POLICIES)[number], seed: number): Promise<Record<string, RunResult>> {
+	const { K } = world;
+	const pairs = (K * (K - 1)) / 2;
+	const images: CampaignImage[] = [];
+	for (let p = 0; p < PROMPTS; p++) for (let s = 0; s < K; s++) images.push({ id: `${p}:${s}`, promptId: `p${p}`, systemId: name(s) });
+	const scheduler = new PairScheduler({
+		images,
+		strategy: policy,
+		strategySettings: { adaptiveEpsilon: EPSILON },
+		rng: createRng(`decide-${seed}-${policy}`),
+		now: 0,
+		leaseMs: 1e15
+	});
+	const outcomes = createRng(`outcomes-${seed}`);
+	const who = createRng(`who-${seed}`);
+	const fits = policy === 'adaptive' ? ['weighted', 'unweighted'] : ['plain'];
+	const tally = new Tally(K);
+	const step = Math.max(10, Math.round(pairs / 2));
+	const cap = CAP_PER_PAIR * pairs;
+	const budget = Math.ceil((BUDGET_PER_PAIR * pairs) / step) * step;
+	const parse = (id: string) => {
+		const colon = id.indexOf(':');
+		return [Number(id.slice(0, colon)), Number(id.slice(colon + 1))];
+	};
+	let decisionMs = 0;
+	let decisions = 0;
+	const issue = (e: number): Lease | null => {
+		const t = performance.now();
+		const lease = scheduler.issue(`e${e}`, { now: 0 });
+		decisionMs += performance.now() - t;
+		decisions++;
+		return lease;
+	};
+	const held: (Lease | null)[] = Array.from({ length: EVALUATORS }, (_, e) => issue(e));
+	const results: Record<string, RunResult> = {};
+	for (const f of fits) results[f] = { toTau: Infinity, toTop3: Infinity, width: NaN, covered: 0, systems: K, fewest: 0, msPerDecision: 0 };
+	const targetTop3 = top3(world.target);
+	while (tally.votes < cap) {
+		const e = Math.floor(who() * EVALUATORS);
+		const lease = held[e];
+		if (!lease) {
+			if (held.every((l) => l === null)) break;
+			continue;
+		}
+		const [p, left] = parse(lease.leftImageId);
+		const [, right] = parse(lease.rightImageId);
+		const choice = choose(world, e, p, left, right, outcomes);
+		scheduler.recordVote({
+			assignmentId: lease.id,
+			userId: `e${e}`,
+			leftImageId: lease.leftImageId,
+			rightImageId: lease.rightImageId,
+			choice
+		});
+		tally.add(left, right, choice, lease.probability ? 1 / lease.probability : 1);
+		held[e] = issue(e);
+		if (tally.votes % step !== 0) continue;
+		let done = tally.votes >= budget;
+		for (const f of fits) {
+			const r = results[f];
+			if (r.toTau === Infinity || r.toTop3 === Infinity) {
+				const theta = pointFit(tally, f === 'weighted');
+				if (theta) {
+					if (r.toTau === Infinity && kendallTau(theta, world.target) >= TAU_TARGET) r.toTau = tally.votes;
+					if (r.toTop3 === Infinity && top3(theta) === targetTop3) r.toTop3 = tally.votes;
+				}
+			}
+			if (tally.votes === budget) {
+				Object.assign(r, await intervals(tally, world, f === 'weighted', seed));
+				r.fewest = tally.fewestOnAPair();
+			}
+			done &&= r.toTau < Infinity && r.toTop3 < Infinity;
+		}
+		if (done) break;
+	}
+	for (const f of fits) results[f].msPerDecision = decisionMs / decisions;
+	return results;
+}
+
+// ---- summary ----
+const quantile = (xs: number[], q: number) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const h = (s.length - 1) * q;
+	const lo = Math.floor(h);
+	const hi = Math.min(lo + 1, s.length - 1);
+	return s[lo] === s[hi] ? s[lo] : s[lo] + (h - lo) * (s[hi] - s[lo]);
+};
+const votes = (x: number, cap: number) => (x === Infinity || !Number.isFinite(x) ? `>${cap}` : String(Math.round(x)));
+const iqr = (xs: number[], fmt: (x: number) => string) =>
+	`${fmt(quantile(xs, 0.5))} (${fmt(quantile(xs, 0.25))}–${fmt(quantile(xs, 0.75))})`;
+
+console.log(
+	`load average ${loadavg()
+		.map((x) => x.toFixed(1))
+		.join(' ')} on ${availableParallelism()} cores`
+);
+console.log(
+	`sampling bench: seeds ${SEEDS}, sizes ${SIZES.join('/')}, Beta spreads α = ${SPREADS.join('/')}, ${PROMPTS} prompts, ` +
+		`${EVALUATORS} evaluators, cap ${CAP_PER_PAIR} votes/pair, intervals at ${BUDGET_PER_PAIR} votes/pair (${BOOTSTRAP} bootstrap rounds), ε = ${EPSILON}`
+);
+const started = performance.now();
+const lines: string[] = [
+	'| systems | α | policy | votes to τ ≥ 0.9 | votes to exact top 3 | mean 95% CI width (Elo) | coverage | fewest votes on a pair | ms/decision |',
+	'| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+];
+const ratios: string[] = [];
+for (const K of SIZES) {
+	const pairs = (K * (K - 1)) / 2;
+	const cap = CAP_PER_PAIR * pairs;
+	for (const alpha of SPREADS) {
+		const collected = new Map<string, RunResult[]>();
+		for (let seed = 1; seed <= SEEDS; seed++) {
+			const world = makeWorld(seed, K, alpha);
+			for (const policy of POLICIES) {
+				const r = await run(world, policy, seed);
+				for (const [fit, result] of Object.entries(r)) {
+					const label = policy === 'adaptive' ? (fit === 'weighted' ? 'adaptive (1/P)' : 'adaptive, unweighted fit') : policy;
+					collected.set(label, [...(collected.get(label) ?? []), result]);
+				}
+			}
+		}
+		const first = lines.length;
+		for (const [label, rs] of collected) {
+			const covered = rs.reduce((s, r) => s + r.covered, 0);
+			const systems = rs.reduce((s, r) => s + r.systems, 0);
+			lines.push(
+				`| ${K} | ${alpha} | ${label} | ${iqr(
+					rs.map((r) => r.toTau),
+					(x) => votes(x, cap)
+				)} | ${iqr(
+					rs.map((r) => r.toTop3),
+					(x) => votes(x, cap)
+				)} | ${iqr(
+					rs.map((r) => r.width),
+					(x) => x.toFixed(0)
+				)} | ${((100 * covered) / systems).toFixed(1)}% | ${iqr(
+					rs.map((r) => r.fewest),
+					(x) => x.toFixed(0)
+				)} | ${(rs.reduce((s, r) => s + r.msPerDecision, 0) / rs.length).toFixed(3)} |`
+			);
+		}
+		// paired: per seed, adaptive's votes to τ ≥ 0.9 over uniform's and balanced's
+		const paired = (other: string) => {
+			const a = collected.get('adaptive (1/P)')!;
+			const o = collected.get(other)!;
+			const r = a.map((x, k) => x.toTau / o[k].toTau).filter((x) => Number.isFinite(x));
+			return r.length ? `${quantile(r, 0.5).toFixed(2)} (${r.length} of ${a.length} seeds both reached)` : 'n/a';
+		};
+		ratios.push(
+			`| ${K} | ${alpha} | ${paired('uniform')} | ${paired('balanced')} | median uniform ${votes(
+				quantile(
+					collected.get('uniform')!.map((r) => r.toTau),
+					0.5
+				),
+				cap
+			)}, balanced ${votes(
+				quantile(
+					collected.get('balanced')!.map((r) => r.toTau),
+					0.5
+				),
+				cap
+			)}, adaptive ${votes(
+				quantile(
+					collected.get('adaptive (1/P)')!.map((r) => r.toTau),
+					0.5
+				),
+				cap
+			)} |`
+		);
+		// rows as they come, so a long run shows its progress; the whole table again at the end
+		console.error(lines.slice(first).join('\n') + `\n  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+	}
+}
+console.log('\n' + lines.join('\n'));
+console.log('\nPaired ratio of votes to τ ≥ 0.9, adaptive over the other policy (median over seeds where both reached it):\n');
+console.log('| systems | α | adaptive / uniform | adaptive / balanced | medians |\n| --- | --- | --- | --- | --- |');
+console.log(ratios.join('\n'));
+console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
