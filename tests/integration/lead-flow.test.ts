@@ -247,6 +247,6 @@ describe('campaign navigation', () => {
 		evaluator.cookie = seeded.evaluators[0].cookie;
 		// a blind campaign: no results for evaluators, and nothing of a lead's
 		const asEvaluator = nav(await (await evaluator.fetch(`/c/${SLUG}/vote`)).text());
-		expect(asEvaluator).toEqual({ links: [`/c/${SLUG}`, `/c/${SLUG}/vote`, `/c/${SLUG}/me`], current: `/c/${SLUG}/vote` });
+		expect(asEvaluator).toEqual({ links: [`/c/${SLUG}`, `/c/${SLUG}/vote`], current: `/c/${SLUG}/vote` });
 	});
 });

@@ -14,7 +14,6 @@ export const load: LayoutServerLoad = async (event) => {
 	const pages: { href: string; label: string; allowed: boolean }[] = [
 		{ href: base, label: 'Overview', allowed: true },
 		{ href: `${base}/vote`, label: 'Vote', allowed: can(access, 'vote') },
-		{ href: `${base}/me`, label: 'Your feedback', allowed: can(access, 'vote') },
 		{ href: `${base}/results`, label: 'Results', allowed: can(access, 'results') },
 		{ href: `${base}/progress`, label: 'Progress', allowed: can(access, 'results') },
 		{ href: `${base}/audit`, label: 'Audit', allowed: can(access, 'manage') },
