@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { invalid } from '../errors.ts';
-import { rankedVotes } from './vote-filters.ts';
+import { rankedChoices } from './vote-filters.ts';
 import type { LeaderboardQuery } from './leaderboard.ts';
 import { aggregateCovariates, rankControlled, type ControlledBoard, type CovariateVotes } from '../../ranking/index.ts';
 
@@ -74,37 +74,18 @@ export async function controlledBoard(
 			bpp: im.bytes / px
 		});
 	}
-	const rows =
-		q.criterion === 'overall'
-			? await db
-					.selectFrom('vote')
-					.select([
-						'vote.left_system_id',
-						'vote.right_system_id',
-						'vote.left_image_id',
-						'vote.right_image_id',
-						'vote.choice',
-						(eb) => eb.fn.countAll<number>().as('n')
-					])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.left_image_id', 'vote.right_image_id', 'vote.choice'])
-					.execute()
-			: await db
-					.selectFrom('vote')
-					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
-					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
-					.where('criterion.key', '=', q.criterion)
-					.select([
-						'vote.left_system_id',
-						'vote.right_system_id',
-						'vote.left_image_id',
-						'vote.right_image_id',
-						'vote_criterion.choice as choice',
-						(eb) => eb.fn.countAll<number>().as('n')
-					])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.left_image_id', 'vote.right_image_id', 'vote_criterion.choice'])
-					.execute();
+	const rows = await db
+		.selectFrom(rankedChoices(db, campaign.id, q))
+		.select([
+			'v.left_system_id',
+			'v.right_system_id',
+			'v.left_image_id',
+			'v.right_image_id',
+			'v.choice',
+			(eb) => eb.fn.countAll<number>().as('n')
+		])
+		.groupBy(['v.left_system_id', 'v.right_system_id', 'v.left_image_id', 'v.right_image_id', 'v.choice'])
+		.execute();
 	const systems: string[] = [];
 	const ids = new Map<string, number>();
 	const id = (systemId: string) => {

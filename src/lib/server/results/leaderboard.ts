@@ -8,7 +8,7 @@ import { AppError, invalid } from '../errors.ts';
 import { csvRow } from '../../csv.ts';
 import { campaignElo } from './online-elo.ts';
 import { flaggedEvaluators } from '../audit/evaluator-quality.ts';
-import { rankedVotes } from './vote-filters.ts';
+import { rankedChoices } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { expensiveComputations } from './expensive.ts';
 import { controlledBoard, parseControl } from './controlled.ts';
@@ -143,8 +143,8 @@ export function weightedRanking(campaign: Pick<Campaign, 'strategy'>): boolean {
 }
 
 // 1/P of each vote drawn with a known probability; the rest are counted apart (weighed as uniform draws)
-const inverseProbability = sql<number>`sum(case when vote.probability > 0 then 1.0 / vote.probability else 0 end)`;
-const withProbability = sql<number>`sum(case when vote.probability > 0 then 1 else 0 end)`;
+const inverseProbability = sql<number>`sum(case when v.probability > 0 then 1.0 / v.probability else 0 end)`;
+const withProbability = sql<number>`sum(case when v.probability > 0 then 1 else 0 end)`;
 
 /** The counts a query ranks, as pair-statistic rows with system names (and weight sums when weighted). */
 async function countsFor(db: Kysely<Database>, campaign: Campaign, q: LeaderboardQuery): Promise<PairStatRow[]> {
@@ -168,29 +168,11 @@ async function countsFor(db: Kysely<Database>, campaign: Campaign, q: Leaderboar
 			bothBad: r.both_bad
 		}));
 	}
-	// grouped by the full column names: PostgreSQL finds a bare "choice" ambiguous next to vote_criterion
-	const rows =
-		q.criterion === 'overall'
-			? await db
-					.selectFrom('vote')
-					.select(['vote.left_system_id', 'vote.right_system_id', 'vote.choice', (eb) => eb.fn.countAll<number>().as('n')])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
-					.execute()
-			: await db
-					.selectFrom('vote')
-					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
-					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
-					.where('criterion.key', '=', q.criterion)
-					.select([
-						'vote.left_system_id',
-						'vote.right_system_id',
-						'vote_criterion.choice as choice',
-						(eb) => eb.fn.countAll<number>().as('n')
-					])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice'])
-					.execute();
+	const rows = await db
+		.selectFrom(rankedChoices(db, campaign.id, q))
+		.select(['v.left_system_id', 'v.right_system_id', 'v.choice', (eb) => eb.fn.countAll<number>().as('n')])
+		.groupBy(['v.left_system_id', 'v.right_system_id', 'v.choice'])
+		.execute();
 	return rows
 		.filter((r) => r.left_system_id !== r.right_system_id)
 		.map((r) => {
@@ -217,37 +199,18 @@ async function weightedCounts(
 	q: LeaderboardQuery,
 	names: Map<string, string>
 ): Promise<PairStatRow[]> {
-	const rows =
-		q.criterion === 'overall'
-			? await db
-					.selectFrom('vote')
-					.select([
-						'vote.left_system_id',
-						'vote.right_system_id',
-						'vote.choice',
-						(eb) => eb.fn.countAll<number>().as('n'),
-						inverseProbability.as('wsum'),
-						withProbability.as('nw')
-					])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote.choice'])
-					.execute()
-			: await db
-					.selectFrom('vote')
-					.innerJoin('vote_criterion', 'vote_criterion.vote_id', 'vote.id')
-					.innerJoin('criterion', 'criterion.id', 'vote_criterion.criterion_id')
-					.where('criterion.key', '=', q.criterion)
-					.select([
-						'vote.left_system_id',
-						'vote.right_system_id',
-						'vote_criterion.choice as choice',
-						(eb) => eb.fn.countAll<number>().as('n'),
-						inverseProbability.as('wsum'),
-						withProbability.as('nw')
-					])
-					.where((eb) => rankedVotes(eb, campaign.id, q))
-					.groupBy(['vote.left_system_id', 'vote.right_system_id', 'vote_criterion.choice'])
-					.execute();
+	const rows = await db
+		.selectFrom(rankedChoices(db, campaign.id, q))
+		.select([
+			'v.left_system_id',
+			'v.right_system_id',
+			'v.choice',
+			(eb) => eb.fn.countAll<number>().as('n'),
+			inverseProbability.as('wsum'),
+			withProbability.as('nw')
+		])
+		.groupBy(['v.left_system_id', 'v.right_system_id', 'v.choice'])
+		.execute();
 	const uniform = (names.size * (names.size - 1)) / 2;
 	return rows
 		.filter((r) => r.left_system_id !== r.right_system_id)
