@@ -2,6 +2,7 @@
 // critical violation. Moderate and minor ones are printed (they are worth reading, not blocking).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from '../helpers/sign-in.ts';
 
 const CAMPAIGN = '/c/agiqa-demo';
 
@@ -112,14 +113,6 @@ const ACCOUNTS: { role: string; email: string; password: string; steps: Step[] }
 		]
 	}
 ];
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
 
 /** Runs axe on the page as it is now; prints moderate/minor findings and returns the serious/critical ones. */
 async function audit(page: Page, label: string): Promise<string[]> {

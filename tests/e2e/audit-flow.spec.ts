@@ -2,14 +2,9 @@
 // vote reads as reviewed; a gold pair is confirmed where it was made, badged on its row, and can be
 // edited and removed on the gold pairs page, reached from the campaign navigation.
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from '../helpers/sign-in.ts';
 
-async function signIn(page: Page) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill('lead@pickwise.test');
-	await page.getByLabel('Password').fill('pickwise-lead');
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
+const signInAs = (page: Page) => signIn(page, 'lead@pickwise.test', 'pickwise-lead');
 
 /** Waits until the page's keys work (hydrated): j moves from the first row to the second. */
 async function hydrated(page: Page) {
@@ -24,7 +19,7 @@ async function hydrated(page: Page) {
 }
 
 test('accepting with a moves the focus to the next row, and the vote reads as accepted', async ({ page }) => {
-	await signIn(page);
+	await signInAs(page);
 	await page.goto('/c/agiqa-demo/audit?status=unreviewed&sort=oldest');
 	await hydrated(page);
 	const rows = page.locator('article[data-vote]');
@@ -53,7 +48,7 @@ test('accepting with a moves the focus to the next row, and the vote reads as ac
 });
 
 test('a gold pair is confirmed on its row, then edited and removed on the gold pairs page', async ({ page }) => {
-	await signIn(page);
+	await signInAs(page);
 	await page.goto('/c/agiqa-demo/audit?sort=newest');
 	await hydrated(page);
 	const row = page

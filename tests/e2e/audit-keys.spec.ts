@@ -2,15 +2,8 @@
 // quiet while the lead types in any field. The gold pair's "Explanation" input has no type attribute;
 // the queue's old guard only knew input[type=text|search|number], so typing "Blurry hand" there
 // accepted the highlighted vote and swallowed the "a".
-import { expect, test, type Page } from '@playwright/test';
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from '../helpers/sign-in.ts';
 
 test('typing in the gold pair explanation writes text and reviews nothing', async ({ page }) => {
 	await signIn(page, 'lead@pickwise.test', 'pickwise-lead');

@@ -2,16 +2,11 @@
 // images fitted side by side, zooms about the centre (keys) or the cursor (wheel), 0 fits again,
 // Tab stays inside, and the voting keys work in it (2 chooses right, Ctrl+Enter submits).
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signIn } from '../helpers/sign-in.ts';
 
 test.use({ viewport: { width: 1920, height: 1080 } });
 
-async function signIn(page: Page) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill('evaluator@pickwise.test');
-	await page.getByLabel('Password').fill('pickwise-evaluator');
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
+const signInAs = (page: Page) => signIn(page, 'evaluator@pickwise.test', 'pickwise-evaluator');
 
 async function box(locator: Locator) {
 	const b = await locator.boundingBox();
@@ -20,7 +15,7 @@ async function box(locator: Locator) {
 }
 
 test('the compare view fits, zooms about the centre and the cursor, traps focus and takes the voting keys', async ({ page }) => {
-	await signIn(page);
+	await signInAs(page);
 	await page.goto('/c/agiqa-demo/vote');
 	const progress = page.getByLabel('Progress');
 	const start = Number((await progress.textContent())!.split(' ')[0]);

@@ -2,18 +2,11 @@
 // the lead sends a note from the evaluators page, and the evaluator follows the vote page's
 // indicator to their own page and reads both, with the pair's images and no system name (blind).
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from '../helpers/sign-in.ts';
 
 const CAMPAIGN = '/c/agiqa-demo';
 const SYSTEMS = ['AttnGAN', 'DALLE2', 'glide', 'sd1.5', 'xl2.2'];
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
 
 test('an evaluator reads the comment on a rejected vote and a note from the lead', async ({ page, browser }) => {
 	test.setTimeout(120_000);

@@ -1,13 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
+import { signIn } from '../helpers/sign-in.ts';
 
 const votesShown = async (page: Page) => Number((await page.locator('.live').textContent())!.match(/(\d+) votes/)![1]);
 

@@ -7,19 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipBuffer, type ZipEntry } from '../helpers/zip.ts';
 import { csvRow, parseCsv } from '../../src/lib/csv.ts';
+import { signIn } from '../helpers/sign-in.ts';
 
 const run = Date.now().toString(36);
 const SLUG = `team-${run}`;
 const LEAD = { email: `lena-${run}@team.test`, password: 'lena chooses a passphrase' };
 const EVALUATOR = { email: `eric-${run}@team.test`, password: 'eric chooses a passphrase' };
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
 
 async function signOut(page: Page) {
 	await page.getByRole('button', { name: 'Sign out' }).click();

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pickwise } from '../helpers/cli.ts';
 import { csvRow, parseCsv } from '../../src/lib/csv.ts';
+import { signIn } from '../helpers/sign-in.ts';
 
 const DATA_DIR = resolve('test-results/e2e-data');
 const SLUG = `flow-${Date.now().toString(36)}`;
@@ -69,14 +70,6 @@ function storedVotes() {
 	}
 }
 
-async function signIn(page: Page, who: { email: string; password: string }) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(who.email);
-	await page.getByLabel('Password').fill(who.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
-
 /** Opens the voting page and waits until it answers keys (a key pressed before hydration is lost). */
 async function openVoting(page: Page) {
 	await page.goto(`/c/${SLUG}/vote`);
@@ -89,12 +82,12 @@ async function openVoting(page: Page) {
 const pairSrc = async (page: Page) => page.getByRole('img', { name: 'Left image' }).first().getAttribute('src');
 
 test('a page opened before the lead changed guidelines and minimum learns both and records what it showed', async ({ page, browser }) => {
-	await signIn(page, EVALUATOR);
+	await signIn(page, EVALUATOR.email, EVALUATOR.password);
 	await openVoting(page);
 	const counter = page.locator('#rationale-count');
 	await expect(counter).toHaveText('20 more characters');
 	const lead = await browser.newPage();
-	await signIn(lead, LEAD);
+	await signIn(lead, LEAD.email, LEAD.password);
 	await lead.goto(`/c/${SLUG}/manage`);
 
 	// the lead saves guidelines v2 while the evaluator judges under v1
@@ -136,7 +129,7 @@ test('a page opened before the lead changed guidelines and minimum learns both a
 });
 
 test('undo gives back choice, criteria, flags and rationale, and the time spent before it counts', async ({ page }) => {
-	await signIn(page, EVALUATOR);
+	await signIn(page, EVALUATOR.email, EVALUATOR.password);
 	await openVoting(page);
 	const first = await pairSrc(page);
 	await page.keyboard.press('2');
@@ -177,7 +170,7 @@ test('undo gives back choice, criteria, flags and rationale, and the time spent 
 
 test('skip by keyboard: s, a reason, Enter; no undo offered after it; the next pair from the top', async ({ page }) => {
 	await page.setViewportSize({ width: 1366, height: 768 });
-	await signIn(page, EVALUATOR);
+	await signIn(page, EVALUATOR.email, EVALUATOR.password);
 	await openVoting(page);
 	// a vote first, so that an undo would have something (the wrong thing) to take back
 	await page.keyboard.press('r');

@@ -1,12 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-async function signIn(page: Page, email: string, password: string) {
-	await page.goto('/login');
-	await page.getByLabel('Email').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { name: 'Your campaigns' })).toBeVisible();
-}
+import { signIn } from '../helpers/sign-in.ts';
 
 /** The pair on screen as `left src | right src`: a next pair may share one image with the last one. */
 const pairSrc = async (page: Page) => {
