@@ -163,6 +163,36 @@ export interface VoteTable {
 	probability: Generated<number | null>;
 }
 
+/** A region an evaluator marked on one image of a vote: image-relative 0–1; a point has w = h = 0. */
+export interface VoteMarkTable {
+	vote_id: string;
+	campaign_id: string;
+	side: 'left' | 'right';
+	/** 1, 2, … in order of placement on that image */
+	position: number;
+	/** a flag_kind key of the campaign */
+	kind: string;
+	x: number;
+	y: number;
+	w: Generated<number>;
+	h: Generated<number>;
+}
+
+/** A prompt element (word or campaign phrase) the evaluator says this side's image misses. */
+export interface VoteMissingTable {
+	vote_id: string;
+	campaign_id: string;
+	side: 'left' | 'right';
+	element: string;
+}
+
+/** A campaign reason tag chosen for the vote. */
+export interface VoteTagTable {
+	vote_id: string;
+	campaign_id: string;
+	tag: string;
+}
+
 export interface VoteCriterionTable {
 	vote_id: string;
 	criterion_id: string;
@@ -234,6 +264,9 @@ export interface Database {
 	assignment: AssignmentTable;
 	vote: VoteTable;
 	vote_criterion: VoteCriterionTable;
+	vote_mark: VoteMarkTable;
+	vote_missing: VoteMissingTable;
+	vote_tag: VoteTagTable;
 	review: ReviewTable;
 	gold_pair: GoldPairTable;
 	pair_stat: PairStatTable;
