@@ -113,6 +113,11 @@ const CHECKS: Record<string, Check[]> = {
 	],
 	// results are for researchers and up; evaluators only once the campaign is not blind (it is here)
 	'/c/[slug]/results GET': [{ method: 'GET', path: `/c/${SLUG}/results`, expect: page({ evaluator: 403, outsider: 404 }) }],
+	'/c/[slug]/results/marks GET': [{ method: 'GET', path: `/c/${SLUG}/results/marks`, expect: page({ evaluator: 403, outsider: 404 }) }],
+	// mark rates: the leaderboard's rule (no votes is an empty answer here, not a 422)
+	'/api/v1/campaigns/[slug]/marks GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/marks`, expect: { ...all(200), anon: 401, evaluator: 403, outsider: 404 } }
+	],
 	'/c/[slug]/manage GET': [{ method: 'GET', path: `/c/${SLUG}/manage`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/manage POST ?/settings': [
 		{

@@ -7,6 +7,7 @@ import type { Campaign, Database } from '../db/schema.ts';
 import type { QualityReport } from '../../quality/index.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
+import { withMarkSignals } from './mark-quality.ts';
 
 const reports = new VotesCache<QualityReport>(1);
 
@@ -21,7 +22,7 @@ export function forgetQuality(campaignId: string): void {
  * (quality-worker.ts), so the event loop keeps answering other requests meanwhile.
  */
 export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
-	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
+	return reports.get(db, campaign.id, 'report', async () => withMarkSignals(db, campaign, await computeQuality(db, campaign)));
 }
 
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {

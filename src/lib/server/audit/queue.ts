@@ -18,6 +18,10 @@ export interface AuditFilters {
 	system: string | null;
 	choice: string | null;
 	flag: string | null;
+	/** votes with a region mark of this kind (a flag_kind key), a reason tag, a missed prompt element */
+	mark: string | null;
+	tag: string | null;
+	missed: string | null;
 	/** 'unreviewed': no lead has accepted or rejected it yet (a counted vote may be either). */
 	status: 'counted' | 'rejected' | 'unreviewed' | 'all';
 	/** One vote by id: where a risk reason's "repeats that vote" link leads. */
@@ -54,6 +58,9 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 		system: params.get('system') || null,
 		choice,
 		flag: params.get('flag') || null,
+		mark: params.get('mark')?.slice(0, 100) || null,
+		tag: params.get('tag')?.slice(0, 100) || null,
+		missed: params.get('missed')?.slice(0, 200) || null,
 		status: status as AuditFilters['status'],
 		version,
 		from: date('from'),
@@ -123,6 +130,33 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	}
 	if (f.choice) matches = matches.where('vote.choice', '=', f.choice as 'left');
 	if (f.flag) matches = matches.where('vote.flags', 'like', `%"${f.flag.replace(/[%_"\\]/g, '')}"%`);
+	// marks, tags and missed elements: a semi-join on their (campaign_id, …) indexes
+	if (f.mark) {
+		const kind = f.mark;
+		matches = matches.where('vote.id', 'in', (eb) =>
+			eb
+				.selectFrom('vote_mark')
+				.select('vote_mark.vote_id')
+				.where('vote_mark.campaign_id', '=', campaign.id)
+				.where('vote_mark.kind', '=', kind)
+		);
+	}
+	if (f.tag) {
+		const tag = f.tag;
+		matches = matches.where('vote.id', 'in', (eb) =>
+			eb.selectFrom('vote_tag').select('vote_tag.vote_id').where('vote_tag.campaign_id', '=', campaign.id).where('vote_tag.tag', '=', tag)
+		);
+	}
+	if (f.missed) {
+		const element = f.missed;
+		matches = matches.where('vote.id', 'in', (eb) =>
+			eb
+				.selectFrom('vote_missing')
+				.select('vote_missing.vote_id')
+				.where('vote_missing.campaign_id', '=', campaign.id)
+				.where('vote_missing.element', '=', element)
+		);
+	}
 	if (f.status === 'unreviewed')
 		matches = matches.where(({ not, exists, selectFrom }) =>
 			not(exists(selectFrom('review').select('review.id').whereRef('review.vote_id', '=', 'vote.id')))

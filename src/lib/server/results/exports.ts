@@ -6,6 +6,7 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { csvRow } from '../../csv.ts';
 import { sha256Hex } from '../ids.ts';
 import { afterCursor, rankedVotes, type VoteFilters } from './vote-filters.ts';
+import { NO_ANNOTATIONS, voteAnnotations, type VoteMark } from '../audit/vote-marks.ts';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'battles'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,7 +42,14 @@ const CSV_COLUMNS = [
 	'kind',
 	'simulated',
 	// P(a) the adaptive scheduler drew the pair with (empty otherwise): reweight by 1/P to rank like uniform sampling
-	'probability'
+	'probability',
+	// region marks as JSON arrays of {kind, x, y, w, h} (image-relative 0–1; a point has w = h = 0),
+	// missed prompt elements and reason tags joined with '|' like the flags
+	'marks_left',
+	'marks_right',
+	'missing_left',
+	'missing_right',
+	'tags'
 ];
 const BATTLE_COLUMNS = [
 	'model_a',
@@ -57,7 +65,11 @@ const BATTLE_COLUMNS = [
 	'active_ms',
 	'shown_at',
 	'prompt_id',
-	'probability'
+	'probability',
+	// {"left": [{kind, x, y, w, h}], "right": […]}, {"left": [elements], "right": […]}, [tags] as JSON (model_a is left)
+	'marks',
+	'missing',
+	'tags'
 ];
 
 export type ExportFilters = VoteFilters;
@@ -108,8 +120,14 @@ export async function* exportVotes(
 				choices.set(r.vote_id, entry);
 			}
 		}
+		// marks, missed elements and tags of this page's votes only
+		const annotations = await voteAnnotations(
+			db,
+			page.map((v) => v.id)
+		);
 		let chunk = '';
 		for (const v of page) {
+			const notes = annotations.get(v.id) ?? NO_ANNOTATIONS;
 			const flags = JSON.parse(v.flags) as { left?: string[]; right?: string[] };
 			const crit = choices.get(v.id) ?? {};
 			const evaluator = pseudonym(campaign.id, v.user_id);
@@ -130,7 +148,10 @@ export async function* exportVotes(
 					v.active_ms,
 					new Date(v.shown_at).toISOString(),
 					v.prompt_external_id,
-					v.probability
+					v.probability,
+					JSON.stringify({ left: notes.marks.left.map(markOut), right: notes.marks.right.map(markOut) }),
+					JSON.stringify(notes.missing),
+					JSON.stringify(notes.tags)
 				]);
 			} else {
 				const record = {
@@ -155,7 +176,12 @@ export async function* exportVotes(
 					status: v.status,
 					kind: v.kind,
 					simulated: v.simulated === 1,
-					probability: v.probability
+					probability: v.probability,
+					marks_left: notes.marks.left.map(markOut),
+					marks_right: notes.marks.right.map(markOut),
+					missing_left: notes.missing.left,
+					missing_right: notes.missing.right,
+					tags: notes.tags
 				};
 				chunk +=
 					format === 'jsonl'
@@ -163,7 +189,7 @@ export async function* exportVotes(
 						: csvRow(
 								CSV_COLUMNS.map((c) => {
 									const value = record[c as keyof typeof record];
-									return Array.isArray(value)
+									return Array.isArray(value) && value.every((x) => typeof x === 'string')
 										? value.join('|')
 										: typeof value === 'object' && value !== null
 											? JSON.stringify(value)
@@ -177,6 +203,11 @@ export async function* exportVotes(
 		after = { at: last.submitted_at, id: last.id };
 		if (page.length < PAGE) return;
 	}
+}
+
+/** A mark as exports carry it: kind and box (its position is its place in the list). */
+function markOut(m: VoteMark) {
+	return { kind: m.kind, x: m.x, y: m.y, w: m.w, h: m.h };
 }
 
 /** A streamed HTTP body from the export generator. */

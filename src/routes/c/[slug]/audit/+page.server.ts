@@ -7,27 +7,37 @@ import { addGoldPair } from '$lib/server/voting/gold-and-repeats';
 import { formAction } from '$lib/server/http/form-action';
 import { listEvaluators } from '$lib/server/campaigns/campaigns';
 import { campaignFlagKinds, systemNames } from '$lib/server/campaigns/lists';
+import { annotationValues, NO_ANNOTATIONS, reasonTagLabels, voteAnnotations } from '$lib/server/audit/vote-marks';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
 	const filters = pageQuery(() => parseAuditFilters(event.url.searchParams));
 	const quality = await campaignQuality(db.kysely, campaign);
-	const [queue, progress, evaluators, systems, flags] = await Promise.all([
+	const [queue, progress, evaluators, systems, flags, values] = await Promise.all([
 		auditQueue(db.kysely, db.dialect, campaign, filters, quality),
 		reviewProgress(db.kysely, campaign.id),
 		listEvaluators(db.kysely, campaign.id),
 		systemNames(db.kysely, campaign.id),
-		campaignFlagKinds(db.kysely, campaign.id)
+		campaignFlagKinds(db.kysely, campaign.id),
+		annotationValues(db.kysely, campaign.id)
 	]);
+	// marks, missed elements and tags of the page's votes only
+	const annotations = await voteAnnotations(
+		db.kysely,
+		queue.votes.map((v) => v.id)
+	);
+	const tagLabels = reasonTagLabels(campaign.settings);
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, guidelinesVersion: campaign.guidelines_version },
 		filters,
-		queue,
+		queue: { ...queue, votes: queue.votes.map((v) => ({ ...v, annotations: annotations.get(v.id) ?? NO_ANNOTATIONS })) },
 		progress,
 		pageSize: PAGE_SIZE,
 		evaluators,
 		systems,
-		flags
+		flags,
+		tags: values.tags.map((key) => ({ key, label: tagLabels.get(key) ?? key })),
+		missed: values.missed
 	};
 };
 
