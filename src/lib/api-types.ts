@@ -4,6 +4,9 @@
 import type { AdjacentRobustness } from './ranking/robustness.ts';
 import type { ControlledBoard } from './ranking/covariates.ts';
 import type { SpreadLeaderboard } from './ranking/spread.ts';
+import type { MarkInput } from './marks.ts';
+
+export type { MarkInput, Mark, Missing, ReasonTag, Side } from './marks.ts';
 
 /** Every error answer: `field` names the bad input when there is one. */
 export interface ApiError {
@@ -44,6 +47,12 @@ export interface VoteRequest {
 	flags?: { left: string[]; right: string[] };
 	/** criterion key → choice */
 	criteria?: Record<string, string>;
+	/** region marks on either image, image-relative 0–1 (x, y top-left; w = h = 0 or absent: a point); at most 50 per image */
+	marks?: MarkInput[];
+	/** per image, the prompt elements it misses (each one of promptElements(prompt, campaign phrases)) */
+	missing?: { left?: string[]; right?: string[] };
+	/** keys of the campaign's reason tags */
+	tags?: string[];
 	active_ms?: number;
 	/** the guidelines version the page showed; the vote records it (absent: the current one) */
 	guidelines_version?: number;

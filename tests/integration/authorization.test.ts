@@ -155,6 +155,15 @@ const CHECKS: Record<string, Check[]> = {
 			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
 		}
 	],
+	// a bad tag key: refused (400) for those who may manage, so nothing is changed by this check
+	'/c/[slug]/manage POST ?/reasonTags': [
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/reasonTags`,
+			form: { reason_tags: 'Bad Key!: x' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
+	],
 	'/c/[slug]/images GET': [{ method: 'GET', path: `/c/${SLUG}/images`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/images POST ?/confirm': [
 		{

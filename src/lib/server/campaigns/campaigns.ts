@@ -1,7 +1,7 @@
 // Campaigns: creation, members, settings, guidelines and criteria. Who may do what in them: auth/access.ts.
 import type { Kysely } from 'kysely';
 import type { Campaign, CampaignStatus, Database, Role } from '../db/schema.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { requireEmail, requireEnum, requireSlug, requireString } from '../validation.ts';
 import { writeAudit } from '../audit-log.ts';
@@ -11,6 +11,7 @@ import { parseQuota, requireRole } from './members.ts';
 import { campaignSummaries } from './progress.ts';
 import { GUIDELINES_MAX_CHARS, renderGuidelines, renderStoredGuidelines } from './guidelines-markdown.ts';
 import { DEFAULT_EPSILON, DEFAULT_STRATEGY, strategyNames } from '../../scheduling/index.ts';
+import { normaliseText, type ReasonTag } from '../../marks.ts';
 
 export const ROLES = ['lead', 'researcher', 'evaluator'] as const;
 
@@ -87,7 +88,10 @@ export async function createCampaign(db: Kysely<Database>, input: NewCampaignInp
 		repeatRate: rate(input.repeatRate, 'repeat_rate', 0.03),
 		goldFeedback: input.goldFeedback === true,
 		imageFormat: present(input.imageFormat) ? requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS) : DEFAULT_IMAGE_FORMAT,
-		adaptiveEpsilon: present(input.adaptiveEpsilon) ? requireEpsilon(input.adaptiveEpsilon) : DEFAULT_EPSILON
+		adaptiveEpsilon: present(input.adaptiveEpsilon) ? requireEpsilon(input.adaptiveEpsilon) : DEFAULT_EPSILON,
+		reasonTags: [],
+		promptPhrases: [],
+		tagsCountTowardRationale: false
 	};
 	const strategy = present(input.strategy) ? requireEnum(input.strategy, 'strategy', strategyNames()) : DEFAULT_STRATEGY;
 	const targetBattles = present(input.targetBattles) ? requireTargetBattles(input.targetBattles) : DEFAULT_TARGET_BATTLES;
@@ -439,6 +443,12 @@ export interface CampaignSettings {
 	imageFormat: ImageFormat;
 	/** adaptive scheduling: every system pair keeps at least this share ε of the draws, spread evenly (default 0.2) */
 	adaptiveEpsilon: number;
+	/** short reasons an evaluator can pick with a vote (chips on the voting page); none by default */
+	reasonTags: ReasonTag[];
+	/** multi-word prompt elements shown as one chip when a prompt contains them (src/lib/marks.ts promptElements) */
+	promptPhrases: string[];
+	/** chosen tags count toward the minimum rationale length, each as its label's length (default: they do not) */
+	tagsCountTowardRationale: boolean;
 }
 
 export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {
@@ -456,8 +466,93 @@ export function campaignSettings(campaign: Pick<Campaign, 'settings'>): Campaign
 		adaptiveEpsilon:
 			typeof raw.adaptiveEpsilon === 'number' && raw.adaptiveEpsilon >= 0 && raw.adaptiveEpsilon <= 1
 				? raw.adaptiveEpsilon
-				: DEFAULT_EPSILON
+				: DEFAULT_EPSILON,
+		reasonTags: Array.isArray(raw.reasonTags)
+			? raw.reasonTags.filter((t): t is ReasonTag => typeof t?.key === 'string' && typeof t?.label === 'string')
+			: [],
+		promptPhrases: Array.isArray(raw.promptPhrases) ? raw.promptPhrases.filter((p): p is string => typeof p === 'string') : [],
+		tagsCountTowardRationale: raw.tagsCountTowardRationale === true
 	};
+}
+
+export const REASON_TAGS_MAX = 20;
+export const REASON_TAG_LABEL_MAX = 40;
+export const PROMPT_PHRASES_MAX = 50;
+export const PROMPT_PHRASE_MAX = 80;
+const TAG_KEY = /^[a-z0-9_-]{1,32}$/;
+
+/**
+ * The reason tags as the manage page sends them: one per line, `key: label`, or just a label (its
+ * key is then the label lower-cased with the other characters made dashes). A list of {key, label}
+ * is taken too.
+ */
+export function parseReasonTags(raw: unknown): ReasonTag[] {
+	const field = 'reason_tags';
+	const items: unknown[] = typeof raw === 'string' ? raw.split(/\r?\n/).filter((l) => l.trim() !== '') : Array.isArray(raw) ? raw : [];
+	if (typeof raw !== 'string' && !Array.isArray(raw)) throw invalid(field, 'reason tags must be lines of "key: label"');
+	if (items.length > REASON_TAGS_MAX) throw invalid(field, `at most ${REASON_TAGS_MAX} reason tags (${items.length} given)`);
+	const tags: ReasonTag[] = [];
+	for (const [i, item] of items.entries()) {
+		let key: unknown;
+		let label: unknown;
+		if (typeof item === 'string') {
+			const colon = item.indexOf(':');
+			label = (colon >= 0 ? item.slice(colon + 1) : item).trim();
+			key =
+				colon >= 0
+					? item.slice(0, colon).trim()
+					: String(label)
+							.toLowerCase()
+							.replace(/[^a-z0-9_-]+/g, '-')
+							.replace(/^-+|-+$/g, '');
+		} else if (typeof item === 'object' && item !== null) ({ key, label } = item as Record<string, unknown>);
+		const at = `reason tag ${i + 1}`;
+		if (typeof key !== 'string' || !TAG_KEY.test(key))
+			throw invalid(field, `${at}: the key must be 1–32 lower-case letters, digits, _ or - (got '${String(key)}')`);
+		if (typeof label !== 'string' || label.trim().length === 0 || label.trim().length > REASON_TAG_LABEL_MAX)
+			throw invalid(field, `${at}: the label must be 1–${REASON_TAG_LABEL_MAX} characters`);
+		if (tags.some((t) => t.key === key)) throw invalid(field, `${at}: the key '${key}' is used twice`);
+		tags.push({ key, label: label.trim() });
+	}
+	return tags;
+}
+
+/** The prompt phrases, one per line (or a list): each 1–80 characters with at least one letter or digit. */
+export function parsePromptPhrases(raw: unknown): string[] {
+	const field = 'prompt_phrases';
+	const items: unknown[] = typeof raw === 'string' ? raw.split(/\r?\n/).filter((l) => l.trim() !== '') : Array.isArray(raw) ? raw : [];
+	if (typeof raw !== 'string' && !Array.isArray(raw)) throw invalid(field, 'prompt phrases must be one per line');
+	if (items.length > PROMPT_PHRASES_MAX) throw invalid(field, `at most ${PROMPT_PHRASES_MAX} prompt phrases (${items.length} given)`);
+	const phrases: string[] = [];
+	for (const [i, item] of items.entries()) {
+		const phrase = typeof item === 'string' ? item.trim() : '';
+		if (!phrase || phrase.length > PROMPT_PHRASE_MAX || !normaliseText(phrase))
+			throw invalid(field, `prompt phrase ${i + 1}: 1–${PROMPT_PHRASE_MAX} characters with at least one letter or digit`);
+		if (!phrases.includes(phrase)) phrases.push(phrase);
+	}
+	return phrases;
+}
+
+/** Reason tags, prompt phrases and whether tags count toward the rationale; one audit entry. */
+export async function updateMarkSettings(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	input: { reasonTags: unknown; promptPhrases: unknown; tagsCountTowardRationale: unknown },
+	actorId: string | null
+) {
+	requireOpen(campaign);
+	const values = {
+		reasonTags: parseReasonTags(input.reasonTags ?? ''),
+		promptPhrases: parsePromptPhrases(input.promptPhrases ?? ''),
+		tagsCountTowardRationale: input.tagsCountTowardRationale === true
+	};
+	const settings = JSON.stringify({ ...campaignSettings(campaign), ...values });
+	await db.transaction().execute(async (trx) => {
+		await trx.updateTable('campaign').set({ settings }).where('id', '=', campaign.id).execute();
+		await writeAudit(trx, { actorId, action: 'campaign.reason_tags', subject: campaign.id, detail: values });
+	});
+	campaign.settings = settings;
+	return values;
 }
 
 /** New label or description of a criterion; its key (and so the votes that answered it) stays. */

@@ -136,8 +136,32 @@ insert into "vote_criterion" ("vote_id", "criterion_id", "choice") values (?, ?,
 -- postgres (vote_id, criterion_id, choice)
 insert into "vote_criterion" ("vote_id", "criterion_id", "choice") values ($1, $2, $3);
 
+-- name: vote.insert-mark
+-- sqlite (vote_id, campaign_id, side, position, kind, x, y, w, h)
+insert into "vote_mark" ("vote_id", "campaign_id", "side", "position", "kind", "x", "y", "w", "h") values (?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (vote_id, campaign_id, side, position, kind, x, y, w, h)
+insert into "vote_mark" ("vote_id", "campaign_id", "side", "position", "kind", "x", "y", "w", "h") values ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: vote.insert-missing
+-- sqlite (vote_id, campaign_id, side, element)
+insert into "vote_missing" ("vote_id", "campaign_id", "side", "element") values (?, ?, ?, ?);
+-- postgres (vote_id, campaign_id, side, element)
+insert into "vote_missing" ("vote_id", "campaign_id", "side", "element") values ($1, $2, $3, $4);
+
+-- name: vote.insert-tag
+-- sqlite (vote_id, campaign_id, tag)
+insert into "vote_tag" ("vote_id", "campaign_id", "tag") values (?, ?, ?);
+-- postgres (vote_id, campaign_id, tag)
+insert into "vote_tag" ("vote_id", "campaign_id", "tag") values ($1, $2, $3);
+
 -- name: vote.mark-answered
 -- sqlite (answered_at, id)
 update "assignment" set "answered_at" = ? where "id" = ?;
 -- postgres (answered_at, id)
 update "assignment" set "answered_at" = $1 where "id" = $2;
+
+-- name: vote.prompt-text
+-- sqlite (id)
+select "text" from "prompt" where "id" = ?;
+-- postgres (id)
+select "text" from "prompt" where "id" = $1;

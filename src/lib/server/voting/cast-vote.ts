@@ -55,6 +55,9 @@ export async function castVoteFromJson(
 			rationale: input.rationale,
 			flags: input.flags,
 			criteria: input.criteria,
+			marks: input.marks,
+			missing: input.missing,
+			tags: input.tags,
 			activeMs: input.active_ms,
 			guidelinesVersion: input.guidelines_version
 		});

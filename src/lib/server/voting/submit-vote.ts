@@ -1,14 +1,16 @@
 // The one vote service: form action, JSON API, demo seeding and tests all submit through here.
 // A vote, its criterion choices, the assignment's answer and pair_stat commit in one transaction;
 // the client's vote_id makes retries idempotent.
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import type { Campaign, Choice, Database, Vote } from '../db/schema.ts';
+import type { Campaign, Choice, Database, Vote, VoteMarkTable, VoteMissingTable, VoteTagTable } from '../db/schema.ts';
 import { isUniqueViolation, syncSqlite } from '../db/index.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import { batchedWrite } from '../db/write-batch.ts';
 import { AppError, invalid } from '../errors.ts';
 import { countsInRankings, pairStatChange, upsertPairStat, upsertPairStatSync, type PairStatChange } from './pair-stat.ts';
+import { campaignSettings } from '../campaigns/campaigns.ts';
+import { parseMarks, parseMissing, parseTags, promptElements, tagCredit, type Parsed } from '../../marks.ts';
 
 export const CHOICES = ['left', 'right', 'tie', 'both_bad'] as const;
 export const RATIONALE_MAX = 2000;
@@ -23,6 +25,10 @@ export interface VoteInput {
 	flags?: unknown;
 	/** Per-criterion choices: { criterionKey: choice }. */
 	criteria?: unknown;
+	/** Region marks, missing prompt elements and reason tags (src/lib/marks.ts has the shape). */
+	marks?: unknown;
+	missing?: unknown;
+	tags?: unknown;
 	activeMs?: unknown;
 	/**
 	 * The guidelines version the evaluator had on screen (the page sends it): the vote records what
@@ -78,6 +84,9 @@ export async function submitVote(
 		activeMs,
 		flags: input.flags,
 		criteria: input.criteria,
+		marks: input.marks,
+		missing: input.missing,
+		tags: input.tags,
 		simulated: Boolean(input.simulated)
 	};
 	try {
@@ -116,6 +125,9 @@ interface VoteRequest {
 	activeMs: number | null;
 	flags: unknown;
 	criteria: unknown;
+	marks: unknown;
+	missing: unknown;
+	tags: unknown;
 	simulated: boolean;
 }
 
@@ -170,6 +182,24 @@ const MARK_ANSWERED = hotQuery(
 	(db, { id, answered_at }: { id: string; answered_at: number }) => db.updateTable('assignment').set({ answered_at }).where('id', '=', id)
 );
 
+const PROMPT_TEXT = hotQuery('vote.prompt-text', ['id'], (db, { id }: { id: string }) =>
+	db.selectFrom('prompt').select('text').where('id', '=', id)
+);
+const INSERT_MARK = hotQuery(
+	'vote.insert-mark',
+	['vote_id', 'campaign_id', 'side', 'position', 'kind', 'x', 'y', 'w', 'h'],
+	(db, row: VoteMarkRow) => db.insertInto('vote_mark').values(row)
+);
+const INSERT_MISSING = hotQuery('vote.insert-missing', ['vote_id', 'campaign_id', 'side', 'element'], (db, row: VoteMissingRow) =>
+	db.insertInto('vote_missing').values(row)
+);
+const INSERT_TAG = hotQuery('vote.insert-tag', ['vote_id', 'campaign_id', 'tag'], (db, row: VoteTagRow) =>
+	db.insertInto('vote_tag').values(row)
+);
+
+type VoteMarkRow = Insertable<VoteMarkTable> & { w: number; h: number };
+type VoteMissingRow = Insertable<VoteMissingTable>;
+type VoteTagRow = Insertable<VoteTagTable>;
 type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
 type Criterion = { id: string; key: string };
 type VoteCriterionRow = { vote_id: string; criterion_id: string; choice: Choice };
@@ -182,6 +212,8 @@ interface VoteContext {
 	/** The campaign's flag kinds and criteria; read only when the request names some. */
 	flagKinds: string[];
 	criteria: Criterion[];
+	/** The pair's prompt text; read only when the request names missing elements. */
+	promptText: string;
 }
 
 /** Which reads beyond the assignment the request needs (the same for both databases). */
@@ -189,8 +221,9 @@ function contextReads(assignment: AssignmentForVote | undefined, request: VoteRe
 	const open = assignment !== undefined && assignment.answered_at === null;
 	return {
 		existing: assignment !== undefined && assignment.answered_at !== null,
-		flagKinds: open && hasFlags(request.flags),
-		criteria: open && hasCriteria(request.criteria)
+		flagKinds: open && (hasFlags(request.flags) || hasList(request.marks)),
+		criteria: open && hasCriteria(request.criteria),
+		promptText: open && hasMissing(request.missing)
 	};
 }
 
@@ -201,7 +234,8 @@ function readVoteContextSync(sqlite: SQLite.Database, campaignId: string, reques
 		assignment,
 		existing: reads.existing ? VOTE_BY_ID.firstSync(sqlite, { id: request.voteId }) : undefined,
 		flagKinds: reads.flagKinds ? FLAG_KINDS.allSync(sqlite, { campaign_id: campaignId }).map((k) => k.key) : [],
-		criteria: reads.criteria ? CRITERIA.allSync(sqlite, { campaign_id: campaignId }) : []
+		criteria: reads.criteria ? CRITERIA.allSync(sqlite, { campaign_id: campaignId }) : [],
+		promptText: reads.promptText ? (PROMPT_TEXT.firstSync(sqlite, { id: assignment!.prompt_id })?.text ?? '') : ''
 	};
 }
 
@@ -212,7 +246,8 @@ async function readVoteContext(trx: Transaction<Database>, campaignId: string, r
 		assignment,
 		existing: reads.existing ? await VOTE_BY_ID.first(trx, { id: request.voteId }) : undefined,
 		flagKinds: reads.flagKinds ? (await FLAG_KINDS.all(trx, { campaign_id: campaignId })).map((k) => k.key) : [],
-		criteria: reads.criteria ? await CRITERIA.all(trx, { campaign_id: campaignId }) : []
+		criteria: reads.criteria ? await CRITERIA.all(trx, { campaign_id: campaignId }) : [],
+		promptText: reads.promptText ? ((await PROMPT_TEXT.first(trx, { id: assignment!.prompt_id }))?.text ?? '') : ''
 	};
 }
 
@@ -222,6 +257,9 @@ interface VoteWrites {
 	criteria: VoteCriterionRow[];
 	answered: { id: string; answered_at: number };
 	pairStat: PairStatChange[];
+	marks: VoteMarkRow[];
+	missing: VoteMissingRow[];
+	tags: VoteTagRow[];
 }
 
 /**
@@ -251,10 +289,18 @@ function planVote(
 	if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
 	if (choice === 'tie' && !campaign.allow_tie) throw invalid('choice', 'this campaign does not allow ties');
 	if (choice === 'both_bad' && !campaign.allow_both_bad) throw invalid('choice', 'this campaign does not allow "both bad"');
+	// reason tags first: when the campaign lets them count toward the rationale, the minimum below needs them
+	const settings = hasList(request.tags) ? campaignSettings(campaign) : null;
+	const tags = settings ? accept(parseTags(request.tags, settings.reasonTags)) : [];
+	const credit = settings?.tagsCountTowardRationale ? tagCredit(tags, settings.reasonTags) : 0;
 	// the rule as it is now, even if the page was opened under a lower minimum: the page takes the
 	// minimum from this refusal (cast-vote.ts adds the rules to it), so counter and message agree
-	if (rationale.length < campaign.rationale_min_chars) {
-		throw invalid('rationale', `Write at least ${campaign.rationale_min_chars} characters on why (you wrote ${rationale.length}).`);
+	if (rationale.length + credit < campaign.rationale_min_chars) {
+		const tagged = credit ? ` and your tags count for ${credit}` : '';
+		throw invalid(
+			'rationale',
+			`Write at least ${campaign.rationale_min_chars} characters on why (you wrote ${rationale.length}${tagged}).`
+		);
 	}
 	// versions are numbered 1, 2, … as they are saved: anything else was never on anyone's screen
 	if (request.guidelinesVersion !== null && request.guidelinesVersion > campaign.guidelines_version) {
@@ -266,6 +312,10 @@ function planVote(
 	if (rationale.length > RATIONALE_MAX) throw invalid('rationale', `The rationale can be at most ${RATIONALE_MAX} characters.`);
 	const flags = hasFlags(request.flags) ? validateFlags(context.flagKinds, request.flags) : { left: [], right: [] };
 	const criteria = hasCriteria(request.criteria) ? validateCriteria(context.criteria, campaign, request.criteria) : [];
+	const marks = hasList(request.marks) ? accept(parseMarks(request.marks, context.flagKinds)) : [];
+	const missing = hasMissing(request.missing)
+		? accept(parseMissing(request.missing, promptElements(context.promptText, campaignSettings(campaign).promptPhrases)))
+		: { left: [], right: [] };
 
 	const vote: Vote = {
 		id: voteId,
@@ -298,7 +348,18 @@ function planVote(
 		vote,
 		criteria: criteria.map((c) => ({ vote_id: voteId, criterion_id: c.id, choice: c.choice })),
 		answered: { id: assignment.id, answered_at: now },
-		pairStat
+		pairStat,
+		// position = order of placement on that image, 1, 2, …
+		marks: marks.map((m, i) => ({
+			vote_id: voteId,
+			campaign_id: campaignId,
+			position: marks.slice(0, i + 1).filter((o) => o.side === m.side).length,
+			...m
+		})),
+		missing: (['left', 'right'] as const).flatMap((side) =>
+			missing[side].map((element) => ({ vote_id: voteId, campaign_id: campaignId, side, element }))
+		),
+		tags: tags.map((tag) => ({ vote_id: voteId, campaign_id: campaignId, tag }))
 	};
 }
 
@@ -306,6 +367,9 @@ function planVote(
 function applyVoteSync(sqlite: SQLite.Database, writes: VoteWrites): void {
 	INSERT_VOTE.runSync(sqlite, writes.vote);
 	for (const row of writes.criteria) INSERT_CRITERION.runSync(sqlite, row);
+	for (const row of writes.marks) INSERT_MARK.runSync(sqlite, row);
+	for (const row of writes.missing) INSERT_MISSING.runSync(sqlite, row);
+	for (const row of writes.tags) INSERT_TAG.runSync(sqlite, row);
 	MARK_ANSWERED.runSync(sqlite, writes.answered);
 	for (const change of writes.pairStat) upsertPairStatSync(sqlite, change);
 }
@@ -314,6 +378,9 @@ function applyVoteSync(sqlite: SQLite.Database, writes: VoteWrites): void {
 async function applyVote(trx: Transaction<Database>, writes: VoteWrites): Promise<void> {
 	await INSERT_VOTE.run(trx, writes.vote);
 	for (const row of writes.criteria) await INSERT_CRITERION.run(trx, row);
+	for (const row of writes.marks) await INSERT_MARK.run(trx, row);
+	for (const row of writes.missing) await INSERT_MISSING.run(trx, row);
+	for (const row of writes.tags) await INSERT_TAG.run(trx, row);
 	await MARK_ANSWERED.run(trx, writes.answered);
 	for (const change of writes.pairStat) await upsertPairStat(trx, change);
 }
@@ -351,6 +418,23 @@ function validateFlags(known: string[], raw: unknown): { left: string[]; right: 
 		}
 	}
 	return result;
+}
+
+/** An empty list (or none) needs no reads: `[]` is what a page with nothing marked sends. */
+function hasList(raw: unknown): boolean {
+	return raw !== undefined && raw !== null && !(Array.isArray(raw) && raw.length === 0);
+}
+
+function hasMissing(raw: unknown): boolean {
+	if (raw === undefined || raw === null) return false;
+	if (typeof raw !== 'object' || Array.isArray(raw)) return true; // parseMissing says what is wrong
+	return !Object.entries(raw).every(([side, list]) => (side === 'left' || side === 'right') && Array.isArray(list) && list.length === 0);
+}
+
+/** A parse of src/lib/marks.ts: its value, or the 400 naming its field. */
+function accept<T>(parsed: Parsed<T>): T {
+	if (!parsed.ok) throw invalid(parsed.field, parsed.message);
+	return parsed.value;
 }
 
 function hasCriteria(raw: unknown): boolean {

@@ -25,6 +25,9 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		if (reviewed) throw new AppError(409, 'conflict', 'this vote was already reviewed', 'vote_id');
 		if (vote.status === 'counted') await moveStoredVote(trx, vote, -1);
 		await trx.deleteFrom('vote_criterion').where('vote_id', '=', voteId).execute();
+		// its marks, missing elements and tags go with it (explicitly: not every SQLite connection enforces the cascade)
+		for (const table of ['vote_mark', 'vote_missing', 'vote_tag'] as const)
+			await trx.deleteFrom(table).where('vote_id', '=', voteId).execute();
 		await trx.deleteFrom('vote').where('id', '=', voteId).execute();
 		const expiresAt = now + DEFAULT_LEASE_MS;
 		await trx.updateTable('assignment').set({ answered_at: null, expires_at: expiresAt }).where('id', '=', vote.assignment_id).execute();

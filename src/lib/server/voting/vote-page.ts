@@ -1,7 +1,7 @@
 // What the voting page needs besides the pair: the campaign's rules, flags, criteria and progress.
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
-import { guidelinesHtml } from '../campaigns/campaigns.ts';
+import { campaignSettings, guidelinesHtml } from '../campaigns/campaigns.ts';
 import { RATIONALE_MAX } from './submit-vote.ts';
 import { countAnswered } from './leases.ts';
 
@@ -23,6 +23,10 @@ export async function votePageContext(db: Kysely<Database>, campaign: Campaign, 
 		rules: { rationaleMin: campaign.rationale_min_chars, rationaleMax: RATIONALE_MAX, choices },
 		flags,
 		criteria,
+		// the marks panel: reason tags, the phrases that make prompt chips, and whether tags count toward the minimum
+		marking: (({ reasonTags, promptPhrases, tagsCountTowardRationale }) => ({ reasonTags, promptPhrases, tagsCountTowardRationale }))(
+			campaignSettings(campaign)
+		),
 		guidelinesHtml: guidelines,
 		guidelinesVersion: campaign.guidelines_version,
 		progress: { done, quota }
@@ -42,6 +46,9 @@ export function voteInputFromForm(form: FormData) {
 		rationale: form.get('rationale') ?? '',
 		flags: { left: form.getAll('flag_left'), right: form.getAll('flag_right') },
 		criteria,
+		// without JavaScript the chips are checkboxes (no region marks: drawing them needs the script)
+		missing: { left: form.getAll('missing_left'), right: form.getAll('missing_right') },
+		tags: form.getAll('tag'),
 		activeMs: form.get('active_ms') ? Number(form.get('active_ms')) : undefined,
 		// the version the page was rendered with: a vote records the guidelines its evaluator had
 		guidelinesVersion: form.get('guidelines_version') || undefined

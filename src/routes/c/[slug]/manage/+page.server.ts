@@ -6,7 +6,8 @@ import {
 	guidelinesHtml,
 	updateCampaignSettings,
 	updateCriterion,
-	updateGuidelines
+	updateGuidelines,
+	updateMarkSettings
 } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria } from '$lib/server/campaigns/lists';
 import { GUIDELINES_MAX_CHARS, renderGuidelines } from '$lib/server/campaigns/guidelines-markdown';
@@ -99,5 +100,11 @@ export const actions: Actions = {
 			user.id
 		);
 		return { action: 'criterion', saved: 'Criterion added.' };
+	}),
+	reasonTags: formAction('reasonTags', async (event, f) => {
+		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
+		const input = { reasonTags: f.get('reason_tags'), promptPhrases: f.get('prompt_phrases') };
+		await updateMarkSettings(db.kysely, campaign, { ...input, tagsCountTowardRationale: f.get('tags_count') === 'on' }, user.id);
+		return { action: 'reasonTags', saved: 'Reason tags and prompt phrases saved.' };
 	})
 };
