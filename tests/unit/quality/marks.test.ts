@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	markCell,
 	markHeatmap,
+	markHeatmaps,
 	markRates,
 	markSignals,
 	MISSED,
@@ -117,6 +118,10 @@ describe('markHeatmap', () => {
 		expect(anatomy.marks).toBe(1);
 		expect(anatomy.counts[5][1]).toBe(0);
 		expect(markHeatmap(votes, marks, 'B', null).counts[4][4]).toBe(1);
+		// all at once gives the same grids
+		const all2 = markHeatmaps(votes, marks, ['A', 'B'], ['artifact', 'anatomy']);
+		expect(all2.map((h) => `${h.system}/${h.kind}`)).toEqual(['A/null', 'A/artifact', 'A/anatomy', 'B/null', 'B/artifact', 'B/anatomy']);
+		for (const h of all2) expect(h).toEqual(markHeatmap(votes, marks, h.system, h.kind));
 	});
 });
 

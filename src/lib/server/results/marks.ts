@@ -7,7 +7,7 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { campaignFlagKinds } from '../campaigns/lists.ts';
 import { rankedVotes, type VoteFilters } from './vote-filters.ts';
-import { GRID, markHeatmap, markRates, type KindRate, type MarkRecord, type MarkVote, type MissingRecord } from '../../quality/marks.ts';
+import { GRID, markHeatmaps, markRates, type KindRate, type MarkRecord, type MarkVote, type MissingRecord } from '../../quality/marks.ts';
 import { csvRow } from '../../csv.ts';
 
 export interface MarkHeatmapOut {
@@ -108,8 +108,7 @@ async function compute(db: Kysely<Database>, campaign: Campaign, filters: VoteFi
 	];
 	const rates = markRates(votes, markRecords, missingRecords, kindKeys);
 	const systems = [...new Set(rates.map((r) => r.system))];
-	const heatmaps: MarkHeatmapOut[] = [];
-	for (const system of systems) for (const kind of [null, ...kindKeys]) heatmaps.push(markHeatmap(votes, markRecords, system, kind));
+	const heatmaps: MarkHeatmapOut[] = markHeatmaps(votes, markRecords, systems, kindKeys);
 	const annotated = new Set([...markRecords.map((m) => m.voteId), ...missingRecords.map((m) => m.voteId)]);
 	return {
 		votes: votes.length,
