@@ -24,6 +24,19 @@ const VOTE_STATES: Step['states'] = [
 			await page.getByRole('button', { name: /Compare/ }).click();
 			await expect(page.getByRole('dialog')).toBeVisible();
 		}
+	},
+	{
+		// the marks UI: the keyboard cursor placed a point (numbered outline, mark list, live region)
+		name: 'a mark placed',
+		reach: async (page) => {
+			await page.keyboard.press('Escape');
+			await expect(page.getByRole('dialog')).toBeHidden();
+			await page.locator('#prompt').focus();
+			await page.keyboard.press('m');
+			await expect(page.locator('#image-left')).toBeFocused();
+			await page.keyboard.press('Enter');
+			await expect(page.getByRole('list', { name: 'Marks on the left image' }).getByRole('listitem')).toHaveCount(1);
+		}
 	}
 ];
 

@@ -3,6 +3,7 @@
 // reads is typed by $lib/api-types, as on the server.
 import type { ApiAssignment, AssignmentResponse, SkipRequest, VoteCreated, VoteRefusal, VoteRequest, VoteRules } from '$lib/api-types';
 import type { FormResult } from '$lib/forms/form-result';
+import { Marking, type MarkingSnapshot } from './marking.svelte';
 
 /** The pair on screen: an assignment of the API. */
 export type Pair = ApiAssignment;
@@ -34,6 +35,7 @@ interface Answer {
 	flagsLeft: string[];
 	flagsRight: string[];
 	rationale: string;
+	marking: MarkingSnapshot;
 }
 
 const decoded = new Map<string, HTMLImageElement>();
@@ -71,6 +73,8 @@ export class VoteSession {
 	rules = $state<PageRules>({ guidelinesVersion: 1, guidelinesHtml: '', rationaleMin: 0 });
 	/** a lead saved new guidelines while this page was open: the page says so until they are read */
 	guidelinesUpdated = $state(false);
+	/** region marks, missing prompt elements and reason tags of the answer */
+	readonly marking: Marking;
 	private shownAt = 0;
 	private activeMs = 0;
 	private prefetching: Promise<void> | null = null;
@@ -80,8 +84,10 @@ export class VoteSession {
 		readonly slug: string,
 		pair: Pair | null,
 		done: number,
-		rules: PageRules
+		rules: PageRules,
+		kinds: () => { key: string; label: string }[] = () => []
 	) {
+		this.marking = new Marking(kinds);
 		this.pair = pair;
 		this.done = done;
 		this.rules = rules;
@@ -153,6 +159,7 @@ export class VoteSession {
 		this.#rationale = '';
 		this.errors = {};
 		this.attempted = false;
+		this.marking.reset();
 	}
 
 	private answer(): Answer {
@@ -161,7 +168,8 @@ export class VoteSession {
 			criteria: { ...this.criteria },
 			flagsLeft: [...this.flagsLeft],
 			flagsRight: [...this.flagsRight],
-			rationale: this.#rationale
+			rationale: this.#rationale,
+			marking: this.marking.snapshot()
 		};
 	}
 
@@ -196,6 +204,9 @@ export class VoteSession {
 			rationale: this.rationale,
 			flags: { left: this.flagsLeft, right: this.flagsRight },
 			criteria: this.criteria,
+			marks: this.marking.marks,
+			missing: this.marking.missing,
+			tags: this.marking.tags,
 			active_ms: activeMs,
 			// the version on screen is the one the vote followed, even if a lead saved another meanwhile
 			guidelines_version: this.rules.guidelinesVersion
@@ -272,6 +283,7 @@ export class VoteSession {
 		this.flagsLeft = [...answer.flagsLeft];
 		this.flagsRight = [...answer.flagsRight];
 		this.#rationale = answer.rationale;
+		this.marking.restore(answer.marking);
 		this.done = Math.max(0, this.done - 1);
 		this.lastVote = null;
 		this.status = 'Vote undone: judge this pair again.';
