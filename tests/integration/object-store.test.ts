@@ -227,14 +227,21 @@ describe('a store that went away', () => {
 			writeFileSync(join(set, 'manifest.csv'), 'image_path,prompt,system\na.png,offline,sys-a\nb.png,offline,sys-b\n');
 			const cli = pickwise(root, ['import', 'images', '--campaign', ZIP, '--manifest', join(set, 'manifest.csv')], undefined, s3.env);
 			expect(cli.code).toBe(1);
+			expect(cli.stderr).toContain('error: the image store cannot be written, so nothing was imported (ECONNREFUSED)');
+			// the details are for the operator, in the log (here the command's own stderr)
 			expect(cli.stderr).toMatch(
-				/^error: the image store cannot be written, so nothing was imported: (looking up|writing) images\/.+ in s3:\/\/pickwise-test\/images-store failed \(ECONNREFUSED\)/
+				/image store: (looking up|writing) images\/\S+ in s3:\/\/pickwise-test\/images-store failed \(ECONNREFUSED\)/
 			);
 			expect((await images(ZIP)).length).toBe(before);
 
 			// an image this instance never read: 503 naming the cause, not a hang or a 500
 			const image = await get(`/i/${untouched.id}`, cookies.lead);
 			expect(image.status).toBe(503);
+			const page = await image.text();
+			expect(page).toContain('the image store cannot be read (ECONNREFUSED)');
+			// an image's key is its content hash: never in an answer
+			expect(page).not.toContain(untouched.sha256);
+			expect(page).not.toContain('pickwise-test');
 
 			const ready = await fetch(`${server.url}/readyz`);
 			expect(ready.status).toBe(503);

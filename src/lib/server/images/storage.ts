@@ -45,10 +45,15 @@ export class StoreError extends Error {
 	}
 }
 
-/** What a request that needed the store gets: 503 with a reason, never a hang or a raw 500. */
+/**
+ * What a request that needed the store gets: 503 naming the cause, never a hang or a raw 500. The
+ * details (key, bucket, folder) go to the log only: an image's key is its content hash, which an
+ * evaluator must not learn from an error page.
+ */
 export function storeUnavailable(error: unknown, doing: string): AppError {
-	const why = error instanceof Error ? error.message : String(error);
-	return new AppError(503, 'store_unavailable', `the image store cannot ${doing}: ${why}`);
+	console.error(`image store: ${error instanceof Error ? error.message : String(error)}`);
+	const reason = error instanceof StoreError ? error.reason : 'error';
+	return new AppError(503, 'store_unavailable', `the image store cannot ${doing} (${reason})`);
 }
 
 /** A folder: DATA_DIR by default, or IMAGE_STORE=/absolute/path (e.g. a mount shared by several instances). */
@@ -68,13 +73,16 @@ export class LocalImageStore implements ImageStore {
 	async put(key: string, bytes: Uint8Array): Promise<void> {
 		const target = this.path(key);
 		if (existsSync(target)) return;
+		const tmp = `${target}.${randomId()}.tmp`;
 		try {
 			await mkdir(dirname(target), { recursive: true });
-			const tmp = `${target}.${randomId()}.tmp`;
 			await writeFile(tmp, bytes);
 			await rename(tmp, target);
 		} catch (e) {
-			throw new StoreError(`cannot write ${key} under ${this.root} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+			// a full disk must not leave half a file behind
+			await rm(tmp, { force: true });
+			const code = (e as NodeJS.ErrnoException).code;
+			throw new StoreError(`cannot write ${key} under ${this.root} (${code ?? (e as Error).message})`, false, code ?? 'error');
 		}
 	}
 
@@ -83,7 +91,7 @@ export class LocalImageStore implements ImageStore {
 			return await readFile(this.path(key));
 		} catch (e) {
 			const code = (e as NodeJS.ErrnoException).code;
-			throw new StoreError(`cannot read ${key} under ${this.root} (${code ?? (e as Error).message})`, code === 'ENOENT');
+			throw new StoreError(`cannot read ${key} under ${this.root} (${code ?? (e as Error).message})`, code === 'ENOENT', code ?? 'error');
 		}
 	}
 
