@@ -5,15 +5,26 @@ import { authenticateRequest } from '$lib/server/auth/request';
 import { API_CSP, SECURITY_HEADERS } from '$lib/server/http/security-headers';
 import { registerFastLane } from '$lib/server/http/fast-lane';
 import { registerUploadLane } from '$lib/server/images/upload-lane';
+import { imageStore } from '$lib/server/images/storage';
 
 /** Open and migrate the database before the first request; offer bin/server.js the fast lane. */
 export const init: ServerInit = async () => {
+	// a bad IMAGE_STORE or AWS_* setting stops the start with a message naming the variable
+	await imageStore();
 	await getDb();
 	registerFastLane();
 	registerUploadLane();
 };
 
+/** Health probes need no session: /healthz must answer even when the database does not. */
+const HEALTH = new Set(['/healthz', '/readyz']);
+
 const auth: Handle = async ({ event, resolve }) => {
+	if (HEALTH.has(event.url.pathname)) {
+		event.locals.user = null;
+		event.locals.session = null;
+		return resolve(event);
+	}
 	const db = await getDb();
 	const found = await authenticateRequest(db.kysely, event);
 	event.locals.user = found?.user ?? null;

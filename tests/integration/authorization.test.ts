@@ -44,6 +44,9 @@ const SLUG = 'authz';
 const CHECKS: Record<string, Check[]> = {
 	'/ GET': [{ method: 'GET', path: '/', expect: page({}) }],
 	'/(auth)/login GET': [{ method: 'GET', path: '/login', expect: { ...all(303), anon: 200 } }],
+	// health probes for load balancers: public, no session needed, the same answer for everyone
+	'/healthz GET': [{ method: 'GET', path: '/healthz', expect: all(200) }],
+	'/readyz GET': [{ method: 'GET', path: '/readyz', expect: all(200) }],
 	'/(auth)/login POST ?/default': [
 		// a signed-in user is sent home by the page's load after the action
 		{ method: 'POST', path: '/login', form: { email: 'nobody@authz.test', password: 'wrong password' }, expect: { ...all(303), anon: 400 } }

@@ -2,7 +2,7 @@
 import type { Command, CommandIO } from './command.ts';
 import { parseOptions, reportError, required, UsageError, withDatabase } from './command.ts';
 import { DEFAULT_MAX_PIXELS, importImages, type ImportSummary } from '../server/images/import.ts';
-import { dataDirFromEnv } from '../server/images/storage.ts';
+import { dataDirFromEnv, imageStoreFor } from '../server/images/storage.ts';
 import { importVotes } from '../server/voting/battle-import.ts';
 import { readFileSync } from 'node:fs';
 
@@ -17,10 +17,16 @@ const importCommand: Command = async (args, io) => {
 		});
 		const maxPixels = values['max-pixels'] ? Number(values['max-pixels']) : DEFAULT_MAX_PIXELS;
 		if (!Number.isInteger(maxPixels) || maxPixels <= 0) throw new UsageError('--max-pixels must be a positive whole number');
+		const dataDir = dataDirFromEnv();
+		// IMAGE_STORE and the AWS variables are checked before anything is read; a mistake names its variable
+		const store = await imageStoreFor(dataDir).catch((e: Error) => {
+			throw new UsageError(e.message);
+		});
 		const options = {
 			campaign: required(values.campaign, '--campaign'),
 			manifestPath: required(values.manifest, '--manifest'),
-			dataDir: dataDirFromEnv(),
+			dataDir,
+			store,
 			skipInvalid: values['skip-invalid'],
 			maxPixels,
 			onProgress: progressBar(io)

@@ -9,7 +9,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
 	export: () => import('./export.ts'),
 	token: () => import('./token.ts'),
 	gold: () => import('./gold.ts'),
-	demo: () => import('./demo.ts')
+	demo: () => import('./demo.ts'),
+	backup: () => import('./backup.ts')
 };
 
 export async function main(argv: string[]): Promise<number> {

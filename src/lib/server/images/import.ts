@@ -1,22 +1,12 @@
 // Importing images from a manifest CSV (image_path,prompt,system|model[,prompt_id,category]), for the
 // CLI and for uploads from the browser alike: one validation-and-planning step (planImport: every row
 // checked, nothing written but staged re-encoded copies) and one apply step (applyImport: files into
-// content storage, then every row in one transaction). With skipInvalid the good rows go in and the
+// the image store, local or S3 (storage.ts), then every row in one transaction). With skipInvalid the good rows go in and the
 // bad ones are listed. Files are stored by content hash and re-encoded without metadata into the
 // campaign's one serving format (blind: a source format would name its generator).
 import { createHash } from 'node:crypto';
-import {
-	copyFileSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readFileSync,
-	realpathSync,
-	renameSync,
-	rmSync,
-	statSync,
-	writeFileSync
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type { Kysely } from 'kysely';
@@ -24,9 +14,9 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import { contentPath } from './storage.ts';
+import { contentPath, imageStoreFor, storeUnavailable, StoreError, type ImageStore } from './storage.ts';
 import { campaignSettings, requireCampaign } from '../campaigns/campaigns.ts';
-import { ENCODINGS, encodeForServing, type ImageFormat } from './formats.ts';
+import { contentTypeOf, ENCODINGS, encodeForServing, type ImageFormat } from './formats.ts';
 import { writeAudit } from '../audit-log.ts';
 
 export const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -36,7 +26,10 @@ const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif']);
 export interface ImportOptions {
 	campaign: string;
 	manifestPath: string;
+	/** Staging folder parent; also the image store when IMAGE_STORE is unset. */
 	dataDir: string;
+	/** Where the files go; by default the store IMAGE_STORE names (or dataDir). */
+	store?: ImageStore;
 	skipInvalid?: boolean;
 	maxPixels?: number;
 	actorId?: string | null;
@@ -329,15 +322,18 @@ async function whatWouldBeAdded(db: Kysely<Database>, campaignId: string, valid:
 }
 
 /**
- * Writes a plan: staged copies into content storage (idempotent by hash), then every row in one
+ * Writes a plan: staged copies into the image store (idempotent by hash), then every row in one
  * transaction that re-reads the campaign, so a plan applied twice, or after another import, adds
- * nothing twice. Rejected rows stop it unless skipInvalid.
+ * nothing twice. Rejected rows stop it unless skipInvalid. When the store fails, the import stops
+ * with a 503 before any row is written (files stored so far stay: content-addressed, referenced by
+ * nothing yet, and reused when the import is retried — deleting them could remove a file another
+ * campaign's rows use).
  */
 export async function applyImport(
 	db: Kysely<Database>,
 	campaign: Campaign,
 	plan: ImportPlan,
-	options: { dataDir: string; stagingDir: string; skipInvalid?: boolean; actorId?: string | null }
+	options: { store: ImageStore; stagingDir: string; skipInvalid?: boolean; actorId?: string | null }
 ): Promise<ImportSummary> {
 	const { valid, rejected } = plan;
 	const summary: ImportSummary = {
@@ -357,7 +353,7 @@ export async function applyImport(
 	}
 
 	// Files first (content-addressed, idempotent), then every row in one transaction.
-	for (const row of valid) storeStaged(options.dataDir, join(options.stagingDir, row.staged), contentPath(row.sha256, row.servedExt));
+	await storeStaged(options.store, options.stagingDir, valid);
 	await db.transaction().execute(async (trx) => {
 		const systems = new Map(
 			(await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id])
@@ -430,6 +426,8 @@ export async function applyImport(
 /** The CLI's import: a manifest on disk, planned and applied at once (staged copies under DATA_DIR). */
 export async function importImages(db: Kysely<Database>, options: ImportOptions): Promise<ImportSummary> {
 	const campaign = await requireCampaign(db, options.campaign);
+	// a misconfigured store is reported before any image is read
+	const store = options.store ?? (await imageStoreFor(options.dataDir));
 	const manifestPath = resolve(options.manifestPath);
 	let text: string;
 	try {
@@ -448,7 +446,7 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 			onProgress: options.onProgress
 		});
 		return await applyImport(db, campaign, plan, {
-			dataDir: options.dataDir,
+			store,
 			stagingDir,
 			skipInvalid: options.skipInvalid,
 			actorId: options.actorId
@@ -458,18 +456,26 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	}
 }
 
-/** Moves (or copies, across file systems) a staged copy to its content path unless it is there already. */
-function storeStaged(dataDir: string, staged: string, relativePath: string): void {
-	const target = join(dataDir, relativePath);
-	if (existsSync(target)) return;
-	mkdirSync(dirname(target), { recursive: true });
-	const tmp = `${target}.${randomId()}.tmp`;
-	try {
-		renameSync(staged, tmp);
-	} catch {
-		copyFileSync(staged, tmp);
+/** Puts the staged copies into the store, a few at a time (an object store answers each in a round trip); the first failure stops it. */
+async function storeStaged(store: ImageStore, stagingDir: string, rows: PlannedRow[]): Promise<void> {
+	const unique = [...new Map(rows.map((r) => [contentPath(r.sha256, r.servedExt), r])).entries()];
+	let next = 0;
+	let failed: unknown = null;
+	const worker = async () => {
+		while (failed === null && next < unique.length) {
+			const [key, row] = unique[next++];
+			try {
+				await store.put(key, await readFile(join(stagingDir, row.staged)), contentTypeOf(row.format));
+			} catch (e) {
+				failed ??= e;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(8, unique.length) }, worker));
+	if (failed !== null) {
+		if (failed instanceof StoreError) throw storeUnavailable(failed, 'be written, so nothing was imported');
+		throw failed;
 	}
-	renameSync(tmp, target);
 }
 
 /** The real path of `path` if it stays inside `baseDir` (after symlinks), else why not. */

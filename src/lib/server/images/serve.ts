@@ -2,14 +2,12 @@
 // (/i/a/<assignment>/<left|right>): a URL that is new with every lease, so a hidden repeat or a gold
 // pair never reuses a URL the evaluator saw before. Leads, researchers and admins audit by image id
 // (/i/<id>); evaluators never see image ids, and an id they learnt anyway (an old URL) tells them nothing.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { getDb } from '../db/instance.ts';
 import { notFound } from '../errors.ts';
-import { contentPath, dataDirFromEnv, writeFileAtomic } from './storage.ts';
+import { contentPath, imageStore, storeUnavailable, StoreError, type ImageStore } from './storage.ts';
 import { campaignSettings } from '../campaigns/campaigns.ts';
 import { ENCODINGS, contentTypeOf, encodeForServing, type ImageFormat } from './formats.ts';
 import type { SessionUser } from '../auth/session.ts';
@@ -95,25 +93,39 @@ const converting = new Map<string, Promise<ServedImage>>();
 /** The stored copy when it is in the campaign's format; otherwise converted once, stored, and the row updated. */
 async function servedCopy(db: Kysely<Database>, image: StoredImage): Promise<ServedImage> {
 	const target = campaignSettings(image).imageFormat;
-	if (image.format === target)
-		return { bytes: await readFile(join(dataDirFromEnv(), image.stored_path)), contentType: contentTypeOf(target) };
+	const store = await imageStore();
+	if (image.format === target) return { bytes: await read(store, image.stored_path), contentType: contentTypeOf(target) };
 	let pending = converting.get(image.id);
 	if (!pending) {
-		pending = convert(db, image, target).finally(() => converting.delete(image.id));
+		pending = convert(db, store, image, target).finally(() => converting.delete(image.id));
 		converting.set(image.id, pending);
 	}
 	return pending;
 }
 
-async function convert(db: Kysely<Database>, image: StoredImage, target: ImageFormat): Promise<ServedImage> {
-	const dataDir = dataDirFromEnv();
-	const source = await readFile(join(dataDir, image.stored_path));
+/** A store that cannot be reached is a 503 naming the store; a missing file stays a server error (it should exist). */
+async function read(store: ImageStore, key: string): Promise<Buffer> {
+	try {
+		return await store.get(key);
+	} catch (e) {
+		if (e instanceof StoreError && !e.missing) throw storeUnavailable(e, 'be read');
+		throw e;
+	}
+}
+
+async function convert(db: Kysely<Database>, store: ImageStore, image: StoredImage, target: ImageFormat): Promise<ServedImage> {
+	const source = await read(store, image.stored_path);
 	// the stored copy was decoded in full at import: no pixel limit to enforce again
 	const { data } = await encodeForServing(sharp(source, { limitInputPixels: false }), target);
 	const stored = contentPath(image.sha256, ENCODINGS[target].suffix);
 	// content-addressed: another campaign may have stored this copy already (then it is kept, and served)
-	writeFileAtomic(dataDir, stored, data);
-	const bytes = await readFile(join(dataDir, stored));
+	try {
+		await store.put(stored, data, contentTypeOf(target));
+	} catch (e) {
+		if (e instanceof StoreError) throw storeUnavailable(e, 'be written');
+		throw e;
+	}
+	const bytes = await read(store, stored);
 	await db.updateTable('image').set({ stored_path: stored, format: target, bytes: bytes.length }).where('id', '=', image.id).execute();
 	return { bytes, contentType: contentTypeOf(target) };
 }

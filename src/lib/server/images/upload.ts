@@ -1,7 +1,8 @@
 // Images uploaded from the browser: a multipart body streamed to disk (never held in memory), ZIPs
 // extracted with every entry checked, then the CLI's own planImport for a dry run. Only the plan
 // and the staged re-encoded copies are kept, under DATA_DIR/uploads/<id>/, until the lead confirms
-// (applyImport, as the CLI) or cancels; anything refused leaves no file behind.
+// (applyImport, as the CLI: into the image store, local or S3) or cancels; anything refused leaves no
+// file behind. A confirm the store refuses writes no row and keeps the upload, so it can be retried.
 //
 // Layouts: a `manifest.csv` (the CLI's columns) beside the images, or the folder convention
 // `<system>/<prompt_id>.<ext>` with a `prompts.csv` (prompt_id,prompt[,category]); either at the top
@@ -28,6 +29,7 @@ import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { forgetScheduler } from '../voting/leases.ts';
+import { imageStoreFor } from './storage.ts';
 import {
 	applyImport,
 	MAX_IMAGE_BYTES,
@@ -408,7 +410,12 @@ export async function confirmUpload(
 	confirming.add(id);
 	try {
 		const dir = uploadDir(dataDir, id);
-		const summary = await applyImport(db, campaign, stored.plan, { dataDir, stagingDir: join(dir, 'staged'), skipInvalid: true, actorId });
+		const summary = await applyImport(db, campaign, stored.plan, {
+			store: await imageStoreFor(dataDir),
+			stagingDir: join(dir, 'staged'),
+			skipInvalid: true,
+			actorId
+		});
 		rmSync(dir, { recursive: true, force: true });
 		// new prompts or systems join the schedule at once in this process
 		forgetScheduler(campaign.id);

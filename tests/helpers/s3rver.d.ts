@@ -1,0 +1,15 @@
+// s3rver ships no types; the little tests/helpers/s3rver-child.js uses of it.
+declare module 's3rver' {
+	interface S3rverOptions {
+		address?: string;
+		port?: number;
+		silent?: boolean;
+		directory?: string;
+		configureBuckets?: { name: string }[];
+	}
+	export default class S3rver {
+		constructor(options: S3rverOptions);
+		run(): Promise<{ address: string; port: number }>;
+		close(): Promise<void>;
+	}
+}
