@@ -41,6 +41,10 @@ function imageStore(): { env: Record<string, string>; dataDir: string } {
 beforeAll(async () => {
 	pg = await startPostgres();
 	root = mkdtempSync(join(tmpdir(), 'pickwise-multi-'));
+	const store = imageStore();
+	const env = { DATABASE_URL: pg.url, LEASE_SECONDS: String(LEASE_SECONDS), ...store.env };
+	// started together on the empty database: their migrations meet at the advisory lock
+	instances.push(...(await Promise.all([0, 1, 2].map(() => startServer(store.dataDir, env)))));
 	db = await openMigratedDatabase(pg.url);
 	const k = db.kysely;
 	const lead = await createUser(k, { email: 'lead@multi.test', password: 'lead-password-1' });
@@ -52,10 +56,6 @@ beforeAll(async () => {
 		await addMember(k, { slug: SLUG, email: `e${e}@multi.test`, role: 'evaluator' });
 		evaluators.push({ id: user.id, cookie: `pickwise_session=${(await createSession(k, user.id)).token}` });
 	}
-	const store = imageStore();
-	const env = { DATABASE_URL: pg.url, LEASE_SECONDS: String(LEASE_SECONDS), ...store.env };
-	// started together: their migrations meet at the advisory lock (already current here)
-	instances.push(...(await Promise.all([0, 1, 2].map(() => startServer(store.dataDir, env)))));
 	// the demo images, imported once for all three (the store they share)
 	const summary = await importImages(k, { campaign: SLUG, manifestPath: 'demo/agiqa/manifest.csv', dataDir: store.dataDir });
 	expect(summary.added).toBe(128);
