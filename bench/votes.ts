@@ -14,7 +14,7 @@ import { createCampaign } from '../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../src/lib/server/auth/session.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
 import { randomId } from '../src/lib/server/ids.ts';
-import { startServer } from '../tests/helpers/server.ts';
+import { startServer, type RunningServer } from '../tests/helpers/server.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
 
 const { values } = parseArgs({
@@ -96,7 +96,7 @@ for (let e = 0; e < maxLevel; e++) {
 await db.close();
 
 // the lane's Server-Timing (its own time per request) is sent only when asked for: evaluators never get it
-const servers = [];
+const servers: RunningServer[] = [];
 for (let i = 0; i < instanceCount; i++)
 	servers.push(await startServer(root, { PICKWISE_SERVER_TIMING: '1', ...(pg ? { DATABASE_URL: pg.url } : {}) }));
 const rationale = 'The left image is sharper and closer to the prompt.';

@@ -396,25 +396,71 @@ export async function nextAssignment(
 		return chosen && describeAssignment(db, chosen.assignment);
 	}
 	// a lease this evaluator already holds needs no lock
-	const held = await heldLease(db, cached.scheduler, userId, exclude, now);
+	const held =
+		(await heldLease(db, cached.scheduler, userId, exclude, now)) ?? (await heldSpecialAssignment(db, campaign.id, userId, exclude, now));
 	if (held) return describeAssignment(db, held);
-	const issuing: Issuing = { id: null };
-	let chosen: Chosen | null;
+	const chosen = await new Promise<Chosen | null>((resolve, reject) => {
+		let queue = issueQueues.get(cached);
+		if (!queue) issueQueues.set(cached, (queue = { requests: [], running: false }));
+		queue.requests.push({ campaign, userId, quota, exclude, now, resolve, reject });
+		if (!queue.running) void issueBatches(db, cached, queue);
+	});
+	return chosen && describeAssignment(db, chosen.assignment);
+}
+
+interface IssueRequest {
+	campaign: Campaign;
+	userId: string;
+	quota: number | null;
+	exclude: string[];
+	now: number;
+	resolve: (chosen: Chosen | null) => void;
+	reject: (error: unknown) => void;
+}
+
+/**
+ * PostgreSQL: the `next` requests of one campaign waiting on this instance. They are served in
+ * batches, one lock and one catch-up per batch (as the group commit does for SQLite's writes): the
+ * lock is what every instance waits for, so it is taken once for all the requests that arrived meanwhile.
+ */
+const issueQueues = new WeakMap<Cached, { requests: IssueRequest[]; running: boolean }>();
+
+async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { requests: IssueRequest[]; running: boolean }): Promise<void> {
+	queue.running = true;
 	try {
-		chosen = await db.transaction().execute(async (trx) => {
-			await lockCampaignLeases(trx, campaign.id);
-			await catchUp(trx, cached, campaign.id, now);
-			return chooseLease(trx, cached, campaign, userId, quota, exclude, now, cached.seq + 1, issuing);
-		});
-	} catch (e) {
-		// the lease never reached the database (nor the evaluator): it never happened
-		if (issuing.id !== null) cached.scheduler.release(issuing.id, { forget: true });
-		throw e;
+		while (queue.requests.length > 0) {
+			const batch = queue.requests.splice(0);
+			const issued: string[] = [];
+			let results: (Chosen | null)[];
+			try {
+				results = await db.transaction().execute(async (trx) => {
+					const campaignId = batch[0].campaign.id;
+					await lockCampaignLeases(trx, campaignId);
+					await catchUp(trx, cached, campaignId, Date.now());
+					const out: (Chosen | null)[] = [];
+					let seq = cached.seq + 1;
+					for (const r of batch) {
+						const issuing: Issuing = { id: null };
+						const chosen = await chooseLease(trx, cached, r.campaign, r.userId, r.quota, r.exclude, r.now, seq, issuing);
+						if (issuing.id !== null) issued.push(issuing.id);
+						if (chosen?.seq !== null && chosen?.seq !== undefined) seq++;
+						out.push(chosen);
+					}
+					return out;
+				});
+			} catch (error) {
+				// none of these leases reached the database (nor an evaluator): they never happened
+				for (const id of issued) cached.scheduler.release(id, { forget: true });
+				for (const r of batch) r.reject(error);
+				continue;
+			}
+			// committed under the lock: the next number taken in is the one after the last
+			for (const chosen of results) if (chosen?.seq) cached.seq = Math.max(cached.seq, chosen.seq);
+			batch.forEach((r, i) => r.resolve(results[i]));
+		}
+	} finally {
+		queue.running = false;
 	}
-	if (!chosen) return null;
-	// committed under the lock: the next number taken in is the one after it
-	if (chosen.seq !== null) cached.seq = Math.max(cached.seq, chosen.seq);
-	return describeAssignment(db, chosen.assignment);
 }
 
 interface Chosen {
@@ -472,7 +518,8 @@ async function chooseLease(
 	const { scheduler } = cached;
 	const held = await heldLease(db, scheduler, userId, exclude, now);
 	if (held) return { assignment: held, seq: null };
-	const special = await heldSpecialAssignment(db, campaign.id, userId, exclude, now);
+	// PostgreSQL: looked up before the lock (a gold or repeat lease is only issued to the evaluator asking)
+	const special = seq === null ? await heldSpecialAssignment(db, campaign.id, userId, exclude, now) : undefined;
 	if (special) return { assignment: special, seq: null };
 	// PostgreSQL: leases of this evaluator answered through another instance are not open any more
 	if (seq !== null && quota !== null)
