@@ -1,6 +1,9 @@
 // bench/votes: the real server (bin/server.js, as `npm start` runs it) over HTTP, N concurrent simulated evaluators each
 // looping next → vote. Prints votes/s and latency percentiles per concurrency level.
 // Run: npm run build && npm run bench:votes [-- --levels 10,100 --seconds 10 --systems 20 --prompts 1000]
+// PostgreSQL: `--database postgres` starts a throwaway server (tests/helpers/postgres.ts); `--instances N`
+// (PostgreSQL) runs N app instances on it, the requests spread round-robin over them as a load
+// balancer would. On one machine the instances share its cores: compare ratios, not capacities.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,23 +14,32 @@ import { createCampaign } from '../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../src/lib/server/auth/session.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
 import { randomId } from '../src/lib/server/ids.ts';
-import { startServer } from '../tests/helpers/server.ts';
+import { startServer, type RunningServer } from '../tests/helpers/server.ts';
+import { startPostgres } from '../tests/helpers/postgres.ts';
 
 const { values } = parseArgs({
 	options: {
 		levels: { type: 'string', default: '10,100' },
 		seconds: { type: 'string', default: '10' },
 		systems: { type: 'string', default: '20' },
-		prompts: { type: 'string', default: '1000' }
+		prompts: { type: 'string', default: '1000' },
+		database: { type: 'string', default: 'sqlite' },
+		instances: { type: 'string', default: '1' }
 	}
 });
 const levels = values.levels.split(',').map(Number);
 const seconds = Number(values.seconds);
 const systems = Number(values.systems);
 const prompts = Number(values.prompts);
+const instanceCount = Number(values.instances);
+const onPostgres = values.database === 'postgres' || instanceCount > 1;
+if (!onPostgres && values.database !== 'sqlite') throw new Error('--database is sqlite or postgres');
+if (!(Number.isInteger(instanceCount) && instanceCount >= 1)) throw new Error('--instances must be a whole number from 1');
 
 const root = mkdtempSync(join(tmpdir(), 'pickwise-bench-votes-'));
-const db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+const pg = onPostgres ? await startPostgres() : null;
+const databaseUrl = pg ? pg.url : `sqlite:${join(root, 'pickwise.db')}`;
+const db = await openMigratedDatabase(databaseUrl);
 const k = db.kysely;
 await createCampaign(k, { slug: 'bench', name: 'Bench' });
 const campaign = await k.selectFrom('campaign').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow();
@@ -84,18 +96,23 @@ for (let e = 0; e < maxLevel; e++) {
 await db.close();
 
 // the lane's Server-Timing (its own time per request) is sent only when asked for: evaluators never get it
-const server = await startServer(root, { PICKWISE_SERVER_TIMING: '1' });
-const base = server.url;
+const servers: RunningServer[] = [];
+for (let i = 0; i < instanceCount; i++)
+	servers.push(await startServer(root, { PICKWISE_SERVER_TIMING: '1', ...(pg ? { DATABASE_URL: pg.url } : {}) }));
 const rationale = 'The left image is sharper and closer to the prompt.';
+/** Round-robin over the instances, per request (as a load balancer without sticky sessions). */
+let turn = 0;
 
-const { hostname, port } = new URL(base);
 function request(
-	agent: http.Agent,
+	agents: http.Agent[],
 	method: string,
 	path: string,
 	cookie: string,
 	body?: string
 ): Promise<{ status: number; body: string; serverMs: number }> {
+	const i = turn++ % servers.length;
+	const base = servers[i].url;
+	const { hostname, port } = new URL(base);
 	return new Promise((done, fail) => {
 		const req = http.request(
 			{
@@ -103,7 +120,7 @@ function request(
 				port,
 				path,
 				method,
-				agent,
+				agent: agents[i],
 				headers: {
 					cookie,
 					origin: base,
@@ -131,7 +148,9 @@ function percentile(sorted: number[], p: number) {
 	return sorted[i];
 }
 
-console.log(`pickwise bench/votes: ${systems} systems × ${prompts} prompts, ${seconds} s per level, server ${base}`);
+console.log(
+	`pickwise bench/votes: ${systems} systems × ${prompts} prompts, ${seconds} s per level, ${pg ? 'PostgreSQL' : 'SQLite'} × ${instanceCount} instance(s)`
+);
 console.log(
 	'evaluators  votes/s   vote p50   vote p95   vote p99   next p50   next p99   loop p99   errors   server next p99   server vote p99'
 );
@@ -146,12 +165,12 @@ for (const level of levels) {
 	const deadline = performance.now() + seconds * 1000;
 	const start = performance.now();
 	// node:http with keep-alive: Node's fetch costs the client more CPU than the server spends.
-	const agent = new http.Agent({ keepAlive: true, maxSockets: level });
+	const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: level }));
 	await Promise.all(
 		cookies.slice(0, level).map(async (cookie) => {
 			while (performance.now() < deadline) {
 				const t0 = performance.now();
-				const next = await request(agent, 'GET', '/api/v1/campaigns/bench/next', cookie);
+				const next = await request(agents, 'GET', '/api/v1/campaigns/bench/next', cookie);
 				const t1 = performance.now();
 				nextLatency.push(t1 - t0);
 				serverNext.push(next.serverMs);
@@ -162,7 +181,7 @@ for (const level of levels) {
 				const { assignment } = JSON.parse(next.body);
 				const t2 = performance.now();
 				const vote = await request(
-					agent,
+					agents,
 					'POST',
 					'/api/v1/campaigns/bench/votes',
 					cookie,
@@ -182,7 +201,7 @@ for (const level of levels) {
 			}
 		})
 	);
-	agent.destroy();
+	for (const agent of agents) agent.destroy();
 	const elapsed = (performance.now() - start) / 1000;
 	for (const list of [voteLatency, nextLatency, loopLatency, serverNext, serverVote]) list.sort((a, b) => a - b);
 	const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(9);
@@ -190,12 +209,13 @@ for (const level of levels) {
 		`${String(level).padStart(10)}  ${(votes / elapsed).toFixed(0).padStart(7)}  ${ms(percentile(voteLatency, 50))}  ${ms(percentile(voteLatency, 95))}  ${ms(percentile(voteLatency, 99))}  ${ms(percentile(nextLatency, 50))}  ${ms(percentile(nextLatency, 99))}  ${ms(percentile(loopLatency, 99))}  ${String(errors).padStart(7)}  ${ms(percentile(serverNext, 99)).padStart(16)}  ${ms(percentile(serverVote, 99)).padStart(16)}`
 	);
 }
-await server.stop();
-const check = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+await Promise.all(servers.map((server) => server.stop()));
+const check = await openMigratedDatabase(databaseUrl);
 const stored = await check.kysely
 	.selectFrom('vote')
 	.select((eb) => eb.fn.countAll<number>().as('n'))
 	.executeTakeFirstOrThrow();
 console.log(`stored votes: ${stored.n}`);
 await check.close();
+await pg?.stop();
 rmSync(root, { recursive: true, force: true });

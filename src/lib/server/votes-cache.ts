@@ -23,7 +23,7 @@ export class VotesCache<V> {
 
 	/** `limit`: entries kept per campaign (distinct queries), oldest dropped first. */
 	constructor(private readonly limit = 200) {
-		onVotesChanged(({ campaignId }) => this.campaigns.delete(campaignId));
+		onVotesChanged(({ campaignId }) => (campaignId === '*' ? this.campaigns.clear() : this.campaigns.delete(campaignId)));
 	}
 
 	/** The cached value for (campaign, key), or `compute()` shared by every caller until the votes change. */

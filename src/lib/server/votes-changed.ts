@@ -10,10 +10,13 @@
 export type VotesChangeKind = 'added' | 'history';
 
 export interface VotesChange {
+	/** '*' (with kind 'history'): every campaign, after the change feed missed changes (db/change-feed.ts) */
 	campaignId: string;
 	kind: VotesChangeKind;
 	/** This campaign's revision after the change: it grows by one with every change. */
 	revision: number;
+	/** Said by another app instance on the same PostgreSQL (db/change-feed.ts), not made here. */
+	remote: boolean;
 }
 
 type Listener = (change: VotesChange) => void;
@@ -27,10 +30,11 @@ export function onVotesChanged(listener: Listener): () => void {
 	return () => listeners.delete(listener);
 }
 
-export function votesChanged(campaignId: string, kind: VotesChangeKind): void {
+export function votesChanged(campaignId: string, kind: VotesChangeKind, remote = false): void {
+	if (campaignId === '*') for (const [id, revision] of revisions) revisions.set(id, revision + 1);
 	const revision = (revisions.get(campaignId) ?? 0) + 1;
-	revisions.set(campaignId, revision);
-	for (const listener of listeners) listener({ campaignId, kind, revision });
+	if (campaignId !== '*') revisions.set(campaignId, revision);
+	for (const listener of listeners) listener({ campaignId, kind, revision, remote });
 }
 
 /** How many changes this process has seen for the campaign: a cheap cache key. */

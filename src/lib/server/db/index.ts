@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL (SQLite file by default, PostgreSQL for postgres://…)
 // and runs migrations. Everything dialect-specific stays in this folder.
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -109,8 +109,30 @@ async function openPostgres(url: string): Promise<Db> {
 	// an idle connection dropped by the server (restart, failover) must not take the process down
 	pool.on('error', (error) => console.error(`postgres: idle connection lost: ${error.message}`));
 	const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-	return { kysely, dialect: 'postgres', sqlite: null, close: () => kysely.destroy() };
+	// other app instances on the same database hear this one's vote changes, and it theirs
+	const { startChangeFeed } = await import('./change-feed.ts');
+	const feed = startChangeFeed(url, pool);
+	return {
+		kysely,
+		dialect: 'postgres',
+		sqlite: null,
+		close: async () => {
+			await feed.stop();
+			await kysely.destroy();
+		}
+	};
 }
+
+/** Whether `db` (a Kysely instance or transaction) talks to PostgreSQL. */
+export function isPostgres(db: Kysely<Database>): boolean {
+	return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * The advisory-lock keys of pickwise (the two-int form; the first number names the use): several
+ * app instances on one PostgreSQL meet here (docs/multi-instance.md).
+ */
+export const ADVISORY_LOCK = { migrations: 0x7069_0001, campaignLeases: 0x7069_0002 } as const;
 
 class StaticMigrationProvider implements MigrationProvider {
 	async getMigrations(): Promise<Record<string, Migration>> {
@@ -120,7 +142,24 @@ class StaticMigrationProvider implements MigrationProvider {
 
 /** Brings the schema to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<void> {
-	const migrator = new Migrator({ db: db.kysely, provider: new StaticMigrationProvider() });
+	// PostgreSQL: instances that start at the same moment take turns (a session-level advisory lock on
+	// one connection); the first migrates, the others then find nothing to do. Kysely's own lock covers
+	// the migrations but not the creation of its bookkeeping tables, which two starters could race on.
+	if (db.dialect === 'postgres') {
+		return db.kysely.connection().execute(async (conn) => {
+			await sql`select pg_advisory_lock(${ADVISORY_LOCK.migrations}, 0)`.execute(conn);
+			try {
+				await runMigrations(db.kysely);
+			} finally {
+				await sql`select pg_advisory_unlock(${ADVISORY_LOCK.migrations}, 0)`.execute(conn);
+			}
+		});
+	}
+	return runMigrations(db.kysely);
+}
+
+async function runMigrations(kysely: Kysely<Database>): Promise<void> {
+	const migrator = new Migrator({ db: kysely, provider: new StaticMigrationProvider() });
 	const { error, results } = await migrator.migrateToLatest();
 	const failed = results?.find((r) => r.status === 'Error');
 	if (error) {

@@ -137,6 +137,8 @@ export interface AssignmentTable {
 	skip_reason: string | null;
 	/** P(a) with which the adaptive scheduler drew this system pair; null otherwise */
 	probability: Generated<number | null>;
+	/** PostgreSQL: the campaign's lease number, given under its advisory lock (docs/multi-instance.md); null on SQLite */
+	issue_seq: Generated<number | null>;
 }
 
 export interface VoteTable {
@@ -280,4 +282,5 @@ export type Campaign = Selectable<CampaignTable>;
 export type CampaignUpdate = Updateable<CampaignTable>;
 export type Image = Selectable<ImageTable>;
 export type Vote = Selectable<VoteTable>;
-export type Assignment = Selectable<AssignmentTable>;
+/** An assignment as the services pass it around (the lease number stays inside leases.ts). */
+export type Assignment = Omit<Selectable<AssignmentTable>, 'issue_seq'>;

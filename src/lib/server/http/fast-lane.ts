@@ -69,7 +69,6 @@ async function serve(
 	started: number
 ) {
 	const db = await getDb();
-	if (db.dialect !== 'sqlite') return fallback(); // PostgreSQL deployments scale out instead
 	const found = await validateSessionToken(db.kysely, token);
 	if (!found) return fallback();
 	const cookie = sessionCookie(req, token, found.session);

@@ -23,7 +23,7 @@ const OUTCOME: Record<string, number> = { left: 0, right: 1, tie: 2, both_bad: 3
 
 // votes left or entered the middle of the history: Elo starts again from the first vote
 onVotesChanged(({ campaignId, kind }) => {
-	if (kind === 'history') states.delete(campaignId);
+	if (kind === 'history') void (campaignId === '*' ? states.clear() : states.delete(campaignId));
 });
 
 /** One advance at a time per campaign and filter: two at once would both apply the same new votes. */

@@ -45,13 +45,17 @@ export async function heldSpecialAssignment(
 	return open.find((a) => !exclude.includes(a.id));
 }
 
-/** At the campaign's rates, a new gold or repeat assignment for the evaluator; null for a normal pair. */
+/**
+ * At the campaign's rates, a new gold or repeat assignment for the evaluator; null for a normal pair.
+ * `issueSeq`: on PostgreSQL with several instances, the lease number it takes (leases.ts).
+ */
 export async function issueSpecialAssignment(
 	db: Kysely<Database>,
 	campaign: Campaign,
 	userId: string,
 	now: number,
-	random: () => number = Math.random
+	random: () => number = Math.random,
+	{ issueSeq = null, leaseMs = DEFAULT_LEASE_MS }: { issueSeq?: number | null; leaseMs?: number } = {}
 ): Promise<Assignment | null> {
 	const { goldRate, repeatRate } = campaignSettings(campaign);
 	const draw = random();
@@ -92,13 +96,16 @@ export async function issueSpecialAssignment(
 		right_image_id: pick.rightImageId,
 		kind: pick.kind,
 		issued_at: now,
-		expires_at: now + DEFAULT_LEASE_MS,
+		expires_at: now + leaseMs,
 		answered_at: null,
 		skipped_at: null,
 		skip_reason: null,
 		probability: null
 	};
-	await db.insertInto('assignment').values(assignment).execute();
+	await db
+		.insertInto('assignment')
+		.values(issueSeq === null ? assignment : { ...assignment, issue_seq: issueSeq })
+		.execute();
 	return assignment;
 }
 

@@ -1,23 +1,35 @@
 // Leases of image pairs to evaluators, chosen by the campaign's in-memory PairScheduler. One
 // scheduler per campaign per process: rebuilt from the database when images change or a vote is undone.
-import type { Kysely } from 'kysely';
-import type { Assignment, Campaign, Database } from '../db/schema.ts';
-import { PairScheduler } from '../../scheduling/index.ts';
+//
+// Several instances on one PostgreSQL (docs/multi-instance.md): a lease is issued while the instance
+// holds the campaign's advisory lock (pg_advisory_xact_lock), after its scheduler caught up on the
+// leases the others issued (each numbered by `issue_seq` under that lock) and on the votes and skips
+// they stored for leases it knows. So one campaign has one order of issues across instances; the
+// in-memory scheduler stays the one that chooses. SQLite (one instance) takes none of these steps.
+import { sql, type Kysely } from 'kysely';
+import type { Assignment, AssignmentKind, Campaign, Choice, Database } from '../db/schema.ts';
+import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import { syncSqlite } from '../db/index.ts';
+import { ADVISORY_LOCK, isPostgres, syncSqlite } from '../db/index.ts';
 import { batchedWrite } from '../db/write-batch.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import type { ApiAssignment, ApiImage } from '../../api-types.ts';
 import { onVotesChanged } from '../votes-changed.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
+import { countsInRankings } from './pair-stat.ts';
+import { SharedScheduler, type ForeignLease } from './shared-scheduler.ts';
 
 interface Cached {
-	scheduler: PairScheduler;
+	scheduler: SharedScheduler;
 	imageCount: number;
 	checkedAt: number;
 	/** the strategy and settings it was built with: a lead's change on the manage page rebuilds it */
 	strategyKey: string;
+	/** PostgreSQL: the highest lease number (issue_seq) taken in */
+	seq: number;
+	/** PostgreSQL: when the open leases' votes and skips were last read */
+	polledAt: number;
 }
 
 const strategyKey = (campaign: Campaign) => `${campaign.strategy}\n${campaign.settings}`;
@@ -27,6 +39,23 @@ const schedulers = new Map<string, Promise<Cached>>();
 const pendingLeases = new Map<string, Promise<unknown>>();
 /** How often a cached scheduler checks for images imported by another process (the CLI). */
 const IMAGE_RECHECK_MS = 5000;
+/**
+ * PostgreSQL: how often (at most) an issue reads the votes and skips other instances stored for the
+ * leases this one knows open. They only move the balance a little until read (the pair stays
+ * counted as leased), so not at every issue.
+ */
+const POLL_MS = 250;
+/** A lease may be answered until its expiry by an instance whose clock runs a little behind. */
+const EXPIRY_GRACE_MS = 60_000;
+
+/**
+ * How long a lease lasts: `LEASE_SECONDS` (default 600). Short only in tests of expiry (the
+ * multi-instance test kills an instance and waits for its leases to lapse).
+ */
+export function leaseMs(env: NodeJS.ProcessEnv = process.env): number {
+	const seconds = Number(env.LEASE_SECONDS);
+	return env.LEASE_SECONDS && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_LEASE_MS;
+}
 
 async function imageCount(db: Kysely<Database>, campaignId: string): Promise<number> {
 	const row = await db
@@ -42,6 +71,17 @@ async function imageCount(db: Kysely<Database>, campaignId: string): Promise<num
 }
 
 async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
+	// PostgreSQL: one snapshot, so the highest lease number matches the rows read
+	if (isPostgres(db))
+		return db
+			.transaction()
+			.setIsolationLevel('repeatable read')
+			.execute((trx) => readScheduler(trx, campaign, true));
+	return readScheduler(db, campaign, false);
+}
+
+async function readScheduler(db: Kysely<Database>, campaign: Campaign, shared: boolean): Promise<Cached> {
+	const now = Date.now();
 	const [images, stats, assignments] = await Promise.all([
 		// placeholders of imported battles are never shown
 		db
@@ -67,7 +107,8 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 				'expires_at',
 				'answered_at',
 				'skipped_at',
-				'probability'
+				'probability',
+				'issue_seq'
 			])
 			.where('campaign_id', '=', campaign.id)
 			.execute()
@@ -79,20 +120,20 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 		/* a broken settings json falls back to defaults */
 	}
 	const shown = new Set(images.map((i) => i.id));
-	const scheduler = new PairScheduler({
-		images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
-		comparisons: stats.map((s) => ({
-			systemA: s.system_a,
-			systemB: s.system_b,
-			count: s.a_wins + s.b_wins + s.ties + s.both_bad,
-			aWins: s.a_wins,
-			bWins: s.b_wins,
-			ties: s.ties,
-			bothBad: s.both_bad
-		})),
-		assignments: assignments
-			.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id))
-			.map((a) => ({
+	const known = assignments.filter((a) => shown.has(a.left_image_id) && shown.has(a.right_image_id));
+	const scheduler = new SharedScheduler(
+		{
+			images: images.map((i) => ({ id: i.id, promptId: i.prompt_id, systemId: i.system_id })),
+			comparisons: stats.map((s) => ({
+				systemA: s.system_a,
+				systemB: s.system_b,
+				count: s.a_wins + s.b_wins + s.ties + s.both_bad,
+				aWins: s.a_wins,
+				bWins: s.b_wins,
+				ties: s.ties,
+				bothBad: s.both_bad
+			})),
+			assignments: known.map((a) => ({
 				id: a.id,
 				userId: a.user_id,
 				leftImageId: a.left_image_id,
@@ -104,43 +145,160 @@ async function buildScheduler(db: Kysely<Database>, campaign: Campaign): Promise
 				answered: a.answered_at !== null || a.skipped_at !== null,
 				probability: a.probability
 			})),
-		strategy: campaign.strategy,
-		strategySettings: settings
-	});
-	return { scheduler, imageCount: images.length, checkedAt: Date.now(), strategyKey: strategyKey(campaign) };
+			now,
+			leaseMs: leaseMs(),
+			strategy: campaign.strategy,
+			strategySettings: settings
+		},
+		shared
+	);
+	let seq = 0;
+	for (const a of assignments) {
+		if (a.issue_seq !== null) seq = Math.max(seq, Number(a.issue_seq));
+		if (shared && a.answered_at === null && a.skipped_at === null && a.expires_at > now - EXPIRY_GRACE_MS)
+			scheduler.track(a.id, a.expires_at);
+	}
+	return { scheduler, imageCount: images.length, checkedAt: Date.now(), strategyKey: strategyKey(campaign), seq, polledAt: now };
 }
 
-export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Promise<PairScheduler> {
+async function cachedFor(db: Kysely<Database>, campaign: Campaign): Promise<Cached> {
 	let pending = schedulers.get(campaign.id);
 	if (!pending) {
 		pending = buildScheduler(db, campaign);
 		schedulers.set(campaign.id, pending);
-		pending.catch(() => schedulers.delete(campaign.id));
+		pending.catch(() => schedulers.get(campaign.id) === pending && schedulers.delete(campaign.id));
 	}
 	const cached = await pending;
 	if (cached.strategyKey !== strategyKey(campaign)) {
 		if (schedulers.get(campaign.id) === pending) forgetScheduler(campaign.id);
-		return schedulerFor(db, campaign);
+		return cachedFor(db, campaign);
 	}
 	if (Date.now() - cached.checkedAt > IMAGE_RECHECK_MS) {
 		cached.checkedAt = Date.now();
 		if ((await imageCount(db, campaign.id)) !== cached.imageCount) {
-			forgetScheduler(campaign.id);
-			return schedulerFor(db, campaign);
+			if (schedulers.get(campaign.id) === pending) forgetScheduler(campaign.id);
+			return cachedFor(db, campaign);
 		}
 	}
-	return cached.scheduler;
+	return cached;
+}
+
+export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Promise<SharedScheduler> {
+	return (await cachedFor(db, campaign)).scheduler;
 }
 
 export function forgetScheduler(campaignId: string): void {
 	schedulers.delete(campaignId);
 }
 
-// votes removed or restored (an undo, a review, an import): the scheduler's counts are rebuilt from
-// the database; appended votes it learns itself (castVote calls recordVote)
+// votes removed or restored (an undo, a review, an import), here or on another instance (the change
+// feed, db/change-feed.ts): the scheduler's counts are rebuilt from the database; appended votes it
+// learns itself (castVote calls recordVote; other instances' votes: the catch-up below)
 onVotesChanged(({ campaignId, kind }) => {
-	if (kind === 'history') forgetScheduler(campaignId);
+	if (kind !== 'history') return;
+	if (campaignId === '*') schedulers.clear();
+	else forgetScheduler(campaignId);
 });
+
+// ---- several instances on PostgreSQL ----
+
+/** Waits for (and holds until the transaction ends) the campaign's lease lock. */
+async function lockCampaignLeases(trx: Kysely<Database>, campaignId: string): Promise<void> {
+	await sql`select pg_advisory_xact_lock(${ADVISORY_LOCK.campaignLeases}, hashtext(${campaignId}))`.execute(trx);
+}
+
+/**
+ * Under the campaign's lease lock: takes in every lease issued since the highest number known (by
+ * any instance, in the order they were issued), and, at most every POLL_MS, the votes and skips
+ * stored by other instances for the leases known open.
+ */
+async function catchUp(trx: Kysely<Database>, cached: Cached, campaignId: string, now: number): Promise<void> {
+	const { scheduler } = cached;
+	const rows = await trx
+		.selectFrom('assignment as a')
+		.leftJoin('vote as v', 'v.assignment_id', 'a.id')
+		.select([
+			'a.id',
+			'a.user_id',
+			'a.left_image_id',
+			'a.right_image_id',
+			'a.kind',
+			'a.issued_at',
+			'a.expires_at',
+			'a.answered_at',
+			'a.skipped_at',
+			'a.probability',
+			'a.issue_seq',
+			'v.choice'
+		])
+		.where('a.campaign_id', '=', campaignId)
+		.where('a.issue_seq', '>', cached.seq)
+		.orderBy('a.issue_seq')
+		.execute();
+	for (const row of rows) {
+		cached.seq = Math.max(cached.seq, Number(row.issue_seq));
+		if (!scheduler.adopt(row)) {
+			// an image this scheduler does not have (imported meanwhile): start again from the database
+			cached.checkedAt = 0;
+			continue;
+		}
+		settle(scheduler, row);
+	}
+	if (now - cached.polledAt >= POLL_MS) {
+		cached.polledAt = now;
+		const ids: string[] = [];
+		for (const [id, expiresAt] of scheduler.watch) {
+			if (expiresAt < now - EXPIRY_GRACE_MS) scheduler.watch.delete(id);
+			else ids.push(id);
+		}
+		await refreshLeases(trx, scheduler, ids);
+	}
+}
+
+type LeaseState = ForeignLease & { answered_at: number | null; skipped_at: number | null; choice: Choice | null };
+
+/** Applies a vote or skip stored for a known lease (once: the scheduler ignores a second report). */
+function settle(scheduler: SharedScheduler, row: LeaseState): void {
+	if (scheduler.isSettled(row.id)) return;
+	if (row.answered_at !== null && row.choice !== null) {
+		scheduler.recordVote({
+			assignmentId: row.id,
+			userId: row.user_id,
+			leftImageId: row.left_image_id,
+			rightImageId: row.right_image_id,
+			counted: countsInRankings(row.kind as AssignmentKind),
+			choice: row.choice
+		});
+	} else if (row.skipped_at !== null) {
+		scheduler.release(row.id);
+	}
+}
+
+/** Reads the votes and skips stored (by any instance) for these leases and applies them. */
+async function refreshLeases(db: Kysely<Database>, scheduler: SharedScheduler, ids: string[]): Promise<void> {
+	for (let i = 0; i < ids.length; i += 500) {
+		const rows = await db
+			.selectFrom('assignment as a')
+			.leftJoin('vote as v', 'v.assignment_id', 'a.id')
+			.select([
+				'a.id',
+				'a.user_id',
+				'a.left_image_id',
+				'a.right_image_id',
+				'a.kind',
+				'a.issued_at',
+				'a.expires_at',
+				'a.answered_at',
+				'a.skipped_at',
+				'a.probability',
+				'v.choice'
+			])
+			.where('a.id', 'in', ids.slice(i, i + 500))
+			.where((eb) => eb.or([eb('a.answered_at', 'is not', null), eb('a.skipped_at', 'is not', null)]))
+			.execute();
+		for (const row of rows) settle(scheduler, row);
+	}
+}
 
 export interface IssuedPair {
 	assignment: Assignment;
@@ -232,62 +390,198 @@ export async function nextAssignment(
 	now = Date.now()
 ): Promise<IssuedPair | null> {
 	if (campaign.status !== 'active') throw new AppError(409, 'campaign_not_active', `the campaign is ${campaign.status}`);
-	const scheduler = await schedulerFor(db, campaign);
-	const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
-	let assignment: Assignment;
-	const special = held ? null : ((await heldSpecialAssignment(db, campaign.id, userId, exclude, now)) ?? null);
-	if (special) {
-		assignment = special;
-	} else if (held) {
+	const cached = await cachedFor(db, campaign);
+	if (!isPostgres(db)) {
+		const chosen = await chooseLease(db, cached, campaign, userId, quota, exclude, now, null);
+		return chosen && describeAssignment(db, chosen.assignment);
+	}
+	// a lease this evaluator already holds needs no lock
+	const held =
+		(await heldLease(db, cached.scheduler, userId, exclude, now)) ?? (await heldSpecialAssignment(db, campaign.id, userId, exclude, now));
+	if (held) return describeAssignment(db, held);
+	const chosen = await new Promise<Chosen | null>((resolve, reject) => {
+		let queue = issueQueues.get(cached);
+		if (!queue) issueQueues.set(cached, (queue = { requests: [], running: false }));
+		queue.requests.push({ campaign, userId, quota, exclude, now, resolve, reject });
+		if (!queue.running) void issueBatches(db, cached, queue);
+	});
+	return chosen && describeAssignment(db, chosen.assignment);
+}
+
+interface IssueRequest {
+	campaign: Campaign;
+	userId: string;
+	quota: number | null;
+	exclude: string[];
+	now: number;
+	resolve: (chosen: Chosen | null) => void;
+	reject: (error: unknown) => void;
+}
+
+/**
+ * PostgreSQL: the `next` requests of one campaign waiting on this instance. They are served in
+ * batches, one lock and one catch-up per batch (as the group commit does for SQLite's writes): the
+ * lock is what every instance waits for, so it is taken once for all the requests that arrived meanwhile.
+ */
+const issueQueues = new WeakMap<Cached, { requests: IssueRequest[]; running: boolean }>();
+
+async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { requests: IssueRequest[]; running: boolean }): Promise<void> {
+	queue.running = true;
+	try {
+		while (queue.requests.length > 0) {
+			const batch = queue.requests.splice(0);
+			const issued: string[] = [];
+			let results: (Chosen | null)[];
+			try {
+				results = await db.transaction().execute(async (trx) => {
+					const campaignId = batch[0].campaign.id;
+					await lockCampaignLeases(trx, campaignId);
+					await catchUp(trx, cached, campaignId, Date.now());
+					const out: (Chosen | null)[] = [];
+					let seq = cached.seq + 1;
+					for (const r of batch) {
+						const issuing: Issuing = { id: null };
+						const chosen = await chooseLease(trx, cached, r.campaign, r.userId, r.quota, r.exclude, r.now, seq, issuing);
+						if (issuing.id !== null) issued.push(issuing.id);
+						if (chosen?.seq !== null && chosen?.seq !== undefined) seq++;
+						out.push(chosen);
+					}
+					return out;
+				});
+			} catch (error) {
+				// none of these leases reached the database (nor an evaluator): they never happened
+				for (const id of issued) cached.scheduler.release(id, { forget: true });
+				for (const r of batch) r.reject(error);
+				continue;
+			}
+			// committed under the lock: the next number taken in is the one after the last
+			for (const chosen of results) if (chosen?.seq) cached.seq = Math.max(cached.seq, chosen.seq);
+			batch.forEach((r, i) => r.resolve(results[i]));
+		}
+	} finally {
+		queue.running = false;
+	}
+}
+
+interface Chosen {
+	assignment: Assignment;
+	/** PostgreSQL: the lease number of a newly issued lease */
+	seq: number | null;
+}
+
+/** PostgreSQL: the lease issued inside a transaction not yet committed (released if it fails). */
+interface Issuing {
+	id: string | null;
+}
+
+/** An open lease the evaluator holds, as stored (a vote or skip another instance stored is applied first). */
+async function heldLease(
+	db: Kysely<Database>,
+	scheduler: SharedScheduler,
+	userId: string,
+	exclude: string[],
+	now: number
+): Promise<Assignment | null> {
+	for (;;) {
+		const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
+		if (!held) return null;
 		// a lease issued a moment ago may still wait for its group commit: read it after that
 		await pendingLeases.get(String(held.id))?.catch(() => undefined);
 		const row = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
 		if (!row) {
 			scheduler.release(held.id, { forget: true });
-			return nextAssignment(db, campaign, userId, quota, exclude, now);
+			continue;
 		}
-		assignment = row;
-	} else {
-		// gold pairs and hidden repeats count toward the quota like any pair
-		const done = quota === null ? scheduler.answeredBy(userId) : await countAnswered(db, campaign.id, userId);
-		if (quota !== null && done + scheduler.openLeases(userId, now).length >= quota) return null;
-		const mixedIn = await issueSpecialAssignment(db, campaign, userId, now);
-		if (mixedIn) return describeAssignment(db, mixedIn);
-		// issue() is synchronous: no other request can take the same pair before the insert below.
-		const lease = scheduler.issue(userId, { now, id: randomId(), quota, done });
-		if (!lease) return null;
-		assignment = {
-			id: String(lease.id),
-			campaign_id: campaign.id,
-			user_id: userId,
-			left_image_id: lease.leftImageId,
-			right_image_id: lease.rightImageId,
-			kind: lease.kind,
-			issued_at: lease.issuedAt,
-			expires_at: lease.expiresAt,
-			answered_at: null,
-			skipped_at: null,
-			skip_reason: null,
-			// the chance the scheduler drew this system pair (adaptive): the vote weighs 1/P in the rankings
-			probability: lease.probability
-		};
-		try {
-			const sqlite = syncSqlite(db);
-			const insert = sqlite
-				? batchedWrite(sqlite, () => INSERT_ASSIGNMENT.runSync(sqlite, assignment))
-				: INSERT_ASSIGNMENT.run(db, assignment);
-			pendingLeases.set(assignment.id, insert);
-			try {
-				await insert;
-			} finally {
-				pendingLeases.delete(assignment.id);
-			}
-		} catch (e) {
-			scheduler.release(lease.id, { forget: true });
-			throw e;
-		}
+		if (row.answered_at === null && row.skipped_at === null) return row;
+		// answered or skipped through another instance: count it, then look again
+		await refreshLeases(db, scheduler, [row.id]);
+		scheduler.release(row.id);
 	}
-	return describeAssignment(db, assignment);
+}
+
+/**
+ * The held lease, else a new gold pair or hidden repeat at the campaign's rates, else the
+ * scheduler's choice, stored. `seq`: PostgreSQL, under the campaign's lease lock, the number the
+ * new lease takes; null on SQLite.
+ */
+async function chooseLease(
+	db: Kysely<Database>,
+	cached: Cached,
+	campaign: Campaign,
+	userId: string,
+	quota: number | null,
+	exclude: string[],
+	now: number,
+	seq: number | null,
+	issuing: Issuing = { id: null }
+): Promise<Chosen | null> {
+	const { scheduler } = cached;
+	const held = await heldLease(db, scheduler, userId, exclude, now);
+	if (held) return { assignment: held, seq: null };
+	// PostgreSQL: looked up before the lock (a gold or repeat lease is only issued to the evaluator asking)
+	const special = seq === null ? await heldSpecialAssignment(db, campaign.id, userId, exclude, now) : undefined;
+	if (special) return { assignment: special, seq: null };
+	// PostgreSQL: leases of this evaluator answered through another instance are not open any more
+	if (seq !== null && quota !== null)
+		await refreshLeases(
+			db,
+			scheduler,
+			scheduler.openLeases(userId, now).map((l) => String(l.id))
+		);
+	// gold pairs and hidden repeats count toward the quota like any pair
+	const done = quota === null ? scheduler.answeredBy(userId) : await countAnswered(db, campaign.id, userId);
+	if (quota !== null && done + scheduler.openLeases(userId, now).length >= quota) return null;
+	const mixedIn = await issueSpecialAssignment(db, campaign, userId, now, Math.random, { issueSeq: seq, leaseMs: leaseMs() });
+	if (mixedIn) {
+		if (seq === null) return { assignment: mixedIn, seq: null };
+		// the other instances take it in from its number; this one now
+		scheduler.adopt(mixedIn);
+		issuing.id = mixedIn.id;
+		return { assignment: mixedIn, seq };
+	}
+	// issue() is synchronous: no other request can take the same pair before the insert below.
+	const lease = scheduler.issue(userId, { now, id: randomId(), quota, done });
+	if (!lease) return null;
+	const assignment: Assignment = {
+		id: String(lease.id),
+		campaign_id: campaign.id,
+		user_id: userId,
+		left_image_id: lease.leftImageId,
+		right_image_id: lease.rightImageId,
+		kind: lease.kind,
+		issued_at: lease.issuedAt,
+		expires_at: lease.expiresAt,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null,
+		// the chance the scheduler drew this system pair (adaptive): the vote weighs 1/P in the rankings
+		probability: lease.probability
+	};
+	if (seq !== null) {
+		issuing.id = assignment.id;
+		await db
+			.insertInto('assignment')
+			.values({ ...assignment, issue_seq: seq })
+			.execute();
+		scheduler.track(assignment.id, assignment.expires_at);
+		return { assignment, seq };
+	}
+	try {
+		const sqlite = syncSqlite(db);
+		const insert = sqlite
+			? batchedWrite(sqlite, () => INSERT_ASSIGNMENT.runSync(sqlite, assignment))
+			: INSERT_ASSIGNMENT.run(db, assignment);
+		pendingLeases.set(assignment.id, insert);
+		try {
+			await insert;
+		} finally {
+			pendingLeases.delete(assignment.id);
+		}
+	} catch (e) {
+		scheduler.release(lease.id, { forget: true });
+		throw e;
+	}
+	return { assignment, seq: null };
 }
 
 export async function describeAssignment(db: Kysely<Database>, assignment: Assignment): Promise<IssuedPair> {

@@ -1,0 +1,281 @@
+// Three app instances (the built bin/server.js) on one throwaway PostgreSQL, 60 simulated evaluators
+// spread round-robin over them: every acknowledged vote is stored once, pair_stat matches the votes,
+// nobody sees an image pair twice, the system pairs stay balanced, and the three leaderboards agree
+// soon after the last vote. Then one instance is killed (SIGKILL) in the middle of a burst: every
+// acknowledged vote is still stored, the other two keep answering, and the pairs the dead instance had
+// leased come back once their (short, LEASE_SECONDS) leases lapse.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../helpers/postgres.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
+import { createUser } from '../../src/lib/server/auth/users.ts';
+import { addMember, createCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { createSession } from '../../src/lib/server/auth/session.ts';
+import { importImages } from '../../src/lib/server/images/import.ts';
+
+const SLUG = 'multi';
+const EVALUATORS = 60;
+const ROUNDS = 6;
+/** Leases lapse after this long: the kill phase waits for the dead instance's leases to expire. */
+const LEASE_SECONDS = 8;
+
+let pg: Awaited<ReturnType<typeof startPostgres>>;
+let db: Db;
+let root: string;
+const instances: RunningServer[] = [];
+const alive = [true, true, true];
+const evaluators: { id: string; cookie: string }[] = [];
+let leadCookie = '';
+
+/**
+ * Where the instances keep images, in one place: today a local folder all three share (as a shared
+ * mount would be); with object storage, the environment that points them at the bucket.
+ */
+function imageStore(): { env: Record<string, string>; dataDir: string } {
+	return { env: {}, dataDir: join(root, 'shared') };
+}
+
+beforeAll(async () => {
+	pg = await startPostgres();
+	root = mkdtempSync(join(tmpdir(), 'pickwise-multi-'));
+	const store = imageStore();
+	const env = { DATABASE_URL: pg.url, LEASE_SECONDS: String(LEASE_SECONDS), ...store.env };
+	// started together on the empty database: their migrations meet at the advisory lock
+	instances.push(...(await Promise.all([0, 1, 2].map(() => startServer(store.dataDir, env)))));
+	db = await openMigratedDatabase(pg.url);
+	const k = db.kysely;
+	const lead = await createUser(k, { email: 'lead@multi.test', password: 'lead-password-1' });
+	await createCampaign(k, { slug: SLUG, name: 'Three instances' });
+	await addMember(k, { slug: SLUG, email: 'lead@multi.test', role: 'lead' });
+	leadCookie = `pickwise_session=${(await createSession(k, lead.id)).token}`;
+	for (let e = 0; e < EVALUATORS; e++) {
+		const user = await createUser(k, { email: `e${e}@multi.test`, password: 'evaluator-password' });
+		await addMember(k, { slug: SLUG, email: `e${e}@multi.test`, role: 'evaluator' });
+		evaluators.push({ id: user.id, cookie: `pickwise_session=${(await createSession(k, user.id)).token}` });
+	}
+	// the demo images, imported once for all three (the store they share)
+	const summary = await importImages(k, { campaign: SLUG, manifestPath: 'demo/agiqa/manifest.csv', dataDir: store.dataDir });
+	expect(summary.added).toBe(128);
+}, 180_000);
+
+afterAll(async () => {
+	await Promise.all(instances.filter((_, i) => alive[i]).map((s) => s.stop()));
+	await db?.close();
+	await pg?.stop();
+	if (root) rmSync(root, { recursive: true, force: true });
+});
+
+interface Call {
+	status: number;
+	body: { assignment?: { id: string }; vote_id?: string } | null;
+}
+
+async function call(instance: number, cookie: string, path: string, body?: unknown): Promise<Call> {
+	const base = instances[instance].url;
+	const response = await fetch(base + path, {
+		method: body === undefined ? 'GET' : 'POST',
+		headers: { cookie, origin: base, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	const text = await response.text();
+	return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Acknowledged votes (201) by vote id, and which instance issued each lease. */
+const acked = new Map<string, string>();
+const issuedBy = new Map<string, number>();
+/** Answers from live instances that were neither success nor an expected refusal. */
+const failures: string[] = [];
+let turn = 0;
+/** How long an evaluator looks at a pair before voting (the kill phase needs pairs on screen). */
+let thinkMs = 0;
+
+/** The next live instance in round-robin order. */
+function nextInstance(): number {
+	for (;;) {
+		const i = turn++ % 3;
+		if (alive[i]) return i;
+	}
+}
+
+/**
+ * One evaluator's step: next pair from one instance, the vote to the next. 'done' when none is left
+ * for them, 'lost' when an instance was killed under a request (the evaluator then leaves).
+ */
+async function step(e: number, round: number): Promise<'ok' | 'done' | 'lost'> {
+	const { cookie } = evaluators[e];
+	let instance = nextInstance();
+	let next: Call;
+	try {
+		next = await call(instance, cookie, `/api/v1/campaigns/${SLUG}/next`);
+	} catch (error) {
+		if (!alive[instance]) return 'lost'; // it was killed under this request
+		throw error;
+	}
+	if (next.status === 204) return 'done';
+	if (next.status !== 200) {
+		failures.push(`next on ${instance}: ${next.status} ${JSON.stringify(next.body)}`);
+		return 'done';
+	}
+	const assignmentId = next.body!.assignment!.id;
+	issuedBy.set(assignmentId, instance);
+	if (thinkMs > 0) {
+		// judging; an evaluator whose pair came from an instance that died meanwhile walks away from it
+		await new Promise((r) => setTimeout(r, thinkMs));
+		if (!alive[instance]) return 'lost';
+	}
+	const voteId = crypto.randomUUID();
+	instance = nextInstance();
+	let vote: Call;
+	try {
+		vote = await call(instance, cookie, `/api/v1/campaigns/${SLUG}/votes`, {
+			vote_id: voteId,
+			assignment_id: assignmentId,
+			choice: (['left', 'right', 'tie'] as const)[(e + round) % 3],
+			rationale: `The left one keeps the prompt's details (${e}/${round})`
+		});
+	} catch (error) {
+		if (!alive[instance]) return 'lost';
+		throw error;
+	}
+	if (vote.status === 201) acked.set(voteId, assignmentId);
+	else if (vote.status !== 410) failures.push(`vote on ${instance}: ${vote.status} ${JSON.stringify(vote.body)}`);
+	return 'ok';
+}
+
+async function storedVotes() {
+	return db.kysely.selectFrom('vote').select(['id', 'assignment_id', 'kind', 'status']).where('campaign_id', '!=', '').execute();
+}
+
+async function leaderboard(instance: number) {
+	const r = await call(instance, leadCookie, `/api/v1/campaigns/${SLUG}/leaderboard?bootstrap=0`);
+	expect(r.status).toBe(200);
+	// when each instance computed it differs; everything else must not
+	const { computed_at: _, ...board } = r.body as unknown as { votes: number; computed_at: string };
+	return board;
+}
+
+describe('three instances on one PostgreSQL', () => {
+	it('store every acknowledged vote once, never repeat a pair, stay balanced, and agree on the leaderboard', async () => {
+		await Promise.all(
+			evaluators.map(async (_, e) => {
+				for (let round = 0; round < ROUNDS; round++) if ((await step(e, round)) !== 'ok') break;
+			})
+		);
+		expect(failures).toEqual([]);
+		expect(acked.size).toBeGreaterThan(EVALUATORS * ROUNDS * 0.9);
+
+		const votes = await storedVotes();
+		// every 201 stored exactly once (vote ids are primary keys; one vote per assignment)
+		const stored = new Map(votes.map((v) => [v.id, v]));
+		for (const [voteId, assignmentId] of acked) expect(stored.get(voteId)?.assignment_id).toBe(assignmentId);
+		expect(new Set(votes.map((v) => v.assignment_id)).size).toBe(votes.length);
+		expect(votes.length).toBe(acked.size);
+
+		// pair_stat is the votes
+		const counted = await db.kysely
+			.selectFrom('vote')
+			.select(['left_system_id', 'right_system_id', 'choice'])
+			.where('kind', '=', 'normal')
+			.where('status', '=', 'counted')
+			.execute();
+		const expected = new Map<string, number>();
+		for (const v of counted) {
+			const key = [v.left_system_id, v.right_system_id].sort().join('|');
+			expected.set(key, (expected.get(key) ?? 0) + 1);
+		}
+		const stats = await db.kysely.selectFrom('pair_stat').selectAll().where('criterion', '=', 'overall').execute();
+		const actual = new Map(stats.map((s) => [`${s.system_a}|${s.system_b}`, s.a_wins + s.b_wins + s.ties + s.both_bad]));
+		expect(Object.fromEntries([...actual].filter(([, n]) => n > 0))).toEqual(Object.fromEntries(expected));
+
+		// no evaluator was shown an image pair twice (hidden repeats are meant to be)
+		const shown = await db.kysely
+			.selectFrom('assignment')
+			.select(['user_id', 'left_image_id', 'right_image_id'])
+			.where('kind', '!=', 'repeat')
+			.execute();
+		const keys = shown.map((a) => `${a.user_id}|${[a.left_image_id, a.right_image_id].sort().join('|')}`);
+		expect(keys.length - new Set(keys).size).toBe(0);
+
+		// balanced as on one instance: 8 systems, 28 pairs, every pair within one or two of the others
+		const perPair = [...expected.values()];
+		expect(perPair.length).toBe(28);
+		expect(Math.max(...perPair) - Math.min(...perPair)).toBeLessThanOrEqual(2);
+
+		// the three leaderboards agree with the database within 5 s of the last vote
+		const deadline = Date.now() + 5000;
+		for (;;) {
+			const boards = await Promise.all([0, 1, 2].map(leaderboard));
+			const same = boards.every((b) => JSON.stringify(b) === JSON.stringify(boards[0]));
+			if (same && boards[0].votes === counted.length) break;
+			if (Date.now() > deadline) {
+				expect(boards.map((b) => b.votes)).toEqual([counted.length, counted.length, counted.length]);
+				expect(boards[1]).toEqual(boards[0]);
+				expect(boards[2]).toEqual(boards[0]);
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}, 300_000);
+
+	it('keep every acknowledged vote and serve the dead instance’s pairs again after one is killed', async () => {
+		const before = acked.size;
+		thinkMs = 100;
+		let killed = false;
+		/** evaluators who lost a request with the dead instance: they leave, and their leases lapse */
+		const gone = new Set<number>();
+		await Promise.all(
+			evaluators.map(async (_, e) => {
+				for (let round = ROUNDS; round < ROUNDS + 8; round++) {
+					if (!killed && acked.size >= before + 90) {
+						killed = true;
+						alive[2] = false;
+						instances[2].process.kill('SIGKILL');
+					}
+					const result = await step(e, round);
+					if (result === 'lost') gone.add(e);
+					if (result !== 'ok') return;
+				}
+			})
+		);
+		expect(killed).toBe(true);
+		expect(failures).toEqual([]);
+
+		const votes = await storedVotes();
+		const stored = new Map(votes.map((v) => [v.id, v]));
+		for (const [voteId, assignmentId] of acked) expect(stored.get(voteId)?.assignment_id).toBe(assignmentId);
+
+		// leases the dead instance issued that were never answered: once lapsed, their pairs are served again
+		const open = await db.kysely
+			.selectFrom('assignment')
+			.select(['id', 'left_image_id', 'right_image_id', 'expires_at', 'kind'])
+			.where('answered_at', 'is', null)
+			.where('skipped_at', 'is', null)
+			.where('kind', '=', 'normal')
+			.execute();
+		const orphans = open.filter((a) => issuedBy.get(a.id) === 2);
+		expect(orphans.length).toBeGreaterThan(0);
+		const pairKey = (a: { left_image_id: string; right_image_id: string }) => [a.left_image_id, a.right_image_id].sort().join('|');
+		const wanted = new Set(orphans.map(pairKey));
+		const lapsed = Math.max(...orphans.map((a) => a.expires_at));
+		// the survivors keep voting until every orphaned pair was issued again after its lease lapsed
+		let round = 100;
+		for (;;) {
+			const again = await db.kysely
+				.selectFrom('assignment')
+				.select(['left_image_id', 'right_image_id'])
+				.where('issued_at', '>', lapsed)
+				.where('kind', '=', 'normal')
+				.execute();
+			for (const a of again) wanted.delete(pairKey(a));
+			if (wanted.size === 0) break;
+			expect(round).toBeLessThan(160);
+			await Promise.all(evaluators.map((_, e) => (gone.has(e) ? null : step(e, round))));
+			round++;
+			if (Date.now() < lapsed) await new Promise((r) => setTimeout(r, Math.min(1000, lapsed - Date.now() + 10)));
+		}
+		expect(failures).toEqual([]);
+	}, 300_000);
+});
