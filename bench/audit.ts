@@ -56,7 +56,9 @@ async function setUp(): Promise<string> {
 	const t0 = performance.now();
 	const sqlite = db.sqlite!;
 	let seed = 12345;
-	const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+	// Math.imul: the product of two 32-bit numbers overflows a double's 53 bits and lost its low bits, which
+	// cut the generator to a short cycle (732 distinct rationales in 200,000 votes)
+	const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 	const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 	const evaluators: string[] = [];
 	sqlite.transaction(() => {
