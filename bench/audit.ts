@@ -7,6 +7,10 @@
 // server process): the quality report is computed off the event loop, so both stay small.
 // Run: npm run build && node bin/run-ts.js bench/audit.ts [--votes 200000 --evaluators 200] [--data DIR]
 // (--data keeps the generated database in DIR and reuses it on the next run with the same DIR.)
+// Known limit: the generator now makes 178,000 distinct rationales from a 16-word template (before its
+// LCG fix it made 732). On those the exact near-duplicate join (lib/quality near-duplicates.ts) alone
+// takes minutes: almost no text has a near-duplicate, and proving it for texts that share most of their
+// shingles defeats the prefix filter. Numbers reported so far reuse a database made before the fix.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,7 +60,9 @@ async function setUp(): Promise<string> {
 	const t0 = performance.now();
 	const sqlite = db.sqlite!;
 	let seed = 12345;
-	const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+	// Math.imul: the product of two 32-bit numbers overflows a double's 53 bits and lost its low bits, which
+	// cut the generator to a short cycle (732 distinct rationales in 200,000 votes)
+	const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
 	const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
 	const evaluators: string[] = [];
 	sqlite.transaction(() => {

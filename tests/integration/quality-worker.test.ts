@@ -90,7 +90,7 @@ describe('the quality report on a worker thread', () => {
 		expect(plain(first)).toEqual(plain(here));
 		// the data is rich enough to compare: flags, and votes with several kinds of reasons
 		expect(first.evaluators.some((e) => e.flagged)).toBe(true);
-		const codes = new Set(first.votes.flatMap((v) => v.reasons.map((r) => r.code)));
+		const codes = new Set([...first.risks].flatMap((v) => v.reasons.map((r) => r.code)));
 		expect([...codes].sort()).toEqual(expect.arrayContaining(['contradiction', 'duplicate_own', 'too_fast']));
 		// cached until the votes change
 		expect(await campaignQuality(db.kysely, campaign)).toBe(first);

@@ -124,114 +124,158 @@ export function evaluatorQualityFrom(analysis: Analysis): EvaluatorQuality[] {
 }
 
 function metricsOf(userId: string, facts: VoteFacts[], thresholds: QualityThresholds): EvaluatorMetrics {
-	let counted = 0;
-	let goldVotes = 0,
-		goldCorrect = 0,
-		goldUnmatched = 0;
-	let left = 0,
-		right = 0;
-	let repeatVotes = 0,
-		matched = 0,
-		changed = 0,
-		decisiveRepeats = 0,
-		flips = 0,
-		sameSideFlips = 0;
-	let comparable = 0,
-		agreed = 0;
-	let predictedComparable = 0,
-		predictedAgreed = 0;
-	let tooFast = 0;
-	const times: number[] = [];
-	let lengthSum = 0,
-		nonEmpty = 0,
-		nearDuplicates = 0,
-		withStance = 0;
-	const contradictionVoteIds: string[] = [];
+	const tally = new MetricsTally();
+	for (const f of facts) tally.add(f);
+	return tally.metrics(userId, thresholds);
+}
 
-	for (const f of facts) {
+/**
+ * One evaluator's metrics, a vote at a time: what metricsOf sums over an evaluator's facts, also fed by
+ * the columnar path (columns.ts) one short-lived fact at a time, so both give the same numbers.
+ */
+export class MetricsTally {
+	private votes = 0;
+	private counted = 0;
+	private goldVotes = 0;
+	private goldCorrect = 0;
+	private goldUnmatched = 0;
+	private left = 0;
+	private right = 0;
+	private repeatVotes = 0;
+	private matched = 0;
+	private changed = 0;
+	private decisiveRepeats = 0;
+	private flips = 0;
+	private sameSideFlips = 0;
+	private comparable = 0;
+	private agreed = 0;
+	private predictedComparable = 0;
+	private predictedAgreed = 0;
+	private tooFast = 0;
+	private readonly times: number[] = [];
+	private lengthSum = 0;
+	private nonEmpty = 0;
+	private nearDuplicates = 0;
+	private withStance = 0;
+	private readonly contradictionVoteIds: string[] = [];
+
+	/** Facts of the fields read here only (the columnar path fills no others). */
+	add(f: TalliedFacts): void {
 		const v = f.vote;
-		if (v.status === 'counted') counted++;
+		this.votes++;
+		if (v.status === 'counted') this.counted++;
 		if (v.kind === 'gold') {
-			if (f.goldCorrect === null) goldUnmatched++;
+			if (f.goldCorrect === null) this.goldUnmatched++;
 			else {
-				goldVotes++;
-				if (f.goldCorrect) goldCorrect++;
+				this.goldVotes++;
+				if (f.goldCorrect) this.goldCorrect++;
 			}
 		}
-		if (v.choice === 'left') left++;
-		else if (v.choice === 'right') right++;
+		if (v.choice === 'left') this.left++;
+		else if (v.choice === 'right') this.right++;
 		if (v.kind === 'repeat') {
-			repeatVotes++;
+			this.repeatVotes++;
 			if (f.changed !== null) {
-				matched++;
-				if (f.changed) changed++;
+				this.matched++;
+				if (f.changed) this.changed++;
 			}
 			if (f.flipped !== null) {
-				decisiveRepeats++;
-				if (f.flipped) flips++;
-				if (f.sameSideFlip) sameSideFlips++;
+				this.decisiveRepeats++;
+				if (f.flipped) this.flips++;
+				if (f.sameSideFlip) this.sameSideFlips++;
 			}
 		} else if (f.agreesWithOthers !== null) {
-			comparable++;
-			if (f.agreesWithOthers) agreed++;
+			this.comparable++;
+			if (f.agreesWithOthers) this.agreed++;
 		}
 		if (f.agreesWithPrediction !== null) {
-			predictedComparable++;
-			if (f.agreesWithPrediction) predictedAgreed++;
+			this.predictedComparable++;
+			if (f.agreesWithPrediction) this.predictedAgreed++;
 		}
 		if (f.tooFast !== null) {
-			times.push(v.activeMs! / 1000);
-			if (f.tooFast) tooFast++;
+			this.times.push(v.activeMs! / 1000);
+			if (f.tooFast) this.tooFast++;
 		}
 		const trimmed = v.rationale.trim();
-		lengthSum += [...trimmed].length;
+		this.lengthSum += [...trimmed].length;
 		if (/[\p{L}\p{N}]/u.test(trimmed)) {
-			nonEmpty++;
-			if (f.duplicateOwn !== -1) nearDuplicates++;
+			this.nonEmpty++;
+			if (f.duplicateOwn !== -1) this.nearDuplicates++;
 		}
 		if (isDecisive(v.choice) && f.stance.side !== null) {
-			withStance++;
-			if (f.contradiction) contradictionVoteIds.push(v.id);
+			this.withStance++;
+			if (f.contradiction) this.contradictionVoteIds.push(v.id);
 		}
 	}
-	const decisive = left + right;
-	return {
-		userId,
-		votes: facts.length,
-		counted,
-		rejected: facts.length - counted,
-		gold: { votes: goldVotes, correct: goldCorrect, accuracy: ratio(goldCorrect, goldVotes), unmatched: goldUnmatched },
-		side: { decisive, left, right, leftRate: ratio(left, decisive), pValue: decisive > 0 ? binomialTwoSidedP(left, decisive) : null },
-		repeats: {
-			votes: repeatVotes,
-			matched,
-			changed,
-			decisive: decisiveRepeats,
-			flips,
-			sameSideFlips,
-			flipRate: ratio(flips, decisiveRepeats)
-		},
-		agreement: { comparable, agreed, rate: ratio(agreed, comparable) },
-		predicted: { comparable: predictedComparable, agreed: predictedAgreed, rate: ratio(predictedAgreed, predictedComparable) },
-		time: {
-			timed: times.length,
-			medianSeconds: median(times),
-			thresholdSeconds: thresholds.tooFastSeconds,
-			tooFast,
-			tooFastShare: ratio(tooFast, times.length)
-		},
-		rationale: {
-			nonEmpty,
-			meanLength: ratio(lengthSum, facts.length),
-			nearDuplicates,
-			nearDuplicateShare: ratio(nearDuplicates, nonEmpty),
-			withStance,
-			contradictions: contradictionVoteIds.length,
-			contradictionShare: ratio(contradictionVoteIds.length, withStance),
-			contradictionVoteIds
-		}
-	};
+
+	metrics(userId: string, thresholds: QualityThresholds): EvaluatorMetrics {
+		const { left, right, counted, times, contradictionVoteIds } = this;
+		const votes = this.votes;
+		const decisive = left + right;
+		return {
+			userId,
+			votes,
+			counted,
+			rejected: votes - counted,
+			gold: {
+				votes: this.goldVotes,
+				correct: this.goldCorrect,
+				accuracy: ratio(this.goldCorrect, this.goldVotes),
+				unmatched: this.goldUnmatched
+			},
+			side: { decisive, left, right, leftRate: ratio(left, decisive), pValue: decisive > 0 ? binomialTwoSidedP(left, decisive) : null },
+			repeats: {
+				votes: this.repeatVotes,
+				matched: this.matched,
+				changed: this.changed,
+				decisive: this.decisiveRepeats,
+				flips: this.flips,
+				sameSideFlips: this.sameSideFlips,
+				flipRate: ratio(this.flips, this.decisiveRepeats)
+			},
+			agreement: { comparable: this.comparable, agreed: this.agreed, rate: ratio(this.agreed, this.comparable) },
+			predicted: {
+				comparable: this.predictedComparable,
+				agreed: this.predictedAgreed,
+				rate: ratio(this.predictedAgreed, this.predictedComparable)
+			},
+			time: {
+				timed: times.length,
+				medianSeconds: median(times),
+				thresholdSeconds: thresholds.tooFastSeconds,
+				tooFast: this.tooFast,
+				tooFastShare: ratio(this.tooFast, times.length)
+			},
+			rationale: {
+				nonEmpty: this.nonEmpty,
+				meanLength: ratio(this.lengthSum, votes),
+				nearDuplicates: this.nearDuplicates,
+				nearDuplicateShare: ratio(this.nearDuplicates, this.nonEmpty),
+				withStance: this.withStance,
+				contradictions: contradictionVoteIds.length,
+				contradictionShare: ratio(contradictionVoteIds.length, this.withStance),
+				contradictionVoteIds
+			}
+		};
+	}
 }
+
+/** The facts MetricsTally reads. */
+export type TalliedFacts = Pick<
+	VoteFacts,
+	| 'goldCorrect'
+	| 'changed'
+	| 'flipped'
+	| 'sameSideFlip'
+	| 'agreesWithOthers'
+	| 'agreesWithPrediction'
+	| 'tooFast'
+	| 'duplicateOwn'
+	| 'contradiction'
+> & {
+	vote: Pick<VoteRecord, 'id' | 'status' | 'kind' | 'choice' | 'activeMs' | 'rationale'>;
+	stance: { side: VoteFacts['stance']['side'] };
+};
 
 export function median(values: readonly number[]): number | null {
 	if (values.length === 0) return null;

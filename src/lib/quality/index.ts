@@ -60,3 +60,14 @@ export function assessQuality(votes: readonly VoteRecord[], options: QualityOpti
 		thresholds: analysis.thresholds
 	};
 }
+export {
+	assessQualityColumns,
+	columnarToReport,
+	columnsFromRecords,
+	VoteColumnsBuilder,
+	CHOICES,
+	KINDS,
+	STATUSES,
+	type ColumnarQuality,
+	type VoteColumns
+} from './columns.ts';

@@ -37,14 +37,21 @@ export function voteRisks(votes: readonly VoteRecord[], options: QualityOptions 
 
 export function voteRisksFrom(analysis: Analysis): VoteRisk[] {
 	const { facts, thresholds } = analysis;
-	const risks = facts.map((f) => riskOf(f, facts, thresholds.riskWeights, thresholds.tooFastSeconds));
+	const voteAt = (i: number) => facts[i].vote;
+	const risks = facts.map((f) => riskOf(f, voteAt, thresholds.riskWeights, thresholds.tooFastSeconds));
 	return risks
 		.map((risk, i) => ({ risk, i }))
 		.sort((a, b) => b.risk.score - a.risk.score || a.i - b.i)
 		.map((x) => x.risk);
 }
 
-function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights, tooFastSeconds: number): VoteRisk {
+/** One vote's risk; `voteAt(i)` is the vote at input index i (the one a repeated rationale cites). */
+export function riskOf(
+	f: VoteFacts,
+	voteAt: (index: number) => Pick<VoteRecord, 'id' | 'userId'>,
+	weights: RiskWeights,
+	tooFastSeconds: number
+): VoteRisk {
 	const v = f.vote;
 	const found: Reason<RiskCode>[] = [];
 	if (f.tooFast)
@@ -56,14 +63,12 @@ function riskOf(f: VoteFacts, facts: readonly VoteFacts[], weights: RiskWeights,
 			message: `rationale argues for ${f.stance.side}${evidence ? ` ("${evidence.clause}")` : ''} but the vote is for ${v.choice}`
 		});
 	}
-	if (f.duplicateOwn !== -1)
-		found.push({
-			code: 'duplicate_own',
-			message: `rationale repeats this evaluator's vote ${facts[f.duplicateOwn].vote.id}`,
-			voteId: facts[f.duplicateOwn].vote.id
-		});
+	if (f.duplicateOwn !== -1) {
+		const own = voteAt(f.duplicateOwn).id;
+		found.push({ code: 'duplicate_own', message: `rationale repeats this evaluator's vote ${own}`, voteId: own });
+	}
 	if (f.duplicateOthers !== -1) {
-		const other = facts[f.duplicateOthers].vote;
+		const other = voteAt(f.duplicateOthers);
 		found.push({
 			code: 'duplicate_others',
 			message: `rationale repeats vote ${other.id} by another evaluator (${other.userId})`,

@@ -4,12 +4,12 @@
 // event loop on SQLite (quality-worker.ts).
 import { SqliteAdapter, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
-import type { QualityReport } from '../../quality/index.ts';
+import type { CampaignQuality } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { withMarkSignals } from './mark-quality.ts';
 
-const reports = new VotesCache<QualityReport>(1);
+const reports = new VotesCache<CampaignQuality>(1);
 
 /** The report also reads the gold pairs: a new one makes it stale without any vote changing. */
 export function forgetQuality(campaignId: string): void {
@@ -21,11 +21,11 @@ export function forgetQuality(campaignId: string): void {
  * arrive meanwhile share the computation). On a SQLite file it is computed on a worker thread
  * (quality-worker.ts), so the event loop keeps answering other requests meanwhile.
  */
-export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
 	return reports.get(db, campaign.id, 'report', async () => withMarkSignals(db, campaign, await computeQuality(db, campaign)));
 }
 
-async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
 	// a dynamic import: the build emits the worker's module as a file of its own, which the worker loads
 	const { qualityInWorker, qualityHere } = await import('./quality-worker.ts');
 	const file = await sqliteFile(db);

@@ -3,11 +3,11 @@
 // At 200,000 votes the report takes seconds of CPU; on the request path it blocked the one event loop
 // that answers every request. On SQLite the server therefore sends the job to a worker thread that opens
 // its own read-only connection to the same file (WAL readers do not block and are not blocked), reads the
-// votes, computes the report (lib/quality) and sends it back packed: a few strings and typed arrays instead
-// of an object per vote, so that receiving it costs the event loop next to nothing (a structured clone of
-// the plain report — 58 MB of objects and strings at 200,000 votes — took seconds to decode). The
-// per-vote objects are then made on the main thread a slice per turn of the event loop, and each vote's
-// reasons only when that vote is shown.
+// votes into columns (lib/quality columns.ts: ids interned to integers, no object per vote), computes the
+// report and sends it back packed: the per-vote risks as typed arrays and UTF-8 bytes, with a
+// hash table over the vote ids, all transferred rather than copied. The main thread makes no object per
+// vote at all: the audit queue looks up the few thousand votes it matches (RiskIndex), and a vote's
+// reasons are parsed only when that vote is shown.
 //
 // This file is its own worker entry: evaluator-quality.ts loads it with a dynamic import, so the build
 // (Vite, then adapter-node's bundle, which keeps each Vite output file as its own chunk) emits it as a
@@ -19,21 +19,22 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import {
-	assessQuality,
+	assessQualityColumns,
+	VoteColumnsBuilder,
 	type AlphaResult,
 	type Choice,
+	type ColumnarQuality,
 	type EvaluatorQuality,
-	type QualityReport,
 	type QualityThresholds,
 	type RiskReason,
+	type VoteColumns,
 	type VoteKind,
-	type VoteRecord,
 	type VoteRisk,
 	type VoteStatus
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
 
-/** The columns the quality checks read, in VoteRecord's order (see toRecord); not the assignment. */
+/** The columns the quality checks read, in VoteColumnsBuilder.add's order; not the assignment. */
 const VOTE_COLUMNS = [
 	'id',
 	'user_id',
@@ -66,51 +67,22 @@ const OVERALL_PAIR_STATS = hotQuery('quality.overall-pair-stats', ['campaign_id'
 );
 
 interface QualityInput {
-	votes: VoteRecord[];
+	votes: VoteColumns;
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
 }
 
-/**
- * Rows to records. Ids repeat thousands of times (200 evaluators, a few thousand images, 20 systems):
- * one string each is kept (interned) rather than one per row, so the records the report holds on to share
- * them and the row's own copies die young, where the garbage collector's cost is low.
- */
-function toRecords(rows: VoteRow[]): VoteRecord[] {
-	const strings = new Map<string, string>();
-	const intern = (s: string) => {
-		const known = strings.get(s);
-		if (known !== undefined) return known;
-		strings.set(s, s);
-		return s;
-	};
-	const out = new Array<VoteRecord>(rows.length);
-	for (let i = 0; i < rows.length; i++) {
-		const v = rows[i];
-		out[i] = {
-			id: v[0],
-			userId: intern(v[1]),
-			leftImageId: intern(v[2]),
-			rightImageId: intern(v[3]),
-			leftSystemId: intern(v[4]),
-			rightSystemId: intern(v[5]),
-			choice: v[6],
-			rationale: v[7],
-			activeMs: v[8],
-			submittedAt: v[9],
-			kind: v[10],
-			status: v[11],
-			assignmentId: ''
-		};
-	}
-	return out;
+function toColumns(rows: Iterable<VoteRow>): VoteColumns {
+	const b = new VoteColumnsBuilder();
+	for (const v of rows) b.add(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+	return b.build();
 }
 
 /** The report's input from a SQLite connection, in one read snapshot. */
 function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInput {
 	const params = { campaign_id: campaignId };
 	return sqlite.transaction(() => ({
-		votes: toRecords(CAMPAIGN_VOTES.rowsSync(sqlite, params) as VoteRow[]),
+		votes: toColumns(CAMPAIGN_VOTES.rowsSync(sqlite, params) as VoteRow[]),
 		gold: GOLD_PAIRS.allSync(sqlite, params),
 		stats: OVERALL_PAIR_STATS.allSync(sqlite, params)
 	}))();
@@ -124,10 +96,10 @@ async function readInput(db: Kysely<Database>, campaignId: string): Promise<Qual
 		GOLD_PAIRS.all(db, params),
 		OVERALL_PAIR_STATS.all(db, params)
 	]);
-	return { votes: toRecords(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats };
+	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats };
 }
 
-function computeReport({ votes, gold, stats }: QualityInput): QualityReport {
+function computeReport({ votes, gold, stats }: QualityInput): ColumnarQuality {
 	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
 	let predict: ((a: string, b: string) => number) | undefined;
 	try {
@@ -144,15 +116,27 @@ function computeReport({ votes, gold, stats }: QualityInput): QualityReport {
 	} catch (e) {
 		if (!(e instanceof RankingError)) throw e;
 	}
-	return assessQuality(votes, {
+	const report = assessQualityColumns(votes, {
 		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })),
 		predict
 	});
+	// Per-evaluator signals beyond lib/quality's core ones are added to report.evaluators here, in this
+	// one place: they then travel to the main thread with the evaluators (packReport).
+	return report;
 }
 
 /** The report in this thread (PostgreSQL, an in-memory database, a connection inside a transaction). */
-export async function qualityHere(db: Kysely<Database>, campaignId: string): Promise<QualityReport> {
-	return computeReport(await readInput(db, campaignId));
+export async function qualityHere(db: Kysely<Database>, campaignId: string): Promise<CampaignQuality> {
+	const input = await readInput(db, campaignId);
+	return unpack(packReport(computeReport(input), input.votes));
+}
+
+/** The campaign's quality report as the server holds it: the evaluators and alpha, and every vote's risk packed. */
+export interface CampaignQuality {
+	evaluators: EvaluatorQuality[];
+	agreement: AlphaResult;
+	thresholds: QualityThresholds;
+	risks: RiskIndex;
 }
 
 /** The report as the worker sends it: per-vote values in typed arrays and concatenated strings. */
@@ -160,95 +144,161 @@ interface PackedReport {
 	evaluators: EvaluatorQuality[];
 	agreement: AlphaResult;
 	thresholds: QualityThresholds;
-	/** the vote ids, highest risk first, concatenated; voteIdEnds[i] is where the i-th ends */
-	voteIds: string;
+	risks: PackedRisks;
+}
+
+interface PackedRisks {
+	/**
+	 * the vote ids, highest risk first, as UTF-8 bytes end to end; voteIdEnds[r] is where the r-th ends.
+	 * Bytes, not a string: a buffer is transferred, while a string is copied on receipt, and at
+	 * 200,000 votes copying the ids and the reasons (50 MB) held the main thread for a second.
+	 */
+	voteIds: Uint8Array;
 	voteIdEnds: Int32Array;
 	users: string[];
 	userOf: Int32Array;
 	scores: Float64Array;
-	/** each vote's reasons as JSON, concatenated (empty for none) */
-	reasons: string;
+	/** each vote's reasons as JSON in UTF-8, end to end (empty for none) */
+	reasons: Uint8Array;
 	reasonEnds: Int32Array;
+	/** open addressing over the vote ids (idHash): 1 + the vote's rank, 0 for an empty slot */
+	slots: Int32Array;
 }
 
-function pack(report: QualityReport): PackedReport {
-	const n = report.votes.length;
+/** FNV-1a over bytes: the same on both threads. */
+function idHash(bytes: Uint8Array, start: number, end: number): number {
+	let h = 0x811c9dc5;
+	for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+	return h >>> 0;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Strings appended as UTF-8 into one growing buffer. */
+class ByteWriter {
+	bytes = new Uint8Array(1 << 16);
+	length = 0;
+	write(s: string): void {
+		// at most three bytes per UTF-16 code unit
+		if (this.bytes.length - this.length < s.length * 3) {
+			let size = this.bytes.length * 2;
+			while (size - this.length < s.length * 3) size *= 2;
+			const grown = new Uint8Array(size);
+			grown.set(this.bytes.subarray(0, this.length));
+			this.bytes = grown;
+		}
+		this.length += encoder.encodeInto(s, this.bytes.subarray(this.length)).written;
+	}
+}
+
+function packReport(q: ColumnarQuality, c: VoteColumns): PackedReport {
+	const n = q.order.length;
 	const voteIdEnds = new Int32Array(n);
 	const reasonEnds = new Int32Array(n);
 	const userOf = new Int32Array(n);
 	const scores = new Float64Array(n);
-	const userIndex = new Map<string, number>();
-	const users: string[] = [];
-	const ids: string[] = [];
-	const reasons: string[] = [];
-	let idLength = 0;
-	let reasonLength = 0;
-	report.votes.forEach((v, i) => {
-		ids.push(v.voteId);
-		voteIdEnds[i] = idLength += v.voteId.length;
-		let u = userIndex.get(v.userId);
-		if (u === undefined) userIndex.set(v.userId, (u = users.push(v.userId) - 1));
-		userOf[i] = u;
-		scores[i] = v.score;
-		if (v.reasons.length) {
-			const json = JSON.stringify(v.reasons);
-			reasons.push(json);
-			reasonLength += json.length;
-		}
-		reasonEnds[i] = reasonLength;
-	});
-	const { evaluators, agreement, thresholds } = report;
+	let size = 16;
+	while (size < n * 2) size *= 2;
+	const slots = new Int32Array(size);
+	const ids = new ByteWriter();
+	const reasons = new ByteWriter();
+	for (let rank = 0; rank < n; rank++) {
+		const i = q.order[rank];
+		const start = ids.length;
+		ids.write(c.ids[i]);
+		voteIdEnds[rank] = ids.length;
+		userOf[rank] = c.user[i];
+		scores[rank] = q.score[i];
+		if (q.signalled[i]) reasons.write(JSON.stringify(q.reasons(i)));
+		reasonEnds[rank] = reasons.length;
+		let slot = idHash(ids.bytes, start, ids.length) & (size - 1);
+		while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+		slots[slot] = rank + 1;
+	}
+	const { evaluators, agreement, thresholds } = q;
 	return {
 		evaluators,
 		agreement,
 		thresholds,
-		voteIds: ids.join(''),
-		voteIdEnds,
-		users,
-		userOf,
-		scores,
-		reasons: reasons.join(''),
-		reasonEnds
+		risks: { voteIds: ids.bytes, voteIdEnds, users: c.users, userOf, scores, reasons: reasons.bytes, reasonEnds, slots }
 	};
-}
-
-/** Vote records made per turn of the event loop while a packed report is unpacked. */
-const SLICE = 4000;
-
-/**
- * The report from its packed form, made a slice of votes per turn of the event loop (all at once,
- * 200,000 records held it for long enough to show in every other request's latency); each vote's
- * `reasons` are parsed when first read (pages show a few dozen).
- */
-async function unpack(p: PackedReport): Promise<QualityReport> {
-	const votes = new Array<VoteRisk>(p.scores.length);
-	let idStart = 0;
-	let reasonStart = 0;
-	for (let i = 0; i < votes.length; i++) {
-		if (i > 0 && i % SLICE === 0) await new Promise((r) => setImmediate(r));
-		const idEnd = p.voteIdEnds[i];
-		const reasonEnd = p.reasonEnds[i];
-		votes[i] = riskRecord(p.voteIds.slice(idStart, idEnd), p.users[p.userOf[i]], p.scores[i], p.reasons, reasonStart, reasonEnd);
-		idStart = idEnd;
-		reasonStart = reasonEnd;
-	}
-	return { evaluators: p.evaluators, agreement: p.agreement, thresholds: p.thresholds, votes };
 }
 
 const NO_REASONS: RiskReason[] = [];
 
-/** A plain object (pages serialize it), its reasons parsed when first read. */
-function riskRecord(voteId: string, userId: string, score: number, text: string, start: number, end: number): VoteRisk {
-	if (start === end) return { voteId, userId, score, reasons: NO_REASONS };
-	let reasons: RiskReason[] | null = null;
-	return {
-		voteId,
-		userId,
-		score,
-		get reasons() {
-			return (reasons ??= JSON.parse(text.slice(start, end)) as RiskReason[]);
+/**
+ * Every vote's risk, packed: looked up by vote id without a map of 200,000 entries on the main thread.
+ * `get` makes the plain VoteRisk of one vote (its reasons parsed when first read); `scoreOf` only reads
+ * a number.
+ */
+export class RiskIndex {
+	constructor(private readonly p: PackedRisks) {}
+
+	get size(): number {
+		return this.p.scores.length;
+	}
+
+	/** The rank (0 = highest risk) of a vote, or -1 when the report does not know it. */
+	rankOf(voteId: string): number {
+		const { slots, voteIds, voteIdEnds } = this.p;
+		const mask = slots.length - 1;
+		const key = encoder.encode(voteId);
+		for (let slot = idHash(key, 0, key.length) & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+			const rank = slots[slot] - 1;
+			const start = rank === 0 ? 0 : voteIdEnds[rank - 1];
+			if (voteIdEnds[rank] - start !== key.length) continue;
+			let same = true;
+			for (let k = 0; same && k < key.length; k++) same = voteIds[start + k] === key[k];
+			if (same) return rank;
 		}
-	};
+		return -1;
+	}
+
+	/** The vote's score, or 0 when the report does not know it (a vote newer than the report). */
+	scoreOf(voteId: string): number {
+		const rank = this.rankOf(voteId);
+		return rank === -1 ? 0 : this.p.scores[rank];
+	}
+
+	get(voteId: string): VoteRisk | undefined {
+		const rank = this.rankOf(voteId);
+		return rank === -1 ? undefined : this.at(rank);
+	}
+
+	/** The vote at a rank, highest risk first. */
+	at(rank: number): VoteRisk {
+		const p = this.p;
+		const voteId = decoder.decode(p.voteIds.subarray(rank === 0 ? 0 : p.voteIdEnds[rank - 1], p.voteIdEnds[rank]));
+		const userId = p.users[p.userOf[rank]];
+		const score = p.scores[rank];
+		const start = rank === 0 ? 0 : p.reasonEnds[rank - 1];
+		const end = p.reasonEnds[rank];
+		if (start === end) return { voteId, userId, score, reasons: NO_REASONS };
+		let reasons: RiskReason[] | null = null;
+		const text = p.reasons;
+		return {
+			voteId,
+			userId,
+			score,
+			get reasons() {
+				return (reasons ??= JSON.parse(decoder.decode(text.subarray(start, end))) as RiskReason[]);
+			}
+		};
+	}
+
+	*[Symbol.iterator](): IterableIterator<VoteRisk> {
+		for (let rank = 0; rank < this.size; rank++) yield this.at(rank);
+	}
+
+	/** Every vote's risk, highest first (the record path's `votes`): for tests and small campaigns. */
+	toJSON(): VoteRisk[] {
+		return [...this].map((v) => ({ ...v }));
+	}
+}
+
+function unpack(p: PackedReport): CampaignQuality {
+	return { evaluators: p.evaluators, agreement: p.agreement, thresholds: p.thresholds, risks: new RiskIndex(p.risks) };
 }
 
 // ---- the worker side -------------------------------------------------------------------------------
@@ -267,16 +317,17 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 	const connections = new Map<string, SQLite.Database>();
 	parentPort!.on('message', (job: Job) => {
 		let answer: Answer;
+		let r: PackedRisks | null = null;
 		try {
 			let sqlite = connections.get(job.file);
 			if (!sqlite) connections.set(job.file, (sqlite = new SQLite(job.file, { readonly: true, fileMustExist: true })));
-			answer = { id: job.id, ok: true, report: pack(computeReport(readInputSync(sqlite, job.campaignId))) };
+			const input = readInputSync(sqlite, job.campaignId);
+			answer = { id: job.id, ok: true, report: packReport(computeReport(input), input.votes) };
+			r = answer.report.risks;
 		} catch (error) {
 			answer = { id: job.id, ok: false, error: String((error as Error)?.stack ?? error) };
 		}
-		const transfer = answer.ok
-			? [answer.report.voteIdEnds.buffer, answer.report.userOf.buffer, answer.report.scores.buffer, answer.report.reasonEnds.buffer]
-			: [];
+		const transfer = r ? [r.voteIds, r.voteIdEnds, r.userOf, r.scores, r.reasons, r.reasonEnds, r.slots].map((a) => a.buffer) : [];
 		parentPort!.postMessage(answer, transfer as ArrayBuffer[]);
 	});
 }
@@ -295,7 +346,7 @@ function tsxApi(): string {
 
 let worker: Worker | null = null;
 let nextId = 0;
-const pending = new Map<number, { resolve: (r: QualityReport) => void; reject: (e: unknown) => void }>();
+const pending = new Map<number, { resolve: (r: CampaignQuality) => void; reject: (e: unknown) => void }>();
 
 function startWorker(): Worker {
 	const url = import.meta.url;
@@ -325,7 +376,7 @@ function startWorker(): Worker {
 		// idle: let a process with nothing else to do exit
 		if (pending.size === 0) w.unref();
 		if (!job) return;
-		if (answer.ok) unpack(answer.report).then(job.resolve, job.reject);
+		if (answer.ok) job.resolve(unpack(answer.report));
 		else job.reject(new Error(`quality worker: ${answer.error}`));
 	});
 	w.on('error', fail);
@@ -337,7 +388,7 @@ function startWorker(): Worker {
  * The report computed by the worker thread from its own read-only connection to `file`. Jobs run one
  * at a time in arrival order (callers share one job per campaign and change: votes-cache.ts).
  */
-export function qualityInWorker(file: string, campaignId: string): Promise<QualityReport> {
+export function qualityInWorker(file: string, campaignId: string): Promise<CampaignQuality> {
 	worker ??= startWorker();
 	const w = worker;
 	const id = nextId++;

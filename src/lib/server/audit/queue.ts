@@ -6,7 +6,8 @@ import type { Dialect } from '../db/index.ts';
 import { rationaleMatches } from '../db/search.ts';
 import { invalid } from '../errors.ts';
 import { VotesCache } from '../votes-cache.ts';
-import type { QualityReport, VoteRisk } from '../../quality/index.ts';
+import type { VoteRisk } from '../../quality/index.ts';
+import type { CampaignQuality } from './quality-worker.ts';
 
 export const PAGE_SIZE = 50;
 export const AUDIT_STATUSES = ['all', 'unreviewed', 'counted', 'rejected'] as const;
@@ -72,13 +73,6 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 	};
 }
 
-/** Per report: each vote's risk by id, built once per report rather than once per request. */
-const riskIndexes = new WeakMap<QualityReport, Map<string, VoteRisk>>();
-function riskIndex(quality: QualityReport): Map<string, VoteRisk> {
-	let index = riskIndexes.get(quality);
-	if (!index) riskIndexes.set(quality, (index = new Map(quality.votes.map((r) => [r.voteId, r]))));
-	return index;
-}
 /** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first. */
 const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
 
@@ -113,7 +107,7 @@ const FLIP: Record<string, string> = { left: 'right', right: 'left', tie: 'tie',
 
 const NO_RISK: Pick<VoteRisk, 'score' | 'reasons'> = { score: 0, reasons: [] };
 
-export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaign: Campaign, f: AuditFilters, quality: QualityReport) {
+export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaign: Campaign, f: AuditFilters, quality: CampaignQuality) {
 	// 1. the matching votes' ids and times only (no joins unless a filter needs one): at 200,000 votes
 	// reading every column of 20,000 joined rows to show 50 of them is most of the page's time
 	let matches = db.selectFrom('vote').select(['vote.id', 'vote.submitted_at']).where('vote.campaign_id', '=', campaign.id);
@@ -177,12 +171,15 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	const { page: _page, sort: _sort, riskyOnly: _risky, ...key } = f;
 	const rows = f.system ? await run() : await matchCache.get(db, campaign.id, JSON.stringify({ ...key, oldest: f.sort === 'oldest' }), run);
 
-	const risk = riskIndex(quality);
-	let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, risk: risk.get(r.id) ?? NO_RISK }));
-	if (f.riskyOnly) matched = matched.filter((r) => r.risk.score > 0);
-	if (f.sort === 'risk') matched.sort((a, b) => b.risk.score - a.risk.score || b.submitted_at - a.submitted_at);
+	// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
+	const risks = quality.risks;
+	let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
+	if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
+	if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
 	const total = matched.length;
-	const pageMatches = matched.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE);
+	const pageMatches = matched
+		.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE)
+		.map((m) => ({ id: m.id, submitted_at: m.submitted_at, risk: risks.get(m.id) ?? NO_RISK }));
 
 	// 2. everything the page shows, for its 50 votes
 	const details = pageMatches.length

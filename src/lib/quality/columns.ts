@@ -1,0 +1,463 @@
+// The quality report at scale: the same statistics as assessQuality (analysis.ts, evaluators.ts,
+// risk.ts, alpha.ts), computed over votes held as columns with their ids interned to integers.
+//
+// At 200,000 votes the record path spends most of its time on strings and objects that live for the
+// whole computation: a pair key string and a facts object per vote, maps keyed by those strings, a
+// risk object with reasons per vote. Here image pairs are integer keys grouped with a counting sort,
+// each evaluator's metrics are summed one short-lived fact at a time (MetricsTally, shared with the
+// record path so both give the same numbers), a rationale's stance is read once per distinct text,
+// and the risk is a score per vote in a typed array; a vote's reasons are built only when asked for
+// (pages show a few dozen). tests/unit/quality/columns.test.ts checks that both paths agree.
+
+import { krippendorffAlphaNominal, type AlphaResult } from './alpha.ts';
+import type { OthersView, QualityOptions, VoteFacts } from './analysis.ts';
+import { flagEvaluator, MetricsTally, type EvaluatorQuality } from './evaluators.ts';
+import { findNearDuplicates } from './near-duplicates.ts';
+import { canonicalOutcome, pairKey } from './pairs.ts';
+import { riskOf, type RiskReason, type VoteRisk } from './risk.ts';
+import { rationaleStance, type RationaleStance } from './stance.ts';
+import { resolveThresholds, type QualityThresholds } from './thresholds.ts';
+import type { CanonicalOutcome, Choice, VoteKind, VoteRecord, VoteStatus } from './types.ts';
+
+/** Codes of the small enumerations, in these orders. */
+export const CHOICES: readonly Choice[] = ['left', 'right', 'tie', 'both_bad'];
+export const KINDS: readonly VoteKind[] = ['normal', 'gold', 'repeat'];
+export const STATUSES: readonly VoteStatus[] = ['counted', 'rejected'];
+const OUTCOMES: readonly CanonicalOutcome[] = ['first', 'second', 'tie', 'both_bad'];
+const LEFT = 0;
+const RIGHT = 1;
+const GOLD = 1;
+const REPEAT = 2;
+const COUNTED = 0;
+
+/** A campaign's votes, one array per field; users, images and systems as indices into their lists. */
+export interface VoteColumns {
+	ids: string[];
+	users: string[];
+	user: Int32Array;
+	/** ascending (string order), so that the canonical first image of a pair is the smaller index */
+	images: string[];
+	left: Int32Array;
+	right: Int32Array;
+	systems: string[];
+	leftSystem: Int32Array;
+	rightSystem: Int32Array;
+	/** indices into CHOICES, KINDS, STATUSES */
+	choice: Uint8Array;
+	kind: Uint8Array;
+	status: Uint8Array;
+	rationale: string[];
+	/** NaN when the client did not report it */
+	activeMs: Float64Array;
+	submittedAt: Float64Array;
+}
+
+const code = <T>(list: readonly T[], value: T, field: string) => {
+	const i = list.indexOf(value);
+	if (i < 0) throw new RangeError(`unknown ${field} ${String(value)}`);
+	return i;
+};
+
+/** Builds VoteColumns a vote at a time, interning ids (e.g. from database rows). */
+export class VoteColumnsBuilder {
+	private readonly ids: string[] = [];
+	private readonly rationale: string[] = [];
+	private readonly userIndex = new Map<string, number>();
+	private readonly imageIndex = new Map<string, number>();
+	private readonly systemIndex = new Map<string, number>();
+	private user: number[] = [];
+	private left: number[] = [];
+	private right: number[] = [];
+	private leftSystem: number[] = [];
+	private rightSystem: number[] = [];
+	private choice: number[] = [];
+	private kind: number[] = [];
+	private status: number[] = [];
+	private activeMs: number[] = [];
+	private submittedAt: number[] = [];
+
+	add(
+		id: string,
+		userId: string,
+		leftImageId: string,
+		rightImageId: string,
+		leftSystemId: string,
+		rightSystemId: string,
+		choice: Choice,
+		rationale: string,
+		activeMs: number | null,
+		submittedAt: number,
+		kind: VoteKind,
+		status: VoteStatus
+	): void {
+		this.ids.push(id);
+		this.user.push(intern(this.userIndex, userId));
+		this.left.push(intern(this.imageIndex, leftImageId));
+		this.right.push(intern(this.imageIndex, rightImageId));
+		this.leftSystem.push(intern(this.systemIndex, leftSystemId));
+		this.rightSystem.push(intern(this.systemIndex, rightSystemId));
+		this.choice.push(code(CHOICES, choice, 'choice'));
+		this.rationale.push(rationale);
+		this.activeMs.push(activeMs === null ? NaN : Number(activeMs));
+		this.submittedAt.push(Number(submittedAt));
+		this.kind.push(code(KINDS, kind, 'kind'));
+		this.status.push(code(STATUSES, status, 'status'));
+	}
+
+	build(): VoteColumns {
+		// images renumbered in string order: canonical orientation becomes an integer comparison
+		const byName = [...this.imageIndex.keys()];
+		const images = [...byName].sort();
+		const rank = new Map(images.map((id, i) => [id, i]));
+		const renumber = Int32Array.from(byName, (id) => rank.get(id)!);
+		const out: VoteColumns = {
+			ids: this.ids,
+			users: [...this.userIndex.keys()],
+			user: Int32Array.from(this.user),
+			images,
+			left: Int32Array.from(this.left, (i) => renumber[i]),
+			right: Int32Array.from(this.right, (i) => renumber[i]),
+			systems: [...this.systemIndex.keys()],
+			leftSystem: Int32Array.from(this.leftSystem),
+			rightSystem: Int32Array.from(this.rightSystem),
+			choice: Uint8Array.from(this.choice),
+			kind: Uint8Array.from(this.kind),
+			status: Uint8Array.from(this.status),
+			rationale: this.rationale,
+			activeMs: Float64Array.from(this.activeMs),
+			submittedAt: Float64Array.from(this.submittedAt)
+		};
+		this.user = this.left = this.right = this.leftSystem = this.rightSystem = [];
+		this.choice = this.kind = this.status = this.activeMs = this.submittedAt = [];
+		return out;
+	}
+}
+
+function intern(index: Map<string, number>, key: string): number {
+	let i = index.get(key);
+	if (i === undefined) index.set(key, (i = index.size));
+	return i;
+}
+
+export function columnsFromRecords(votes: readonly VoteRecord[]): VoteColumns {
+	const b = new VoteColumnsBuilder();
+	for (const v of votes)
+		b.add(
+			v.id,
+			v.userId,
+			v.leftImageId,
+			v.rightImageId,
+			v.leftSystemId,
+			v.rightSystemId,
+			v.choice,
+			v.rationale,
+			v.activeMs,
+			v.submittedAt,
+			v.kind,
+			v.status
+		);
+	return b.build();
+}
+
+export interface ColumnarQuality {
+	evaluators: EvaluatorQuality[];
+	agreement: AlphaResult;
+	thresholds: QualityThresholds;
+	/** vote indices, highest risk first (input order among equal scores) */
+	order: Int32Array;
+	/** each vote's risk score, by input index */
+	score: Float64Array;
+	/** 1 for a vote with at least one risk reason, by input index */
+	signalled: Uint8Array;
+	/** a vote's risk reasons, by input index (built when asked) */
+	reasons(index: number): RiskReason[];
+}
+
+const NO_STANCE: RationaleStance = Object.freeze({ side: null, left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
+
+/** assessQuality over columns: the same evaluators, agreement and risks (as scores plus reasons on demand). */
+export function assessQualityColumns(c: VoteColumns, options: QualityOptions = {}): ColumnarQuality {
+	const thresholds = resolveThresholds(options.thresholds);
+	const tooFastMs = thresholds.tooFastSeconds * 1000;
+	const n = c.ids.length;
+	const nImages = c.images.length;
+	const nUsers = c.users.length;
+
+	// 1. image pairs: an integer per unordered pair, and each vote's outcome in canonical order
+	const pairOf = new Int32Array(n);
+	const outcome = new Uint8Array(n);
+	const pairIds = new Map<number, number>();
+	for (let i = 0; i < n; i++) {
+		const l = c.left[i];
+		const r = c.right[i];
+		const key = l <= r ? l * nImages + r : r * nImages + l;
+		let p = pairIds.get(key);
+		if (p === undefined) pairIds.set(key, (p = pairIds.size));
+		pairOf[i] = p;
+		const ch = c.choice[i];
+		outcome[i] = ch >= 2 ? ch : (ch === LEFT) === l <= r ? 0 : 1;
+	}
+	const nPairs = pairIds.size;
+	pairIds.clear();
+	// votes grouped by pair (counting sort; input order within a pair)
+	const start = new Int32Array(nPairs + 1);
+	for (let i = 0; i < n; i++) start[pairOf[i] + 1]++;
+	for (let p = 0; p < nPairs; p++) start[p + 1] += start[p];
+	const members = new Int32Array(n);
+	{
+		const fill = start.slice(0, nPairs);
+		for (let i = 0; i < n; i++) members[fill[pairOf[i]]++] = i;
+	}
+
+	// 2. per pair: each evaluator's representative counted vote (alpha.ts representativeVotes), the
+	// tally of their outcomes, and for each vote its own evaluator's representative outcome
+	const isRepeat = (i: number) => (c.kind[i] === REPEAT ? 1 : 0);
+	const prefer = (a: number, b: number) => {
+		const ra = isRepeat(a);
+		const rb = isRepeat(b);
+		if (ra !== rb) return ra < rb;
+		if (c.submittedAt[a] !== c.submittedAt[b]) return c.submittedAt[a] < c.submittedAt[b];
+		return c.ids[a] < c.ids[b];
+	};
+	const tally = new Int32Array(nPairs * 4);
+	const own = new Int8Array(n).fill(-1);
+	const rep = new Int32Array(nUsers).fill(-1);
+	const units: { first: number; values: CanonicalOutcome[] }[] = [];
+	const touched: number[] = [];
+	for (let p = 0; p < nPairs; p++) {
+		const from = start[p];
+		const to = start[p + 1];
+		let first = n;
+		for (let k = from; k < to; k++) {
+			const i = members[k];
+			if (c.status[i] !== COUNTED) continue;
+			if (i < first) first = i;
+			const u = c.user[i];
+			const current = rep[u];
+			if (current === -1) {
+				rep[u] = i;
+				touched.push(u);
+			} else if (prefer(i, current)) rep[u] = i;
+		}
+		for (const u of touched) tally[p * 4 + outcome[rep[u]]]++;
+		for (let k = from; k < to; k++) {
+			const r = rep[c.user[members[k]]];
+			if (r !== -1) own[members[k]] = outcome[r];
+		}
+		if (touched.length >= 2) units.push({ first, values: touched.map((u) => OUTCOMES[outcome[rep[u]]]) });
+		for (const u of touched) rep[u] = -1;
+		touched.length = 0;
+	}
+	// alpha.ts visits pairs in the order of their first counted vote: the same order, the same sums
+	units.sort((a, b) => a.first - b.first);
+	const agreement = krippendorffAlphaNominal(units.map((u) => u.values));
+
+	// 3. near-duplicate rationales, and each distinct rationale's stance (decisive votes only read it)
+	const duplicates = findNearDuplicates(
+		c.rationale.map((text, i) => ({ text, owner: c.users[c.user[i]] })),
+		{ threshold: thresholds.duplicateJaccard, shingleSize: thresholds.shingleSize }
+	);
+	const duplicateOwn = Int32Array.from(duplicates, (d) => d.sameOwner);
+	const duplicateOthers = Int32Array.from(duplicates, (d) => d.otherOwner);
+	duplicates.length = 0;
+	const stances = new Map<string, RationaleStance>();
+	const stanceOf = (i: number): RationaleStance => {
+		if (c.choice[i] > RIGHT) return NO_STANCE;
+		const text = c.rationale[i];
+		let s = stances.get(text);
+		if (!s) stances.set(text, (s = rationaleStance(text)));
+		return s;
+	};
+
+	// 4. gold expectations (few pairs, keyed as analysis.ts keys them) and predictions per system pair
+	const gold = new Map<string, CanonicalOutcome>();
+	for (const g of options.gold ?? [])
+		gold.set(pairKey(g.leftImageId, g.rightImageId), canonicalOutcome(g.leftImageId, g.rightImageId, g.expected));
+	const nSystems = c.systems.length;
+	const predicted = new Int8Array(nSystems * nSystems).fill(-2);
+	const predictedSideOf = (i: number): 'left' | 'right' | null => {
+		const ls = c.leftSystem[i];
+		const rs = c.rightSystem[i];
+		if (!options.predict || c.choice[i] > RIGHT || ls === rs) return null;
+		let side = predicted[ls * nSystems + rs];
+		if (side === -2) {
+			const p = options.predict(c.systems[ls], c.systems[rs]);
+			side = predicted[ls * nSystems + rs] = Number.isFinite(p) && p !== 0.5 ? (p > 0.5 ? LEFT : RIGHT) : -1;
+		}
+		return side === -1 ? null : (CHOICES[side] as 'left' | 'right');
+	};
+
+	// 5. hidden repeats (analysis.ts matchRepeats), only on the evaluator-and-pair groups that have one
+	const repeatOf = new Int32Array(n).fill(-1);
+	const changed = new Int8Array(n).fill(-1);
+	const flipped = new Int8Array(n).fill(-1);
+	const sameSideFlip = new Int8Array(n).fill(-1);
+	const withRepeat = new Map<number, number[]>();
+	for (let i = 0; i < n; i++) if (c.kind[i] === REPEAT) withRepeat.set(pairOf[i] * nUsers + c.user[i], []);
+	if (withRepeat.size) {
+		for (let i = 0; i < n; i++) withRepeat.get(pairOf[i] * nUsers + c.user[i])?.push(i);
+		for (const list of withRepeat.values()) {
+			list.sort((a, b) => c.submittedAt[a] - c.submittedAt[b] || (c.ids[a] < c.ids[b] ? -1 : c.ids[a] > c.ids[b] ? 1 : 0));
+			list.forEach((i, at) => {
+				if (c.kind[i] !== REPEAT) return;
+				let original = -1;
+				for (let j = at - 1; j >= 0 && original === -1; j--) if (c.kind[list[j]] !== REPEAT) original = list[j];
+				if (original === -1 && at > 0) original = list[at - 1];
+				if (original === -1) return;
+				repeatOf[i] = original;
+				changed[i] = outcome[i] !== outcome[original] ? 1 : 0;
+				if (c.choice[i] <= RIGHT && c.choice[original] <= RIGHT) {
+					flipped[i] = changed[i];
+					sameSideFlip[i] = flipped[i] && c.choice[i] === c.choice[original] ? 1 : 0;
+				}
+			});
+		}
+		withRepeat.clear();
+	}
+
+	const tri = (x: number) => (x === -1 ? null : x === 1);
+	const recordAt = (i: number): VoteRecord => ({
+		id: c.ids[i],
+		userId: c.users[c.user[i]],
+		leftImageId: c.images[c.left[i]],
+		rightImageId: c.images[c.right[i]],
+		leftSystemId: c.systems[c.leftSystem[i]],
+		rightSystemId: c.systems[c.rightSystem[i]],
+		choice: CHOICES[c.choice[i]],
+		rationale: c.rationale[i],
+		activeMs: Number.isNaN(c.activeMs[i]) ? null : c.activeMs[i],
+		submittedAt: c.submittedAt[i],
+		kind: KINDS[c.kind[i]],
+		status: STATUSES[c.status[i]],
+		assignmentId: ''
+	});
+	/** analysis.ts othersView from the pair's tally and this evaluator's own value */
+	const othersOf = (i: number): OthersView => {
+		const p = pairOf[i];
+		let evaluators = 0;
+		let best = -1;
+		let bestCount = 0;
+		let split = false;
+		for (let o = 0; o < 4; o++) {
+			const total = tally[p * 4 + o];
+			if (total === 0) continue;
+			const count = total - (own[i] === o ? 1 : 0);
+			evaluators += count;
+			if (count > bestCount) {
+				best = o;
+				bestCount = count;
+				split = false;
+			} else if (count === bestCount && count > 0) split = true;
+		}
+		if (best === -1 || split) return { evaluators, support: bestCount, majority: null };
+		const first = c.left[i] <= c.right[i];
+		return { evaluators, support: bestCount, majority: CHOICES[best >= 2 ? best : (best === 0) === first ? LEFT : RIGHT] };
+	};
+	/** The vote's facts as analysis.ts states them (short-lived: made for a vote while it is summed or shown). */
+	const factsAt = (i: number): VoteFacts => {
+		const vote = recordAt(i);
+		const stance = stanceOf(i);
+		const ms = c.activeMs[i];
+		const timed = Number.isFinite(ms) && ms >= 0;
+		const expected = c.kind[i] === GOLD ? gold.get(pairKey(vote.leftImageId, vote.rightImageId)) : undefined;
+		const others = othersOf(i);
+		const predictedSide = predictedSideOf(i);
+		const decisive = c.choice[i] <= RIGHT;
+		return {
+			vote,
+			index: i,
+			pair: '',
+			outcome: OUTCOMES[outcome[i]],
+			tooFast: timed ? ms < tooFastMs : null,
+			stance,
+			contradiction: decisive && stance.side !== null && stance.side !== vote.choice,
+			duplicateOwn: duplicateOwn[i],
+			duplicateOthers: duplicateOthers[i],
+			goldExpected: expected === undefined ? null : chosenFor(c.left[i] <= c.right[i], expected),
+			goldCorrect: expected === undefined ? null : expected === OUTCOMES[outcome[i]],
+			repeatOf: repeatOf[i],
+			changed: tri(changed[i]),
+			flipped: tri(flipped[i]),
+			sameSideFlip: tri(sameSideFlip[i]),
+			others,
+			agreesWithOthers: others.majority === null ? null : others.majority === vote.choice,
+			predictedSide,
+			agreesWithPrediction: predictedSide === null ? null : predictedSide === vote.choice
+		};
+	};
+
+	// 6. one pass: each evaluator's metrics and each vote's score (risk.ts riskOf's noisy-OR, in its order)
+	const tallies: MetricsTally[] = c.users.map(() => new MetricsTally());
+	const score = new Float64Array(n);
+	// a vote with any signal has reasons (even one weighted 0, which leaves the score at 0)
+	const signalled = new Uint8Array(n);
+	const w = thresholds.riskWeights;
+	for (let i = 0; i < n; i++) {
+		const f = factsAt(i);
+		tallies[c.user[i]].add(f);
+		let keep = 1;
+		let any = 0;
+		if (f.tooFast) {
+			keep *= 1 - w.tooFast;
+			any = 1;
+		}
+		if (f.contradiction) {
+			keep *= 1 - w.contradiction;
+			any = 1;
+		}
+		if (f.duplicateOwn !== -1) {
+			keep *= 1 - w.duplicateOwn;
+			any = 1;
+		}
+		if (f.duplicateOthers !== -1) {
+			keep *= 1 - w.duplicateOthers;
+			any = 1;
+		}
+		if (f.agreesWithOthers === false && f.others.majority !== null) {
+			keep *= 1 - w.disagreement;
+			any = 1;
+		}
+		if (f.goldCorrect === false && f.goldExpected !== null) {
+			keep *= 1 - w.goldMiss;
+			any = 1;
+		}
+		score[i] = 1 - keep;
+		signalled[i] = any;
+	}
+	const evaluators = c.users
+		.map((userId, u) => ({ userId, u }))
+		.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+		.map(({ userId, u }) => {
+			const metrics = tallies[u].metrics(userId, thresholds);
+			return { userId, metrics, ...flagEvaluator(metrics, thresholds) };
+		});
+	const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+	const voteAt = (i: number) => ({ id: c.ids[i], userId: c.users[c.user[i]] });
+	return {
+		evaluators,
+		agreement,
+		thresholds,
+		order,
+		score,
+		signalled,
+		reasons: (i) => (signalled[i] ? riskOf(factsAt(i), voteAt, w, thresholds.tooFastSeconds).reasons : [])
+	};
+}
+
+function chosenFor(leftFirst: boolean, o: CanonicalOutcome): Choice {
+	if (o === 'tie' || o === 'both_bad') return o;
+	return (o === 'first') === leftFirst ? 'left' : 'right';
+}
+
+/** The record path's report shape (assessQuality), for comparing the two and for small campaigns. */
+export function columnarToReport(
+	q: ColumnarQuality,
+	c: VoteColumns
+): { evaluators: EvaluatorQuality[]; votes: VoteRisk[]; agreement: AlphaResult; thresholds: QualityThresholds } {
+	return {
+		evaluators: q.evaluators,
+		votes: Array.from(q.order, (i) => ({ voteId: c.ids[i], userId: c.users[c.user[i]], score: q.score[i], reasons: q.reasons(i) })),
+		agreement: q.agreement,
+		thresholds: q.thresholds
+	};
+}

@@ -1,0 +1,66 @@
+// The columnar path (columns.ts, what the server runs at scale) against the record path (assessQuality,
+// the reference the other tests check by hand): the same evaluators, flags, alpha and per-vote risks, on
+// generated campaigns with gold pairs, hidden repeats, rejected votes, ties, untimed votes and pasted
+// rationales.
+import { describe, expect, it } from 'vitest';
+import {
+	assessQuality,
+	assessQualityColumns,
+	columnarToReport,
+	columnsFromRecords,
+	type VoteRecord
+} from '../../../src/lib/quality/index.ts';
+import { mulberry32, simulateCampaign, type Behaviour } from './simulate.ts';
+
+const EVALUATORS: { id: string; behaviour: Behaviour }[] = [
+	{ id: 'careful-1', behaviour: 'careful' },
+	{ id: 'careful-2', behaviour: 'careful' },
+	{ id: 'careful-3', behaviour: 'careful' },
+	{ id: 'lefty', behaviour: 'always_left' },
+	{ id: 'clicker', behaviour: 'random_fast' },
+	{ id: 'paster', behaviour: 'paster' }
+];
+
+/** Rejects some votes, drops some active times and makes some ties: states the simulation does not make. */
+function roughen(votes: VoteRecord[], seed: number): VoteRecord[] {
+	const rng = mulberry32(seed);
+	return votes.map((v) => {
+		const r = rng();
+		if (r < 0.05) return { ...v, status: 'rejected' as const };
+		if (r < 0.08) return { ...v, activeMs: null };
+		if (r < 0.11) return { ...v, choice: 'tie' as const };
+		if (r < 0.13) return { ...v, choice: 'both_bad' as const };
+		return v;
+	});
+}
+
+describe.each([1, 2, 3, 4])('columnar quality equals the record path, seed %i', (seed) => {
+	const sim = simulateCampaign({ seed, evaluators: EVALUATORS, repeats: 15, goldPairs: 12 });
+	const votes = roughen(sim.votes, seed + 100);
+
+	it('gives the same report', () => {
+		const options = { gold: sim.gold, predict: sim.predict };
+		const expected = assessQuality(votes, options);
+		const columns = columnsFromRecords(votes);
+		const actual = columnarToReport(assessQualityColumns(columns, options), columns);
+		expect(actual).toEqual(expected);
+		// rich enough to compare: flags, alpha, and every kind of risk reason but none missing
+		expect(expected.evaluators.some((e) => e.flagged)).toBe(true);
+		expect(expected.agreement.alpha).not.toBeNull();
+		const codes = new Set(expected.votes.flatMap((v) => v.reasons.map((r) => r.code)));
+		expect([...codes].sort()).toEqual(['contradiction', 'disagreement', 'duplicate_others', 'duplicate_own', 'gold_miss', 'too_fast']);
+		expect(expected.evaluators.some((e) => e.metrics.repeats.matched > 0)).toBe(true);
+	});
+
+	it('gives the same report with other thresholds and no prediction', () => {
+		const options = { gold: sim.gold, thresholds: { tooFastSeconds: 6, duplicateJaccard: 0.6, riskWeights: { disagreement: 0 } } };
+		const expected = assessQuality(votes, options);
+		const columns = columnsFromRecords(votes);
+		expect(columnarToReport(assessQualityColumns(columns, options), columns)).toEqual(expected);
+	});
+});
+
+it('gives the same (empty) report without votes', () => {
+	const columns = columnsFromRecords([]);
+	expect(columnarToReport(assessQualityColumns(columns), columns)).toEqual(assessQuality([]));
+});
