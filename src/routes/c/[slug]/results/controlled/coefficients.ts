@@ -41,10 +41,16 @@ export function signed(n: number): string {
 	return r > 0 ? `+${r}` : r < 0 ? `−${-r}` : '0';
 }
 
-/** "left side +12 Elo [4, 20]" */
+/** A rounded number with a true minus sign, no plus (for interval ends). */
+function plain(n: number): string {
+	const r = Math.round(n);
+	return r < 0 ? `−${-r}` : `${r}`;
+}
+
+/** "Left side +12 Elo [4, 20]" */
 export function coefficientWords(c: Coefficient): string {
 	const label = CONTROL_LABELS[c.name]?.label ?? c.name;
-	const ci = c.ci_low !== null && c.ci_high !== null ? ` [${signed(c.ci_low)}, ${signed(c.ci_high)}]` : '';
+	const ci = c.ci_low !== null && c.ci_high !== null ? ` [${plain(c.ci_low)}, ${plain(c.ci_high)}]` : '';
 	return `${label} ${signed(c.elo)} Elo${ci}`;
 }
 
