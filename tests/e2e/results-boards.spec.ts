@@ -32,12 +32,15 @@ test('a researcher opens the controlled tab, reads coefficients and Δrank, chan
 	await page.getByRole('button', { name: 'Compare' }).click();
 	await expect(page.getByRole('heading', { name: `${a} vs ${b}` })).toBeVisible();
 	await expect(page.getByRole('status')).toContainText(/\d+ battles/);
-	const firstPrompt = page.locator('section.prompt').first();
-	if (await firstPrompt.count()) {
-		await expect(
-			firstPrompt.getByRole('img', { name: new RegExp(`^${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} for prompt`) })
-		).toBeVisible();
-	}
+	// both images of the first prompt are shown (served to researchers by image id)
+	const images = page.locator('section.prompt').first().getByRole('img');
+	await expect(images).toHaveCount(2);
+	await expect(images.first()).toHaveAccessibleName(new RegExp(`for prompt`));
+	await expect
+		.poll(() =>
+			images.evaluateAll((els) => els.every((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0))
+		)
+		.toBe(true);
 
 	await page.getByRole('navigation', { name: 'Results views' }).getByRole('link', { name: 'By category' }).click();
 	await expect(page).toHaveURL(/results\/categories/);
