@@ -25,6 +25,9 @@ test('a researcher opens the controlled tab, reads coefficients and Δrank, chan
 	await expect(coefficients.getByRole('rowheader', { name: 'Left side' })).toBeVisible();
 
 	await page.getByRole('navigation', { name: 'Results views' }).getByRole('link', { name: 'Head-to-head' }).click();
+	await expect(page).toHaveURL(/results\/head-to-head/);
+	// the demo's eight systems and the "Choose…" option
+	await expect(page.getByLabel('System A').locator('option')).toHaveCount(9);
 	const systems = await page.getByLabel('System A').locator('option').allTextContents();
 	const [a, b] = systems.filter((s) => s !== 'Choose…');
 	await page.getByLabel('System A').selectOption(a);
