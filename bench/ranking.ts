@@ -1,6 +1,8 @@
 // Ranking engine at a million votes: 1,000,000 battles over 100 systems with a known Bradley–Terry truth,
 // timed stage by stage, end to end through `pickwise rank`, and against the public arena pipeline.
 // Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen] [--tsx-runs 1] [--controlled-only]
+//      [--boards-only]: the leaderboard with rank spreads and robustness from the counts, and the
+//      controlled fit, --runs times each, medians (what the results pages compute on a cold cache)
 // The arena pipeline is /work/shared/tools/ranking-reference/arena_pipeline.py (or ARENA_PIPELINE=path):
 // when it is absent the side-by-side figure is skipped and the bench says so.
 import { createRng } from '../src/lib/scheduling/rng.ts';
@@ -9,7 +11,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { countsFromBattleTable, fitBradleyTerry, parseBattles, rankSystems } from '../src/lib/ranking/index.ts';
+import {
+	addRankSpread,
+	adjacentRobustness,
+	countsFromBattleTable,
+	fitBradleyTerry,
+	parseBattles,
+	rankSystems
+} from '../src/lib/ranking/index.ts';
 import { FALLBACK_PRIOR } from '../src/lib/ranking/leaderboard.ts';
 import { runBootstrap } from '../src/lib/ranking/pool.ts';
 import { aggregateCovariates, rankControlled, type CovariateVotes } from '../src/lib/ranking/covariates.ts';
@@ -118,10 +127,51 @@ async function controlledBench(grid: number, workers: number, rounds = 1000) {
 	const [result, tFit] = await timeAsync(() => rankControlled(cells, { bootstrap: rounds, workers }));
 	const cpu = process.cpuUsage(c0);
 	const px = result.board.coefficients[1];
+	const total = tAgg + tFit;
 	console.log(
 		`controlled fit, grid ${grid} (${cells.rows.toLocaleString('en')} rows): aggregate ${ms(tAgg)}, fit + ${rounds} rounds on ${workers} workers ${ms(tFit)}` +
 			` — total ${ms(tAgg + tFit)} wall, ${ms((cpu.user + cpu.system) / 1000)} CPU; γ_pixels ${px.logit.toFixed(3)} (planted 1.5, binned)`
 	);
+	return { wall: total, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+/**
+ * The results page's board on a cold cache, from the counts (pair_stat rows, already aggregated): fit +
+ * 1000 bootstrap rounds on 2 workers, rank spreads, and robustness of all adjacent pairs (greedy).
+ * Also the part added by spreads and robustness alone.
+ */
+async function boardBench(counts: ReturnType<typeof countsFromBattleTable>) {
+	const c0 = process.cpuUsage();
+	const [board, tRank] = await timeAsync(() => rankSystems(counts, { workers: 2 }));
+	const id = new Map(counts.systems.map((name, i) => [name, i]));
+	const [, tExtra] = time(() => {
+		addRankSpread(board);
+		adjacentRobustness(
+			counts,
+			board.leaderboard.map((e) => id.get(e.system)!),
+			{ exclude: false }
+		);
+	});
+	const cpu = process.cpuUsage(c0);
+	console.log(
+		`leaderboard from counts: fit + 1000 rounds ${ms(tRank)}, rank spreads + robustness of ${K - 1} pairs ${ms(tExtra)} — total ${ms(tRank + tExtra)} wall, ${ms((cpu.user + cpu.system) / 1000)} CPU`
+	);
+	return { wall: tRank + tExtra, extra: tExtra, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+if (args.includes('--boards-only')) {
+	const counts = countsFromBattleTable(parseBattles(readFileSync(csvPath), 'csv'));
+	const boards = [];
+	for (let r = 0; r < RUNS; r++) boards.push(await boardBench(counts));
+	const controlled = [];
+	for (let r = 0; r < RUNS; r++) controlled.push(await controlledBench(option('grid', 0.2), 2));
+	console.log(
+		`medians of ${RUNS}: leaderboard + spreads + robustness ${ms(median(boards.map((b) => b.wall)))} wall ` +
+			`(spreads + robustness ${ms(median(boards.map((b) => b.extra)))}), ${ms(median(boards.map((b) => b.cpu)))} CPU; ` +
+			`controlled fit ${ms(median(controlled.map((c) => c.wall)))} wall, ${ms(median(controlled.map((c) => c.cpu)))} CPU; ` +
+			`load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`
+	);
+	process.exit(0);
 }
 
 if (args.includes('--controlled-only')) {

@@ -11,6 +11,7 @@ import * as evaluatorNotes from './20261130_0007_evaluator_notes.ts';
 import * as adaptiveProbability from './20261130_0008_adaptive_probability.ts';
 import * as voteMarks from './20261130_0009_vote_marks.ts';
 import * as multiInstance from './20261130_0010_multi_instance.ts';
+import * as imageFeatures from './20261130_0011_image_features.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130_0007_evaluator_notes': evaluatorNotes,
 	'20261130_0008_adaptive_probability': adaptiveProbability,
 	'20261130_0009_vote_marks': voteMarks,
-	'20261130_0010_multi_instance': multiInstance
+	'20261130_0010_multi_instance': multiInstance,
+	'20261130_0011_image_features': imageFeatures
 };

@@ -121,6 +121,19 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/marks GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/marks`, expect: { ...all(200), anon: 401, evaluator: 403, outsider: 404 } }
 	],
+	// the boards beside the overall one follow the same rule; personal boards (every evaluator's) are a lead's
+	'/c/[slug]/results/controlled GET': [
+		{ method: 'GET', path: `/c/${SLUG}/results/controlled?control=left&bootstrap=0`, expect: page({ evaluator: 403, outsider: 404 }) }
+	],
+	'/c/[slug]/results/categories GET': [
+		{ method: 'GET', path: `/c/${SLUG}/results/categories?bootstrap=0`, expect: page({ evaluator: 403, outsider: 404 }) }
+	],
+	'/c/[slug]/results/head-to-head GET': [
+		{ method: 'GET', path: `/c/${SLUG}/results/head-to-head`, expect: page({ evaluator: 403, outsider: 404 }) }
+	],
+	'/c/[slug]/results/personal GET': [
+		{ method: 'GET', path: `/c/${SLUG}/results/personal`, expect: page({ researcher: 403, evaluator: 403, outsider: 404 }) }
+	],
 	'/c/[slug]/manage GET': [{ method: 'GET', path: `/c/${SLUG}/manage`, expect: page({ admin: 200, lead: 200, outsider: 404 }, 403) }],
 	'/c/[slug]/manage POST ?/settings': [
 		{

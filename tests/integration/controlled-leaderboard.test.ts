@@ -126,7 +126,7 @@ describe('controlled leaderboard', () => {
 	});
 
 	it('names a bad control', () => {
-		for (const bad of ['control=luminance', 'control=pixels,x']) {
+		for (const bad of ['control=marks', 'control=pixels,x']) {
 			try {
 				q(bad);
 				expect.unreachable();

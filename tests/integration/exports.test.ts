@@ -66,7 +66,7 @@ describe('vote import and exports', () => {
 		}
 		expect(board.robustness).toHaveLength(11);
 		// the controlled board over HTTP; a bad covariate name is a 400 naming the field
-		const bad = await get('/api/v1/campaigns/hist/leaderboard?control=luminance');
+		const bad = await get('/api/v1/campaigns/hist/leaderboard?control=marks');
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).error).toMatchObject({ field: 'control' });
 		const controlled = await (await get('/api/v1/campaigns/hist/leaderboard?bootstrap=50&control=left')).json();

@@ -23,6 +23,9 @@ import { selectionCounts } from '../../src/lib/server/results/selection-counts.t
 import { seedCampaign } from '../helpers/campaign.ts';
 import { readNotes, sendNote, unreadNoteCount } from '../../src/lib/server/feedback/notes.ts';
 import { evaluatorFeedback } from '../../src/lib/server/feedback/evaluator-page.ts';
+import { ensureImageFeatures } from '../../src/lib/server/results/features.ts';
+import { personalBoards } from '../../src/lib/server/results/personal.ts';
+import { headToHead } from '../../src/lib/server/results/head-to-head.ts';
 
 let pg: Awaited<ReturnType<typeof startPostgres>>;
 let db: Db;
@@ -135,6 +138,40 @@ describe('PostgreSQL', () => {
 		const battles = await importVotes(k, { campaign: 'pg', text: 'model_a,model_b,winner\nx,y,model_a\ny,x,tie\n', format: 'csv' });
 		expect(battles.added).toBe(2);
 	}, 120_000);
+
+	it('measures image features (migration 0011) and builds the controlled, personal and head-to-head boards', async () => {
+		const k = db.kysely;
+		const seeded = await seedCampaign(k, dataDir, { slug: 'pg-boards', systems: 3, prompts: 3, evaluators: 1 });
+		const campaign = await requireCampaign(k, 'pg-boards');
+		const evaluator = seeded.evaluators[0].id;
+		for (let i = 0; i < 6; i++) {
+			const pair = (await nextAssignment(k, campaign, evaluator, null))!;
+			await castVote(k, campaign, evaluator, {
+				voteId: crypto.randomUUID(),
+				assignmentId: pair.assignment.id,
+				choice: 'tie',
+				rationale: 'Both are about as good as each other.'
+			});
+		}
+		const before = process.env.DATA_DIR;
+		process.env.DATA_DIR = dataDir;
+		try {
+			expect(await ensureImageFeatures(k, campaign.id)).toBe(9);
+			expect(await ensureImageFeatures(k, campaign.id)).toBe(0);
+		} finally {
+			if (before === undefined) delete process.env.DATA_DIR;
+			else process.env.DATA_DIR = before;
+		}
+		const board = await campaignLeaderboard(
+			k,
+			campaign,
+			parseLeaderboardQuery(new URLSearchParams('bootstrap=0&control=left,luminance,contrast'))
+		);
+		expect(board.controlled!.coefficients.map((c) => c.name)).toEqual(['left', 'luminance', 'contrast']);
+		expect((await personalBoards(k, campaign)).consensus).toHaveLength(3);
+		const h2h = await headToHead(k, campaign, { a: 'system-0', b: 'system-1' }, parseLeaderboardQuery(new URLSearchParams()));
+		expect(h2h.totals.battles).toBe(h2h.totals.tie);
+	});
 
 	it('keeps notes to evaluators and shows an evaluator their rejected votes', async () => {
 		const k = db.kysely;

@@ -36,6 +36,7 @@ export {
 } from './battles-parse.ts';
 export { rankSpread, separability, addRankSpread, type RankSpread, type SpreadLeaderboard } from './spread.ts';
 export { adjacentRobustness, SMALL_BOARD, type AdjacentRobustness } from './robustness.ts';
+export { kendallTau } from './kendall.ts';
 export {
 	aggregateCovariates,
 	fitControlled,

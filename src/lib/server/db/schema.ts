@@ -195,6 +195,15 @@ export interface VoteTagTable {
 	tag: string;
 }
 
+/** Mean luminance and RMS contrast of a stored image (0–255 grey levels), for controlled leaderboards. */
+export interface ImageFeatureTable {
+	image_id: string;
+	campaign_id: string;
+	luminance: number;
+	contrast: number;
+	computed_at: number;
+}
+
 export interface VoteCriterionTable {
 	vote_id: string;
 	criterion_id: string;
@@ -263,6 +272,7 @@ export interface Database {
 	system: SystemTable;
 	prompt: PromptTable;
 	image: ImageTable;
+	image_feature: ImageFeatureTable;
 	assignment: AssignmentTable;
 	vote: VoteTable;
 	vote_criterion: VoteCriterionTable;

@@ -22,6 +22,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		campaign: { slug: campaign.slug, name: campaign.name, blind: campaign.blind === 1 },
 		query: { ...requested, from: event.url.searchParams.get('from') ?? '', to: event.url.searchParams.get('to') ?? '' },
+		lead: seesNames,
 		flaggedLeftOut: query.excludeEvaluators.length - requested.excludeEvaluators.length,
 		...view,
 		criteria: criteria.map(({ key, label }) => ({ key, label })),
