@@ -400,6 +400,8 @@ export async function updateCampaignSettings(
 			? current.imageFormat
 			: requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS);
 	const settings = {
+		// keys this form does not edit (e.g. the lead's enoughTarget) stay as they are
+		...storedSettings(campaign),
 		...current,
 		goldRate: rate(input.goldRate, 'gold_rate'),
 		repeatRate: rate(input.repeatRate, 'repeat_rate'),
@@ -439,6 +441,16 @@ export interface CampaignSettings {
 	imageFormat: ImageFormat;
 	/** adaptive scheduling: every system pair keeps at least this share ε of the draws, spread evenly (default 0.2) */
 	adaptiveEpsilon: number;
+}
+
+/** The settings JSON as stored, every key (an unreadable value reads as {}). */
+export function storedSettings(campaign: Pick<Campaign, 'settings'>): Record<string, unknown> {
+	try {
+		const raw = JSON.parse(campaign.settings);
+		return raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
+	} catch {
+		return {};
+	}
 }
 
 export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {
