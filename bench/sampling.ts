@@ -20,6 +20,8 @@
 // Paired seeds: for one seed every policy faces the same truth, prompts and raters.
 // Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--sizes 6,12,24,48] [--spreads 2,5,12]
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
+//      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
+//      (coverage only, at the interval budget: see coverageStudy below)
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -676,7 +678,7 @@ async function coverageStudy() {
 			for (const [label, s] of stats)
 				console.log(
 					`| ${K} | ${alpha} | ${label} | ${total} | ` +
-						variants.map((v) => `${((100 * s.hit[v]) / s.n).toFixed(1)}%`).join(' | ') +
+						variants.map((v) => (PRODUCT_ONLY && !v.startsWith('product') ? '—' : `${((100 * s.hit[v]) / s.n).toFixed(1)}%`)).join(' | ') +
 						` | ${(s.z2 / s.n).toFixed(2)} | ${(s.errBest / s.seeds).toFixed(1)} / ${(s.errWorst / s.seeds).toFixed(1)} |`
 				);
 		}
