@@ -1,7 +1,8 @@
 // Which pair scheduling reaches a trustworthy ranking with the fewest votes? Pure simulation: the
 // real PairScheduler (uniform, balanced, adaptive) and the real ranking engine, no server.
 //
-// Truth per seed: Bradley–Terry log-strengths θᵢ = logit(xᵢ), xᵢ ~ Beta(α, α) (α sets the spread);
+// Truth per seed: Bradley–Terry log-strengths θᵢ = logit(xᵢ), xᵢ ~ Beta(α, α) (α sets the spread), or
+// ('arena', 12 systems) the ratings fitted to 20,000 arena-format battles (bench/data/arena-12.json);
 // ties from a Davidson model with ν drawn so that 20–35% of close votes tie; 200 prompts, each with a
 // per-prompt effect (system × prompt interaction, sd 0.35) so a prompt can favour one system; raters
 // 80% careful (Davidson on the prompt's strengths), 10% side-biased (left with p = 0.65, whatever the
@@ -22,6 +23,7 @@
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
 //      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
 //      (coverage only, at the interval budget: see coverageStudy below)
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -46,9 +48,16 @@ const SEEDS = Number(option('seeds', quick ? '4' : '8'));
 const SIZES = option('sizes', quick ? '6,12,24' : '6,12,24,48')
 	.split(',')
 	.map(Number);
-const SPREADS = option('spreads', quick ? '2,5' : '2,5,12')
+// Beta α values, and 'arena': the 12 ratings fitted to arena-format battles (bench/data/arena-12.json; 12 systems only)
+const SPREADS = option('spreads', quick ? '2,5' : '2,5,12,arena')
 	.split(',')
-	.map(Number);
+	.map((s) => (s === 'arena' ? ('arena' as const) : Number(s)));
+type Spread = (typeof SPREADS)[number];
+const ARENA: number[] = Object.values(
+	(JSON.parse(readFileSync(new URL('./data/arena-12.json', import.meta.url), 'utf8')) as { ratings: Record<string, number> }).ratings
+);
+/** Whether a spread applies to K systems (the arena set has exactly its 12). */
+const fits = (spread: Spread, K: number) => spread !== 'arena' || K === ARENA.length;
 const CAP_PER_PAIR = Number(option('cap', '40'));
 const BUDGET_PER_PAIR = Number(option('budget', '15'));
 const BOOTSTRAP = Number(option('bootstrap', '200'));
@@ -111,10 +120,14 @@ function davidson(a: number, b: number, nu: number): [number, number, number] {
 	return [pl / z, pr / z, nu / z];
 }
 
-function makeWorld(seed: number, K: number, alpha: number): World {
+function makeWorld(seed: number, K: number, alpha: Spread): World {
 	const rng = createRng(`world-${seed}-${K}-${alpha}`);
 	const theta = new Float64Array(K);
 	for (let i = 0; i < K; i++) {
+		if (alpha === 'arena') {
+			theta[i] = (ARENA[i] - 1000) / ELO;
+			continue;
+		}
 		const x = beta(rng, alpha);
 		theta[i] = Math.log(x / (1 - x));
 	}
@@ -405,6 +418,7 @@ for (const K of SIZES) {
 	const pairs = (K * (K - 1)) / 2;
 	const cap = CAP_PER_PAIR * pairs;
 	for (const alpha of SPREADS) {
+		if (!fits(alpha, K)) continue;
 		const collected = new Map<string, RunResult[]>();
 		for (let seed = 1; seed <= SEEDS; seed++) {
 			const world = makeWorld(seed, K, alpha);
@@ -606,6 +620,7 @@ async function coverageStudy() {
 		const pairs = (K * (K - 1)) / 2;
 		const total = BUDGET_PER_PAIR * pairs;
 		for (const alpha of SPREADS) {
+			if (!fits(alpha, K)) continue;
 			const stats = new Map<
 				string,
 				{ hit: Record<string, number>; n: number; z2: number; errBest: number; errWorst: number; seeds: number }
