@@ -1,7 +1,8 @@
 // Which pair scheduling reaches a trustworthy ranking with the fewest votes? Pure simulation: the
 // real PairScheduler (uniform, balanced, adaptive) and the real ranking engine, no server.
 //
-// Truth per seed: Bradley–Terry log-strengths θᵢ = logit(xᵢ), xᵢ ~ Beta(α, α) (α sets the spread);
+// Truth per seed: Bradley–Terry log-strengths θᵢ = logit(xᵢ), xᵢ ~ Beta(α, α) (α sets the spread), or
+// ('arena', 12 systems) the ratings fitted to 20,000 arena-format battles (bench/data/arena-12.json);
 // ties from a Davidson model with ν drawn so that 20–35% of close votes tie; 200 prompts, each with a
 // per-prompt effect (system × prompt interaction, sd 0.35) so a prompt can favour one system; raters
 // 80% careful (Davidson on the prompt's strengths), 10% side-biased (left with p = 0.65, whatever the
@@ -20,9 +21,21 @@
 // Paired seeds: for one seed every policy faces the same truth, prompts and raters.
 // Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--sizes 6,12,24,48] [--spreads 2,5,12]
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
+//      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
+//      (coverage only, at the interval budget: see coverageStudy below)
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
-import { createRng, PairScheduler, type CampaignImage, type Lease, type Rng, type VoteChoice } from '../src/lib/scheduling/index.ts';
+import {
+	createRng,
+	PairScheduler,
+	type CampaignImage,
+	type Lease,
+	type Rng,
+	type SchedulingStrategy,
+	type VoteChoice
+} from '../src/lib/scheduling/index.ts';
+import { adaptiveStrategy } from '../src/lib/scheduling/strategies/adaptive.ts';
 import { countsFromPairStats, fitBradleyTerry, rankWithDetails, type PairStatRow } from '../src/lib/ranking/index.ts';
 
 const args = process.argv.slice(2);
@@ -35,13 +48,23 @@ const SEEDS = Number(option('seeds', quick ? '4' : '8'));
 const SIZES = option('sizes', quick ? '6,12,24' : '6,12,24,48')
 	.split(',')
 	.map(Number);
-const SPREADS = option('spreads', quick ? '2,5' : '2,5,12')
+// Beta α values, and 'arena': the 12 ratings fitted to arena-format battles (bench/data/arena-12.json; 12 systems only)
+const SPREADS = option('spreads', quick ? '2,5' : '2,5,12,arena')
 	.split(',')
-	.map(Number);
+	.map((s) => (s === 'arena' ? ('arena' as const) : Number(s)));
+type Spread = (typeof SPREADS)[number];
+const ARENA: number[] = Object.values(
+	(JSON.parse(readFileSync(new URL('./data/arena-12.json', import.meta.url), 'utf8')) as { ratings: Record<string, number> }).ratings
+);
+/** Whether a spread applies to K systems (the arena set has exactly its 12). */
+const fits = (spread: Spread, K: number) => spread !== 'arena' || K === ARENA.length;
 const CAP_PER_PAIR = Number(option('cap', '40'));
 const BUDGET_PER_PAIR = Number(option('budget', '15'));
 const BOOTSTRAP = Number(option('bootstrap', '200'));
 const EPSILON = Number(option('epsilon', '0.2'));
+const COVERAGE = args.includes('--coverage');
+/** --coverage without the vote, prompt and evaluator bootstraps (they refit 3 × rounds times) */
+const PRODUCT_ONLY = args.includes('--product-only');
 const PROMPTS = 200;
 const EVALUATORS = 20;
 const PROMPT_SD = 0.35;
@@ -97,10 +120,14 @@ function davidson(a: number, b: number, nu: number): [number, number, number] {
 	return [pl / z, pr / z, nu / z];
 }
 
-function makeWorld(seed: number, K: number, alpha: number): World {
+function makeWorld(seed: number, K: number, alpha: Spread): World {
 	const rng = createRng(`world-${seed}-${K}-${alpha}`);
 	const theta = new Float64Array(K);
 	for (let i = 0; i < K; i++) {
+		if (alpha === 'arena') {
+			theta[i] = (ARENA[i] - 1000) / ELO;
+			continue;
+		}
 		const x = beta(rng, alpha);
 		theta[i] = Math.log(x / (1 - x));
 	}
@@ -183,15 +210,18 @@ const top3 = (x: Float64Array) =>
 class Tally {
 	readonly cells: Float64Array;
 	readonly weights: Float64Array;
+	/** every vote, for the coverage diagnostics: i, j (i < j), cell (0 i wins, 1 j wins, 2 tie), weight, prompt, evaluator */
+	readonly log: number[][] = [];
 	votes = 0;
 	constructor(readonly K: number) {
 		this.cells = new Float64Array(K * K * 3);
 		this.weights = new Float64Array(K * K * 3);
 	}
-	add(left: number, right: number, choice: VoteChoice, weight: number) {
+	add(left: number, right: number, choice: VoteChoice, weight: number, prompt = 0, evaluator = 0) {
 		const i = Math.min(left, right);
 		const j = Math.max(left, right);
 		const cell = choice === 'tie' ? 2 : (choice === 'left') === (left === i) ? 0 : 1;
+		if (COVERAGE) this.log.push([i, j, cell, weight, prompt, evaluator]);
 		const at = (i * this.K + j) * 3 + cell;
 		this.cells[at]++;
 		this.weights[at] += weight;
@@ -328,7 +358,7 @@ async function run(world: World, policy: (typeof POLICIES)[number], seed: number
 			rightImageId: lease.rightImageId,
 			choice
 		});
-		tally.add(left, right, choice, lease.probability ? 1 / lease.probability : 1);
+		tally.add(left, right, choice, lease.probability ? 1 / lease.probability : 1, p, e);
 		held[e] = issue(e);
 		if (tally.votes % step !== 0) continue;
 		let done = tally.votes >= budget;
@@ -365,6 +395,10 @@ const votes = (x: number, cap: number) => (x === Infinity || !Number.isFinite(x)
 const iqr = (xs: number[], fmt: (x: number) => string) =>
 	`${fmt(quantile(xs, 0.5))} (${fmt(quantile(xs, 0.25))}–${fmt(quantile(xs, 0.75))})`;
 
+if (COVERAGE) {
+	await coverageStudy();
+	process.exit(0);
+}
 console.log(
 	`load average ${loadavg()
 		.map((x) => x.toFixed(1))
@@ -384,6 +418,7 @@ for (const K of SIZES) {
 	const pairs = (K * (K - 1)) / 2;
 	const cap = CAP_PER_PAIR * pairs;
 	for (const alpha of SPREADS) {
+		if (!fits(alpha, K)) continue;
 		const collected = new Map<string, RunResult[]>();
 		for (let seed = 1; seed <= SEEDS; seed++) {
 			const world = makeWorld(seed, K, alpha);
@@ -452,3 +487,215 @@ console.log('\nPaired ratio of votes to τ ≥ 0.9, adaptive over the other poli
 console.log('| systems | α | adaptive / uniform | adaptive / balanced | medians |\n| --- | --- | --- | --- | --- |');
 console.log(ratios.join('\n'));
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+// ---- coverage study (--coverage): why do intervals miss? ----
+// Runs every policy to the interval budget only, with many seeds, and compares the product's
+// intervals with alternatives on the same votes: a vote-level bootstrap (every vote redrawn with its
+// own 1/P), a bootstrap over prompts (clusters) and one over evaluators; and the spread of the
+// estimate's error against the bootstrap's own standard deviation (z² near 1 when the width is right).
+type StudyPolicy = (typeof POLICIES)[number] | 'adaptive, σ² fixed';
+/**
+ * The adaptive strategy with every pair's outcome variance read as ¼ (as if no outcomes were known):
+ * P(a) then depends on counts and leases only, never on what the votes said — the diagnostic of
+ * whether outcome-driven allocation is what the bootstrap misses.
+ */
+function varianceBlind(epsilon: number): SchedulingStrategy {
+	const inner = adaptiveStrategy({ adaptiveEpsilon: epsilon });
+	let none = new Float64Array(0);
+	return {
+		name: 'adaptive',
+		pick(context) {
+			if (none.length < context.pairs.supply.length) none = new Float64Array(context.pairs.supply.length);
+			const pairs = { ...context.pairs, outcomeN: none, outcomeSum: none, outcomeSumSq: none };
+			return inner.pick(Object.create(context, { pairs: { value: pairs } }));
+		}
+	};
+}
+
+function simulate(world: World, policy: StudyPolicy, seed: number, total: number): Tally {
+	const { K } = world;
+	const images: CampaignImage[] = [];
+	for (let p = 0; p < PROMPTS; p++) for (let s = 0; s < K; s++) images.push({ id: `${p}:${s}`, promptId: `p${p}`, systemId: name(s) });
+	const scheduler = new PairScheduler({
+		images,
+		strategy: policy === 'adaptive, σ² fixed' ? varianceBlind(EPSILON) : policy,
+		strategySettings: { adaptiveEpsilon: EPSILON },
+		rng: createRng(`decide-${seed}-${policy}`),
+		now: 0,
+		leaseMs: 1e15
+	});
+	const outcomes = createRng(`outcomes-${seed}`);
+	const who = createRng(`who-${seed}`);
+	const tally = new Tally(K);
+	const parse = (id: string) => id.split(':').map(Number);
+	const held = Array.from({ length: EVALUATORS }, (_, e) => scheduler.issue(`e${e}`, { now: 0 }));
+	while (tally.votes < total) {
+		const e = Math.floor(who() * EVALUATORS);
+		const lease = held[e];
+		if (!lease) continue;
+		const [p, left] = parse(lease.leftImageId);
+		const [, right] = parse(lease.rightImageId);
+		const choice = choose(world, e, p, left, right, outcomes);
+		scheduler.recordVote({
+			assignmentId: lease.id,
+			userId: `e${e}`,
+			leftImageId: lease.leftImageId,
+			rightImageId: lease.rightImageId,
+			choice
+		});
+		tally.add(left, right, choice, lease.probability ? 1 / lease.probability : 1, p, e);
+		held[e] = scheduler.issue(`e${e}`, { now: 0 });
+	}
+	return tally;
+}
+
+/** Centred Elo ratings of a fit to the logged votes, each counted `times(vote)` times; null without a finite MLE. */
+function refit(K: number, log: number[][], times: (v: number[]) => number, weighted: boolean): Float64Array | null {
+	const cells = new Float64Array(K * K * 3);
+	const ws = new Float64Array(K * K * 3);
+	for (const v of log) {
+		const m = times(v);
+		if (!m) continue;
+		const at = (v[0] * K + v[1]) * 3 + v[2];
+		cells[at] += m;
+		ws[at] += m * v[3];
+	}
+	const rows: PairStatRow[] = [];
+	for (let i = 0; i < K; i++)
+		for (let j = i + 1; j < K; j++) {
+			const at = (i * K + j) * 3;
+			if (cells[at] + cells[at + 1] + cells[at + 2] === 0) continue;
+			const row: PairStatRow = {
+				systemA: name(i),
+				systemB: name(j),
+				aWins: cells[at],
+				bWins: cells[at + 1],
+				ties: cells[at + 2],
+				bothBad: 0
+			};
+			if (weighted) Object.assign(row, { aWeight: ws[at], bWeight: ws[at + 1], tieWeight: ws[at + 2], bothBadWeight: 0 });
+			rows.push(row);
+		}
+	try {
+		const fit = fitBradleyTerry(countsFromPairStats(rows));
+		if (fit.systems.length < K) return null;
+		return Float64Array.from(fit.ratings);
+	} catch {
+		return null;
+	}
+}
+
+function percentileIntervals(K: number, samples: Float64Array[]): { low: Float64Array; high: Float64Array; sd: Float64Array } {
+	const low = new Float64Array(K);
+	const high = new Float64Array(K);
+	const sd = new Float64Array(K);
+	for (let i = 0; i < K; i++) {
+		const col = samples.map((s) => s[i]).sort((a, b) => a - b);
+		low[i] = quantile(col, 0.025);
+		high[i] = quantile(col, 0.975);
+		const mean = col.reduce((a, b) => a + b, 0) / col.length;
+		sd[i] = Math.sqrt(col.reduce((a, b) => a + (b - mean) ** 2, 0) / (col.length - 1));
+	}
+	return { low, high, sd };
+}
+
+/** Bootstrap over groups: key(v) names the group of a vote; groups are redrawn with replacement. */
+function groupBootstrap(K: number, log: number[][], key: (v: number[]) => number, groups: number, weighted: boolean, rng: Rng) {
+	const samples: Float64Array[] = [];
+	const times = new Int32Array(groups);
+	for (let r = 0; r < BOOTSTRAP; r++) {
+		times.fill(0);
+		for (let g = 0; g < groups; g++) times[Math.floor(rng() * groups)]++;
+		const x = refit(K, log, (v) => times[key(v)], weighted);
+		if (x) samples.push(x);
+	}
+	return percentileIntervals(K, samples);
+}
+
+async function coverageStudy() {
+	const variants = ['product', 'product vs latent θ', 'vote bootstrap', 'prompt-cluster bootstrap', 'evaluator-cluster bootstrap'] as const;
+	console.log('| systems | α | policy | votes | ' + variants.join(' | ') + ' | z² (product) | mean error, best / worst system (Elo) |');
+	console.log('|' + ' --- |'.repeat(variants.length + 6));
+	for (const K of SIZES) {
+		const pairs = (K * (K - 1)) / 2;
+		const total = BUDGET_PER_PAIR * pairs;
+		for (const alpha of SPREADS) {
+			if (!fits(alpha, K)) continue;
+			const stats = new Map<
+				string,
+				{ hit: Record<string, number>; n: number; z2: number; errBest: number; errWorst: number; seeds: number }
+			>();
+			for (let seed = 1; seed <= SEEDS; seed++) {
+				const world = makeWorld(seed, K, alpha);
+				const truth = Array.from(world.target, (t) => 1000 + t * ELO);
+				const meanTheta = world.theta.reduce((a, b) => a + b, 0) / K;
+				const latent = Array.from(world.theta, (t) => 1000 + (t - meanTheta) * ELO);
+				const best = truth.indexOf(Math.max(...truth));
+				const worst = truth.indexOf(Math.min(...truth));
+				for (const policy of [...POLICIES, 'adaptive, σ² fixed'] as const) {
+					const tally = simulate(world, policy, seed, total);
+					for (const weighted of policy.startsWith('adaptive') ? [true, false] : [false]) {
+						const label =
+							policy === 'adaptive'
+								? weighted
+									? 'adaptive (1/P)'
+									: 'adaptive, unweighted fit'
+								: policy + (weighted ? ' (1/P)' : policy.startsWith('adaptive') ? ', unweighted fit' : '');
+						const s = stats.get(label) ?? {
+							hit: Object.fromEntries(variants.map((v) => [v, 0])),
+							n: 0,
+							z2: 0,
+							errBest: 0,
+							errWorst: 0,
+							seeds: 0
+						};
+						stats.set(label, s);
+						const { fit, samples } = await rankWithDetails(countsFromPairStats(tally.rows(weighted)), {
+							bootstrap: BOOTSTRAP,
+							seed,
+							workers: 0,
+							prior: 0
+						});
+						const idx = Array.from({ length: K }, (_, i) => fit.systems.indexOf(name(i)));
+						const product = percentileIntervals(
+							K,
+							Array.from({ length: BOOTSTRAP }, (_, r) => Float64Array.from(idx, (k) => samples[r * fit.systems.length + k]))
+						);
+						const est = Float64Array.from(idx, (k) => fit.ratings[k]);
+						const rng = createRng(`cov-${seed}-${label}`);
+						const logIndex = new Map(tally.log.map((v, k) => [v, k]));
+						const alternative = (key: (v: number[]) => number, groups: number) =>
+							PRODUCT_ONLY
+								? { low: new Float64Array(K).fill(NaN), high: new Float64Array(K).fill(NaN), sd: new Float64Array(K) }
+								: groupBootstrap(K, tally.log, key, groups, weighted, rng);
+						const vote = alternative((v) => logIndex.get(v)!, tally.log.length);
+						const prompt = alternative((v) => v[4], PROMPTS);
+						const evaluator = alternative((v) => v[5], EVALUATORS);
+						const sets: Record<(typeof variants)[number], [ReturnType<typeof percentileIntervals>, number[]]> = {
+							product: [product, truth],
+							'product vs latent θ': [product, latent],
+							'vote bootstrap': [vote, truth],
+							'prompt-cluster bootstrap': [prompt, truth],
+							'evaluator-cluster bootstrap': [evaluator, truth]
+						};
+						for (const v of variants) {
+							const [iv, t] = sets[v];
+							for (let i = 0; i < K; i++) if (iv.low[i] <= t[i] && t[i] <= iv.high[i]) s.hit[v]++;
+						}
+						for (let i = 0; i < K; i++) s.z2 += ((est[i] - truth[i]) / product.sd[i]) ** 2;
+						s.n += K;
+						s.errBest += est[best] - truth[best];
+						s.errWorst += est[worst] - truth[worst];
+						s.seeds++;
+					}
+				}
+			}
+			for (const [label, s] of stats)
+				console.log(
+					`| ${K} | ${alpha} | ${label} | ${total} | ` +
+						variants.map((v) => (PRODUCT_ONLY && !v.startsWith('product') ? '—' : `${((100 * s.hit[v]) / s.n).toFixed(1)}%`)).join(' | ') +
+						` | ${(s.z2 / s.n).toFixed(2)} | ${(s.errBest / s.seeds).toFixed(1)} / ${(s.errWorst / s.seeds).toFixed(1)} |`
+				);
+		}
+	}
+}

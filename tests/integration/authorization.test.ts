@@ -103,6 +103,10 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/leaderboard GET': [
 		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/leaderboard`, expect: { ...all(422), anon: 401, evaluator: 403, outsider: 404 } }
 	],
+	// "enough votes?" reads the same leaderboard: the same rows (422 while there are no votes)
+	'/api/v1/campaigns/[slug]/enough GET': [
+		{ method: 'GET', path: `/api/v1/campaigns/${SLUG}/enough`, expect: { ...all(422), anon: 401, evaluator: 403, outsider: 404 } }
+	],
 	// by image id: members of the image's campaign but evaluators (they could link pairs), and admins
 	'/i/[id] GET': [{ method: 'GET', path: '/i/{image}', expect: page({ evaluator: 404, outsider: 404 }) }],
 	// one side of an assignment: the evaluator holding it, the campaign's leads, admins
@@ -140,6 +144,14 @@ const CHECKS: Record<string, Check[]> = {
 			method: 'POST',
 			path: `/c/${SLUG}/manage?/settings`,
 			form: { status: 'nonsense' },
+			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
+		}
+	],
+	'/c/[slug]/manage POST ?/target': [
+		{
+			method: 'POST',
+			path: `/c/${SLUG}/manage?/target`,
+			form: { target_kind: 'nonsense' },
 			expect: page({ admin: 400, lead: 400, outsider: 404 }, 403)
 		}
 	],

@@ -404,6 +404,8 @@ export async function updateCampaignSettings(
 			? current.imageFormat
 			: requireEnum(input.imageFormat, 'image_format', IMAGE_FORMATS);
 	const settings = {
+		// keys this form does not edit (e.g. the lead's enoughTarget) stay as they are
+		...storedSettings(campaign),
 		...current,
 		goldRate: rate(input.goldRate, 'gold_rate'),
 		repeatRate: rate(input.repeatRate, 'repeat_rate'),
@@ -449,6 +451,16 @@ export interface CampaignSettings {
 	promptPhrases: string[];
 	/** chosen tags count toward the minimum rationale length, each as its label's length (default: they do not) */
 	tagsCountTowardRationale: boolean;
+}
+
+/** The settings JSON as stored, every key (an unreadable value reads as {}). */
+export function storedSettings(campaign: Pick<Campaign, 'settings'>): Record<string, unknown> {
+	try {
+		const raw = JSON.parse(campaign.settings);
+		return raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {};
+	} catch {
+		return {};
+	}
 }
 
 export function campaignSettings(campaign: Pick<Campaign, 'settings'>): CampaignSettings {

@@ -15,6 +15,7 @@ import { formAction } from '$lib/server/http/form-action';
 import { AppError } from '$lib/server/errors';
 import { requireString } from '$lib/server/validation';
 import { strategyNames } from '$lib/scheduling/registry';
+import { enoughTarget, updateEnoughTarget } from '$lib/server/results/enough';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
@@ -35,11 +36,18 @@ export const load: PageServerLoad = async (event) => {
 		},
 		strategies: strategyNames(),
 		guidelinesHtml: await guidelinesHtml(db.kysely, campaign),
-		criteria
+		criteria,
+		target: enoughTarget(campaign)
 	};
 };
 
 export const actions: Actions = {
+	// the "enough votes" target (TargetFields.svelte): separability ≥ x or every interval narrower than X Elo
+	target: formAction('target', async (event, f) => {
+		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
+		const target = await updateEnoughTarget(db.kysely, campaign, { kind: f.get('target_kind'), value: f.get('target_value') }, user.id);
+		return { action: 'target', saved: target ? 'Target saved.' : 'Target cleared.' };
+	}),
 	settings: formAction('settings', async (event, f) => {
 		const { db, campaign, user } = await requireCampaignRole(event, event.params.slug, 'manage');
 		await updateCampaignSettings(

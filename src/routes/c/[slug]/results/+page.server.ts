@@ -5,6 +5,7 @@ import { resultsView } from '$lib/server/results/results-view';
 import { pseudonym } from '$lib/server/results/exports';
 import { listEvaluators } from '$lib/server/campaigns/campaigns';
 import { campaignCriteria, promptCategories } from '$lib/server/campaigns/lists';
+import { campaignEnough } from '$lib/server/results/enough';
 
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign, role, user } = await requireCampaignRole(event, event.params.slug, 'results');
@@ -25,6 +26,8 @@ export const load: PageServerLoad = async (event) => {
 		lead: seesNames,
 		flaggedLeftOut: query.excludeEvaluators.length - requested.excludeEvaluators.length,
 		...view,
+		// "enough votes?" (EnoughVotes.svelte): adjacent pairs, separability, votes still needed, the target
+		enough: view.board ? await campaignEnough(k, campaign, view.board) : null,
 		criteria: criteria.map(({ key, label }) => ({ key, label })),
 		categories,
 		// researchers see evaluators only by pseudonym, as in exports (sorted by what is shown, so that
