@@ -61,7 +61,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
 		process: child,
 		stop: (signal = 'SIGTERM') =>
 			new Promise((done) => {
-				if (child.exitCode !== null) return done();
+				if (child.exitCode !== null || child.signalCode !== null) return done();
 				child.once('exit', () => done());
 				child.kill(signal);
 			})

@@ -7,7 +7,11 @@ import type { QualityReport, Reason } from '../../quality/index.ts';
 import { markSignals, type MarkRecord, type MarkVote } from '../../quality/marks.ts';
 
 /** The report with the mark signals merged in (the same object, its evaluators updated). */
-export async function withMarkSignals<R extends Pick<QualityReport, 'evaluators'>>(db: Kysely<Database>, campaign: Campaign, report: R): Promise<R> {
+export async function withMarkSignals<R extends Pick<QualityReport, 'evaluators'>>(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	report: R
+): Promise<R> {
 	const marks = await db
 		.selectFrom('vote_mark')
 		.select(['vote_id', 'side', 'kind', 'x', 'y', 'w', 'h'])

@@ -3,12 +3,10 @@
 // at most 512 px a side in grey levels (0–255): sharp decodes and scales in its own thread pool, so the
 // event loop only sums the small copy. Images stored before the table existed are measured lazily,
 // once per process, the first time a campaign's controlled board or controlled tab asks for them.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { dataDirFromEnv } from '../images/storage.ts';
+import { readImageBytes } from '../images/storage.ts';
 
 export interface ImageMeasure {
 	/** mean grey level, 0–255 */
@@ -37,14 +35,6 @@ export async function measureImage(bytes: Uint8Array): Promise<ImageMeasure> {
 	const n = Math.max(1, data.length);
 	const mean = sum / n;
 	return { luminance: mean, contrast: Math.sqrt(Math.max(0, squares / n - mean * mean)) };
-}
-
-/**
- * The stored bytes of an image. Read through the storage module's data folder; when images move to
- * the object store, this is its byte-reading function (storage.ts readImageBytes).
- */
-async function readStored(image: { stored_path: string }): Promise<Uint8Array> {
-	return readFile(join(dataDirFromEnv(), image.stored_path));
 }
 
 /** Campaigns being measured: concurrent callers wait for the same pass. */
@@ -83,7 +73,7 @@ async function measureMissing(db: Kysely<Database>, campaignId: string): Promise
 			const image = missing[next++];
 			let m: ImageMeasure;
 			try {
-				m = await measureImage(await readStored(image));
+				m = await measureImage(await readImageBytes(image));
 			} catch {
 				failed.add(image.id);
 				continue;
