@@ -14,7 +14,8 @@ import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts'
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { addMember, createCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
-import { importImages } from '../../src/lib/server/images/import.ts';
+import { startS3, type RunningS3 } from '../helpers/s3.ts';
+import { pickwise } from '../helpers/cli.ts';
 
 const SLUG = 'multi';
 const EVALUATORS = 60;
@@ -30,21 +31,23 @@ const alive = [true, true, true];
 const evaluators: { id: string; cookie: string }[] = [];
 let leadCookie = '';
 
+let s3: RunningS3;
+
 /**
- * Where the instances keep images, in one place: today a local folder all three share (as a shared
- * mount would be); with object storage, the environment that points them at the bucket.
+ * Where the instances keep images: one S3-compatible bucket (s3rver, started here) that all three
+ * read, each with a data folder of its own so that nothing is shared through the local disk.
  */
-function imageStore(): { env: Record<string, string>; dataDir: string } {
-	return { env: {}, dataDir: join(root, 'shared') };
+function imageStore(instance: number): { env: Record<string, string>; dataDir: string } {
+	return { env: s3.env, dataDir: join(root, `instance-${instance}`) };
 }
 
 beforeAll(async () => {
 	pg = await startPostgres();
+	s3 = await startS3();
 	root = mkdtempSync(join(tmpdir(), 'pickwise-multi-'));
-	const store = imageStore();
-	const env = { DATABASE_URL: pg.url, LEASE_SECONDS: String(LEASE_SECONDS), ...store.env };
+	const env = { DATABASE_URL: pg.url, LEASE_SECONDS: String(LEASE_SECONDS) };
 	// started together on the empty database: their migrations meet at the advisory lock
-	instances.push(...(await Promise.all([0, 1, 2].map(() => startServer(store.dataDir, env)))));
+	instances.push(...(await Promise.all([0, 1, 2].map((i) => startServer(imageStore(i).dataDir, { ...env, ...imageStore(i).env })))));
 	db = await openMigratedDatabase(pg.url);
 	const k = db.kysely;
 	const lead = await createUser(k, { email: 'lead@multi.test', password: 'lead-password-1' });
@@ -56,15 +59,25 @@ beforeAll(async () => {
 		await addMember(k, { slug: SLUG, email: `e${e}@multi.test`, role: 'evaluator' });
 		evaluators.push({ id: user.id, cookie: `pickwise_session=${(await createSession(k, user.id)).token}` });
 	}
-	// the demo images, imported once for all three (the store they share)
-	const summary = await importImages(k, { campaign: SLUG, manifestPath: 'demo/agiqa/manifest.csv', dataDir: store.dataDir });
-	expect(summary.added).toBe(128);
+	// the demo images, imported once by the CLI into the bucket all three read
+	const cli = pickwise(
+		imageStore(0).dataDir,
+		['import', 'images', '--campaign', SLUG, '--manifest', 'demo/agiqa/manifest.csv'],
+		undefined,
+		{
+			...imageStore(0).env,
+			DATABASE_URL: pg.url
+		}
+	);
+	expect(cli.code, cli.stderr).toBe(0);
+	expect((await s3.keys()).length).toBeGreaterThanOrEqual(128);
 }, 180_000);
 
 afterAll(async () => {
 	await Promise.all(instances.filter((_, i) => alive[i]).map((s) => s.stop()));
 	await db?.close();
 	await pg?.stop();
+	await s3?.dispose();
 	if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -159,6 +172,22 @@ async function leaderboard(instance: number) {
 }
 
 describe('three instances on one PostgreSQL', () => {
+	it('serve the images of a pair leased on one instance from the shared bucket on the others', async () => {
+		const { cookie } = evaluators[0];
+		const next = await call(0, cookie, `/api/v1/campaigns/${SLUG}/next`);
+		expect(next.status).toBe(200);
+		const pair = next.body!.assignment as unknown as { left: { image_url: string }; right: { image_url: string } };
+		for (const [instance, url] of [
+			[1, pair.left.image_url],
+			[2, pair.right.image_url]
+		] as const) {
+			const r = await fetch(new URL(url, instances[instance].url), { headers: { cookie } });
+			expect(r.status, url).toBe(200);
+			expect(r.headers.get('content-type')).toMatch(/^image\//);
+			expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+		}
+	}, 60_000);
+
 	it('store every acknowledged vote once, never repeat a pair, stay balanced, and agree on the leaderboard', async () => {
 		await Promise.all(
 			evaluators.map(async (_, e) => {
