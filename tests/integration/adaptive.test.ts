@@ -15,6 +15,7 @@ import { createUser } from '../../src/lib/server/auth/users.ts';
 import { addMember } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { createRng } from '../../src/lib/scheduling/index.ts';
+import { parseCsv } from '../../src/lib/csv.ts';
 import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
@@ -236,11 +237,11 @@ describe('adaptive scheduling through the real vote path', () => {
 
 		// the export carries the probability of each vote
 		const csv = await fetch(`${server.url}/api/v1/campaigns/${SLUG}/votes?format=battles`, { headers: { cookie: lead } });
-		const lines = (await csv.text()).trim().split('\n');
-		const header = lines[0].split(',');
-		expect(header).toContain('probability');
-		const column = header.indexOf('probability');
-		const exported = lines.slice(1).map((l) => Number(l.split(',').at(column - header.length)));
+		// a real CSV reader: the marks, missing and tags columns hold JSON with commas in quoted cells
+		const [head, ...rows] = parseCsv((await csv.text()).trim()).map((r) => r.fields);
+		expect(head).toContain('probability');
+		const column = head.indexOf('probability');
+		const exported = rows.map((r) => Number(r[column]));
 		expect(exported.sort()).toEqual(normal.map((v) => v.probability!).sort());
 	}, 120_000);
 });
