@@ -207,6 +207,21 @@ async function lockCampaignLeases(trx: Kysely<Database>, campaignId: string): Pr
 	await sql`select pg_advisory_xact_lock(${ADVISORY_LOCK.campaignLeases}, hashtext(${campaignId}))`.execute(trx);
 }
 
+/** What catching up reads of a lease (assignment a, its vote v): one list for both reads. */
+const LEASE_STATE_COLUMNS = [
+	'a.id',
+	'a.user_id',
+	'a.left_image_id',
+	'a.right_image_id',
+	'a.kind',
+	'a.issued_at',
+	'a.expires_at',
+	'a.answered_at',
+	'a.skipped_at',
+	'a.probability',
+	'v.choice'
+] as const;
+
 /**
  * Under the campaign's lease lock: takes in every lease issued since the highest number known (by
  * any instance, in the order they were issued), and, at most every POLL_MS, the votes and skips
@@ -217,20 +232,7 @@ async function catchUp(trx: Kysely<Database>, cached: Cached, campaignId: string
 	const rows = await trx
 		.selectFrom('assignment as a')
 		.leftJoin('vote as v', 'v.assignment_id', 'a.id')
-		.select([
-			'a.id',
-			'a.user_id',
-			'a.left_image_id',
-			'a.right_image_id',
-			'a.kind',
-			'a.issued_at',
-			'a.expires_at',
-			'a.answered_at',
-			'a.skipped_at',
-			'a.probability',
-			'a.issue_seq',
-			'v.choice'
-		])
+		.select([...LEASE_STATE_COLUMNS, 'a.issue_seq'])
 		.where('a.campaign_id', '=', campaignId)
 		.where('a.issue_seq', '>', cached.seq)
 		.orderBy('a.issue_seq')
@@ -280,19 +282,7 @@ async function refreshLeases(db: Kysely<Database>, scheduler: SharedScheduler, i
 		const rows = await db
 			.selectFrom('assignment as a')
 			.leftJoin('vote as v', 'v.assignment_id', 'a.id')
-			.select([
-				'a.id',
-				'a.user_id',
-				'a.left_image_id',
-				'a.right_image_id',
-				'a.kind',
-				'a.issued_at',
-				'a.expires_at',
-				'a.answered_at',
-				'a.skipped_at',
-				'a.probability',
-				'v.choice'
-			])
+			.select(LEASE_STATE_COLUMNS)
 			.where('a.id', 'in', ids.slice(i, i + 500))
 			.where((eb) => eb.or([eb('a.answered_at', 'is not', null), eb('a.skipped_at', 'is not', null)]))
 			.execute();
