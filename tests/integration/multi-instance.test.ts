@@ -255,8 +255,17 @@ describe('three instances on one PostgreSQL', () => {
 		let killed = false;
 		/** evaluators who lost a request with the dead instance: they leave, and their leases lapse */
 		const gone = new Set<number>();
+		// whatever the timing of the burst on a slow machine, a few evaluators hold a pair from instance 2
+		// when it dies: they took it just before the burst and walk away from it
+		for (const e of [0, 1, 2, 3]) {
+			const next = await call(2, evaluators[e].cookie, `/api/v1/campaigns/${SLUG}/next`);
+			expect(next.status).toBe(200);
+			issuedBy.set(next.body!.assignment!.id, 2);
+			gone.add(e);
+		}
 		await Promise.all(
 			evaluators.map(async (_, e) => {
+				if (gone.has(e)) return;
 				for (let round = ROUNDS; round < ROUNDS + 8; round++) {
 					if (!killed && acked.size >= before + 90) {
 						killed = true;
@@ -285,7 +294,7 @@ describe('three instances on one PostgreSQL', () => {
 			.where('kind', '=', 'normal')
 			.execute();
 		const orphans = open.filter((a) => issuedBy.get(a.id) === 2);
-		expect(orphans.length).toBeGreaterThan(0);
+		expect(orphans.length).toBeGreaterThanOrEqual(4);
 		const pairKey = (a: { left_image_id: string; right_image_id: string }) => [a.left_image_id, a.right_image_id].sort().join('|');
 		const wanted = new Set(orphans.map(pairKey));
 		const lapsed = Math.max(...orphans.map((a) => a.expires_at));
