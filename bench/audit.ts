@@ -115,6 +115,21 @@ async function setUp(): Promise<string> {
 	const insertVote = sqlite.prepare(
 		"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, '{}', 1, ?, ?, ?, 'counted')"
 	);
+	// region marks (their own generator, so the votes and rationales stay those of earlier runs): a third of
+	// the images get one or two marks; evaluators 5, 15, … never mark, 7, 17, … always mark the same corner
+	const insertMark = sqlite.prepare(
+		"insert into vote_mark (vote_id, campaign_id, side, position, kind, x, y, w, h) values (?, ?, ?, ?, 'artifact', ?, ?, ?, ?)"
+	);
+	let markSeed = 777;
+	const markRand = () => (markSeed = (Math.imul(markSeed, 1103515245) + 12345) >>> 0) / 4294967296;
+	const addMarks = (voteId: string, e: number) => {
+		if (e % 10 === 5) return;
+		for (const side of ['left', 'right'])
+			if (markRand() < 0.33)
+				for (let position = 1, count = 1 + Math.floor(markRand() * 2); position <= count; position++)
+					if (e % 10 === 7) insertMark.run(voteId, campaign.id, side, position, 0.02, 0.03, 0.05, 0.05);
+					else insertMark.run(voteId, campaign.id, side, position, markRand() * 0.8, markRand() * 0.8, markRand() * 0.2, markRand() * 0.2);
+	};
 	const start = Date.UTC(2026, 0, 1);
 	const batch = sqlite.transaction((from: number, to: number) => {
 		for (let v = from; v < to; v++) {
@@ -143,8 +158,9 @@ async function setUp(): Promise<string> {
 			const at = start + v * 1000;
 			const assignment = randomId();
 			insertAssignment.run(assignment, campaign.id, evaluators[e], images[p][a], images[p][b], at, at, at);
+			const voteId = crypto.randomUUID();
 			insertVote.run(
-				crypto.randomUUID(),
+				voteId,
 				assignment,
 				campaign.id,
 				evaluators[e],
@@ -159,6 +175,7 @@ async function setUp(): Promise<string> {
 				at,
 				careless ? 800 : 4000 + Math.floor(rand() * 20000)
 			);
+			addMarks(voteId, e);
 		}
 	});
 	for (let v = 0; v < N; v += 50_000) batch(v, Math.min(N, v + 50_000));

@@ -1,4 +1,4 @@
-// The quality report of a campaign (lib/quality, pure) over its votes, gold pairs and the
+// The quality report of a campaign (lib/quality, pure) over its votes, gold pairs, region marks and the
 // Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
 // evaluators" filter read. Computed once per change of the campaign's votes (votes-cache.ts), off the
 // event loop on SQLite (quality-worker.ts).
@@ -7,7 +7,6 @@ import type { Campaign, Database } from '../db/schema.ts';
 import type { CampaignQuality } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
-import { withMarkSignals } from './mark-quality.ts';
 
 const reports = new VotesCache<CampaignQuality>(1);
 
@@ -22,7 +21,7 @@ export function forgetQuality(campaignId: string): void {
  * (quality-worker.ts), so the event loop keeps answering other requests meanwhile.
  */
 export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
-	return reports.get(db, campaign.id, 'report', async () => withMarkSignals(db, campaign, await computeQuality(db, campaign)));
+	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
 }
 
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {

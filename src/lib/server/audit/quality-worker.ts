@@ -33,6 +33,8 @@ import {
 	type VoteStatus
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
+import type { MarkRow } from '../../quality/marks.ts';
+import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
 
 /** The columns the quality checks read, in VoteColumnsBuilder.add's order; not the assignment. */
 const VOTE_COLUMNS = [
@@ -70,6 +72,8 @@ interface QualityInput {
 	votes: VoteColumns;
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
+	/** every region mark of the campaign (the mark signals) */
+	marks: MarkRow[];
 }
 
 function toColumns(rows: Iterable<VoteRow>): VoteColumns {
@@ -84,22 +88,24 @@ function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInpu
 	return sqlite.transaction(() => ({
 		votes: toColumns(CAMPAIGN_VOTES.rowsSync(sqlite, params) as VoteRow[]),
 		gold: GOLD_PAIRS.allSync(sqlite, params),
-		stats: OVERALL_PAIR_STATS.allSync(sqlite, params)
+		stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
+		marks: CAMPAIGN_MARKS.allSync(sqlite, params)
 	}))();
 }
 
 /** The report's input through Kysely (PostgreSQL, or SQLite inside a transaction). */
 async function readInput(db: Kysely<Database>, campaignId: string): Promise<QualityInput> {
 	const params = { campaign_id: campaignId };
-	const [votes, gold, stats] = await Promise.all([
+	const [votes, gold, stats, marks] = await Promise.all([
 		CAMPAIGN_VOTES.all(db, params),
 		GOLD_PAIRS.all(db, params),
-		OVERALL_PAIR_STATS.all(db, params)
+		OVERALL_PAIR_STATS.all(db, params),
+		CAMPAIGN_MARKS.all(db, params)
 	]);
-	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats };
+	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats, marks };
 }
 
-function computeReport({ votes, gold, stats }: QualityInput): ColumnarQuality {
+function computeReport({ votes, gold, stats, marks }: QualityInput): ColumnarQuality {
 	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
 	let predict: ((a: string, b: string) => number) | undefined;
 	try {
@@ -122,6 +128,7 @@ function computeReport({ votes, gold, stats }: QualityInput): ColumnarQuality {
 	});
 	// Per-evaluator signals beyond lib/quality's core ones are added to report.evaluators here, in this
 	// one place: they then travel to the main thread with the evaluators (packReport).
+	addMarkSignals(report.evaluators, votes, marks);
 	return report;
 }
 
