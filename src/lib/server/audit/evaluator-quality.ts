@@ -24,9 +24,16 @@ export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promi
 	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
 }
 
+let listening = false;
+
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
 	// a dynamic import: the build emits the worker's module as a file of its own, which the worker loads
-	const { qualityInWorker, qualityHere } = await import('./quality-worker.ts');
+	const { qualityInWorker, qualityHere, onNearDuplicatesReady } = await import('./quality-worker.ts');
+	// a large campaign's near-duplicate join finishes after its report: the next request gets a new report
+	if (!listening) {
+		listening = true;
+		onNearDuplicatesReady(forgetQuality);
+	}
 	const file = await sqliteFile(db);
 	if (file) return qualityInWorker(file, campaign.id);
 	return qualityHere(db, campaign.id);
@@ -75,6 +82,8 @@ export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) 
 	return {
 		agreement: report.agreement,
 		thresholds: report.thresholds,
+		/** complete: false while the near-duplicate check of a large campaign is still running (its signals then cover `unchecked` fewer votes) */
+		near_duplicates: report.nearDuplicates,
 		evaluators: report.evaluators.map((e) => ({
 			user_id: e.userId,
 			name: users.get(e.userId)?.display_name ?? e.userId,
