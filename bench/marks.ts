@@ -1,7 +1,17 @@
 // The pure mark statistics at the scale of a large campaign: 200,000 votes over 12 systems, about a
 // third of the images marked (1–3 marks each), 60 evaluators. Prints the median of 5 runs of each
-// step (rates, every heatmap, the evaluator signals). Run: node bin/run-ts.js bench/marks.ts
-import { markHeatmaps, markRates, markSignals, type MarkRecord, type MarkVote, type MissingRecord } from '../src/lib/quality/marks.ts';
+// step (rates, every heatmap, the evaluator signals — from records, and over columns as the quality worker
+// computes them off the request thread). Run: node bin/run-ts.js bench/marks.ts
+import {
+	markHeatmaps,
+	markRates,
+	markSignals,
+	markSignalsColumns,
+	type MarkRecord,
+	type MarkVote,
+	type MissingRecord
+} from '../src/lib/quality/marks.ts';
+import { columnsFromRecords } from '../src/lib/quality/columns.ts';
 
 let seed = 42;
 const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
@@ -51,3 +61,24 @@ console.log(`${VOTES} votes, ${marks.length} marks, ${missing.length} missed ele
 console.log(`markRates     ${median(() => markRates(votes, marks, missing, KINDS))} ms`);
 console.log(`markHeatmaps  ${median(() => markHeatmaps(votes, marks, SYSTEMS, KINDS))} ms (${SYSTEMS.length * (KINDS.length + 1)} grids)`);
 console.log(`markSignals   ${median(() => markSignals(votes, marks))} ms`);
+// the quality worker's path: the votes it already holds as columns (building them is the report's cost, not the signals')
+const columns = columnsFromRecords(
+	votes.map((v) => ({
+		id: v.id,
+		assignmentId: '',
+		userId: v.userId,
+		leftImageId: v.leftImageId,
+		rightImageId: v.rightImageId,
+		leftSystemId: v.leftSystem,
+		rightSystemId: v.rightSystem,
+		choice: 'left' as const,
+		rationale: '',
+		activeMs: null,
+		submittedAt: 0,
+		kind: 'normal' as const,
+		status: 'counted' as const
+	}))
+);
+console.log(
+	`markSignalsColumns ${median(() => markSignalsColumns(columns, marks))} ms (in the quality worker; nothing on the request thread)`
+);

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { seedCampaign } from '../helpers/campaign.ts';
 import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
-import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
-import { qualityHere, workerJobs } from '../../src/lib/server/audit/quality-worker.ts';
+import { campaignQuality, forgetQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
+import { qualityHere, qualityInWorker, workerJobs } from '../../src/lib/server/audit/quality-worker.ts';
+import { markRecord, markSignals } from '../../src/lib/quality/marks.ts';
 import { createRng } from '../../src/lib/scheduling/index.ts';
 import type { Choice } from '../../src/lib/quality/index.ts';
 
@@ -68,6 +69,24 @@ beforeAll(async () => {
 				active_ms: e === 0 ? 900 : 8000
 			})
 			.execute();
+		// region marks: evaluator 1 always in the top-left corner of the left image (same region), 2 and 3
+		// anywhere on both images, 4 never (while the others mark those images: never marks)
+		if (e >= 1 && e <= 3)
+			for (const side of e === 1 ? (['left'] as const) : (['left', 'right'] as const))
+				await db.kysely
+					.insertInto('vote_mark')
+					.values({
+						vote_id: `vote-${n}`,
+						campaign_id: campaign.id,
+						side,
+						position: 1,
+						kind: 'artifact',
+						x: e === 1 ? 0.01 : rng() * 0.9,
+						y: e === 1 ? 0.02 : rng() * 0.9,
+						w: e === 1 ? 0.05 : 0.1,
+						h: e === 1 ? 0.05 : 0.1
+					})
+					.execute();
 	}
 });
 
@@ -95,5 +114,100 @@ describe('the quality report on a worker thread', () => {
 		// cached until the votes change
 		expect(await campaignQuality(db.kysely, campaign)).toBe(first);
 		expect(workerJobs() - jobs).toBe(1);
+	});
+
+	it('computes the mark signals in the worker, the same as the pure function over the same votes and marks', async () => {
+		const campaign = await requireCampaign(db.kysely, 'w');
+		// the worker's own answer, before anything on this thread touches it
+		const report = await qualityInWorker(db.file, campaign.id);
+		const votes = await db.kysely
+			.selectFrom('vote')
+			.select(['id', 'user_id', 'left_image_id', 'right_image_id'])
+			.where('campaign_id', '=', campaign.id)
+			.execute();
+		const marks = await db.kysely
+			.selectFrom('vote_mark')
+			.select(['vote_id', 'side', 'kind', 'x', 'y', 'w', 'h'])
+			.where('campaign_id', '=', campaign.id)
+			.execute();
+		const expected = markSignals(
+			votes.map((v) => ({
+				id: v.id,
+				userId: v.user_id,
+				leftImageId: v.left_image_id,
+				rightImageId: v.right_image_id,
+				leftSystem: '',
+				rightSystem: ''
+			})),
+			marks.map(markRecord)
+		);
+		// the data gives both signals
+		expect(new Set(expected.flatMap((s) => s.reasons.map((r) => r.code)))).toEqual(new Set(['never_marks', 'same_region']));
+		const markCodes = new Set(['never_marks', 'same_region']);
+		const got = report.evaluators
+			.map((e) => ({ userId: e.userId, reasons: e.reasons.filter((r) => markCodes.has(r.code)) }))
+			.filter((e) => e.reasons.length);
+		expect(got).toEqual(expected);
+		for (const e of report.evaluators) if (got.some((g) => g.userId === e.userId)) expect(e.flagged).toBe(true);
+	});
+
+	it('runs the near-duplicate join of a large campaign on its own thread: the report says it is pending, then has it', async () => {
+		const campaign = await requireCampaign(db.kysely, 'w');
+		const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+		const codes = (q: Awaited<ReturnType<typeof campaignQuality>>) => new Set([...q.risks].flatMap((v) => v.reasons.map((r) => r.code)));
+		const settled = async () => {
+			// the cached report is dropped when the join finishes; until then the same one comes back
+			for (let i = 0; i < 600; i++) {
+				const q = await campaignQuality(db.kysely, campaign);
+				if (q.nearDuplicates.complete) return q;
+				await new Promise((r) => setTimeout(r, 25));
+			}
+			throw new Error('the near-duplicate join never finished');
+		};
+		// every campaign above 10 votes takes the large-campaign path
+		process.env.PICKWISE_QUALITY_INLINE_DUPLICATES = '10';
+		try {
+			forgetQuality(campaign.id);
+			const pending = await campaignQuality(db.kysely, campaign);
+			expect(pending.nearDuplicates).toEqual({ complete: false, unchecked: 240 });
+			expect(codes(pending).has('duplicate_own')).toBe(false);
+
+			const ready = await settled();
+			expect(ready.nearDuplicates).toEqual({ complete: true, unchecked: 0 });
+			// the same report as computed in one go, near-duplicates included
+			const here = await qualityHere(db.kysely, campaign.id);
+			expect(plain(ready)).toEqual(plain(here));
+			expect(codes(ready).has('duplicate_own')).toBe(true);
+
+			// a new vote: the report keeps the last join's partners for the votes it saw, says one is unchecked
+			const last = await db.kysely.selectFrom('vote').selectAll().where('id', '=', 'vote-0').executeTakeFirstOrThrow();
+			await db.kysely
+				.insertInto('assignment')
+				.values({
+					...(await db.kysely.selectFrom('assignment').selectAll().where('id', '=', last.assignment_id).executeTakeFirstOrThrow()),
+					id: 'as-new'
+				})
+				.execute();
+			await db.kysely
+				.insertInto('vote')
+				.values({ ...last, id: 'vote-new', assignment_id: 'as-new', submitted_at: last.submitted_at + 1e9 })
+				.execute();
+			forgetQuality(campaign.id);
+			const partial = await campaignQuality(db.kysely, campaign);
+			expect(partial.nearDuplicates).toEqual({ complete: false, unchecked: 1 });
+			expect(partial.risks.get('vote-new')!.reasons.some((r) => r.code === 'duplicate_own')).toBe(false);
+			const before = ready.risks.get('vote-0')!.reasons.filter((r) => r.code.startsWith('duplicate'));
+			expect(before.length).toBeGreaterThan(0);
+			expect(plain(partial.risks.get('vote-0')!.reasons.filter((r) => r.code.startsWith('duplicate')))).toEqual(plain(before));
+
+			const again = await settled();
+			expect(again.nearDuplicates).toEqual({ complete: true, unchecked: 0 });
+			expect(plain(again)).toEqual(plain(await qualityHere(db.kysely, campaign.id)));
+			// the pasted rationale of the new vote now has its partners
+			expect(again.risks.get('vote-new')!.reasons.some((r) => r.code === 'duplicate_own')).toBe(true);
+		} finally {
+			delete process.env.PICKWISE_QUALITY_INLINE_DUPLICATES;
+			forgetQuality(campaign.id);
+		}
 	});
 });

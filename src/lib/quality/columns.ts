@@ -173,10 +173,29 @@ export interface ColumnarQuality {
 	reasons(index: number): RiskReason[];
 }
 
+/**
+ * Each vote's near-duplicate partners (vote indices, -1 for none), as findNearDuplicates gives them:
+ * a caller that computes the join elsewhere (on another thread, or kept from an earlier run) passes
+ * them in; -1 is then also what a vote the join has not seen yet gets.
+ */
+export interface DuplicateColumns {
+	own: Int32Array;
+	others: Int32Array;
+}
+
+/** The near-duplicate partners of columns, computed here (the join of near-duplicates.ts). */
+export function duplicateColumns(c: VoteColumns, thresholds: QualityThresholds): DuplicateColumns {
+	const duplicates = findNearDuplicates(
+		c.rationale.map((text, i) => ({ text, owner: c.users[c.user[i]] })),
+		{ threshold: thresholds.duplicateJaccard, shingleSize: thresholds.shingleSize }
+	);
+	return { own: Int32Array.from(duplicates, (d) => d.sameOwner), others: Int32Array.from(duplicates, (d) => d.otherOwner) };
+}
+
 const NO_STANCE: RationaleStance = Object.freeze({ side: null, left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
 
 /** assessQuality over columns: the same evaluators, agreement and risks (as scores plus reasons on demand). */
-export function assessQualityColumns(c: VoteColumns, options: QualityOptions = {}): ColumnarQuality {
+export function assessQualityColumns(c: VoteColumns, options: QualityOptions & { duplicates?: DuplicateColumns } = {}): ColumnarQuality {
 	const thresholds = resolveThresholds(options.thresholds);
 	const tooFastMs = thresholds.tooFastSeconds * 1000;
 	const n = c.ids.length;
@@ -253,13 +272,8 @@ export function assessQualityColumns(c: VoteColumns, options: QualityOptions = {
 	const agreement = krippendorffAlphaNominal(units.map((u) => u.values));
 
 	// 3. near-duplicate rationales, and each distinct rationale's stance (decisive votes only read it)
-	const duplicates = findNearDuplicates(
-		c.rationale.map((text, i) => ({ text, owner: c.users[c.user[i]] })),
-		{ threshold: thresholds.duplicateJaccard, shingleSize: thresholds.shingleSize }
-	);
-	const duplicateOwn = Int32Array.from(duplicates, (d) => d.sameOwner);
-	const duplicateOthers = Int32Array.from(duplicates, (d) => d.otherOwner);
-	duplicates.length = 0;
+	const { own: duplicateOwn, others: duplicateOthers } = options.duplicates ?? duplicateColumns(c, thresholds);
+	if (duplicateOwn.length !== n || duplicateOthers.length !== n) throw new RangeError('duplicates: one entry per vote expected');
 	const stances = new Map<string, RationaleStance>();
 	const stanceOf = (i: number): RationaleStance => {
 		if (c.choice[i] > RIGHT) return NO_STANCE;

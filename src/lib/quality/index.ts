@@ -64,10 +64,12 @@ export {
 	assessQualityColumns,
 	columnarToReport,
 	columnsFromRecords,
+	duplicateColumns,
 	VoteColumnsBuilder,
 	CHOICES,
 	KINDS,
 	STATUSES,
 	type ColumnarQuality,
+	type DuplicateColumns,
 	type VoteColumns
 } from './columns.ts';

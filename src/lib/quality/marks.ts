@@ -263,6 +263,40 @@ export interface MarkSignal {
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /**
+ * A stored mark row (vote_mark's columns as the server reads them) as a MarkRecord: the one mapping
+ * the quality report and the results page share. Coordinates may arrive as strings (PostgreSQL's
+ * numeric) and are read as numbers.
+ */
+export interface MarkRow {
+	vote_id: string;
+	side: MarkSide;
+	kind: string;
+	x: number | string;
+	y: number | string;
+	w: number | string;
+	h: number | string;
+}
+
+export function markRecord(m: MarkRow): MarkRecord {
+	return { voteId: m.vote_id, side: m.side, kind: m.kind, x: Number(m.x), y: Number(m.y), w: Number(m.w), h: Number(m.h) };
+}
+
+/**
+ * The votes as markSignalsColumns reads them: ids, users and images as small integers (the quality
+ * report's VoteColumns fit as they are).
+ */
+export interface MarkVoteColumns {
+	ids: readonly string[];
+	users: readonly string[];
+	/** per vote, an index into users */
+	user: ArrayLike<number>;
+	/** per vote, an image index (any numbering in [0, images.length)) */
+	left: ArrayLike<number>;
+	right: ArrayLike<number>;
+	images: { readonly length: number };
+}
+
+/**
  * Evaluators whose marking does not look like looking: one who never marks anything although other
  * evaluators mark the same images often, and one whose marks pile up in one grid cell on many images.
  * Only evaluators with a reason are returned.
@@ -272,60 +306,79 @@ export function markSignals(
 	marks: readonly MarkRecord[],
 	options: Partial<MarkSignalThresholds> = {}
 ): MarkSignal[] {
-	const t = { ...DEFAULT_MARK_THRESHOLDS, ...options };
-	const ix = indexVotes(votes);
-	// images and users as small integers
+	const userIndex = new Map<string, number>();
 	const imageIndex = new Map<string, number>();
-	const image = (id: string) => {
-		let i = imageIndex.get(id);
-		if (i === undefined) imageIndex.set(id, (i = imageIndex.size));
+	const intern = (index: Map<string, number>, key: string) => {
+		let i = index.get(key);
+		if (i === undefined) index.set(key, (i = index.size));
 		return i;
 	};
-	const leftImage = new Int32Array(votes.length);
-	const rightImage = new Int32Array(votes.length);
+	const user = new Int32Array(votes.length);
+	const left = new Int32Array(votes.length);
+	const right = new Int32Array(votes.length);
 	votes.forEach((v, i) => {
-		leftImage[i] = image(v.leftImageId);
-		rightImage[i] = image(v.rightImageId);
+		user[i] = intern(userIndex, v.userId);
+		left[i] = intern(imageIndex, v.leftImageId);
+		right[i] = intern(imageIndex, v.rightImageId);
 	});
-	const markedAppearance = new Uint8Array(votes.length * 2);
-	const marksByUser = new Map<string, { cell: number; image: number }[]>();
+	return markSignalsColumns(
+		{ ids: votes.map((v) => v.id), users: [...userIndex.keys()], user, left, right, images: { length: imageIndex.size } },
+		marks,
+		options
+	);
+}
+
+/** markSignals over votes held as columns (the quality worker's): the same signals, no object per vote. */
+export function markSignalsColumns(
+	votes: MarkVoteColumns,
+	marks: readonly MarkRecord[],
+	options: Partial<MarkSignalThresholds> = {}
+): MarkSignal[] {
+	const t = { ...DEFAULT_MARK_THRESHOLDS, ...options };
+	const n = votes.ids.length;
+	const nImages = votes.images.length;
+	const nUsers = votes.users.length;
+	const { user, left: leftImage, right: rightImage } = votes;
+	const byId = new Map<string, number>();
+	if (marks.length) for (let i = 0; i < n; i++) byId.set(votes.ids[i], i);
+	const markedAppearance = new Uint8Array(n * 2);
+	// per user, their marks as (cell, image)
+	const marksByUser: { cell: number; image: number }[][] = Array.from({ length: nUsers }, () => []);
 	for (const m of marks) {
-		const i = ix.byId.get(m.voteId);
+		const i = byId.get(m.voteId);
 		if (i === undefined) continue;
-		const left = m.side === 'left';
-		markedAppearance[i * 2 + (left ? 0 : 1)] = 1;
+		const isLeft = m.side === 'left';
+		markedAppearance[i * 2 + (isLeft ? 0 : 1)] = 1;
 		const { row, col } = markCell(m);
-		const userId = votes[i].userId;
-		let list = marksByUser.get(userId);
-		if (!list) marksByUser.set(userId, (list = []));
-		list.push({ cell: row * GRID + col, image: left ? leftImage[i] : rightImage[i] });
+		marksByUser[user[i]].push({ cell: row * GRID + col, image: isLeft ? leftImage[i] : rightImage[i] });
 	}
 	// per image: its views and how many of them got a mark; per user: their views of each image
-	const views = new Float64Array(imageIndex.size);
-	const markedViews = new Float64Array(imageIndex.size);
-	const userImages = new Map<string, Map<number, number>>();
-	for (let i = 0; i < votes.length; i++) {
-		const userId = votes[i].userId;
-		let own = userImages.get(userId);
-		if (!own) userImages.set(userId, (own = new Map()));
-		for (const [img, appearance] of [
-			[leftImage[i], i * 2],
-			[rightImage[i], i * 2 + 1]
-		]) {
+	const views = new Float64Array(nImages);
+	const markedViews = new Float64Array(nImages);
+	const userImages: (Map<number, number> | undefined)[] = new Array(nUsers);
+	for (let i = 0; i < n; i++) {
+		const u = user[i];
+		let own = userImages[u];
+		if (!own) userImages[u] = own = new Map();
+		for (let side = 0; side < 2; side++) {
+			const img = side === 0 ? leftImage[i] : rightImage[i];
 			views[img]++;
-			markedViews[img] += markedAppearance[appearance];
+			markedViews[img] += markedAppearance[i * 2 + side];
 			own.set(img, (own.get(img) ?? 0) + 1);
 		}
 	}
-	const users = userImages;
 	const out: MarkSignal[] = [];
-	for (const userId of [...users.keys()].sort()) {
+	const present: number[] = [];
+	for (let u = 0; u < nUsers; u++) if (userImages[u]) present.push(u);
+	present.sort((a, b) => (votes.users[a] < votes.users[b] ? -1 : votes.users[a] > votes.users[b] ? 1 : 0));
+	for (const u of present) {
+		const userId = votes.users[u];
 		const reasons: Reason<MarkFlagCode>[] = [];
-		const own = marksByUser.get(userId) ?? [];
+		const own = marksByUser[u];
 		if (own.length === 0) {
 			// the images this evaluator saw that the others mark often (their own views of it are unmarked)
 			let often = 0;
-			for (const [img, ownViews] of userImages.get(userId) ?? []) {
+			for (const [img, ownViews] of userImages[u]!) {
 				const others = views[img] - ownViews;
 				if (others > 0 && markedViews[img] / others >= t.othersMarkShare) often++;
 			}
@@ -357,4 +410,21 @@ export function markSignals(
 		if (reasons.length) out.push({ userId, reasons });
 	}
 	return out;
+}
+
+/**
+ * The mark signals merged into a quality report's evaluators (the same objects, updated): a reason
+ * flags the evaluator like any other quality flag.
+ */
+export function mergeMarkSignals(
+	evaluators: readonly { userId: string; flagged: boolean; reasons: readonly Reason<string>[] }[],
+	signals: readonly MarkSignal[]
+): void {
+	const byUser = new Map(signals.map((s) => [s.userId, s.reasons]));
+	for (const e of evaluators) {
+		const reasons = byUser.get(e.userId);
+		if (!reasons) continue;
+		e.flagged = true;
+		(e.reasons as Reason<string>[]).push(...reasons);
+	}
 }

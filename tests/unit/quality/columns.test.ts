@@ -8,6 +8,8 @@ import {
 	assessQualityColumns,
 	columnarToReport,
 	columnsFromRecords,
+	duplicateColumns,
+	resolveThresholds,
 	type VoteRecord
 } from '../../../src/lib/quality/index.ts';
 import { mulberry32, simulateCampaign, type Behaviour } from './simulate.ts';
@@ -50,6 +52,19 @@ describe.each([1, 2, 3, 4])('columnar quality equals the record path, seed %i', 
 		const codes = new Set(expected.votes.flatMap((v) => v.reasons.map((r) => r.code)));
 		expect([...codes].sort()).toEqual(['contradiction', 'disagreement', 'duplicate_others', 'duplicate_own', 'gold_miss', 'too_fast']);
 		expect(expected.evaluators.some((e) => e.metrics.repeats.matched > 0)).toBe(true);
+	});
+
+	it('gives the same report with the near-duplicates computed elsewhere (on a thread of their own) and passed in', () => {
+		const options = { gold: sim.gold, predict: sim.predict };
+		const columns = columnsFromRecords(votes);
+		const duplicates = duplicateColumns(columns, resolveThresholds());
+		expect(duplicates.own.some((d) => d !== -1) && duplicates.others.some((d) => d !== -1)).toBe(true);
+		expect(columnarToReport(assessQualityColumns(columns, { ...options, duplicates }), columns)).toEqual(assessQuality(votes, options));
+		// none known (the join still running): the same report without any near-duplicate reason
+		const none = { own: new Int32Array(votes.length).fill(-1), others: new Int32Array(votes.length).fill(-1) };
+		const without = columnarToReport(assessQualityColumns(columns, { ...options, duplicates: none }), columns);
+		expect(without.votes.flatMap((v) => v.reasons.map((r) => r.code)).filter((c) => c.startsWith('duplicate'))).toEqual([]);
+		expect(() => assessQualityColumns(columns, { duplicates: { own: new Int32Array(1), others: new Int32Array(1) } })).toThrow(RangeError);
 	});
 
 	it('gives the same report with other thresholds and no prediction', () => {

@@ -1,4 +1,4 @@
-// The quality report of a campaign (lib/quality, pure) over its votes, gold pairs and the
+// The quality report of a campaign (lib/quality, pure) over its votes, gold pairs, region marks and the
 // Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
 // evaluators" filter read. Computed once per change of the campaign's votes (votes-cache.ts), off the
 // event loop on SQLite (quality-worker.ts).
@@ -7,7 +7,6 @@ import type { Campaign, Database } from '../db/schema.ts';
 import type { CampaignQuality } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
-import { withMarkSignals } from './mark-quality.ts';
 
 const reports = new VotesCache<CampaignQuality>(1);
 
@@ -22,12 +21,19 @@ export function forgetQuality(campaignId: string): void {
  * (quality-worker.ts), so the event loop keeps answering other requests meanwhile.
  */
 export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
-	return reports.get(db, campaign.id, 'report', async () => withMarkSignals(db, campaign, await computeQuality(db, campaign)));
+	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
 }
+
+let listening = false;
 
 async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
 	// a dynamic import: the build emits the worker's module as a file of its own, which the worker loads
-	const { qualityInWorker, qualityHere } = await import('./quality-worker.ts');
+	const { qualityInWorker, qualityHere, onNearDuplicatesReady } = await import('./quality-worker.ts');
+	// a large campaign's near-duplicate join finishes after its report: the next request gets a new report
+	if (!listening) {
+		listening = true;
+		onNearDuplicatesReady(forgetQuality);
+	}
 	const file = await sqliteFile(db);
 	if (file) return qualityInWorker(file, campaign.id);
 	return qualityHere(db, campaign.id);
@@ -76,6 +82,8 @@ export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) 
 	return {
 		agreement: report.agreement,
 		thresholds: report.thresholds,
+		/** complete: false while the near-duplicate check of a large campaign is still running (its signals then cover `unchecked` fewer votes) */
+		near_duplicates: report.nearDuplicates,
 		evaluators: report.evaluators.map((e) => ({
 			user_id: e.userId,
 			name: users.get(e.userId)?.display_name ?? e.userId,

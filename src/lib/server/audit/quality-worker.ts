@@ -20,10 +20,13 @@ import type { Database } from '../db/schema.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import {
 	assessQualityColumns,
+	findNearDuplicates,
+	resolveThresholds,
 	VoteColumnsBuilder,
 	type AlphaResult,
 	type Choice,
 	type ColumnarQuality,
+	type DuplicateColumns,
 	type EvaluatorQuality,
 	type QualityThresholds,
 	type RiskReason,
@@ -33,6 +36,8 @@ import {
 	type VoteStatus
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
+import type { MarkRow } from '../../quality/marks.ts';
+import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
 
 /** The columns the quality checks read, in VoteColumnsBuilder.add's order; not the assignment. */
 const VOTE_COLUMNS = [
@@ -70,6 +75,8 @@ interface QualityInput {
 	votes: VoteColumns;
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
+	/** every region mark of the campaign (the mark signals) */
+	marks: MarkRow[];
 }
 
 function toColumns(rows: Iterable<VoteRow>): VoteColumns {
@@ -84,22 +91,24 @@ function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInpu
 	return sqlite.transaction(() => ({
 		votes: toColumns(CAMPAIGN_VOTES.rowsSync(sqlite, params) as VoteRow[]),
 		gold: GOLD_PAIRS.allSync(sqlite, params),
-		stats: OVERALL_PAIR_STATS.allSync(sqlite, params)
+		stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
+		marks: CAMPAIGN_MARKS.allSync(sqlite, params)
 	}))();
 }
 
 /** The report's input through Kysely (PostgreSQL, or SQLite inside a transaction). */
 async function readInput(db: Kysely<Database>, campaignId: string): Promise<QualityInput> {
 	const params = { campaign_id: campaignId };
-	const [votes, gold, stats] = await Promise.all([
+	const [votes, gold, stats, marks] = await Promise.all([
 		CAMPAIGN_VOTES.all(db, params),
 		GOLD_PAIRS.all(db, params),
-		OVERALL_PAIR_STATS.all(db, params)
+		OVERALL_PAIR_STATS.all(db, params),
+		CAMPAIGN_MARKS.all(db, params)
 	]);
-	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats };
+	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats, marks };
 }
 
-function computeReport({ votes, gold, stats }: QualityInput): ColumnarQuality {
+function computeReport({ votes, gold, stats, marks }: QualityInput, duplicates?: DuplicateColumns): ColumnarQuality {
 	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
 	let predict: ((a: string, b: string) => number) | undefined;
 	try {
@@ -118,18 +127,30 @@ function computeReport({ votes, gold, stats }: QualityInput): ColumnarQuality {
 	}
 	const report = assessQualityColumns(votes, {
 		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })),
-		predict
+		predict,
+		duplicates
 	});
 	// Per-evaluator signals beyond lib/quality's core ones are added to report.evaluators here, in this
 	// one place: they then travel to the main thread with the evaluators (packReport).
+	addMarkSignals(report.evaluators, votes, marks);
 	return report;
 }
 
 /** The report in this thread (PostgreSQL, an in-memory database, a connection inside a transaction). */
 export async function qualityHere(db: Kysely<Database>, campaignId: string): Promise<CampaignQuality> {
 	const input = await readInput(db, campaignId);
-	return unpack(packReport(computeReport(input), input.votes));
+	return unpack(packReport(computeReport(input), input.votes, COMPLETE));
 }
+
+/** Whether the report's near-duplicate signals cover every vote (see NearDuplicateStatus in the worker part). */
+export interface NearDuplicateStatus {
+	/** false while the join over the current votes is still running on its own thread */
+	complete: boolean;
+	/** votes the report has no near-duplicate result for yet (newer than the last finished join) */
+	unchecked: number;
+}
+
+const COMPLETE: NearDuplicateStatus = { complete: true, unchecked: 0 };
 
 /** The campaign's quality report as the server holds it: the evaluators and alpha, and every vote's risk packed. */
 export interface CampaignQuality {
@@ -137,6 +158,7 @@ export interface CampaignQuality {
 	agreement: AlphaResult;
 	thresholds: QualityThresholds;
 	risks: RiskIndex;
+	nearDuplicates: NearDuplicateStatus;
 }
 
 /** The report as the worker sends it: per-vote values in typed arrays and concatenated strings. */
@@ -145,6 +167,7 @@ interface PackedReport {
 	agreement: AlphaResult;
 	thresholds: QualityThresholds;
 	risks: PackedRisks;
+	nearDuplicates: NearDuplicateStatus;
 }
 
 interface PackedRisks {
@@ -192,7 +215,7 @@ class ByteWriter {
 	}
 }
 
-function packReport(q: ColumnarQuality, c: VoteColumns): PackedReport {
+function packReport(q: ColumnarQuality, c: VoteColumns, nearDuplicates: NearDuplicateStatus): PackedReport {
 	const n = q.order.length;
 	const voteIdEnds = new Int32Array(n);
 	const reasonEnds = new Int32Array(n);
@@ -221,6 +244,7 @@ function packReport(q: ColumnarQuality, c: VoteColumns): PackedReport {
 		evaluators,
 		agreement,
 		thresholds,
+		nearDuplicates,
 		risks: { voteIds: ids.bytes, voteIdEnds, users: c.users, userOf, scores, reasons: reasons.bytes, reasonEnds, slots }
 	};
 }
@@ -298,23 +322,152 @@ export class RiskIndex {
 }
 
 function unpack(p: PackedReport): CampaignQuality {
-	return { evaluators: p.evaluators, agreement: p.agreement, thresholds: p.thresholds, risks: new RiskIndex(p.risks) };
+	return {
+		evaluators: p.evaluators,
+		agreement: p.agreement,
+		thresholds: p.thresholds,
+		risks: new RiskIndex(p.risks),
+		nearDuplicates: p.nearDuplicates
+	};
 }
 
 // ---- the worker side -------------------------------------------------------------------------------
 
 const MARKER = 'pickwise.quality-worker';
+const DUPLICATES_MARKER = 'pickwise.near-duplicates-worker';
 
 interface Job {
 	id: number;
 	file: string;
 	campaignId: string;
+	/** up to this many votes the near-duplicate join runs inside the report; above, on its own thread */
+	inlineDuplicates: number;
 }
-type Answer = { id: number; ok: true; report: PackedReport } | { id: number; ok: false; error: string };
+type Answer =
+	| { id: number; ok: true; report: PackedReport }
+	| { id: number; ok: false; error: string }
+	| { id: -1; duplicatesReady: { file: string; campaignId: string } };
+
+/**
+ * The near-duplicate join of a large campaign, on a thread of its own. At 200,000 votes of templated
+ * text the exact join takes minutes, where the rest of the report takes seconds: the report does not
+ * wait for it. It uses the last finished join for the votes that join saw (their partners among the
+ * votes still there) and says how many votes it has not checked yet; when a join finishes, the main
+ * thread drops its cached report (onNearDuplicatesReady), and the next request gets the new result.
+ */
+interface DuplicateRun {
+	ids: string[];
+	own: Int32Array;
+	others: Int32Array;
+	index?: Map<string, number>;
+}
+interface DuplicateState {
+	done: DuplicateRun | null;
+	running: boolean;
+}
+
+interface DuplicatesJob {
+	id: number;
+	texts: string[];
+	owner: Int32Array;
+	users: string[];
+	threshold: number;
+	shingleSize: number;
+}
+interface DuplicatesAnswer {
+	id: number;
+	own: Int32Array;
+	others: Int32Array;
+	error?: string;
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[DUPLICATES_MARKER]) {
+	parentPort!.on('message', (job: DuplicatesJob) => {
+		let answer: DuplicatesAnswer;
+		try {
+			const found = findNearDuplicates(
+				job.texts.map((text, i) => ({ text, owner: job.users[job.owner[i]] })),
+				{ threshold: job.threshold, shingleSize: job.shingleSize }
+			);
+			answer = { id: job.id, own: Int32Array.from(found, (d) => d.sameOwner), others: Int32Array.from(found, (d) => d.otherOwner) };
+		} catch (error) {
+			answer = { id: job.id, own: new Int32Array(0), others: new Int32Array(0), error: String((error as Error)?.stack ?? error) };
+		}
+		parentPort!.postMessage(answer, [answer.own.buffer, answer.others.buffer] as ArrayBuffer[]);
+	});
+}
 
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 	// one read-only connection per database file, kept for the next job
 	const connections = new Map<string, SQLite.Database>();
+	const states = new Map<string, DuplicateState>();
+	let duplicatesWorker: Worker | null = null;
+	let nextDuplicatesId = 0;
+	const duplicatesDone = new Map<number, (a: DuplicatesAnswer) => void>();
+
+	const startDuplicates = (job: Job, state: DuplicateState, votes: VoteColumns) => {
+		if (!duplicatesWorker) {
+			const w = (duplicatesWorker = spawn(DUPLICATES_MARKER));
+			w.on('message', (a: DuplicatesAnswer) => {
+				const done = duplicatesDone.get(a.id);
+				duplicatesDone.delete(a.id);
+				done?.(a);
+			});
+			const fail = (error: unknown) => {
+				if (duplicatesWorker === w) duplicatesWorker = null;
+				for (const done of duplicatesDone.values())
+					done({ id: -1, own: new Int32Array(0), others: new Int32Array(0), error: String(error) });
+				duplicatesDone.clear();
+			};
+			w.on('error', fail);
+			w.on('exit', (code) => fail(new Error(`near-duplicate worker exited (code ${code})`)));
+		}
+		const t = resolveThresholds();
+		const id = nextDuplicatesId++;
+		state.running = true;
+		duplicatesDone.set(id, (a) => {
+			state.running = false;
+			if (a.error) {
+				console.error(`near-duplicates of campaign ${job.campaignId}: ${a.error}`);
+				return;
+			}
+			state.done = { ids: votes.ids, own: a.own, others: a.others };
+			const ready: Answer = { id: -1, duplicatesReady: { file: job.file, campaignId: job.campaignId } };
+			parentPort!.postMessage(ready);
+		});
+		duplicatesWorker.postMessage({
+			id,
+			texts: votes.rationale,
+			owner: votes.user,
+			users: votes.users,
+			threshold: t.duplicateJaccard,
+			shingleSize: t.shingleSize
+		} satisfies DuplicatesJob);
+	};
+
+	/** The partners the last finished join found, for the current votes; the votes it did not see count as unchecked. */
+	const knownDuplicates = (run: DuplicateRun | null, votes: VoteColumns): { duplicates: DuplicateColumns; unchecked: number } => {
+		const n = votes.ids.length;
+		if (run && sameIds(run.ids, votes.ids)) return { duplicates: run, unchecked: 0 };
+		const own = new Int32Array(n).fill(-1);
+		const others = new Int32Array(n).fill(-1);
+		if (!run) return { duplicates: { own, others }, unchecked: n };
+		const before = (run.index ??= new Map(run.ids.map((id, i) => [id, i])));
+		const now = new Map(votes.ids.map((id, i) => [id, i]));
+		const partner = (r: number) => (r === -1 ? -1 : (now.get(run.ids[r]) ?? -1));
+		let unchecked = 0;
+		for (let i = 0; i < n; i++) {
+			const r = before.get(votes.ids[i]);
+			if (r === undefined) {
+				unchecked++;
+				continue;
+			}
+			own[i] = partner(run.own[r]);
+			others[i] = partner(run.others[r]);
+		}
+		return { duplicates: { own, others }, unchecked };
+	};
+
 	parentPort!.on('message', (job: Job) => {
 		let answer: Answer;
 		let r: PackedRisks | null = null;
@@ -322,7 +475,19 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 			let sqlite = connections.get(job.file);
 			if (!sqlite) connections.set(job.file, (sqlite = new SQLite(job.file, { readonly: true, fileMustExist: true })));
 			const input = readInputSync(sqlite, job.campaignId);
-			answer = { id: job.id, ok: true, report: packReport(computeReport(input), input.votes) };
+			let duplicates: DuplicateColumns | undefined;
+			let status = COMPLETE;
+			if (input.votes.ids.length > job.inlineDuplicates) {
+				const key = `${job.file}\0${job.campaignId}`;
+				let state = states.get(key);
+				if (!state) states.set(key, (state = { done: null, running: false }));
+				const known = knownDuplicates(state.done, input.votes);
+				duplicates = known.duplicates;
+				const complete = known.unchecked === 0 && state.done !== null;
+				if (!complete && !state.running) startDuplicates(job, state, input.votes);
+				status = { complete, unchecked: known.unchecked };
+			}
+			answer = { id: job.id, ok: true, report: packReport(computeReport(input, duplicates), input.votes, status) };
 			r = answer.report.risks;
 		} catch (error) {
 			answer = { id: job.id, ok: false, error: String((error as Error)?.stack ?? error) };
@@ -330,6 +495,13 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		const transfer = r ? [r.voteIds, r.voteIdEnds, r.userOf, r.scores, r.reasons, r.reasonEnds, r.slots].map((a) => a.buffer) : [];
 		parentPort!.postMessage(answer, transfer as ArrayBuffer[]);
 	});
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+	if (a === b) return true;
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 // ---- the main thread's side ------------------------------------------------------------------------
@@ -348,10 +520,11 @@ let worker: Worker | null = null;
 let nextId = 0;
 const pending = new Map<number, { resolve: (r: CampaignQuality) => void; reject: (e: unknown) => void }>();
 
-function startWorker(): Worker {
+/** A thread running this module with `marker` set (the quality worker, or its near-duplicate worker). */
+function spawn(marker: string): Worker {
 	const url = import.meta.url;
 	const options = {
-		workerData: { [MARKER]: true },
+		workerData: { [marker]: true },
 		// the computation makes many short-lived objects: a larger young generation collects them for less
 		resourceLimits: { maxYoungGenerationSizeMb: 64 }
 	};
@@ -365,12 +538,38 @@ function startWorker(): Worker {
 		});
 	} else w = new Worker(new URL(url), options);
 	w.unref();
+	return w;
+}
+
+const readyListeners: ((campaignId: string) => void)[] = [];
+
+/** Called when a campaign's near-duplicate join finished on its thread: a cached report is then out of date. */
+export function onNearDuplicatesReady(listener: (campaignId: string) => void): void {
+	readyListeners.push(listener);
+}
+
+/**
+ * Up to this many votes the near-duplicate join runs inside the report (milliseconds to a second);
+ * above, on its own thread without the report waiting. PICKWISE_QUALITY_INLINE_DUPLICATES overrides it
+ * (tests use a small value to take the large-campaign path).
+ */
+function inlineDuplicates(): number {
+	const v = Number(process.env.PICKWISE_QUALITY_INLINE_DUPLICATES);
+	return Number.isInteger(v) && v >= 0 ? v : 20_000;
+}
+
+function startWorker(): Worker {
+	const w = spawn(MARKER);
 	const fail = (error: unknown) => {
 		if (worker === w) worker = null;
 		for (const job of pending.values()) job.reject(error);
 		pending.clear();
 	};
 	w.on('message', (answer: Answer) => {
+		if ('duplicatesReady' in answer) {
+			for (const listener of readyListeners) listener(answer.duplicatesReady.campaignId);
+			return;
+		}
 		const job = pending.get(answer.id);
 		pending.delete(answer.id);
 		// idle: let a process with nothing else to do exit
@@ -396,7 +595,7 @@ export function qualityInWorker(file: string, campaignId: string): Promise<Campa
 		pending.set(id, { resolve, reject });
 		// busy: keep the process alive until the answer is in
 		w.ref();
-		w.postMessage({ id, file, campaignId } satisfies Job);
+		w.postMessage({ id, file, campaignId, inlineDuplicates: inlineDuplicates() } satisfies Job);
 	});
 }
 

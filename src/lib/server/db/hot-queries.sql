@@ -64,6 +64,12 @@ insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_
 -- postgres (campaign_id, criterion, system_a, system_b, a_wins, b_wins, ties, both_bad, delta)
 insert into "pair_stat" ("campaign_id", "criterion", "system_a", "system_b", "a_wins", "b_wins", "ties", "both_bad") values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict ("campaign_id", "criterion", "system_a", "system_b") do update set "ties" = "pair_stat"."ties" + $9;
 
+-- name: quality.campaign-marks
+-- sqlite (campaign_id)
+select "vote_id", "side", "kind", "x", "y", "w", "h" from "vote_mark" where "campaign_id" = ?;
+-- postgres (campaign_id)
+select "vote_id", "side", "kind", "x", "y", "w", "h" from "vote_mark" where "campaign_id" = $1;
+
 -- name: quality.campaign-votes
 -- sqlite (campaign_id)
 select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status" from "vote" where "campaign_id" = ? order by "submitted_at";

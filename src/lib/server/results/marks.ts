@@ -7,7 +7,16 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { campaignFlagKinds } from '../campaigns/lists.ts';
 import { rankedVotes, type VoteFilters } from './vote-filters.ts';
-import { GRID, markHeatmaps, markRates, type KindRate, type MarkRecord, type MarkVote, type MissingRecord } from '../../quality/marks.ts';
+import {
+	GRID,
+	markHeatmaps,
+	markRates,
+	markRecord,
+	type KindRate,
+	type MarkRecord,
+	type MarkVote,
+	type MissingRecord
+} from '../../quality/marks.ts';
 import { csvRow } from '../../csv.ts';
 
 export interface MarkHeatmapOut {
@@ -91,15 +100,7 @@ async function compute(db: Kysely<Database>, campaign: Campaign, filters: VoteFi
 		leftSystem: r.left,
 		rightSystem: r.right
 	}));
-	const markRecords: MarkRecord[] = marks.map((m) => ({
-		voteId: m.vote_id,
-		side: m.side,
-		kind: m.kind,
-		x: Number(m.x),
-		y: Number(m.y),
-		w: Number(m.w),
-		h: Number(m.h)
-	}));
+	const markRecords: MarkRecord[] = marks.map(markRecord);
 	const missingRecords: MissingRecord[] = missing.map((m) => ({ voteId: m.vote_id, side: m.side, element: m.element }));
 	// kinds in the campaign's order, then any kind a mark carries that the campaign no longer lists
 	const kindKeys = [
