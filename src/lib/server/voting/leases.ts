@@ -367,6 +367,23 @@ async function describedImages(db: Kysely<Database>, leftId: string, rightId: st
 	return [left, right];
 }
 
+/** Reads (one query) the images not described yet among these, and keeps them. */
+async function describeMany(db: Kysely<Database>, ids: string[]): Promise<void> {
+	const missing = [...new Set(ids.filter((id) => !described.has(id)))];
+	for (let i = 0; i < missing.length; i += 500) {
+		const rows = await db
+			.selectFrom('image')
+			.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+			.select(['image.id', 'image.width', 'image.height', 'prompt.text'])
+			.where('image.id', 'in', missing.slice(i, i + 500))
+			.execute();
+		for (const image of rows) {
+			if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
+			described.set(image.id, image);
+		}
+	}
+}
+
 /**
  * The evaluator's next pair: an open lease they already hold (not in `exclude`, e.g. the pair on
  * screen while the page prefetches), else a newly issued one; null when none is left for them.
@@ -385,9 +402,10 @@ export async function nextAssignment(
 		const chosen = await chooseLease(db, cached, campaign, userId, quota, exclude, now, null);
 		return chosen && describeAssignment(db, chosen.assignment);
 	}
-	// a lease this evaluator already holds needs no lock
-	const held =
-		(await heldLease(db, cached.scheduler, userId, exclude, now)) ?? (await heldSpecialAssignment(db, campaign.id, userId, exclude, now));
+	// a lease this evaluator already holds needs no lock. Gold pairs and hidden repeats are leases of
+	// the scheduler here too (adopted when issued, here or by another instance: the catch-up under
+	// the lock takes in the ones issued elsewhere since), so no query of its own for them.
+	const held = await heldLease(db, cached.scheduler, userId, exclude, now);
 	if (held) return describeAssignment(db, held);
 	const chosen = await new Promise<Chosen | null>((resolve, reject) => {
 		let queue = issueQueues.get(cached);
@@ -420,7 +438,7 @@ async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { reque
 	try {
 		while (queue.requests.length > 0) {
 			const batch = queue.requests.splice(0);
-			const issued: string[] = [];
+			const issuing: Issuing = { ids: [], rows: new Map() };
 			let results: (Chosen | null)[];
 			try {
 				results = await db.transaction().execute(async (trx) => {
@@ -430,22 +448,31 @@ async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { reque
 					const out: (Chosen | null)[] = [];
 					let seq = cached.seq + 1;
 					for (const r of batch) {
-						const issuing: Issuing = { id: null };
 						const chosen = await chooseLease(trx, cached, r.campaign, r.userId, r.quota, r.exclude, r.now, seq, issuing);
-						if (issuing.id !== null) issued.push(issuing.id);
 						if (chosen?.seq !== null && chosen?.seq !== undefined) seq++;
 						out.push(chosen);
 					}
+					// the batch's new pairs in one statement (one round trip, not one per evaluator)
+					if (issuing.rows.size > 0)
+						await trx
+							.insertInto('assignment')
+							.values([...issuing.rows.values()])
+							.execute();
 					return out;
 				});
 			} catch (error) {
 				// none of these leases reached the database (nor an evaluator): they never happened
-				for (const id of issued) cached.scheduler.release(id, { forget: true });
+				for (const id of issuing.ids) cached.scheduler.release(id, { forget: true });
 				for (const r of batch) r.reject(error);
 				continue;
 			}
 			// committed under the lock: the next number taken in is the one after the last
 			for (const chosen of results) if (chosen?.seq) cached.seq = Math.max(cached.seq, chosen.seq);
+			// the images of the batch's pairs read together (each request then finds them described)
+			await describeMany(
+				db,
+				results.flatMap((c) => (c ? [c.assignment.left_image_id, c.assignment.right_image_id] : []))
+			).catch(() => undefined);
 			batch.forEach((r, i) => r.resolve(results[i]));
 		}
 	} finally {
@@ -459,9 +486,13 @@ interface Chosen {
 	seq: number | null;
 }
 
-/** PostgreSQL: the lease issued inside a transaction not yet committed (released if it fails). */
+/**
+ * PostgreSQL: the leases a batch issues inside its transaction, not committed yet (released if it
+ * fails); `rows`: the new pairs, inserted together at the end of the batch.
+ */
 interface Issuing {
-	id: string | null;
+	ids: string[];
+	rows: Map<string, Assignment & { issue_seq: number }>;
 }
 
 /** An open lease the evaluator holds, as stored (a vote or skip another instance stored is applied first). */
@@ -470,11 +501,15 @@ async function heldLease(
 	scheduler: SharedScheduler,
 	userId: string,
 	exclude: string[],
-	now: number
+	now: number,
+	unwritten?: Map<string, Assignment>
 ): Promise<Assignment | null> {
 	for (;;) {
 		const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
 		if (!held) return null;
+		// issued earlier in this batch (the same evaluator asked twice): its row is written with the batch
+		const pending = unwritten?.get(String(held.id));
+		if (pending) return pending;
 		// a lease issued a moment ago may still wait for its group commit: read it after that
 		await pendingLeases.get(String(held.id))?.catch(() => undefined);
 		const row = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
@@ -503,10 +538,10 @@ async function chooseLease(
 	exclude: string[],
 	now: number,
 	seq: number | null,
-	issuing: Issuing = { id: null }
+	issuing: Issuing = { ids: [], rows: new Map() }
 ): Promise<Chosen | null> {
 	const { scheduler } = cached;
-	const held = await heldLease(db, scheduler, userId, exclude, now);
+	const held = await heldLease(db, scheduler, userId, exclude, now, issuing.rows);
 	if (held) return { assignment: held, seq: null };
 	// PostgreSQL: looked up before the lock (a gold or repeat lease is only issued to the evaluator asking)
 	const special = seq === null ? await heldSpecialAssignment(db, campaign.id, userId, exclude, now) : undefined;
@@ -526,7 +561,7 @@ async function chooseLease(
 		if (seq === null) return { assignment: mixedIn, seq: null };
 		// the other instances take it in from its number; this one now
 		scheduler.adopt(mixedIn);
-		issuing.id = mixedIn.id;
+		issuing.ids.push(mixedIn.id);
 		return { assignment: mixedIn, seq };
 	}
 	// issue() is synchronous: no other request can take the same pair before the insert below.
@@ -548,11 +583,8 @@ async function chooseLease(
 		probability: lease.probability
 	};
 	if (seq !== null) {
-		issuing.id = assignment.id;
-		await db
-			.insertInto('assignment')
-			.values({ ...assignment, issue_seq: seq })
-			.execute();
+		issuing.ids.push(assignment.id);
+		issuing.rows.set(assignment.id, { ...assignment, issue_seq: seq });
 		scheduler.track(assignment.id, assignment.expires_at);
 		return { assignment, seq };
 	}
