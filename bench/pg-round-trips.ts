@@ -45,7 +45,10 @@ const systems = Array.from({ length: 10 }, (_, s) => ({ id: randomId(), campaign
 await k.insertInto('system').values(systems).execute();
 for (let p = 0; p < 100; p++) {
 	const promptId = randomId();
-	await k.insertInto('prompt').values({ id: promptId, campaign_id: campaignId, external_id: `p${p}`, text: `prompt ${p}`, category: null }).execute();
+	await k
+		.insertInto('prompt')
+		.values({ id: promptId, campaign_id: campaignId, external_id: `p${p}`, text: `prompt ${p}`, category: null })
+		.execute();
 	await k
 		.insertInto('image')
 		.values(
@@ -70,7 +73,15 @@ for (let e = 0; e < evaluators; e++) {
 	const id = randomId();
 	await k
 		.insertInto('user')
-		.values({ id, email: `e${e}@bench.test`, display_name: `e${e}`, password_hash: 'x', is_admin: 0, disabled_at: null, created_at: Date.now() })
+		.values({
+			id,
+			email: `e${e}@bench.test`,
+			display_name: `e${e}`,
+			password_hash: 'x',
+			is_admin: 0,
+			disabled_at: null,
+			created_at: Date.now()
+		})
 		.execute();
 	await k.insertInto('campaign_member').values({ campaign_id: campaignId, user_id: id, role: 'evaluator', quota: null }).execute();
 	tokens.push((await createSession(k, id)).token);
@@ -111,7 +122,9 @@ for (let i = 0; i < loops; i++) {
 }
 tally = null;
 const per = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0) / (loops * evaluators);
-console.log(`statements per next: ${per(nexts).toFixed(2)}   per vote: ${per(votes).toFixed(2)}   (${evaluators} evaluator(s) × ${loops} loops)`);
+console.log(
+	`statements per next: ${per(nexts).toFixed(2)}   per vote: ${per(votes).toFixed(2)}   (${evaluators} evaluator(s) × ${loops} loops)`
+);
 if (values.show)
 	for (const [name, m] of [
 		['next', nexts],
