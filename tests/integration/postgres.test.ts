@@ -204,7 +204,7 @@ describe('PostgreSQL', () => {
 
 	it('writes a vote with its criteria, marks, missing elements and tags in one statement, once when two requests race for its pair', async () => {
 		const k = db.kysely;
-		const seeded = await seedCampaign(k, dataDir, { slug: 'pg-once', systems: 3, prompts: 2, evaluators: 1 });
+		const seeded = await seedCampaign(k, dataDir, { slug: 'pg-once', systems: 3, prompts: 2, evaluators: 2 });
 		await addCriterion(k, { slug: 'pg-once', key: 'adherence', label: 'Prompt adherence' });
 		const row = await k.selectFrom('campaign').select(['id', 'settings']).where('slug', '=', 'pg-once').executeTakeFirstOrThrow();
 		const settings = { ...JSON.parse(row.settings), goldRate: 0, repeatRate: 0, reasonTags: [{ key: 'sharper', label: 'Sharper' }] };
@@ -291,6 +291,13 @@ describe('PostgreSQL', () => {
 		expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
 		expect(await counts()).toMatchObject({ votes: 2, overall: 2, adherence: 1 });
 
+		// a pair leased to another evaluator is theirs, whichever instance knows it
+		const other = seeded.evaluators[1].id;
+		const theirs = (await nextAssignment(k, campaign, other, null))!;
+		await expect(castVote(k, campaign, evaluator, { ...plain('left'), assignmentId: theirs.assignment.id })).rejects.toMatchObject({
+			status: 403,
+			field: 'assignment_id'
+		});
 		// a vote for a skipped pair writes nothing
 		const third = (await nextAssignment(k, campaign, evaluator, null))!;
 		await skipAssignment(k, campaign, evaluator, third.assignment.id, 'cannot tell');

@@ -19,6 +19,7 @@ import { onVotesChanged } from '../votes-changed.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
 import { countsInRankings } from './pair-stat.ts';
 import { SharedScheduler, type ForeignLease } from './shared-scheduler.ts';
+import type { AssignmentForVote } from './submit-vote.ts';
 
 interface Cached {
 	scheduler: SharedScheduler;
@@ -35,6 +36,8 @@ interface Cached {
 const strategyKey = (campaign: Campaign) => `${campaign.strategy}\n${campaign.settings}`;
 
 const schedulers = new Map<string, Promise<Cached>>();
+/** The built schedulers of `schedulers`, for what needs one without waiting (openLeaseForVote). */
+const ready = new Map<string, Cached>();
 /** Leases the scheduler has issued whose row is not committed yet (by lease id). */
 const pendingLeases = new Map<string, Promise<unknown>>();
 /** How often a cached scheduler checks for images imported by another process (the CLI). */
@@ -169,6 +172,7 @@ async function cachedFor(db: Kysely<Database>, campaign: Campaign): Promise<Cach
 		pending.catch(() => schedulers.get(campaign.id) === pending && schedulers.delete(campaign.id));
 	}
 	const cached = await pending;
+	if (schedulers.get(campaign.id) === pending) ready.set(campaign.id, cached);
 	if (cached.strategyKey !== strategyKey(campaign)) {
 		if (schedulers.get(campaign.id) === pending) forgetScheduler(campaign.id);
 		return cachedFor(db, campaign);
@@ -189,6 +193,47 @@ export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Pr
 
 export function forgetScheduler(campaignId: string): void {
 	schedulers.delete(campaignId);
+	ready.delete(campaignId);
+}
+
+/**
+ * PostgreSQL: an open lease as this instance's scheduler knows it (issued here or taken in from
+ * another instance), in the shape the vote service reads from the database, so a vote for it needs
+ * no read before its write. What it gives never changes while the lease is open (evaluator, images,
+ * systems, prompt, kind, times); whether it is still open, the vote's one statement checks as it
+ * writes (submit-vote.ts). Undefined when this instance does not know it open: the vote reads it.
+ */
+export function openLeaseForVote(campaignId: string, assignmentId: string): AssignmentForVote | undefined {
+	const scheduler = ready.get(campaignId)?.scheduler;
+	const lease = scheduler?.lease(assignmentId);
+	if (!scheduler || !lease) return undefined;
+	const { index } = scheduler;
+	const system = (imageId: string) => {
+		const i = index.imageOf(imageId);
+		return i < 0 ? undefined : index.systemIds[index.imageSystem[i]];
+	};
+	const left = system(lease.leftImageId);
+	const right = system(lease.rightImageId);
+	if (left === undefined || right === undefined) return undefined;
+	return {
+		id: assignmentId,
+		campaign_id: campaignId,
+		user_id: lease.userId,
+		left_image_id: lease.leftImageId,
+		right_image_id: lease.rightImageId,
+		kind: lease.kind,
+		issued_at: lease.issuedAt,
+		expires_at: lease.expiresAt,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null,
+		probability: lease.probability,
+		// not read by the vote
+		issue_seq: null,
+		left_system_id: left,
+		right_system_id: right,
+		prompt_id: lease.promptId
+	};
 }
 
 // votes removed or restored (an undo, a review, an import), here or on another instance (the change
@@ -196,8 +241,10 @@ export function forgetScheduler(campaignId: string): void {
 // learns itself (castVote calls recordVote; other instances' votes: the catch-up below)
 onVotesChanged(({ campaignId, kind }) => {
 	if (kind !== 'history') return;
-	if (campaignId === '*') schedulers.clear();
-	else forgetScheduler(campaignId);
+	if (campaignId === '*') {
+		schedulers.clear();
+		ready.clear();
+	} else forgetScheduler(campaignId);
 });
 
 // ---- several instances on PostgreSQL ----

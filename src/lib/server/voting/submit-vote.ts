@@ -53,7 +53,9 @@ export async function submitVote(
 	userId: string,
 	campaign: Campaign,
 	input: VoteInput,
-	now = Date.now()
+	now = Date.now(),
+	/** PostgreSQL: the assignment as the scheduler knows it open (leases.ts openLeaseForVote), not read again */
+	known?: AssignmentForVote
 ): Promise<SubmitResult> {
 	const campaignId = campaign.id;
 	const voteId = typeof input.voteId === 'string' && UUID.test(input.voteId) ? input.voteId.toLowerCase() : null;
@@ -105,7 +107,7 @@ export async function submitVote(
 		if (isPostgres(db)) {
 			// the reads outside a transaction, then every write in one statement that stores nothing
 			// unless the pair is still open: two round trips instead of eight (docs/multi-instance.md)
-			const plan = planVote(await readVoteContext(db, campaignId, request), campaign, userId, request, now);
+			const plan = planVote(await readVoteContext(db, campaignId, request, known), campaign, userId, request, now);
 			if ('replay' in plan) return { created: false, vote: plan.replay };
 			if (await applyVoteAtOnce(db, plan)) return { created: true, vote: plan.vote };
 			// answered or skipped between the read and the write (a retry racing its first try, another
@@ -209,7 +211,7 @@ const INSERT_TAG = hotQuery('vote.insert-tag', ['vote_id', 'campaign_id', 'tag']
 type VoteMarkRow = Insertable<VoteMarkTable> & { w: number; h: number };
 type VoteMissingRow = Insertable<VoteMissingTable>;
 type VoteTagRow = Insertable<VoteTagTable>;
-type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
+export type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
 type Criterion = { id: string; key: string };
 type VoteCriterionRow = { vote_id: string; criterion_id: string; choice: Choice };
 
@@ -248,8 +250,13 @@ function readVoteContextSync(sqlite: SQLite.Database, campaignId: string, reques
 	};
 }
 
-async function readVoteContext(trx: Kysely<Database>, campaignId: string, request: VoteRequest): Promise<VoteContext> {
-	const assignment = await ASSIGNMENT_FOR_VOTE.first(trx, { id: request.assignmentId });
+async function readVoteContext(
+	trx: Kysely<Database>,
+	campaignId: string,
+	request: VoteRequest,
+	known?: AssignmentForVote
+): Promise<VoteContext> {
+	const assignment = known?.id === request.assignmentId ? known : await ASSIGNMENT_FOR_VOTE.first(trx, { id: request.assignmentId });
 	const reads = contextReads(assignment, request);
 	return {
 		assignment,
