@@ -382,8 +382,14 @@ const ASSIGNMENT_COLUMNS = [
 const INSERT_ASSIGNMENT = hotQuery('leases.insert-assignment', ASSIGNMENT_COLUMNS, (db, assignment: Assignment) =>
 	db.insertInto('assignment').values(assignment)
 );
+/** A lease with the choice of its vote, if any: an answered lease is counted from the same read. */
 const ASSIGNMENT_BY_ID = hotQuery('leases.assignment', ['id'], (db, { id }: { id: string }) =>
-	db.selectFrom('assignment').selectAll().where('id', '=', id)
+	db
+		.selectFrom('assignment')
+		.leftJoin('vote', 'vote.assignment_id', 'assignment.id')
+		.selectAll('assignment')
+		.select('vote.choice')
+		.where('assignment.id', '=', id)
 );
 
 const DESCRIBE_IMAGES = hotQuery('leases.describe-images', ['left', 'right'], (db, { left, right }: { left: string; right: string }) =>
@@ -559,14 +565,15 @@ async function heldLease(
 		if (pending) return pending;
 		// a lease issued a moment ago may still wait for its group commit: read it after that
 		await pendingLeases.get(String(held.id))?.catch(() => undefined);
-		const row = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
-		if (!row) {
+		const found = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
+		if (!found) {
 			scheduler.release(held.id, { forget: true });
 			continue;
 		}
+		const { choice, ...row } = found;
 		if (row.answered_at === null && row.skipped_at === null) return row;
 		// answered or skipped through another instance: count it, then look again
-		await refreshLeases(db, scheduler, [row.id]);
+		settle(scheduler, { ...row, choice });
 		scheduler.release(row.id);
 	}
 }
