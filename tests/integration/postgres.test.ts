@@ -9,7 +9,7 @@ import { openMigratedDatabase, migrateToLatest, type Db } from '../../src/lib/se
 import { createUser, authenticate } from '../../src/lib/server/auth/users.ts';
 import { addCriterion, addMember, createCampaign, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { importImages } from '../../src/lib/server/images/import.ts';
-import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
+import { nextAssignment, skipAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { undoVote } from '../../src/lib/server/voting/undo.ts';
 import { campaignLeaderboard, parseLeaderboardQuery } from '../../src/lib/server/results/leaderboard.ts';
@@ -200,5 +200,111 @@ describe('PostgreSQL', () => {
 		expect(feedback.rejected).toMatchObject([
 			{ comment: 'Both miss the prompt: both bad.', left_url: `/i/a/${pair.assignment.id}/left`, systems: null }
 		]);
+	}, 60_000);
+
+	it('writes a vote with its criteria, marks, missing elements and tags in one statement, once when two requests race for its pair', async () => {
+		const k = db.kysely;
+		const seeded = await seedCampaign(k, dataDir, { slug: 'pg-once', systems: 3, prompts: 2, evaluators: 2 });
+		await addCriterion(k, { slug: 'pg-once', key: 'adherence', label: 'Prompt adherence' });
+		const row = await k.selectFrom('campaign').select(['id', 'settings']).where('slug', '=', 'pg-once').executeTakeFirstOrThrow();
+		const settings = { ...JSON.parse(row.settings), goldRate: 0, repeatRate: 0, reasonTags: [{ key: 'sharper', label: 'Sharper' }] };
+		await k
+			.updateTable('campaign')
+			.set({ settings: JSON.stringify(settings) })
+			.where('id', '=', row.id)
+			.execute();
+		const campaign = await requireCampaign(k, 'pg-once');
+		const evaluator = seeded.evaluators[0].id;
+		const counts = async () => {
+			const n = async (table: 'vote' | 'vote_criterion' | 'vote_mark' | 'vote_missing' | 'vote_tag') =>
+				Number(
+					(
+						await k
+							.selectFrom(table)
+							.select((eb) => eb.fn.countAll<number>().as('n'))
+							.where('campaign_id' as never, '=', row.id as never)
+							.executeTakeFirstOrThrow()
+					).n
+				);
+			const criterion = await k
+				.selectFrom('vote_criterion')
+				.innerJoin('vote', 'vote.id', 'vote_criterion.vote_id')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.where('vote.campaign_id', '=', row.id)
+				.executeTakeFirstOrThrow();
+			const stats = await k.selectFrom('pair_stat').selectAll().where('campaign_id', '=', row.id).execute();
+			const total = (criterion: string) =>
+				stats.filter((s) => s.criterion === criterion).reduce((sum, s) => sum + s.a_wins + s.b_wins + s.ties + s.both_bad, 0);
+			return {
+				votes: await n('vote'),
+				criteria: Number(criterion.n),
+				marks: await n('vote_mark'),
+				missing: await n('vote_missing'),
+				tags: await n('vote_tag'),
+				overall: total('overall'),
+				adherence: total('adherence')
+			};
+		};
+
+		const first = (await nextAssignment(k, campaign, evaluator, null))!;
+		const voteId = crypto.randomUUID();
+		const full = {
+			voteId,
+			assignmentId: first.assignment.id,
+			choice: 'left',
+			rationale: 'Left is sharper and shows the number.',
+			criteria: { adherence: 'right' },
+			marks: [
+				{ side: 'left', kind: 'artifacts', x: 0.1, y: 0.2, w: 0.3, h: 0.25 },
+				{ side: 'right', kind: 'watermark', x: 0.9, y: 0.95 }
+			],
+			missing: { left: ['number'], right: [] },
+			tags: ['sharper']
+		};
+		// the same vote sent twice at once (a retry racing its first try): stored once, the other gets it back
+		const [a, b] = await Promise.all([castVote(k, campaign, evaluator, full), castVote(k, campaign, evaluator, full)]);
+		expect([a.created, b.created].sort()).toEqual([false, true]);
+		expect(a.vote.id).toBe(voteId);
+		expect(b.vote.id).toBe(voteId);
+		expect(await counts()).toEqual({ votes: 1, criteria: 1, marks: 2, missing: 1, tags: 1, overall: 1, adherence: 1 });
+		const marks = await k.selectFrom('vote_mark').selectAll().where('vote_id', '=', voteId).orderBy('side').execute();
+		expect(marks).toMatchObject([
+			{ side: 'left', position: 1, kind: 'artifacts', x: 0.1, y: 0.2, w: 0.3, h: 0.25 },
+			{ side: 'right', position: 1, kind: 'watermark', x: 0.9, y: 0.95, w: 0, h: 0 }
+		]);
+		const stored = await k.selectFrom('vote').selectAll().where('id', '=', voteId).executeTakeFirstOrThrow();
+		expect(stored).toMatchObject({ choice: 'left', kind: 'normal', status: 'counted', simulated: 0, shown_at: first.assignment.issued_at });
+
+		// two different votes for one pair at once: one is stored, the other is refused
+		const second = (await nextAssignment(k, campaign, evaluator, null))!;
+		const plain = (choice: string) => ({
+			voteId: crypto.randomUUID(),
+			assignmentId: second.assignment.id,
+			choice,
+			rationale: 'The chosen one is sharper.'
+		});
+		const outcomes = await Promise.allSettled([
+			castVote(k, campaign, evaluator, plain('left')),
+			castVote(k, campaign, evaluator, plain('right'))
+		]);
+		expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+		expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
+		expect(await counts()).toMatchObject({ votes: 2, overall: 2, adherence: 1 });
+
+		// a pair leased to another evaluator is theirs, whichever instance knows it
+		const other = seeded.evaluators[1].id;
+		const theirs = (await nextAssignment(k, campaign, other, null))!;
+		await expect(castVote(k, campaign, evaluator, { ...plain('left'), assignmentId: theirs.assignment.id })).rejects.toMatchObject({
+			status: 403,
+			field: 'assignment_id'
+		});
+		// a vote for a skipped pair writes nothing
+		const third = (await nextAssignment(k, campaign, evaluator, null))!;
+		await skipAssignment(k, campaign, evaluator, third.assignment.id, 'cannot tell');
+		await expect(castVote(k, campaign, evaluator, { ...plain('left'), assignmentId: third.assignment.id })).rejects.toMatchObject({
+			status: 409,
+			field: 'assignment_id'
+		});
+		expect(await counts()).toMatchObject({ votes: 2, overall: 2 });
 	}, 60_000);
 });

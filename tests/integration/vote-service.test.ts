@@ -124,6 +124,24 @@ describe('vote service', () => {
 		await expect(undoVote(db.kysely, campaign, u1.id, voteId, Date.now() + 31_000)).rejects.toMatchObject({ status: 410 });
 	});
 
+	it('gives an undone vote its pair back for the lease length LEASE_SECONDS sets', async () => {
+		const { seeded, campaign } = await freshCampaign();
+		const user = seeded.evaluators[0];
+		const pair = (await nextAssignment(db.kysely, campaign, user.id, 5))!;
+		const voteId = crypto.randomUUID();
+		const votedAt = Date.now();
+		await castVote(db.kysely, campaign, user.id, { voteId, assignmentId: pair.assignment.id, choice: 'left', rationale });
+		const before = process.env.LEASE_SECONDS;
+		process.env.LEASE_SECONDS = '42';
+		try {
+			const back = await undoVote(db.kysely, campaign, user.id, voteId, votedAt + 1000);
+			expect(back.assignment.expires_at).toBe(votedAt + 1000 + 42_000);
+		} finally {
+			if (before === undefined) delete process.env.LEASE_SECONDS;
+			else process.env.LEASE_SECONDS = before;
+		}
+	});
+
 	it('follows the campaign rules for ties, both-bad and rationale length', async () => {
 		const { seeded, campaign } = await freshCampaign();
 		await db.kysely.updateTable('campaign').set({ allow_tie: 0, rationale_min_chars: 40 }).where('id', '=', campaign.id).execute();

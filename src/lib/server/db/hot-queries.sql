@@ -18,9 +18,9 @@ select * from "assignment" where "campaign_id" = $1 and "user_id" = $2 and "kind
 
 -- name: leases.assignment
 -- sqlite (id)
-select * from "assignment" where "id" = ?;
+select "assignment".*, "vote"."choice" from "assignment" left join "vote" on "vote"."assignment_id" = "assignment"."id" where "assignment"."id" = ?;
 -- postgres (id)
-select * from "assignment" where "id" = $1;
+select "assignment".*, "vote"."choice" from "assignment" left join "vote" on "vote"."assignment_id" = "assignment"."id" where "assignment"."id" = $1;
 
 -- name: leases.count-answered
 -- sqlite (campaign_id, user_id)

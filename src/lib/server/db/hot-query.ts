@@ -3,10 +3,11 @@
 // parameter (so the SQL text and the order of its parameters are fixed), and the SQL runs as a
 // prepared statement, synchronously: building and compiling a query and awaiting the driver cost about
 // as much as the statements of a vote themselves, and a synchronous statement inside a group commit
-// (write-batch.ts) cannot interleave with another request. On PostgreSQL the same builder runs through
-// Kysely. The compiled SQL of every hot query is kept in hot-queries.sql (tests/integration/hot-queries.test.ts
+// (write-batch.ts) cannot interleave with another request. On PostgreSQL the SQL compiled once for it
+// runs through Kysely's driver (the builder's own result, without building and compiling it per call). The compiled SQL of every hot query is kept in hot-queries.sql (tests/integration/hot-queries.test.ts
 // fails when it no longer matches), so a change to one shows in review.
 import {
+	CompiledQuery,
 	DummyDriver,
 	Kysely,
 	PostgresAdapter,
@@ -19,7 +20,7 @@ import {
 } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database } from './schema.ts';
-import { syncSqlite, type Dialect } from './index.ts';
+import { isPostgres, syncSqlite, type Dialect } from './index.ts';
 
 /** What a hot query's builder returns: a select, insert, update or delete Kysely can compile and run. */
 export interface HotBuilder<R> extends Compilable<R> {
@@ -121,14 +122,25 @@ export function hotQuery<P extends HotParams, R>(
 		return result;
 	}
 
+	/** PostgreSQL: the compiled SQL with this call's values, run as is (no builder, no compiler per call). */
+	let postgresBind: ((params: P) => unknown[]) | null = null;
+	function onPostgres(params: P): CompiledQuery<R> {
+		const { sql, parameters } = compiled('postgres');
+		postgresBind ??= binder(parameters);
+		return CompiledQuery.raw(sql, postgresBind(params)) as CompiledQuery<R>;
+	}
+
+	function binder(parameters: CompiledHotQuery['parameters']) {
+		const names = parameters.map((p) => ('name' in p ? p.name : null));
+		const constants = parameters.map((p) => ('constant' in p ? p.constant : undefined));
+		return (params: P) => names.map((key, i) => (key === null ? constants[i] : (params as Record<string, unknown>)[key]));
+	}
+
 	function prepared(sqlite: SQLite.Database) {
 		let entry = statements.get(sqlite);
 		if (!entry) {
 			const { sql, parameters } = compiled('sqlite');
-			const names = parameters.map((p) => ('name' in p ? p.name : null));
-			const constants = parameters.map((p) => ('constant' in p ? p.constant : undefined));
-			const bind = (params: P) => names.map((key, i) => (key === null ? constants[i] : (params as Record<string, unknown>)[key]));
-			entry = { statement: sqlite.prepare(sql), bind };
+			entry = { statement: sqlite.prepare(sql), bind: binder(parameters) };
 			statements.set(sqlite, entry);
 		}
 		return entry;
@@ -164,17 +176,20 @@ export function hotQuery<P extends HotParams, R>(
 		async first(db, params) {
 			const sqlite = syncSqlite(db);
 			if (sqlite) return query.firstSync(sqlite, params);
+			if (isPostgres(db)) return (await db.executeQuery(onPostgres(params))).rows[0];
 			return (await build(db, params).execute())[0];
 		},
 		async all(db, params) {
 			const sqlite = syncSqlite(db);
 			if (sqlite) return query.allSync(sqlite, params);
+			if (isPostgres(db)) return (await db.executeQuery(onPostgres(params))).rows;
 			return build(db, params).execute();
 		},
 		async run(db, params) {
 			const sqlite = syncSqlite(db);
 			if (sqlite) return query.runSync(sqlite, params);
-			await build(db, params).execute();
+			if (isPostgres(db)) await db.executeQuery(onPostgres(params));
+			else await build(db, params).execute();
 		}
 	};
 	registry.push(query as unknown as HotQuery<HotParams, unknown>);

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { submitVote, type VoteInput } from './submit-vote.ts';
 import { countsInRankings } from './pair-stat.ts';
-import { schedulerFor } from './leases.ts';
+import { openLeaseForVote, schedulerFor } from './leases.ts';
+import { isPostgres } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import { campaignSettings, guidelinesHtml } from '../campaigns/campaigns.ts';
 import { goldExpectation } from './gold-and-repeats.ts';
@@ -11,7 +12,16 @@ import { votesChanged } from '../votes-changed.ts';
 import type { GoldFeedback, VoteResponse, VoteRules } from '../../api-types.ts';
 
 export async function castVote(db: Kysely<Database>, campaign: Campaign, userId: string, input: VoteInput) {
-	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(db, userId, campaign, input);
+	// PostgreSQL: a lease this instance knows open needs no read before the vote's one statement
+	const known = isPostgres(db) && typeof input.assignmentId === 'string' ? openLeaseForVote(campaign.id, input.assignmentId) : undefined;
+	const result: Awaited<ReturnType<typeof submitVote>> & { feedback?: GoldFeedback } = await submitVote(
+		db,
+		userId,
+		campaign,
+		input,
+		Date.now(),
+		known
+	);
 	if (result.created) {
 		// committed (submitVote resolves after the commit): every cache of this campaign's votes hears it
 		votesChanged(campaign.id, 'added');

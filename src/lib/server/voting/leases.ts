@@ -19,6 +19,7 @@ import { onVotesChanged } from '../votes-changed.ts';
 import { heldSpecialAssignment, issueSpecialAssignment } from './gold-and-repeats.ts';
 import { countsInRankings } from './pair-stat.ts';
 import { SharedScheduler, type ForeignLease } from './shared-scheduler.ts';
+import type { AssignmentForVote } from './submit-vote.ts';
 
 interface Cached {
 	scheduler: SharedScheduler;
@@ -35,6 +36,8 @@ interface Cached {
 const strategyKey = (campaign: Campaign) => `${campaign.strategy}\n${campaign.settings}`;
 
 const schedulers = new Map<string, Promise<Cached>>();
+/** The built schedulers of `schedulers`, for what needs one without waiting (openLeaseForVote). */
+const ready = new Map<string, Cached>();
 /** Leases the scheduler has issued whose row is not committed yet (by lease id). */
 const pendingLeases = new Map<string, Promise<unknown>>();
 /** How often a cached scheduler checks for images imported by another process (the CLI). */
@@ -169,6 +172,7 @@ async function cachedFor(db: Kysely<Database>, campaign: Campaign): Promise<Cach
 		pending.catch(() => schedulers.get(campaign.id) === pending && schedulers.delete(campaign.id));
 	}
 	const cached = await pending;
+	if (schedulers.get(campaign.id) === pending) ready.set(campaign.id, cached);
 	if (cached.strategyKey !== strategyKey(campaign)) {
 		if (schedulers.get(campaign.id) === pending) forgetScheduler(campaign.id);
 		return cachedFor(db, campaign);
@@ -189,6 +193,47 @@ export async function schedulerFor(db: Kysely<Database>, campaign: Campaign): Pr
 
 export function forgetScheduler(campaignId: string): void {
 	schedulers.delete(campaignId);
+	ready.delete(campaignId);
+}
+
+/**
+ * PostgreSQL: an open lease as this instance's scheduler knows it (issued here or taken in from
+ * another instance), in the shape the vote service reads from the database, so a vote for it needs
+ * no read before its write. What it gives never changes while the lease is open (evaluator, images,
+ * systems, prompt, kind, times); whether it is still open, the vote's one statement checks as it
+ * writes (submit-vote.ts). Undefined when this instance does not know it open: the vote reads it.
+ */
+export function openLeaseForVote(campaignId: string, assignmentId: string): AssignmentForVote | undefined {
+	const scheduler = ready.get(campaignId)?.scheduler;
+	const lease = scheduler?.lease(assignmentId);
+	if (!scheduler || !lease) return undefined;
+	const { index } = scheduler;
+	const system = (imageId: string) => {
+		const i = index.imageOf(imageId);
+		return i < 0 ? undefined : index.systemIds[index.imageSystem[i]];
+	};
+	const left = system(lease.leftImageId);
+	const right = system(lease.rightImageId);
+	if (left === undefined || right === undefined) return undefined;
+	return {
+		id: assignmentId,
+		campaign_id: campaignId,
+		user_id: lease.userId,
+		left_image_id: lease.leftImageId,
+		right_image_id: lease.rightImageId,
+		kind: lease.kind,
+		issued_at: lease.issuedAt,
+		expires_at: lease.expiresAt,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null,
+		probability: lease.probability,
+		// not read by the vote
+		issue_seq: null,
+		left_system_id: left,
+		right_system_id: right,
+		prompt_id: lease.promptId
+	};
 }
 
 // votes removed or restored (an undo, a review, an import), here or on another instance (the change
@@ -196,8 +241,10 @@ export function forgetScheduler(campaignId: string): void {
 // learns itself (castVote calls recordVote; other instances' votes: the catch-up below)
 onVotesChanged(({ campaignId, kind }) => {
 	if (kind !== 'history') return;
-	if (campaignId === '*') schedulers.clear();
-	else forgetScheduler(campaignId);
+	if (campaignId === '*') {
+		schedulers.clear();
+		ready.clear();
+	} else forgetScheduler(campaignId);
 });
 
 // ---- several instances on PostgreSQL ----
@@ -335,8 +382,14 @@ const ASSIGNMENT_COLUMNS = [
 const INSERT_ASSIGNMENT = hotQuery('leases.insert-assignment', ASSIGNMENT_COLUMNS, (db, assignment: Assignment) =>
 	db.insertInto('assignment').values(assignment)
 );
+/** A lease with the choice of its vote, if any: an answered lease is counted from the same read. */
 const ASSIGNMENT_BY_ID = hotQuery('leases.assignment', ['id'], (db, { id }: { id: string }) =>
-	db.selectFrom('assignment').selectAll().where('id', '=', id)
+	db
+		.selectFrom('assignment')
+		.leftJoin('vote', 'vote.assignment_id', 'assignment.id')
+		.selectAll('assignment')
+		.select('vote.choice')
+		.where('assignment.id', '=', id)
 );
 
 const DESCRIBE_IMAGES = hotQuery('leases.describe-images', ['left', 'right'], (db, { left, right }: { left: string; right: string }) =>
@@ -367,6 +420,23 @@ async function describedImages(db: Kysely<Database>, leftId: string, rightId: st
 	return [left, right];
 }
 
+/** Reads (one query) the images not described yet among these, and keeps them. */
+async function describeMany(db: Kysely<Database>, ids: string[]): Promise<void> {
+	const missing = [...new Set(ids.filter((id) => !described.has(id)))];
+	for (let i = 0; i < missing.length; i += 500) {
+		const rows = await db
+			.selectFrom('image')
+			.innerJoin('prompt', 'prompt.id', 'image.prompt_id')
+			.select(['image.id', 'image.width', 'image.height', 'prompt.text'])
+			.where('image.id', 'in', missing.slice(i, i + 500))
+			.execute();
+		for (const image of rows) {
+			if (described.size >= DESCRIBED_MAX) described.delete(described.keys().next().value!);
+			described.set(image.id, image);
+		}
+	}
+}
+
 /**
  * The evaluator's next pair: an open lease they already hold (not in `exclude`, e.g. the pair on
  * screen while the page prefetches), else a newly issued one; null when none is left for them.
@@ -385,9 +455,10 @@ export async function nextAssignment(
 		const chosen = await chooseLease(db, cached, campaign, userId, quota, exclude, now, null);
 		return chosen && describeAssignment(db, chosen.assignment);
 	}
-	// a lease this evaluator already holds needs no lock
-	const held =
-		(await heldLease(db, cached.scheduler, userId, exclude, now)) ?? (await heldSpecialAssignment(db, campaign.id, userId, exclude, now));
+	// a lease this evaluator already holds needs no lock. Gold pairs and hidden repeats are leases of
+	// the scheduler here too (adopted when issued, here or by another instance: the catch-up under
+	// the lock takes in the ones issued elsewhere since), so no query of its own for them.
+	const held = await heldLease(db, cached.scheduler, userId, exclude, now);
 	if (held) return describeAssignment(db, held);
 	const chosen = await new Promise<Chosen | null>((resolve, reject) => {
 		let queue = issueQueues.get(cached);
@@ -420,7 +491,7 @@ async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { reque
 	try {
 		while (queue.requests.length > 0) {
 			const batch = queue.requests.splice(0);
-			const issued: string[] = [];
+			const issuing: Issuing = { ids: [], rows: new Map() };
 			let results: (Chosen | null)[];
 			try {
 				results = await db.transaction().execute(async (trx) => {
@@ -430,22 +501,31 @@ async function issueBatches(db: Kysely<Database>, cached: Cached, queue: { reque
 					const out: (Chosen | null)[] = [];
 					let seq = cached.seq + 1;
 					for (const r of batch) {
-						const issuing: Issuing = { id: null };
 						const chosen = await chooseLease(trx, cached, r.campaign, r.userId, r.quota, r.exclude, r.now, seq, issuing);
-						if (issuing.id !== null) issued.push(issuing.id);
 						if (chosen?.seq !== null && chosen?.seq !== undefined) seq++;
 						out.push(chosen);
 					}
+					// the batch's new pairs in one statement (one round trip, not one per evaluator)
+					if (issuing.rows.size > 0)
+						await trx
+							.insertInto('assignment')
+							.values([...issuing.rows.values()])
+							.execute();
 					return out;
 				});
 			} catch (error) {
 				// none of these leases reached the database (nor an evaluator): they never happened
-				for (const id of issued) cached.scheduler.release(id, { forget: true });
+				for (const id of issuing.ids) cached.scheduler.release(id, { forget: true });
 				for (const r of batch) r.reject(error);
 				continue;
 			}
 			// committed under the lock: the next number taken in is the one after the last
 			for (const chosen of results) if (chosen?.seq) cached.seq = Math.max(cached.seq, chosen.seq);
+			// the images of the batch's pairs read together (each request then finds them described)
+			await describeMany(
+				db,
+				results.flatMap((c) => (c ? [c.assignment.left_image_id, c.assignment.right_image_id] : []))
+			).catch(() => undefined);
 			batch.forEach((r, i) => r.resolve(results[i]));
 		}
 	} finally {
@@ -459,9 +539,13 @@ interface Chosen {
 	seq: number | null;
 }
 
-/** PostgreSQL: the lease issued inside a transaction not yet committed (released if it fails). */
+/**
+ * PostgreSQL: the leases a batch issues inside its transaction, not committed yet (released if it
+ * fails); `rows`: the new pairs, inserted together at the end of the batch.
+ */
 interface Issuing {
-	id: string | null;
+	ids: string[];
+	rows: Map<string, Assignment & { issue_seq: number }>;
 }
 
 /** An open lease the evaluator holds, as stored (a vote or skip another instance stored is applied first). */
@@ -470,21 +554,26 @@ async function heldLease(
 	scheduler: SharedScheduler,
 	userId: string,
 	exclude: string[],
-	now: number
+	now: number,
+	unwritten?: Map<string, Assignment>
 ): Promise<Assignment | null> {
 	for (;;) {
 		const held = scheduler.openLeases(userId, now).find((l) => !exclude.includes(String(l.id)));
 		if (!held) return null;
+		// issued earlier in this batch (the same evaluator asked twice): its row is written with the batch
+		const pending = unwritten?.get(String(held.id));
+		if (pending) return pending;
 		// a lease issued a moment ago may still wait for its group commit: read it after that
 		await pendingLeases.get(String(held.id))?.catch(() => undefined);
-		const row = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
-		if (!row) {
+		const found = await ASSIGNMENT_BY_ID.first(db, { id: String(held.id) });
+		if (!found) {
 			scheduler.release(held.id, { forget: true });
 			continue;
 		}
+		const { choice, ...row } = found;
 		if (row.answered_at === null && row.skipped_at === null) return row;
 		// answered or skipped through another instance: count it, then look again
-		await refreshLeases(db, scheduler, [row.id]);
+		settle(scheduler, { ...row, choice });
 		scheduler.release(row.id);
 	}
 }
@@ -503,10 +592,10 @@ async function chooseLease(
 	exclude: string[],
 	now: number,
 	seq: number | null,
-	issuing: Issuing = { id: null }
+	issuing: Issuing = { ids: [], rows: new Map() }
 ): Promise<Chosen | null> {
 	const { scheduler } = cached;
-	const held = await heldLease(db, scheduler, userId, exclude, now);
+	const held = await heldLease(db, scheduler, userId, exclude, now, issuing.rows);
 	if (held) return { assignment: held, seq: null };
 	// PostgreSQL: looked up before the lock (a gold or repeat lease is only issued to the evaluator asking)
 	const special = seq === null ? await heldSpecialAssignment(db, campaign.id, userId, exclude, now) : undefined;
@@ -526,7 +615,7 @@ async function chooseLease(
 		if (seq === null) return { assignment: mixedIn, seq: null };
 		// the other instances take it in from its number; this one now
 		scheduler.adopt(mixedIn);
-		issuing.id = mixedIn.id;
+		issuing.ids.push(mixedIn.id);
 		return { assignment: mixedIn, seq };
 	}
 	// issue() is synchronous: no other request can take the same pair before the insert below.
@@ -548,11 +637,8 @@ async function chooseLease(
 		probability: lease.probability
 	};
 	if (seq !== null) {
-		issuing.id = assignment.id;
-		await db
-			.insertInto('assignment')
-			.values({ ...assignment, issue_seq: seq })
-			.execute();
+		issuing.ids.push(assignment.id);
+		issuing.rows.set(assignment.id, { ...assignment, issue_seq: seq });
 		scheduler.track(assignment.id, assignment.expires_at);
 		return { assignment, seq };
 	}

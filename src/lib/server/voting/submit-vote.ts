@@ -1,10 +1,10 @@
 // The one vote service: form action, JSON API, demo seeding and tests all submit through here.
 // A vote, its criterion choices, the assignment's answer and pair_stat commit in one transaction;
 // the client's vote_id makes retries idempotent.
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Campaign, Choice, Database, Vote, VoteMarkTable, VoteMissingTable, VoteTagTable } from '../db/schema.ts';
-import { isUniqueViolation, syncSqlite } from '../db/index.ts';
+import { isPostgres, isUniqueViolation, syncSqlite } from '../db/index.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import { batchedWrite } from '../db/write-batch.ts';
 import { AppError, invalid } from '../errors.ts';
@@ -53,7 +53,9 @@ export async function submitVote(
 	userId: string,
 	campaign: Campaign,
 	input: VoteInput,
-	now = Date.now()
+	now = Date.now(),
+	/** PostgreSQL: the assignment as the scheduler knows it open (leases.ts openLeaseForVote), not read again */
+	known?: AssignmentForVote
 ): Promise<SubmitResult> {
 	const campaignId = campaign.id;
 	const voteId = typeof input.voteId === 'string' && UUID.test(input.voteId) ? input.voteId.toLowerCase() : null;
@@ -101,6 +103,15 @@ export async function submitVote(
 				applyVoteSync(sqlite, plan);
 				return { created: true, vote: plan.vote };
 			});
+		}
+		if (isPostgres(db)) {
+			// the reads outside a transaction, then every write in one statement that stores nothing
+			// unless the pair is still open: two round trips instead of eight (docs/multi-instance.md)
+			const plan = planVote(await readVoteContext(db, campaignId, request, known), campaign, userId, request, now);
+			if ('replay' in plan) return { created: false, vote: plan.replay };
+			if (await applyVoteAtOnce(db, plan)) return { created: true, vote: plan.vote };
+			// answered or skipped between the read and the write (a retry racing its first try, another
+			// tab): judged again below, which finds the stored vote or says why not
 		}
 		return await db.transaction().execute(async (trx) => {
 			const plan = planVote(await readVoteContext(trx, campaignId, request), campaign, userId, request, now);
@@ -200,7 +211,7 @@ const INSERT_TAG = hotQuery('vote.insert-tag', ['vote_id', 'campaign_id', 'tag']
 type VoteMarkRow = Insertable<VoteMarkTable> & { w: number; h: number };
 type VoteMissingRow = Insertable<VoteMissingTable>;
 type VoteTagRow = Insertable<VoteTagTable>;
-type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
+export type AssignmentForVote = NonNullable<Awaited<ReturnType<typeof ASSIGNMENT_FOR_VOTE.first>>>;
 type Criterion = { id: string; key: string };
 type VoteCriterionRow = { vote_id: string; criterion_id: string; choice: Choice };
 
@@ -239,8 +250,13 @@ function readVoteContextSync(sqlite: SQLite.Database, campaignId: string, reques
 	};
 }
 
-async function readVoteContext(trx: Transaction<Database>, campaignId: string, request: VoteRequest): Promise<VoteContext> {
-	const assignment = await ASSIGNMENT_FOR_VOTE.first(trx, { id: request.assignmentId });
+async function readVoteContext(
+	trx: Kysely<Database>,
+	campaignId: string,
+	request: VoteRequest,
+	known?: AssignmentForVote
+): Promise<VoteContext> {
+	const assignment = known?.id === request.assignmentId ? known : await ASSIGNMENT_FOR_VOTE.first(trx, { id: request.assignmentId });
 	const reads = contextReads(assignment, request);
 	return {
 		assignment,
@@ -384,6 +400,44 @@ async function applyVote(trx: Transaction<Database>, writes: VoteWrites): Promis
 	await MARK_ANSWERED.run(trx, writes.answered);
 	for (const change of writes.pairStat) await upsertPairStat(trx, change);
 }
+
+/**
+ * PostgreSQL: the writes of a vote as one statement (data-modifying CTEs, atomic as any statement):
+ * the assignment is marked answered only if it is still open, and the vote, its criteria, marks,
+ * missing elements, tags and pair_stat counts are written only if it was. False when the pair was
+ * not open any more (nothing written). The rows travel as JSON, typed by the tables' own row types
+ * (jsonb_populate_record), so one statement text serves every vote whatever it carries.
+ */
+async function applyVoteAtOnce(db: Kysely<Database>, writes: VoteWrites): Promise<boolean> {
+	const columns = (names: readonly string[], from?: string) => sql.join(names.map((n) => (from ? sql.ref(`${from}.${n}`) : sql.ref(n))));
+	/** `insert into table (columns) select columns from the JSON rows`, only when the vote is stored. */
+	const rows = (name: string, table: keyof Database, names: readonly string[], list: object[]) =>
+		list.length === 0
+			? sql``
+			: sql`, ${sql.ref(name)} as (insert into ${sql.table(table)} (${columns(names)}) select ${columns(names, 'r')} from jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(list)}::jsonb) as r where exists (select 1 from stored))`;
+	const pairStat = writes.pairStat.map((c) => c.row);
+	const result = await sql<{ stored: number }>`with answered as (
+		update assignment set answered_at = ${writes.answered.answered_at}
+		where id = ${writes.answered.id} and answered_at is null and skipped_at is null returning id
+	), stored as (
+		insert into vote (${columns(VOTE_COLUMNS)})
+		select ${columns(VOTE_COLUMNS, 'r')} from jsonb_populate_record(null::vote, ${JSON.stringify(writes.vote)}::jsonb) as r
+		where exists (select 1 from answered) returning id
+	)${rows('criteria', 'vote_criterion', ['vote_id', 'criterion_id', 'choice'], writes.criteria)}${rows('marks', 'vote_mark', INSERT_MARK.keys, writes.marks)}${rows('missing', 'vote_missing', INSERT_MISSING.keys, writes.missing)}${rows('tags', 'vote_tag', INSERT_TAG.keys, writes.tags)}${
+		pairStat.length === 0
+			? sql``
+			: sql`, counts as (insert into pair_stat (${columns(PAIR_STAT_COLUMNS)})
+		select ${columns(PAIR_STAT_COLUMNS, 'r')} from jsonb_populate_recordset(null::pair_stat, ${JSON.stringify(pairStat)}::jsonb) as r
+		where exists (select 1 from stored)
+		on conflict (campaign_id, criterion, system_a, system_b) do update set
+		a_wins = pair_stat.a_wins + excluded.a_wins, b_wins = pair_stat.b_wins + excluded.b_wins,
+		ties = pair_stat.ties + excluded.ties, both_bad = pair_stat.both_bad + excluded.both_bad)`
+	}
+	select count(*)::int as stored from stored`.execute(db);
+	return Number(result.rows[0]?.stored) === 1;
+}
+
+const PAIR_STAT_COLUMNS = ['campaign_id', 'criterion', 'system_a', 'system_b', 'a_wins', 'b_wins', 'ties', 'both_bad'] as const;
 
 function readGuidelinesVersion(raw: unknown): number | null {
 	if (raw === undefined || raw === null) return null;

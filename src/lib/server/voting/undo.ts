@@ -3,10 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { writeAudit } from '../audit-log.ts';
-import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
 import { votesChanged } from '../votes-changed.ts';
 import { moveStoredVote } from './pair-stat.ts';
-import { describeAssignment, forgetScheduler } from './leases.ts';
+import { describeAssignment, forgetScheduler, leaseMs } from './leases.ts';
 
 export const UNDO_WINDOW_MS = 30_000;
 
@@ -29,7 +28,8 @@ export async function undoVote(db: Kysely<Database>, campaign: Campaign, userId:
 		for (const table of ['vote_mark', 'vote_missing', 'vote_tag'] as const)
 			await trx.deleteFrom(table).where('vote_id', '=', voteId).execute();
 		await trx.deleteFrom('vote').where('id', '=', voteId).execute();
-		const expiresAt = now + DEFAULT_LEASE_MS;
+		// the pair is leased again for as long as any lease of this deployment (LEASE_SECONDS)
+		const expiresAt = now + leaseMs();
 		await trx.updateTable('assignment').set({ answered_at: null, expires_at: expiresAt }).where('id', '=', vote.assignment_id).execute();
 		await writeAudit(trx, {
 			actorId: userId,
