@@ -136,6 +136,86 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 		else for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) h[i * D + j] += 1;
 	}
 
+	/** The distinct design vectors of a problem's rows (rows on a grid share a few) and each row's one. */
+	interface Designs {
+		count: number;
+		/** count × p */
+		x: Float64Array;
+		/** per row: its design */
+		of: Int32Array;
+		/** scratch: e^(γ·x) per design, the summed residual per design, e^(θ − max θ) per system */
+		e: Float64Array;
+		sum: Float64Array;
+		strength: Float64Array;
+	}
+
+	function designs(pr: CovariateProblem): Designs {
+		const { rows, p } = pr;
+		const seen = new Map<string, number>();
+		const of = new Int32Array(rows);
+		const list: number[] = [];
+		for (let r = 0; r < rows; r++) {
+			const key = p === 0 ? '' : pr.x.subarray(r * p, r * p + p).join(',');
+			let q = seen.get(key);
+			if (q === undefined) {
+				q = seen.size;
+				seen.set(key, q);
+				for (let k = 0; k < p; k++) list.push(pr.x[r * p + k]);
+			}
+			of[r] = q;
+		}
+		const count = seen.size;
+		return {
+			count,
+			x: Float64Array.from(list),
+			of,
+			e: new Float64Array(count),
+			sum: new Float64Array(count),
+			strength: new Float64Array(pr.K)
+		};
+	}
+
+	/**
+	 * The gradient alone, as derivatives() computes it, with one exp per system and per distinct design
+	 * instead of one per row: e^η = e^θa · e^(γ·x) / e^θb. Falls back to derivatives() when the
+	 * exponents span too much for the quotient (or a prior is in play).
+	 */
+	function gradient(pr: CovariateProblem, s: Float64Array, n: Float64Array, x: Float64Array, g: Float64Array, dz: Designs): void {
+		const { K, p, rows, a, b } = pr;
+		let hi = -Infinity;
+		let lo = Infinity;
+		for (let i = 0; i < K; i++) {
+			hi = Math.max(hi, x[i]);
+			lo = Math.min(lo, x[i]);
+		}
+		let reach = 0;
+		for (let q = 0; q < dz.count; q++) {
+			let z = 0;
+			for (let k = 0; k < p; k++) z += x[K + k] * dz.x[q * p + k];
+			reach = Math.max(reach, Math.abs(z));
+			dz.e[q] = Math.exp(z);
+		}
+		if (pr.prior > 0 || hi - lo + reach > 600) return derivatives(pr, s, n, x, g, null);
+		const st = dz.strength;
+		for (let i = 0; i < K; i++) st[i] = Math.exp(x[i] - hi);
+		g.fill(0);
+		dz.sum.fill(0);
+		for (let r = 0; r < rows; r++) {
+			const nr = n[r];
+			if (nr === 0) continue;
+			const i = a[r];
+			const j = b[r];
+			const q = dz.of[r];
+			const top = st[i] * dz.e[q];
+			const gr = s[r] - (nr * top) / (top + st[j]);
+			g[i] += gr;
+			g[j] -= gr;
+			dz.sum[q] += gr;
+		}
+		for (let q = 0; q < dz.count; q++) for (let k = 0; k < p; k++) g[K + k] += dz.sum[q] * dz.x[q * p + k];
+		for (let k = 0; k < p; k++) g[K + k] -= pr.l2 * x[K + k];
+	}
+
 	function workspace(D: number) {
 		return { g: new Float64Array(D), h: new Float64Array(D * D), step: new Float64Array(D), trial: new Float64Array(D) };
 	}
@@ -190,12 +270,13 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 		x: Float64Array,
 		factor: Float64Array,
 		ws: ReturnType<typeof workspace>,
-		tol: number
+		tol: number,
+		dz: Designs = designs(pr)
 	): boolean {
 		const D = pr.K + pr.p;
 		let last = Infinity;
 		for (let it = 0; it < 60; it++) {
-			derivatives(pr, s, n, x, ws.g, null);
+			gradient(pr, s, n, x, ws.g, dz);
 			lin.cholSolve(factor, D, ws.g, ws.step);
 			let big = 0;
 			for (let d = 0; d < D; d++) {
@@ -204,6 +285,10 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 			}
 			if (!(big < 5) || big > 0.9 * last) return big <= tol;
 			if (big <= tol) return true;
+			// contracting by ρ = big / last, the steps still to come add up to about big·ρ / (1 − ρ): once
+			// that is below tol, the iteration that would only confirm it is skipped
+			const rho = big / last;
+			if ((big * rho) / (1 - rho) <= tol) return true;
 			last = big;
 		}
 		return false;
@@ -232,6 +317,24 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 	}
 
 	/**
+	 * Guide tables for the CDFs (Chen and Asau): guide[g] is the smallest k with cdf[k] ≥ g/G, G = the
+	 * table's length. For u in [g/G, (g+1)/G) the inverse CDF is at least guide[g], so the search starts
+	 * there: about one comparison per draw instead of about c, and exactly the same draw.
+	 */
+	function guideTables(tables: Float64Array[]): Int32Array[] {
+		return tables.map((cdf) => {
+			const G = cdf.length;
+			const guide = new Int32Array(G);
+			let k = 0;
+			for (let g = 0; g < G; g++) {
+				while (cdf[k] < g / G) k++;
+				guide[g] = k;
+			}
+			return guide;
+		});
+	}
+
+	/**
 	 * Bootstrap rounds [from, to): samples (to − from) × D of parameters, and the degenerate count.
 	 * A round gives every cell a Poisson(count) number of votes (the Poisson bootstrap: each vote drawn
 	 * a Poisson(1) number of times, independently, instead of a multinomial of exactly N; the two agree
@@ -249,6 +352,8 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 		const per = new Float64Array(C);
 		for (let c = 0; c < C; c++) per[c] = counts[c] > 0 ? job.weights[c] / counts[c] : 0;
 		const tables = poissonTables();
+		const guides = guideTables(tables);
+		const dz = designs(pr);
 		const s = new Float64Array(rows);
 		const n = new Float64Array(rows);
 		const ws = workspace(D);
@@ -272,7 +377,9 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 				if (m <= TABLE_MAX && m === Math.floor(m)) {
 					const cdf = tables[m];
 					const u = rng.nextDouble(state);
-					let k = 0;
+					let k = guides[m][Math.min(cdf.length - 1, Math.floor(u * cdf.length))];
+					// (rounding in u·G can land one slot late: step back, so the draw is the plain search's)
+					while (k > 0 && u <= cdf[k - 1]) k--;
 					while (u > cdf[k]) k++;
 					redraw[c] = k;
 				} else redraw[c] = sampling.binomial(state, 1e12, m / 1e12);
@@ -280,7 +387,7 @@ export function covariateKernel(rng: RngKernel, sampling: SamplingKernel, lin: L
 			for (let c = 0; c < C; c++) w[c] = redraw[c] * per[c];
 			scores(job.mode, w, rows, s, n);
 			x.set(job.point);
-			let ok = chord(pr, s, n, x, factor, ws, job.tol);
+			let ok = chord(pr, s, n, x, factor, ws, job.tol, dz);
 			if (!ok) {
 				x.set(job.point);
 				ok = newton(pr, s, n, x, ws, job.tol, job.maxIter) >= 0;

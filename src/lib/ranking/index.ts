@@ -18,6 +18,7 @@ export { onlineElo } from './elo.ts';
 export {
 	rankSystems,
 	rankWithDetails,
+	rankBoard,
 	quantileSorted,
 	FALLBACK_PRIOR,
 	type Leaderboard,
@@ -35,7 +36,7 @@ export {
 	type InvalidRow
 } from './battles-parse.ts';
 export { rankSpread, separability, addRankSpread, type RankSpread, type SpreadLeaderboard } from './spread.ts';
-export { adjacentRobustness, SMALL_BOARD, type AdjacentRobustness } from './robustness.ts';
+export { adjacentRobustness, adjacentRobustnessYielding, SMALL_BOARD, type AdjacentRobustness } from './robustness.ts';
 export { kendallTau } from './kendall.ts';
 export {
 	aggregateCovariates,

@@ -5,7 +5,10 @@ import { systemTotals, type PairCounts } from './counts.ts';
 import { onlineElo } from './elo.ts';
 import { RankingError } from './errors.ts';
 import { checkOptions, fitBradleyTerry, MAX_ITERATIONS, TOLERANCE, type RatingFit, type TieMode } from './fit.ts';
+import type { BootstrapResult } from './bootstrap.ts';
 import { defaultWorkers, runBootstrap } from './pool.ts';
+import { adjacentRobustnessYielding, type AdjacentRobustness } from './robustness.ts';
+import { addRankSpread, type SpreadLeaderboard } from './spread.ts';
 
 export interface LeaderboardEntry {
 	system: string;
@@ -69,6 +72,42 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
 }
 
 export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}): Promise<RankDetails> {
+	const run = await start(counts, opts);
+	return finish(counts, run, await run.bootstrap);
+}
+
+/**
+ * The leaderboard with rank spreads, and the robustness of every adjacent pair (what the results page
+ * shows). The robustness search runs in this thread, a pair at a time, while the bootstrap rounds run
+ * on the worker threads: on a cold cache the board costs about what the bootstrap costs alone.
+ */
+export async function rankBoard(
+	counts: PairCounts,
+	opts: RankOptions = {}
+): Promise<{ board: SpreadLeaderboard; robustness: AdjacentRobustness[]; details: RankDetails }> {
+	const run = await start(counts, opts);
+	// robustness is measured under the half-win model (Davidson boards too), or without the ties
+	const [samples, robustness] = await Promise.all([
+		run.bootstrap,
+		adjacentRobustnessYielding(counts, run.order, { exclude: run.ties === 'exclude' })
+	]);
+	const details = finish(counts, run, samples);
+	return { board: addRankSpread(details.board), robustness, details };
+}
+
+interface Started {
+	ties: TieMode;
+	prior: number;
+	rounds: number;
+	seed: number;
+	fit: RatingFit;
+	/** system ids, best first: the board's order */
+	order: number[];
+	bootstrap: Promise<BootstrapResult>;
+}
+
+/** Checks the options, fits, and starts the bootstrap (on the workers unless 0 are asked for). */
+async function start(counts: PairCounts, opts: RankOptions): Promise<Started> {
 	const { ties, prior } = checkOptions(opts);
 	const rounds = opts.bootstrap ?? 1000;
 	const seed = opts.seed ?? 0;
@@ -81,7 +120,7 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 
 	const fit = fitBradleyTerry(counts, { ties, prior });
 	const K = fit.systems.length;
-	const { samples, degenerate } = await runBootstrap(
+	const bootstrap = runBootstrap(
 		{
 			K,
 			P: counts.pairI.length,
@@ -100,7 +139,15 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 		rounds,
 		workers
 	);
+	const order = Array.from({ length: K }, (_, i) => i).sort(
+		(x, y) => fit.ratings[y] - fit.ratings[x] || (fit.systems[x] < fit.systems[y] ? -1 : 1)
+	);
+	return { ties, prior, rounds, seed, fit, order, bootstrap };
+}
 
+function finish(counts: PairCounts, run: Started, { samples, degenerate }: BootstrapResult): RankDetails {
+	const { ties, prior, rounds, seed, fit, order } = run;
+	const K = fit.systems.length;
 	const low = new Float64Array(K);
 	const high = new Float64Array(K);
 	if (rounds > 0) {
@@ -117,9 +164,6 @@ export async function rankWithDetails(counts: PairCounts, opts: RankOptions = {}
 	}
 	const totals = systemTotals(counts);
 	const elo = counts.battles ? onlineElo(K, counts.battles) : null;
-	const order = Array.from({ length: K }, (_, i) => i).sort(
-		(x, y) => fit.ratings[y] - fit.ratings[x] || (fit.systems[x] < fit.systems[y] ? -1 : 1)
-	);
 	const leaderboard: LeaderboardEntry[] = order.map((i) => {
 		let above = 0;
 		for (let j = 0; j < K; j++) if (low[j] > high[i]) above++;

@@ -6,7 +6,10 @@ import {
 	addRankSpread,
 	adjacentRobustness,
 	countsFromBattles,
+	adjacentRobustnessYielding,
 	fitBradleyTerry,
+	rankBoard,
+	rankSystems,
 	RankingError,
 	rankSpread,
 	separability,
@@ -184,5 +187,19 @@ describe('robustness', () => {
 		const [r] = adjacentRobustness(counts, [0, 1]);
 		expect(r).toMatchObject({ upper: 'a', lower: 'b', reversals: 2, removals: 4, exact: true });
 		expect(r.head_to_head).toEqual({ upper_wins: 5, lower_wins: 1, ties: 0 });
+	});
+
+	it('is the same computed beside the bootstrap (rankBoard) as on its own, for every tie rule', async () => {
+		const votes = randomBoard(7, 6, 600, 0.2);
+		const counts = countsFromBattles(votes);
+		for (const ties of ['half', 'exclude', 'davidson'] as const) {
+			const { board, robustness } = await rankBoard(counts, { ties, bootstrap: 40, seed: 3, workers: 1 });
+			expect(board).toEqual(addRankSpread(await rankSystems(counts, { ties, bootstrap: 40, seed: 3, workers: 0 })));
+			const ids = board.leaderboard.map((e) => counts.systems.indexOf(e.system));
+			const alone = adjacentRobustness(counts, ids, { exclude: ties === 'exclude' });
+			expect(robustness).toEqual(alone);
+			expect(await adjacentRobustnessYielding(counts, ids, { exclude: ties === 'exclude' })).toEqual(alone);
+			expect(robustness).toHaveLength(5);
+		}
 	});
 });

@@ -12,15 +12,7 @@ import { rankedChoices } from './vote-filters.ts';
 import { VotesCache } from '../votes-cache.ts';
 import { expensiveComputations } from './expensive.ts';
 import { controlledBoard, parseControl } from './controlled.ts';
-import {
-	addRankSpread,
-	adjacentRobustness,
-	countsFromPairStats,
-	rankSystems,
-	RankingError,
-	type PairStatRow,
-	type TieMode
-} from '../../ranking/index.ts';
+import { countsFromPairStats, rankBoard, RankingError, type PairStatRow, type TieMode } from '../../ranking/index.ts';
 import type { ApiLeaderboard } from '../../api-types.ts';
 
 export const TIE_MODES = ['half', 'davidson', 'exclude'] as const;
@@ -279,27 +271,22 @@ async function computeLeaderboard(
 		const counts = countsFromPairStats(rows);
 		// in this thread only while it is quick; large campaigns keep the event loop free
 		const workers = run.workers === 0 && counts.systems.length > 30 ? undefined : run.workers;
-		const rank = () => rankSystems(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
+		// the board with rank spreads and robustness (additive fields), computed together (the robustness
+		// search runs in this thread while the bootstrap rounds run on the workers) and cached together
+		const rank = () => rankBoard(counts, { ties: q.ties, bootstrap: q.bootstrap, seed: q.seed, prior: q.prior || undefined, workers });
 		// bootstrap rounds are the expensive part: admitted by the process-wide limiter (429 when full);
 		// the default board is shared by every viewer and never refused
 		const shared = q.bootstrap === 1000 && q.seed === 0 && q.prior === 0 && !hasFilters(q);
-		const board = q.bootstrap > 0 ? await expensiveComputations().run(run.who ?? '', rank, { shared }) : await rank();
+		const { board, robustness } = q.bootstrap > 0 ? await expensiveComputations().run(run.who ?? '', rank, { shared }) : await rank();
 		const elo = await campaignElo(db, campaign, q, board.votes);
 		for (const entry of board.leaderboard) entry.elo = elo.get(entry.system) ?? null;
-		// rank spreads and robustness (additive fields): computed with the board, cached with it
-		const id = new Map(counts.systems.map((name, i) => [name, i]));
-		const robustness = adjacentRobustness(
-			counts,
-			board.leaderboard.map((e) => id.get(e.system)!),
-			{ exclude: q.ties === 'exclude' }
-		);
 		// the controlled board (?control=…): its bootstrap is admitted like the plain one
 		const controlled =
 			q.control.length > 0
 				? await expensiveComputations().run(run.who ?? '', () => controlledBoard(db, campaign, q, workers), { shared: false })
 				: undefined;
 		return {
-			...addRankSpread(board),
+			...board,
 			criterion: q.criterion,
 			filtered: hasFilters(q),
 			computed_at: new Date().toISOString(),
