@@ -493,7 +493,14 @@ console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 // intervals with alternatives on the same votes: a vote-level bootstrap (every vote redrawn with its
 // own 1/P), a bootstrap over prompts (clusters) and one over evaluators; and the spread of the
 // estimate's error against the bootstrap's own standard deviation (z² near 1 when the width is right).
-type StudyPolicy = (typeof POLICIES)[number] | 'adaptive, σ² fixed';
+/** A scheduling variant of the coverage study: the strategy, its ε, and whether the fit weighs by 1/P. */
+interface StudyVariant {
+	label: string;
+	strategy: (typeof POLICIES)[number] | (() => SchedulingStrategy);
+	weighted: boolean;
+	/** the scheduler's random stream (variants that differ only in the fit share one) */
+	stream?: string;
+}
 /**
  * The adaptive strategy with every pair's outcome variance read as ¼ (as if no outcomes were known):
  * P(a) then depends on counts and leases only, never on what the votes said — the diagnostic of
@@ -511,16 +518,33 @@ function varianceBlind(epsilon: number): SchedulingStrategy {
 		}
 	};
 }
+function adaptiveWith(epsilon: number) {
+	return () => adaptiveStrategy({ adaptiveEpsilon: epsilon });
+}
+/** The study's variants by key (--variants a,b,…): the product's three policies and the diagnostics. */
+function studyVariants(): Record<string, StudyVariant> {
+	return {
+		uniform: { label: 'uniform', strategy: 'uniform', weighted: false },
+		balanced: { label: 'balanced', strategy: 'balanced', weighted: false },
+		adaptive: { label: 'adaptive (1/P)', strategy: 'adaptive', weighted: true },
+		unweighted: { label: 'adaptive, unweighted fit', strategy: 'adaptive', weighted: false },
+		blind: { label: `adaptive σ̂² ≡ ¼, ε ${EPSILON} (1/P)`, strategy: () => varianceBlind(EPSILON), weighted: true, stream: 'blind' },
+		'blind-e05': { label: 'adaptive σ̂² ≡ ¼, ε 0.05 (1/P)', strategy: () => varianceBlind(0.05), weighted: true },
+		e05: { label: 'adaptive ε 0.05 (1/P)', strategy: adaptiveWith(0.05), weighted: true },
+		e50: { label: 'adaptive ε 0.5 (1/P)', strategy: adaptiveWith(0.5), weighted: true }
+	};
+}
 
-function simulate(world: World, policy: StudyPolicy, seed: number, total: number): Tally {
+function simulate(world: World, variant: StudyVariant, seed: number, total: number): Tally {
 	const { K } = world;
 	const images: CampaignImage[] = [];
 	for (let p = 0; p < PROMPTS; p++) for (let s = 0; s < K; s++) images.push({ id: `${p}:${s}`, promptId: `p${p}`, systemId: name(s) });
 	const scheduler = new PairScheduler({
 		images,
-		strategy: policy === 'adaptive, σ² fixed' ? varianceBlind(EPSILON) : policy,
+		strategy: typeof variant.strategy === 'string' ? variant.strategy : variant.strategy(),
 		strategySettings: { adaptiveEpsilon: EPSILON },
-		rng: createRng(`decide-${seed}-${policy}`),
+		// the draws of the product's adaptive are those of its main run, whatever the fit
+		rng: createRng(`decide-${seed}-${variant.stream ?? (typeof variant.strategy === 'string' ? variant.strategy : variant.label)}`),
 		now: 0,
 		leaseMs: 1e15
 	});
@@ -550,7 +574,7 @@ function simulate(world: World, policy: StudyPolicy, seed: number, total: number
 }
 
 /** Centred Elo ratings of a fit to the logged votes, each counted `times(vote)` times; null without a finite MLE. */
-function refit(K: number, log: number[][], times: (v: number[]) => number, weighted: boolean): Float64Array | null {
+function refit(K: number, log: number[][], times: (v: number[]) => number, weighted: boolean, perPair = false): Float64Array | null {
 	const cells = new Float64Array(K * K * 3);
 	const ws = new Float64Array(K * K * 3);
 	for (const v of log) {
@@ -573,7 +597,10 @@ function refit(K: number, log: number[][], times: (v: number[]) => number, weigh
 				ties: cells[at + 2],
 				bothBad: 0
 			};
-			if (weighted) Object.assign(row, { aWeight: ws[at], bWeight: ws[at + 1], tieWeight: ws[at + 2], bothBadWeight: 0 });
+			// per pair: the 1/P weights rescaled so that every pair's total weight is the same
+			const scale = perPair ? 1 / (ws[at] + ws[at + 1] + ws[at + 2]) : 1;
+			if (weighted)
+				Object.assign(row, { aWeight: ws[at] * scale, bWeight: ws[at + 1] * scale, tieWeight: ws[at + 2] * scale, bothBadWeight: 0 });
 			rows.push(row);
 		}
 	try {
@@ -612,10 +639,46 @@ function groupBootstrap(K: number, log: number[][], key: (v: number[]) => number
 	return percentileIntervals(K, samples);
 }
 
+/** Standard error of a mean over seeds (the intervals of one seed are correlated, so seeds are the unit). */
+function seOfMean(xs: number[]): number {
+	const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+	return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1) / xs.length);
+}
+
+/** Per-pair totals fixed: each pair's votes redrawn with replacement among themselves, refitted with per-pair weights. */
+function stratifiedBootstrap(K: number, log: number[][], rng: Rng) {
+	const byPair = new Map<number, number[]>();
+	log.forEach((v, k) => {
+		const key = v[0] * K + v[1];
+		byPair.set(key, [...(byPair.get(key) ?? []), k]);
+	});
+	const times = new Int32Array(log.length);
+	const index = new Map(log.map((v, k) => [v, k]));
+	const samples: Float64Array[] = [];
+	for (let r = 0; r < BOOTSTRAP; r++) {
+		times.fill(0);
+		for (const votes of byPair.values()) for (let k = 0; k < votes.length; k++) times[votes[Math.floor(rng() * votes.length)]]++;
+		const x = refit(K, log, (v) => times[index.get(v)!], true, true);
+		if (x) samples.push(x);
+	}
+	return percentileIntervals(K, samples);
+}
+
 async function coverageStudy() {
-	const variants = ['product', 'product vs latent θ', 'vote bootstrap', 'prompt-cluster bootstrap', 'evaluator-cluster bootstrap'] as const;
-	console.log('| systems | α | policy | votes | ' + variants.join(' | ') + ' | z² (product) | mean error, best / worst system (Elo) |');
-	console.log('|' + ' --- |'.repeat(variants.length + 6));
+	const variants = [
+		'product',
+		'product vs latent θ',
+		'vote bootstrap',
+		'prompt-cluster bootstrap',
+		'evaluator-cluster bootstrap',
+		'per-pair weights, stratified'
+	] as const;
+	console.log(
+		'| systems | α | policy | votes | ' +
+			variants.join(' | ') +
+			' | z² (product) | spread (estimate on target) | mean error, best / worst system (Elo) |'
+	);
+	console.log('|' + ' --- |'.repeat(variants.length + 7));
 	for (const K of SIZES) {
 		const pairs = (K * (K - 1)) / 2;
 		const total = BUDGET_PER_PAIR * pairs;
@@ -623,7 +686,17 @@ async function coverageStudy() {
 			if (!fits(alpha, K)) continue;
 			const stats = new Map<
 				string,
-				{ hit: Record<string, number>; n: number; z2: number; errBest: number; errWorst: number; seeds: number }
+				{
+					hit: Record<string, number>;
+					n: number;
+					z2: number;
+					errBest: number;
+					errWorst: number;
+					seeds: number;
+					cross: number;
+					square: number;
+					perSeed: number[];
+				}
 			>();
 			for (let seed = 1; seed <= SEEDS; seed++) {
 				const world = makeWorld(seed, K, alpha);
@@ -632,22 +705,22 @@ async function coverageStudy() {
 				const latent = Array.from(world.theta, (t) => 1000 + (t - meanTheta) * ELO);
 				const best = truth.indexOf(Math.max(...truth));
 				const worst = truth.indexOf(Math.min(...truth));
-				for (const policy of [...POLICIES, 'adaptive, σ² fixed'] as const) {
-					const tally = simulate(world, policy, seed, total);
-					for (const weighted of policy.startsWith('adaptive') ? [true, false] : [false]) {
-						const label =
-							policy === 'adaptive'
-								? weighted
-									? 'adaptive (1/P)'
-									: 'adaptive, unweighted fit'
-								: policy + (weighted ? ' (1/P)' : policy.startsWith('adaptive') ? ', unweighted fit' : '');
+				for (const key of option('variants', 'uniform,balanced,adaptive,unweighted,blind').split(',')) {
+					const variant = studyVariants()[key];
+					if (!variant) throw new Error(`--variants: unknown ${key} (${Object.keys(studyVariants()).join(', ')})`);
+					const { label, weighted } = variant;
+					const tally = simulate(world, variant, seed, total);
+					{
 						const s = stats.get(label) ?? {
 							hit: Object.fromEntries(variants.map((v) => [v, 0])),
 							n: 0,
 							z2: 0,
 							errBest: 0,
 							errWorst: 0,
-							seeds: 0
+							seeds: 0,
+							cross: 0,
+							square: 0,
+							perSeed: []
 						};
 						stats.set(label, s);
 						const { fit, samples } = await rankWithDetails(countsFromPairStats(tally.rows(weighted)), {
@@ -664,26 +737,39 @@ async function coverageStudy() {
 						const est = Float64Array.from(idx, (k) => fit.ratings[k]);
 						const rng = createRng(`cov-${seed}-${label}`);
 						const logIndex = new Map(tally.log.map((v, k) => [v, k]));
-						const alternative = (key: (v: number[]) => number, groups: number) =>
-							PRODUCT_ONLY
-								? { low: new Float64Array(K).fill(NaN), high: new Float64Array(K).fill(NaN), sd: new Float64Array(K) }
-								: groupBootstrap(K, tally.log, key, groups, weighted, rng);
-						const vote = alternative((v) => logIndex.get(v)!, tally.log.length);
-						const prompt = alternative((v) => v[4], PROMPTS);
-						const evaluator = alternative((v) => v[5], EVALUATORS);
+						const none = { low: new Float64Array(K).fill(NaN), high: new Float64Array(K).fill(NaN), sd: new Float64Array(K) };
+						// --alternatives vote,prompt,evaluator (default all three unless --product-only)
+						const wanted = option('alternatives', PRODUCT_ONLY ? '' : 'vote,prompt,evaluator').split(',');
+						const alternative = (name: string, key: (v: number[]) => number, groups: number) =>
+							wanted.includes(name) ? groupBootstrap(K, tally.log, key, groups, weighted, rng) : none;
+						const vote = alternative('vote', (v) => logIndex.get(v)!, tally.log.length);
+						const prompt = alternative('prompt', (v) => v[4], PROMPTS);
+						const evaluator = alternative('evaluator', (v) => v[5], EVALUATORS);
+						const stratified =
+							weighted && args.includes('--stratified')
+								? stratifiedBootstrap(K, tally.log, rng)
+								: { low: new Float64Array(K).fill(NaN), high: new Float64Array(K).fill(NaN), sd: new Float64Array(K) };
 						const sets: Record<(typeof variants)[number], [ReturnType<typeof percentileIntervals>, number[]]> = {
+							'per-pair weights, stratified': [stratified, truth],
 							product: [product, truth],
 							'product vs latent θ': [product, latent],
 							'vote bootstrap': [vote, truth],
 							'prompt-cluster bootstrap': [prompt, truth],
 							'evaluator-cluster bootstrap': [evaluator, truth]
 						};
+						let hitHere = 0;
+						for (let i = 0; i < K; i++) if (product.low[i] <= truth[i] && truth[i] <= product.high[i]) hitHere++;
+						s.perSeed.push(hitHere / K);
 						for (const v of variants) {
 							const [iv, t] = sets[v];
 							for (let i = 0; i < K; i++) if (iv.low[i] <= t[i] && t[i] <= iv.high[i]) s.hit[v]++;
 						}
 						for (let i = 0; i < K; i++) s.z2 += ((est[i] - truth[i]) / product.sd[i]) ** 2;
 						s.n += K;
+						for (let i = 0; i < K; i++) {
+							s.cross += (est[i] - 1000) * (truth[i] - 1000);
+							s.square += (truth[i] - 1000) ** 2;
+						}
 						s.errBest += est[best] - truth[best];
 						s.errWorst += est[worst] - truth[worst];
 						s.seeds++;
@@ -693,8 +779,14 @@ async function coverageStudy() {
 			for (const [label, s] of stats)
 				console.log(
 					`| ${K} | ${alpha} | ${label} | ${total} | ` +
-						variants.map((v) => (PRODUCT_ONLY && !v.startsWith('product') ? '—' : `${((100 * s.hit[v]) / s.n).toFixed(1)}%`)).join(' | ') +
-						` | ${(s.z2 / s.n).toFixed(2)} | ${(s.errBest / s.seeds).toFixed(1)} / ${(s.errWorst / s.seeds).toFixed(1)} |`
+						variants
+							.map((v) =>
+								!v.startsWith('product') && s.hit[v] === 0
+									? '—'
+									: `${((100 * s.hit[v]) / s.n).toFixed(1)}%` + (v === 'product' ? ` ± ${(100 * seOfMean(s.perSeed)).toFixed(1)}` : '')
+							)
+							.join(' | ') +
+						` | ${(s.z2 / s.n).toFixed(2)} | ${(s.cross / s.square).toFixed(3)} | ${(s.errBest / s.seeds).toFixed(1)} / ${(s.errWorst / s.seeds).toFixed(1)} |`
 				);
 		}
 	}

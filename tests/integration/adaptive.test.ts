@@ -1,9 +1,10 @@
 // Adaptive scheduling through the real vote path (bin/server.js on a real SQLite file): a lead turns
 // it on in the manage form, evaluators vote concurrently, each assignment stores the P(a) it was drawn
-// with and its vote copies it, and the leaderboard is the Bradley–Terry fit weighted by 1/P.
+// with and its vote copies it, and the leaderboard is the Bradley–Terry fit weighted by 1/P (every vote of a pair at the pair’s mean 1/P).
 //
 // The references here are independent of the app's code: P(a) is recomputed from the database with
-// the formula written out below, and the weighted ratings come from plain (diagonally scaled) gradient
+// the formula written out below (the pair's outcome variance predicted from its systems' records
+// against the other systems), and the weighted ratings come from plain (diagonally scaled) gradient
 // ascent on the weighted log-likelihood of the individual votes, not from the app's Newton on counts.
 // (Checked once against /work/shared/tools/ranking-reference/bt_extended.py with a weight column.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,15 +78,29 @@ async function expectedProbabilities(now: number): Promise<Map<string, number>> 
 		.where('assignment.expires_at', '>', now)
 		.execute();
 	const key = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+	// each counted vote as (winner score of system x against y): 1 win, 0 loss, ½ tie or both bad
+	const records = stats.flatMap((s) => [
+		{ x: s.system_a, y: s.system_b, score: s.a_wins + 0.5 * (s.ties + s.both_bad), n: s.a_wins + s.b_wins + s.ties + s.both_bad },
+		{ x: s.system_b, y: s.system_a, score: s.b_wins + 0.5 * (s.ties + s.both_bad), n: s.a_wins + s.b_wins + s.ties + s.both_bad }
+	]);
+	/** odds of the system's score over its votes against everyone but `except`, with one win and one loss added */
+	const odds = (x: string, except: string) => {
+		const mine = records.filter((r) => r.x === x && r.y !== except);
+		const r = (mine.reduce((a, m) => a + m.score, 0) + 1) / (mine.reduce((a, m) => a + m.n, 0) + 2);
+		return r / (1 - r);
+	};
 	const weights = new Map<string, number>();
 	for (let i = 0; i < systems.length; i++) {
 		for (let j = i + 1; j < systems.length; j++) {
 			const k = key(systems[i], systems[j]);
 			const s = stats.find((x) => key(x.system_a, x.system_b) === k);
 			const m = s ? s.a_wins + s.b_wins + s.ties + s.both_bad : 0;
-			// outcomes 1 / 0 / ½ (ties and both bad): population variance
-			const mean = m ? (s!.a_wins + 0.5 * (s!.ties + s!.both_bad)) / m : 0;
-			const variance = m ? (s!.a_wins + 0.25 * (s!.ties + s!.both_bad)) / m - mean * mean : 0;
+			// the variance predicted from the two systems' records against the others, not from this pair's votes
+			const p = 1 / (1 + odds(systems[j], systems[i]) / odds(systems[i], systems[j]));
+			const others = stats.filter((x) => key(x.system_a, x.system_b) !== k);
+			const votes = others.reduce((a, x) => a + x.a_wins + x.b_wins + x.ties + x.both_bad, 0);
+			const tieShare = votes ? others.reduce((a, x) => a + x.ties + x.both_bad, 0) / votes : 0;
+			const variance = Math.max(0, p * (1 - p) - tieShare / 4);
 			const sigma2 = (m * variance + 4 * 0.25) / (m + 4);
 			const n = m + open.filter((o) => key(o.a, o.b) === k).length;
 			weights.set(k, n === 0 ? Math.sqrt(sigma2) : Math.sqrt(sigma2 / n) - Math.sqrt(sigma2 / (n + 1)));
@@ -216,12 +231,21 @@ describe('adaptive scheduling through the real vote path', () => {
 		const board = await api(server.url, lead, `/api/v1/campaigns/${SLUG}/leaderboard?bootstrap=0`);
 		expect(board.status).toBe(200);
 		expect(board.body.weighted).toBe(true);
+		// every vote of a system pair weighs that pair's mean 1/P (its total Σ1/P; equal within the pair)
+		const pairOf = (v: { left: string; right: string }) => [v.left, v.right].sort().join('|');
+		const sums = new Map<string, { w: number; n: number }>();
+		for (const v of normal) {
+			const s = sums.get(pairOf(v)) ?? { w: 0, n: 0 };
+			s.w += 1 / v.probability!;
+			s.n++;
+			sums.set(pairOf(v), s);
+		}
 		const reference = gradientAscentFit(
 			normal.map((v) => ({
 				a: v.left,
 				b: v.right,
 				y: v.choice === 'left' ? 1 : v.choice === 'right' ? 0 : 0.5,
-				w: 1 / v.probability!
+				w: sums.get(pairOf(v))!.w / sums.get(pairOf(v))!.n
 			}))
 		);
 		expect(board.body.leaderboard).toHaveLength(4);

@@ -177,6 +177,37 @@ describe('enough votes', () => {
 		expect(html).toContain('Target: separability at least 80%');
 	}, 120_000);
 
+	it('the progress page shows the lead’s target and whether the default leaderboard reaches it', async () => {
+		// the default query (bootstrap 1000, seed 0): the board the results page and the progress page share
+		const enough = await api(server.url, lead, `/api/v1/campaigns/${SLUG}/enough`);
+		expect(enough.status).toBe(200);
+		const { current, reached, votesNeeded } = enough.body.target;
+		const text = async (cookie: string) => {
+			const html = await (await fetch(`${server.url}/c/${SLUG}/progress`, { headers: { cookie } })).text();
+			const line = html.match(/data-testid="progress-enough-target"[^>]*>([\s\S]*?)<\/p>/);
+			return line
+				? line[1]
+						.replace(/<[^>]+>/g, '')
+						.replace(/\s+/g, ' ')
+						.trim()
+				: null;
+		};
+		const shown = await text(lead);
+		expect(shown).toContain(`target: separability at least 80% (now ${Math.round(current * 100)}%)`);
+		expect(shown).toContain(reached ? 'reached' : `not yet, about ${votesNeeded.toLocaleString('en')} more votes`);
+		// researchers see it too; with the target cleared on the manage page the line goes away
+		expect(await text(researcher)).toBe(shown);
+		expect((await post('target', { target_kind: '', target_value: '' })).status).toBe(200);
+		expect(await text(lead)).toBeNull();
+		// a width target no board can reach yet: 1 Elo
+		expect((await post('target', { target_kind: 'width', target_value: '1' })).status).toBe(200);
+		const width = await api(server.url, lead, `/api/v1/campaigns/${SLUG}/enough`);
+		expect(width.body.target.reached).toBe(false);
+		expect(await text(lead)).toContain(
+			`target: every 95% interval narrower than 1 Elo (widest now ${width.body.target.current.toFixed(0)} Elo): not yet, about ${width.body.target.votesNeeded.toLocaleString('en')} more votes`
+		);
+	}, 120_000);
+
 	it('refuses a query without intervals, naming the field; evaluators of a blind campaign get nothing', async () => {
 		const none = await api(server.url, researcher, `/api/v1/campaigns/${SLUG}/enough?bootstrap=0`);
 		expect(none.status).toBe(400);

@@ -23,9 +23,9 @@ export interface BootstrapJob {
 	/** 3 per pair: wins of pairI, wins of pairJ, ties of both kinds (zeroed in exclude mode) */
 	cells: Float64Array;
 	/**
-	 * Inverse-probability weights (adaptive scheduling), 3 per pair: the mean weight of the votes in
-	 * each cell. Each round redraws the votes (counts) as usual and weighs every drawn vote by its
-	 * cell's mean weight. Absent or null: unweighted.
+	 * Inverse-probability weights (adaptive scheduling), 3 per pair: the mean weight 1/P of the pair's
+	 * votes (counts.ts). Each round redraws the votes (counts) as usual and weighs every drawn vote by
+	 * its pair's mean weight. Absent or null: unweighted.
 	 */
 	weights?: Float64Array | null;
 	mode: ModeCode;

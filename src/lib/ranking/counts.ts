@@ -46,7 +46,8 @@ export interface PairCounts {
 	battles: OrderedBattles | null;
 	/**
 	 * Inverse-probability weighting (adaptive scheduling): 4 per pair like `cells`, the mean weight
-	 * 1/P of the votes in each cell, scaled so that the mean over all votes is 1. Absent: every vote 1.
+	 * 1/P of the pair's votes (the same in its four cells), scaled so that the mean over all votes is 1.
+	 * Absent: every vote 1.
 	 */
 	weights?: Float64Array | null;
 }
@@ -271,14 +272,26 @@ export function countsFromPairStats(rows: Iterable<PairStatRow>): PairCounts {
 	return counts;
 }
 
-/** Mean weight per cell from weight sums, scaled so that the votes' mean weight is 1. */
+/**
+ * Weight per cell from weight sums: every vote of a pair weighs the pair's mean 1/P (its cells'
+ * weight sums over its votes), scaled so that the votes' mean weight is 1. A pair's total weight is
+ * its Σ 1/P, as inverse-probability weighting needs; within a pair every vote weighs the same,
+ * because the votes of one pair are draws of one outcome distribution whatever P was when each was
+ * drawn. Per-cell means would weigh a pair's wins and losses by the P of the moments they happened
+ * to be cast at: noise in the estimate that the bootstrap (which keeps each cell's weight) never
+ * sees, so its intervals came out too narrow (docs/scheduling.md, "Why intervals miss").
+ */
 function meanWeights(counts: PairCounts, sums: Float64Array): Float64Array {
 	let total = 0;
 	for (let c = 0; c < sums.length; c++) total += sums[c];
 	if (!(total > 0)) throw new RankingError('invalid_input', 'the votes’ weights sum to 0');
 	const scale = counts.votes / total;
 	const weights = new Float64Array(sums.length);
-	for (let c = 0; c < sums.length; c++) weights[c] = counts.cells[c] > 0 ? (sums[c] / counts.cells[c]) * scale : 1;
+	for (let c = 0; c < sums.length; c += 4) {
+		const n = counts.cells[c] + counts.cells[c + 1] + counts.cells[c + 2] + counts.cells[c + 3];
+		const w = n > 0 ? ((sums[c] + sums[c + 1] + sums[c + 2] + sums[c + 3]) / n) * scale : 1;
+		weights.fill(w, c, c + 4);
+	}
 	return weights;
 }
 

@@ -27,5 +27,13 @@ export {
 	type VoteChoice,
 	type VoteRecord
 } from './scheduler.ts';
-export { DEFAULT_EPSILON, SHRINK_VOTES, epsilonSetting, pairProbabilities, pairWeight, shrunkVariance } from './strategies/adaptive.ts';
+export {
+	DEFAULT_EPSILON,
+	SHRINK_VOTES,
+	epsilonSetting,
+	pairProbabilities,
+	pairWeight,
+	predictedVariances,
+	shrunkVariance
+} from './strategies/adaptive.ts';
 export { chooseSpecialPair, type GoldCandidate, type RepeatCandidate, type SpecialPair, type SpecialOptions } from './special-pairs.ts';

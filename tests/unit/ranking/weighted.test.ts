@@ -58,6 +58,30 @@ describe('weighted Bradley–Terry', () => {
 		expect((await rankWithDetails(counts, { bootstrap: 300, workers: 2 })).board).toEqual(board.board);
 	});
 
+	it('every vote of a pair weighs the pair’s mean 1/P: moving weight between its outcomes changes nothing', async () => {
+		// pair a–b: 7 wins of a, 3 of b, 2 ties, 1 both bad; weight sums 40 over its 13 votes, spread two ways
+		const spread = (aWeight: number, bWeight: number, tieWeight: number, bothBadWeight: number): PairStatRow[] => [
+			{ ...rows[0], aWeight, bWeight, tieWeight, bothBadWeight },
+			...rows.slice(1).map((r) => weighted(r, 2))
+		];
+		const even = countsFromPairStats(spread(7 * (40 / 13), 3 * (40 / 13), 2 * (40 / 13), 40 / 13));
+		// a's wins were cast when a–b was unlikely (heavy), b's when it was likely (light)
+		const skewed = countsFromPairStats(spread(35, 1, 3, 1));
+		// hand-computed: the mean weights 40/13 (a–b) and 2 (the rest), scaled so that the 45 votes' mean is 1
+		const scale = 48 / (40 + 2 * 35);
+		for (const counts of [even, skewed]) {
+			const p = counts.pairI.findIndex((i, k) => counts.systems[i] === 'a' && counts.systems[counts.pairJ[k]] === 'b');
+			expect([...counts.weights!.subarray(4 * p, 4 * p + 4)].map((w) => w / scale)).toEqual(
+				Array(4)
+					.fill(40 / 13)
+					.map((w) => expect.closeTo(w, 12))
+			);
+		}
+		const [x, y] = await Promise.all([even, skewed].map((c) => rankWithDetails(c, { bootstrap: 40, workers: 0 })));
+		for (let k = 0; k < x.samples.length; k++) expect(y.samples[k]).toBeCloseTo(x.samples[k], 8);
+		x.board.leaderboard.forEach((e, k) => expect(y.board.leaderboard[k].rating).toBeCloseTo(e.rating, 8));
+	});
+
 	it('refuses negative or missing weights, naming the row', () => {
 		expect(() => countsFromPairStats([{ ...weighted(rows[0], 1), tieWeight: -1 }])).toThrow(/row 1 .*weights/);
 		expect(() => countsFromPairStats([{ ...weighted(rows[0], 1), bWeight: undefined }])).toThrow(/weights/);

@@ -5,6 +5,7 @@ import {
 	pairProbabilities,
 	pairWeight,
 	PairScheduler,
+	predictedVariances,
 	shrunkVariance,
 	type ComparisonCount,
 	type LeaseRecord
@@ -12,7 +13,9 @@ import {
 import { grid, pairKey } from './fixtures.ts';
 
 // Values below were worked out by hand (and checked in a calculator), not by the code under test:
-// σ̂² = (m·s² + 4·¼)/(m + 4), w = σ̂·(1/√n − 1/√(n+1)), w(0) = σ̂, P = 0.8·w/Σw + 0.2/#pairs.
+// v = p(1−p) − t/4 with p from the two systems' records against the others (rᵢ = (Sᵢ + 1)/(Nᵢ + 2),
+// p = 1/(1 + e^(βⱼ−βᵢ)), β = logit r) and t the other pairs' tie share; σ̂² = (m·v + 4·¼)/(m + 4),
+// w = σ̂·(1/√n − 1/√(n+1)), w(0) = σ̂, P = 0.8·w/Σw + 0.2/#pairs.
 
 describe('adaptive weights', () => {
 	it('shrinks the outcome variance toward ¼ and gives an unseen pair the largest weight', () => {
@@ -24,6 +27,28 @@ describe('adaptive weights', () => {
 		expect(pairWeight(0.25, 1)).toBeCloseTo(0.5 * (1 - Math.SQRT1_2), 15);
 		// the largest weight a seen pair can have is below an unseen pair's
 		for (let n = 1; n < 50; n++) expect(pairWeight(0.25, n)).toBeLessThan(pairWeight(shrunkVariance(0, 0), 0));
+	});
+
+	it('predicts a pair’s outcome variance from its systems’ records against the others, never from its own votes', () => {
+		// systems 0, 1, 2; pairs (0,1), (0,2), (1,2). 0–1: 3 wins of 0, 1 of 1; 0–2: 4 halves (2 ties, 2 both bad); 1–2: none
+		const pairA = [0, 0, 1];
+		const pairB = [1, 2, 2];
+		const n = [4, 4, 0];
+		const sum = [3, 2, 0];
+		const sumSq = [3, 1, 0];
+		const out = new Float64Array(3);
+		predictedVariances(pairA, pairB, n, sum, sumSq, out, new Float64Array(3), new Float64Array(3));
+		// 0–1: 0 without 1 scored 2 of 4 (r = 3/6), 1 without 0 has nothing (r = ½): p = ½; the other pairs' votes
+		// are all halves (t = 1): v = ¼ − ¼ = 0
+		expect(out[0]).toBeCloseTo(0, 15);
+		// 0–2: 0 without 2 scored 3 of 4 (r = 4/6, odds 2), 2 without 0 nothing (odds 1): p = 2/3; t = 0: v = 2/9
+		expect(out[1]).toBeCloseTo(2 / 9, 15);
+		// 1–2: 1 scored 1 of 4 (r = 2/6, odds ½), 2 scored 2 of 4 (r = ½, odds 1): p = 1/3; t = 4/8: v = 2/9 − 1/8
+		expect(out[2]).toBeCloseTo(2 / 9 - 1 / 8, 15);
+		// the pair's own outcomes do not move its own prediction: 0–1 all wins of 1 instead
+		predictedVariances(pairA, pairB, n, [0, 2, 0], [0, 1, 0], out, new Float64Array(3), new Float64Array(3));
+		expect(out[0]).toBeCloseTo(0, 15);
+		expect(out[1]).not.toBeCloseTo(2 / 9, 3);
 	});
 
 	it('mixes the normalized weights with the floor ε/#pairs', () => {
@@ -57,16 +82,18 @@ describe('adaptive weights', () => {
 });
 
 describe('adaptive strategy in the scheduler', () => {
-	// s0–s1: 3 wins of s0, 1 of s1 (s² = 0.1875); s0–s2: 4 ties (s² = 0); s1–s2: never compared
+	// s0–s1: 3 wins of s0, 1 of s1; s0–s2: 4 ties; s1–s2: never compared. Predicted v: s0–s1 from s0's 4
+	// halves against s2 (p = ½, t = 1): 0, σ̂² = (0 + 1)/8 = 0.125; s0–s2 from s0's 3 of 4 against s1 (p = 2/3,
+	// t = 0): 2/9, σ̂² = (8/9 + 1)/8 = 17/72; s1–s2 unseen: σ̂² = ¼. n = 4, 4, 0.
 	const history: ComparisonCount[] = [
 		{ systemA: 's0', systemB: 's1', count: 4, aWins: 3, bWins: 1, ties: 0, bothBad: 0 },
 		// listed the other way round: the scheduler reorients it
 		{ systemA: 's2', systemB: 's0', count: 4, aWins: 0, bWins: 0, ties: 2, bothBad: 2 }
 	];
 	const expected = new Map([
-		['s0|s1', 0.10301674197843946],
-		['s0|s2', 0.09414474078478652],
-		['s1|s2', 0.802838517236774]
+		['s0|s1', 0.09409622730900993],
+		['s0|s2', 0.10436499193088876],
+		['s1|s2', 0.8015387807601014]
 	]);
 	const systemsOf = (lease: { leftImageId: string; rightImageId: string }) =>
 		[lease.leftImageId, lease.rightImageId]
@@ -101,9 +128,9 @@ describe('adaptive strategy in the scheduler', () => {
 		for (const lease of scheduler.openLeases('holder', 0)) if (lease.id !== held.id) scheduler.release(lease.id, { forget: true });
 		// now s1–s2 has n = 1: w = ½(1 − 1/√2); P = 0.8·w/Σw + 0.2/3
 		const after = new Map([
-			['s0|s1', 0.17072921659529922],
-			['s0|s2', 0.14533056035421066],
-			['s1|s2', 0.6839402230504901]
+			['s0|s1', 0.14493426889057043],
+			['s0|s2', 0.17423519701099427],
+			['s1|s2', 0.6808305340984353]
 		]);
 		for (let i = 0; i < 30; i++) {
 			const lease = scheduler.issue(`v${i}`, { now: 0, id: `v${i}` })!;
