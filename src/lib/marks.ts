@@ -266,3 +266,43 @@ export function nudgeRegion(r: Region, d: { dx?: number; dy?: number; dw?: numbe
 	const y = Math.min(clamp01(r.y + (d.dy ?? 0)), 1 - h);
 	return { x, y, w, h };
 }
+
+// ---------------------------------------------------------------------------------------------
+// The keyboard cursor on a zoomed and panned image (the compare view)
+
+/**
+ * The part of an image that a box of `box` size shows, in image coordinates 0–1: the whole image at
+ * fit (or when the image is smaller than the box), a window of it when zoomed in.
+ */
+export function visibleRegion(placement: Placement, natural: Size, box: Size): Region {
+	const a = boxToImage({ x: 0, y: 0 }, placement, natural);
+	const b = boxToImage({ x: box.width, y: box.height }, placement, natural);
+	const x = clamp01(a.x);
+	const y = clamp01(a.y);
+	return { x, y, w: Math.max(0, clamp01(b.x) - x), h: Math.max(0, clamp01(b.y) - y) };
+}
+
+/** The centre of a region: where the keyboard cursor starts (the middle of what is on screen). */
+export const centreOf = (r: Region): Point => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 });
+
+/**
+ * One arrow-key step of the cursor at `zoom` times fit: the same share of what is on screen as
+ * `step` is at fit, so that zooming in makes the cursor finer, not faster. Never coarser than at fit.
+ */
+export const stepAtZoom = (step: number, zoom: number): number => step / Math.max(1, zoom);
+
+/**
+ * How far to move the picture (box pixels, as a drag moves it: positive = right/down) so that
+ * region `r` is in view with `margin` pixels to spare; its top-left side first when it is larger
+ * than the box. {0, 0} when it is in view already.
+ */
+export function panToShow(r: Region, placement: Placement, natural: Size, box: Size, margin = 0): Point {
+	const a = imageToBox({ x: r.x, y: r.y }, placement, natural);
+	const b = imageToBox({ x: r.x + r.w, y: r.y + r.h }, placement, natural);
+	const shift = (lo: number, hi: number, size: number) => {
+		if (lo < margin) return margin - lo;
+		if (hi > size - margin) return Math.max(size - margin - hi, margin - lo);
+		return 0;
+	};
+	return { x: shift(a.x, b.x, box.width), y: shift(a.y, b.y, box.height) };
+}

@@ -1,47 +1,19 @@
 // Region marks, missing prompt elements and reason tags in Chromium, on a campaign of its own (made
 // with the real CLI in the e2e server's data folder): the lead sets reason tags on the manage page;
 // an evaluator marks a box on the left image with the mouse and a point on the right image with the
-// keyboard only, toggles a missing element and a tag, votes; the database holds exactly that. And
-// the voting page fits a laptop and a desktop screen without scrolling.
+// keyboard only, toggles a missing element and a tag, votes; the database holds exactly that. In
+// the compare view, zoomed in and panned, a box placed with the keyboard only reaches the export
+// where it was drawn. And the voting page fits a laptop and a desktop screen without scrolling.
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { pickwise } from '../helpers/cli.ts';
-import { csvRow, parseCsv } from '../../src/lib/csv.ts';
+import { join } from 'node:path';
 import { signIn } from '../helpers/sign-in.ts';
 import { promptElements } from '../../src/lib/marks.ts';
+import { E2E_DATA_DIR as DATA_DIR, EVALUATOR, LEAD, seedE2eCampaign } from '../helpers/e2e-campaign.ts';
 
-const DATA_DIR = resolve('test-results/e2e-data');
 const SLUG = `marks-${Date.now().toString(36)}`;
-const EVALUATOR = { email: 'evaluator@pickwise.test', password: 'pickwise-evaluator' };
-const LEAD = { email: 'lead@pickwise.test', password: 'pickwise-lead' };
 
-function cli(args: string[]) {
-	const result = pickwise(DATA_DIR, args);
-	if (result.code !== 0) throw new Error(`pickwise ${args.join(' ')}: ${result.stderr}`);
-}
-
-test.beforeAll(() => {
-	const rows = parseCsv(readFileSync('demo/agiqa/manifest.csv', 'utf8'))
-		.slice(1)
-		.map((r) => r.fields);
-	const systems = ['AttnGAN_normal', 'DALLE2_normal', 'xl2.2_normal'];
-	const prompts = [...new Set(rows.map((r) => r[5]))].slice(0, 4);
-	const set = mkdtempSync(join(tmpdir(), 'pickwise-marks-'));
-	const lines = [csvRow(['image_path', 'prompt', 'system', 'prompt_id'])];
-	for (const r of rows.filter((r) => systems.includes(r[4]) && prompts.includes(r[5]))) {
-		const file = r[0].replaceAll('/', '_');
-		copyFileSync(join('demo/agiqa', r[0]), join(set, file));
-		lines.push(csvRow([file, r[1], r[4], r[5]]));
-	}
-	writeFileSync(join(set, 'manifest.csv'), lines.join(''));
-	cli(['campaign', 'create', '--slug', SLUG, '--name', 'Marks']);
-	cli(['import', 'images', '--campaign', SLUG, '--manifest', join(set, 'manifest.csv')]);
-	cli(['campaign', 'add-member', '--slug', SLUG, '--email', EVALUATOR.email, '--role', 'evaluator']);
-	cli(['campaign', 'add-member', '--slug', SLUG, '--email', LEAD.email, '--role', 'lead']);
-});
+test.beforeAll(() => seedE2eCampaign({ slug: SLUG, name: 'Marks' }));
 
 function stored() {
 	const db = new Database(join(DATA_DIR, 'pickwise.db'), { readonly: true });
@@ -155,6 +127,122 @@ test('marks with the mouse and the keyboard, a missing element and a tag are sto
 	expect(vote.tags).toEqual([{ tag: 'prompt' }]);
 	// the next pair starts without marks
 	await expect(page.getByRole('list', { name: 'Marks on the left image' })).toHaveCount(0);
+});
+
+test('in the compare view, zoomed in and panned, a box placed with the keyboard only is stored where it was drawn', async ({
+	page,
+	browser
+}) => {
+	await page.setViewportSize({ width: 1366, height: 768 });
+	await signIn(page, EVALUATOR.email, EVALUATOR.password);
+	await page.goto(`/c/${SLUG}/vote`);
+	const compare = page.getByRole('dialog', { name: 'Compare view' });
+	await page.locator('#prompt').focus();
+	await pressUntil(page, 'f', () => expect(compare).toBeVisible({ timeout: 500 }));
+	const pane = compare.getByRole('region', { name: 'Left image, full resolution' });
+	const image = compare.getByRole('img', { name: 'Left image' });
+	await expect(image).toBeVisible();
+	const fitted = (await image.boundingBox())!;
+
+	// zoom in twice about the centre (1.25² = 1.5625 times fit), then pan: → shows more of the right
+	await page.keyboard.press('+');
+	await page.keyboard.press('+');
+	await expect.poll(async () => (await image.boundingBox())!.width / fitted.width).toBeCloseTo(1.5625, 2);
+	const before = (await image.boundingBox())!;
+	await page.keyboard.press('ArrowRight');
+	await expect.poll(async () => (await image.boundingBox())!.x).toBeLessThan(before.x - 30);
+	const drawn = (await image.boundingBox())!;
+	const box = (await pane.boundingBox())!;
+	const zoom = drawn.width / fitted.width;
+	// what is on screen of the image, as fractions of it: the cursor starts at its centre
+	const seen = {
+		x0: (Math.max(box.x, drawn.x) - drawn.x) / drawn.width,
+		x1: (Math.min(box.x + box.width, drawn.x + drawn.width) - drawn.x) / drawn.width,
+		y0: (Math.max(box.y, drawn.y) - drawn.y) / drawn.height,
+		y1: (Math.min(box.y + box.height, drawn.y + drawn.height) - drawn.y) / drawn.height
+	};
+	const start = { x: (seen.x0 + seen.x1) / 2, y: (seen.y0 + seen.y1) / 2 };
+	expect(start.x).toBeGreaterThan(0.55); // panned: not the image's centre
+
+	// keyboard only: m marks the left image; 2 picks the second kind (not the choice); Shift+→ ×3 and
+	// Shift+↓ ×2 grow a box 3 steps square; → ×2 moves it; a step is 0.02 of the image at fit, finer zoomed in
+	await page.keyboard.press('m');
+	await expect(pane).toBeFocused();
+	await expect(compare.locator('[aria-live="polite"]')).toHaveText(/Marking the left image/);
+	await page.keyboard.press('2');
+	await expect(compare.locator('[aria-live="polite"]')).toHaveText('Kind: Distorted anatomy.');
+	await expect(compare).toContainText('No choice yet');
+	for (const key of [
+		'Shift+ArrowRight',
+		'Shift+ArrowRight',
+		'Shift+ArrowRight',
+		'Shift+ArrowDown',
+		'Shift+ArrowDown',
+		'ArrowRight',
+		'ArrowRight'
+	])
+		await page.keyboard.press(key);
+	// the picture did not pan while the arrows moved the cursor
+	expect((await image.boundingBox())!.x).toBeCloseTo(drawn.x, 0);
+	// the cursor as drawn, in image fractions
+	const cursor = (await pane.locator('svg .cursor').boundingBox())!;
+	const onScreen = {
+		x: (cursor.x - drawn.x) / drawn.width,
+		y: (cursor.y - drawn.y) / drawn.height,
+		w: cursor.width / drawn.width,
+		h: cursor.height / drawn.height
+	};
+	await page.keyboard.press('Enter');
+	await expect(compare.locator('[aria-live="polite"]')).toHaveText('Box 1 placed on the left image: Distorted anatomy.');
+	await expect(pane.locator('svg rect.mark')).toHaveCount(1);
+	await expect(pane.locator('svg text.num')).toHaveText('1');
+
+	// the view follows a cursor that leaves it: 40 steps left end on screen, the picture moved
+	await page.keyboard.press('m');
+	for (let i = 0; i < 40; i++) await page.keyboard.press('ArrowLeft');
+	const followed = (await pane.locator('svg .cursor').boundingBox())!;
+	expect(followed.x).toBeGreaterThan(box.x);
+	expect((await image.boundingBox())!.x).toBeGreaterThan(drawn.x + 30);
+	// Esc cancels the pending mark and the view stays open; the next Esc closes it
+	await page.keyboard.press('Escape');
+	await expect(compare.locator('[aria-live="polite"]')).toHaveText('Marking cancelled.');
+	await expect(compare).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(compare).toBeHidden();
+
+	// the page shows the same mark; vote
+	await expect(page.getByRole('list', { name: 'Marks on the left image' }).getByRole('listitem')).toHaveCount(1);
+	await expect(page.getByLabel('Kind of mark 1 on the left image (box)')).toHaveValue('distorted_anatomy');
+	await expect(page.locator('#image-left svg rect.mark')).toHaveCount(1);
+	const rationale = `Marked in the compare view ${Date.now()}.`;
+	await page.keyboard.press('1');
+	await page.getByLabel('Rationale').fill(rationale);
+	await page.keyboard.press('Control+Enter');
+	await expect(page.getByText('Vote saved.')).toBeVisible();
+
+	// the lead's export carries the mark where it was drawn, and where the keys put it by hand
+	const lead = await browser.newPage();
+	await signIn(lead, LEAD.email, LEAD.password);
+	const response = await lead.request.get(`/api/v1/campaigns/${SLUG}/votes?format=jsonl`);
+	expect(response.status()).toBe(200);
+	const record = (await response.text())
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line))
+		.find((r) => r.rationale === rationale);
+	await lead.close();
+	expect(record.marks_right).toEqual([]);
+	expect(record.marks_left).toHaveLength(1);
+	const mark = record.marks_left[0];
+	expect(mark.kind).toBe('distorted_anatomy');
+	const step = 0.02 / zoom;
+	const byHand = { x: start.x + 2 * step, y: start.y, w: 3 * step, h: 3 * step };
+	// a pixel or two of rounding on a drawn image of about 1,060 px
+	const tolerance = 3 / drawn.width;
+	for (const k of ['x', 'y', 'w', 'h'] as const) {
+		expect(Math.abs(mark[k] - byHand[k]), `${k} by hand`).toBeLessThan(tolerance);
+		expect(Math.abs(mark[k] - onScreen[k]), `${k} as drawn`).toBeLessThan(tolerance);
+	}
 });
 
 for (const size of [

@@ -5,45 +5,22 @@
 // offered after it, and the next pair shown from the top.
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { pickwise } from '../helpers/cli.ts';
-import { csvRow, parseCsv } from '../../src/lib/csv.ts';
+import { join } from 'node:path';
 import { signIn } from '../helpers/sign-in.ts';
+import { E2E_DATA_DIR as DATA_DIR, EVALUATOR, LEAD, seedE2eCampaign } from '../helpers/e2e-campaign.ts';
 
-const DATA_DIR = resolve('test-results/e2e-data');
 const SLUG = `flow-${Date.now().toString(36)}`;
-const EVALUATOR = { email: 'evaluator@pickwise.test', password: 'pickwise-evaluator' };
-const LEAD = { email: 'lead@pickwise.test', password: 'pickwise-lead' };
 
-function cli(args: string[]) {
-	const result = pickwise(DATA_DIR, args);
-	if (result.code !== 0) throw new Error(`pickwise ${args.join(' ')}: ${result.stderr}`);
-}
-
-test.beforeAll(() => {
-	// 4 prompts × 3 systems of the demo images: 12 pairs, more than the tests judge
-	const rows = parseCsv(readFileSync('demo/agiqa/manifest.csv', 'utf8'))
-		.slice(1)
-		.map((r) => r.fields);
-	const systems = ['AttnGAN_normal', 'DALLE2_normal', 'xl2.2_normal'];
-	const prompts = [...new Set(rows.map((r) => r[5]))].slice(0, 4);
-	const set = mkdtempSync(join(tmpdir(), 'pickwise-flow-'));
-	const lines = [csvRow(['image_path', 'prompt', 'system', 'prompt_id'])];
-	for (const r of rows.filter((r) => systems.includes(r[4]) && prompts.includes(r[5]))) {
-		const file = r[0].replaceAll('/', '_');
-		copyFileSync(join('demo/agiqa', r[0]), join(set, file));
-		lines.push(csvRow([file, r[1], r[4], r[5]]));
-	}
-	writeFileSync(join(set, 'manifest.csv'), lines.join(''));
-	cli(['campaign', 'create', '--slug', SLUG, '--name', 'Vote flow']);
-	cli(['import', 'images', '--campaign', SLUG, '--manifest', join(set, 'manifest.csv')]);
-	cli(['campaign', 'add-member', '--slug', SLUG, '--email', EVALUATOR.email, '--role', 'evaluator']);
-	cli(['campaign', 'add-member', '--slug', SLUG, '--email', LEAD.email, '--role', 'lead']);
-	cli(['campaign', 'add-criterion', '--slug', SLUG, '--key', 'adherence', '--label', 'Prompt adherence']);
-	cli(['campaign', 'add-criterion', '--slug', SLUG, '--key', 'quality', '--label', 'Visual quality']);
-});
+test.beforeAll(() =>
+	seedE2eCampaign({
+		slug: SLUG,
+		name: 'Vote flow',
+		criteria: [
+			{ key: 'adherence', label: 'Prompt adherence' },
+			{ key: 'quality', label: 'Visual quality' }
+		]
+	})
+);
 
 /** The evaluator's votes in this campaign, newest first, as stored. */
 function storedVotes() {

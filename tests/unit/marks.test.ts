@@ -5,15 +5,19 @@ import { describe, expect, it } from 'vitest';
 import {
 	MAX_MARKS_PER_IMAGE,
 	boxToImage,
+	centreOf,
 	containPlacement,
 	imageToBox,
 	nudgeRegion,
+	panToShow,
 	parseMarks,
 	parseMissing,
 	parseTags,
 	promptElements,
 	regionBetween,
-	tagCredit
+	stepAtZoom,
+	tagCredit,
+	visibleRegion
 } from '../../src/lib/marks.ts';
 import { placement, zoomAt, panBy, FIT } from '../../src/routes/c/[slug]/vote/compare-zoom.ts';
 
@@ -83,6 +87,74 @@ describe('screen → image coordinates in the zoomed, panned compare view', () =
 		const right = boxToImage({ x: 400, y: 300 }, p, image);
 		expect(right.x - centre.x).toBeCloseTo(100 / (2048 * p.scale), 9);
 		expect(right.y).toBeCloseTo(centre.y, 9);
+	});
+});
+
+describe('the keyboard cursor in the zoomed, panned compare view (by hand)', () => {
+	// a 1000×500 image in a 400×400 pane: fit scale min(400/1000, 400/500) = 0.4, drawn 400×200 at y = 100
+	const image = { width: 1000, height: 500 };
+	const pane = { width: 400, height: 400 };
+	// zoom 2 about the centre: 0.8 px per image px, drawn 800×400 at x = 200 − 0.5·800 = −200, y = 200 − 0.5·400 = 0
+	const zoomed = zoomAt(FIT, 2, image, pane);
+	// then the picture dragged 100 px to the left: the centre moves 100/800 = 0.125 to the right, x = −300
+	const panned = panBy(zoomed, -100, 0, image, pane);
+
+	it('the views are the ones computed by hand', () => {
+		expect(zoomed).toEqual({ zoom: 2, cx: 0.5, cy: 0.5 });
+		expect(placement(zoomed, image, pane)).toEqual({ scale: 0.8, x: -200, y: 0 });
+		expect(panned.cx).toBeCloseTo(0.625, 12);
+		const p = placement(panned, image, pane);
+		expect(p.x).toBeCloseTo(-300, 9);
+		expect(p.y).toBeCloseTo(0, 9);
+	});
+
+	it('a pointer in the pane lands where the hand computation says', () => {
+		// (100 + 300) / 800 = 0.5 across, 50 / 400 = 0.125 down
+		const q = boxToImage({ x: 100, y: 50 }, placement(panned, image, pane), image);
+		expect(q.x).toBeCloseTo(0.5, 12);
+		expect(q.y).toBeCloseTo(0.125, 12);
+		// and back: the outline of a mark at (0.5, 0.125) is drawn at (100, 50)
+		const back = imageToBox({ x: 0.5, y: 0.125 }, placement(panned, image, pane), image);
+		expect(back.x).toBeCloseTo(100, 9);
+		expect(back.y).toBeCloseTo(50, 9);
+	});
+
+	it('what is on screen: the whole image at fit, a window of it zoomed in; the cursor starts at its centre', () => {
+		// at fit the bars (y < 100, y > 300) are off the image: clamped, the whole image is visible
+		expect(visibleRegion(placement(FIT, image, pane), image, pane)).toEqual({ x: 0, y: 0, w: 1, h: 1 });
+		// zoom 2: x from 200/800 to 600/800, y from 0 to 400/400
+		expect(visibleRegion(placement(zoomed, image, pane), image, pane)).toEqual({ x: 0.25, y: 0, w: 0.5, h: 1 });
+		// panned: x from 300/800 = 0.375 to 700/800 = 0.875
+		const seen = visibleRegion(placement(panned, image, pane), image, pane);
+		expect(seen.x).toBeCloseTo(0.375, 12);
+		expect(seen.w).toBeCloseTo(0.5, 12);
+		expect(centreOf(seen).x).toBeCloseTo(0.625, 12);
+		expect(centreOf(seen).y).toBeCloseTo(0.5, 12);
+	});
+
+	it('a cursor step covers as many screen pixels zoomed as at fit', () => {
+		expect(stepAtZoom(0.02, 1)).toBe(0.02);
+		expect(stepAtZoom(0.02, 2)).toBe(0.01);
+		// never coarser than at fit (an image smaller than its pane shows below fit)
+		expect(stepAtZoom(0.02, 0.5)).toBe(0.02);
+		// 0.02 of 400 px at fit = 8 px; 0.01 of 800 px at zoom 2 = 8 px
+		expect(0.02 * image.width * 0.4).toBeCloseTo(stepAtZoom(0.02, 2) * image.width * 0.8, 12);
+	});
+
+	it('the view follows a cursor that leaves it, by the pixels computed by hand', () => {
+		const p = placement(panned, image, pane);
+		// in view: no pan
+		expect(panToShow({ x: 0.5, y: 0.5, w: 0.05, h: 0.05 }, p, image, pane, 10)).toEqual({ x: 0, y: 0 });
+		// right edge at −300 + 0.95·800 = 460 px, 70 px past 400 − 10: the picture moves 70 px left
+		const d = panToShow({ x: 0.9, y: 0.5, w: 0.05, h: 0.1 }, p, image, pane, 10);
+		expect(d.x).toBeCloseTo(-70, 9);
+		expect(d.y).toBe(0);
+		const followed = placement(panBy(panned, d.x, d.y, image, pane), image, pane);
+		expect(imageToBox({ x: 0.95, y: 0.6 }, followed, image).x).toBeCloseTo(390, 9);
+		// a point left of the view at −300 + 0.1·800 = −220 px: the picture moves 230 px right
+		expect(panToShow({ x: 0.1, y: 0.5, w: 0, h: 0 }, p, image, pane, 10).x).toBeCloseTo(230, 9);
+		// a region larger than the pane: its top-left corner comes into view first
+		expect(panToShow({ x: 0, y: 0, w: 1, h: 1 }, p, image, pane, 10)).toEqual({ x: 310, y: 10 });
 	});
 });
 

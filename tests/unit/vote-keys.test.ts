@@ -1,6 +1,14 @@
-// The voting page's key map: which action each key takes, with and without Shift.
+// The voting page's key map: which action each key takes, with and without Shift; and the compare
+// view's, with the marking mode's keys before its own.
 import { describe, expect, it } from 'vitest';
-import { handleVoteKey, type VoteKeyActions } from '../../src/routes/c/[slug]/vote/keys.ts';
+import {
+	PAN_STEP,
+	handleCompareKey,
+	handleMarkingKey,
+	handleVoteKey,
+	type CompareKeyActions,
+	type VoteKeyActions
+} from '../../src/routes/c/[slug]/vote/keys.ts';
 
 function press(key: string, init: { code?: string; shiftKey?: boolean; ctrlKey?: boolean } = {}) {
 	const calls: string[] = [];
@@ -72,5 +80,71 @@ describe('voting keys', () => {
 				escape: noop
 			})
 		).not.toThrow();
+	});
+});
+
+/** A key in the compare view: the marking mode's keys first while `marking`, then the view's own (as CompareView does). */
+function pressInCompare(key: string, marking: boolean, init: { code?: string; shiftKey?: boolean; ctrlKey?: boolean } = {}) {
+	const calls: string[] = [];
+	const log =
+		(name: string) =>
+		(...args: unknown[]) =>
+			calls.push([name, ...args].join(':'));
+	const view: CompareKeyActions = {
+		choose: log('choose'),
+		submit: log('submit'),
+		flip: log('flip'),
+		sideBySide: log('side-by-side'),
+		zoom: log('zoom'),
+		fit: log('fit'),
+		actual: log('actual'),
+		pan: log('pan'),
+		mark: log('mark'),
+		close: log('close')
+	};
+	const cursor = {
+		move: (d: object) => calls.push(`move:${JSON.stringify(d)}`),
+		pickKind: log('kind'),
+		place: log('place'),
+		cancel: log('cancel')
+	};
+	let prevented = false;
+	const event = {
+		key,
+		code: init.code ?? '',
+		shiftKey: !!init.shiftKey,
+		ctrlKey: !!init.ctrlKey,
+		metaKey: false,
+		altKey: false,
+		target: null,
+		preventDefault: () => (prevented = true)
+	} as unknown as KeyboardEvent;
+	const handled = (marking && key !== 'm' && handleMarkingKey(event, 0.01, cursor)) || handleCompareKey(event, view);
+	return { calls, prevented, handled };
+}
+
+describe('compare view keys', () => {
+	it('without a cursor: arrows pan, digits choose, + − 0 a zoom, m marks, Esc closes', () => {
+		expect(pressInCompare('ArrowRight', false).calls).toEqual([`pan:${-PAN_STEP}:0`]);
+		expect(pressInCompare('ArrowUp', false).calls).toEqual([`pan:0:${PAN_STEP}`]);
+		expect(pressInCompare('2', false, { code: 'Digit2' }).calls).toEqual(['choose:right']);
+		expect(pressInCompare('+', false).calls).toEqual(['zoom:1']);
+		expect(pressInCompare('-', false).calls).toEqual(['zoom:-1']);
+		expect(pressInCompare('0', false, { code: 'Digit0' }).calls).toEqual(['fit']);
+		expect(pressInCompare('m', false)).toEqual({ calls: ['mark'], prevented: true, handled: true });
+		expect(pressInCompare('Escape', false).calls).toEqual(['close']);
+		expect(pressInCompare('x', false)).toEqual({ calls: [], prevented: false, handled: false });
+	});
+
+	it('with a cursor: arrows move it, digits pick the kind, Enter places, Esc cancels (and does not close); zoom and m still work', () => {
+		expect(pressInCompare('ArrowRight', true).calls).toEqual(['move:{"dx":0.01,"dy":0}']);
+		expect(pressInCompare('ArrowDown', true, { shiftKey: true }).calls).toEqual(['move:{"dw":0,"dh":0.01}']);
+		expect(pressInCompare('2', true, { code: 'Digit2' }).calls).toEqual(['kind:2']);
+		expect(pressInCompare('Enter', true).calls).toEqual(['place']);
+		expect(pressInCompare('Escape', true).calls).toEqual(['cancel']);
+		expect(pressInCompare('+', true).calls).toEqual(['zoom:1']);
+		expect(pressInCompare('0', true, { code: 'Digit0' }).calls).toEqual(['fit']);
+		expect(pressInCompare('m', true).calls).toEqual(['mark']);
+		expect(pressInCompare('Enter', true, { ctrlKey: true }).calls).toEqual(['submit']);
 	});
 });

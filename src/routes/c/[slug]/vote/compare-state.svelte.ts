@@ -1,7 +1,8 @@
 // The compare view's state: one view shared by both images (same zoom, same part of the picture),
 // side by side or flipped in one place. The geometry is compare-zoom.ts.
 import type { Pair } from './vote-session.svelte';
-import { FIT, actualSize, fitScale, panBy, zoomAt, type Point, type Size, type View } from './compare-zoom';
+import { panToShow, type Region } from '$lib/marks';
+import { FIT, actualSize, fitScale, panBy, placement, zoomAt, type Placement, type Point, type Size, type View } from './compare-zoom';
 
 export type Side = 'left' | 'right';
 
@@ -9,6 +10,8 @@ export type Side = 'left' | 'right';
 export const PANE_GAP = 4;
 /** One step of the zoom keys and buttons. */
 export const ZOOM_STEP = 1.25;
+/** Screen pixels kept between the keyboard cursor and the pane's edge when the view follows it. */
+const FOLLOW_MARGIN = 24;
 
 export class CompareState {
 	view = $state<View>(FIT);
@@ -56,6 +59,17 @@ export class CompareState {
 
 	pan(dx: number, dy: number, image: Size = this.reference) {
 		this.view = panBy(this.view, dx, dy, image, this.pane);
+	}
+
+	/** Where `image` is drawn in its pane under the current view. */
+	placementOf(image: Size): Placement {
+		return placement(this.view, image, this.pane);
+	}
+
+	/** Pans just enough that `region` of `image` (0–1) is in view: the keyboard cursor never leaves the screen. */
+	follow(region: Region, image: Size) {
+		const d = panToShow(region, this.placementOf(image), image, this.pane, FOLLOW_MARGIN);
+		if (d.x || d.y) this.pan(d.x, d.y, image);
 	}
 
 	/** The first flip shows the left image; each next one the other side. */

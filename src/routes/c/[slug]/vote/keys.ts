@@ -24,6 +24,7 @@ export interface VoteKeyActions {
 }
 
 const CHOICE_KEYS: Record<string, string> = { '1': 'left', '2': 'right', '3': 'tie', '4': 'both_bad' };
+const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 /** The keys of the first eight reason tags: letters no other key of the page uses. */
 export const TAG_KEYS = ['q', 'w', 'e', 't', 'y', 'i', 'o', 'p'];
 
@@ -45,6 +46,86 @@ export const VOTE_KEYS: { keys: string[]; what: string }[] = [
 	{ keys: ['g'], what: 'guidelines' },
 	{ keys: ['Esc'], what: 'leave a text field, close a panel' }
 ];
+
+/** The compare view's own keys (CompareView.svelte), listed under the page's on the page. */
+export const COMPARE_KEYS: { keys: string[]; what: string }[] = [
+	{ keys: ['+', '−'], what: 'zoom in, out (the wheel: about the pointer)' },
+	{ keys: ['0'], what: 'fit' },
+	{ keys: ['a'], what: '100% (one image pixel per screen pixel)' },
+	{ keys: ['←', '↑', '→', '↓'], what: 'pan (drag with the mouse)' },
+	{ keys: ['space'], what: 'flip: one image at a time, the other side at each press' },
+	{ keys: ['s'], what: 'side by side again' },
+	{ keys: ['1', '2', '3', '4'], what: 'choose, as on the page' },
+	{ keys: ['Ctrl+Enter'], what: 'close and submit the vote' },
+	{ keys: ['m'], what: 'mark a region on the focused image, the one shown, else the left (m again: the other image)' },
+	{
+		keys: ['←', '↑', '→', '↓'],
+		what: 'while marking: move the cursor, finer when zoomed in; the view follows it (Shift: resize)'
+	},
+	{ keys: ['1', '…', '9'], what: 'while marking: the kind of mark (not the choice)' },
+	{ keys: ['Enter'], what: 'while marking: place the mark' },
+	{ keys: ['Shift+drag'], what: 'mark with the mouse (Shift+click: a point)' },
+	{ keys: ['Esc'], what: 'cancel the mark being placed, else close the compare view (also f)' }
+];
+
+/** What the compare view's keys act on. */
+export interface CompareKeyActions {
+	choose(value: string): unknown;
+	submit(): unknown;
+	flip(): unknown;
+	sideBySide(): unknown;
+	/** by a factor: ZOOM_STEP in, 1 / ZOOM_STEP out */
+	zoom(direction: 1 | -1): unknown;
+	fit(): unknown;
+	actual(): unknown;
+	pan(dx: number, dy: number): unknown;
+	mark(): unknown;
+	close(): unknown;
+}
+
+/** Screen pixels an arrow key pans the compare view by. */
+export const PAN_STEP = 60;
+
+/**
+ * The compare view's keys (the marking mode's, handleMarkingKey, come first while it is on).
+ * True when the key was one of them: it was prevented, and the page's keys must not act on it too.
+ */
+export function handleCompareKey(e: KeyboardEvent, actions: CompareKeyActions): boolean {
+	const act = (action: () => unknown) => {
+		e.preventDefault();
+		action();
+		return true;
+	};
+	if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) return act(actions.submit);
+	if (!isShortcut(e)) return false;
+	if (CHOICE_KEYS[e.key]) return act(() => actions.choose(CHOICE_KEYS[e.key]));
+	const arrow = ARROWS[e.key];
+	// the picture moves the other way from the arrow: → shows more of the right
+	if (arrow) return act(() => actions.pan(-arrow[0] * PAN_STEP, -arrow[1] * PAN_STEP));
+	switch (e.key) {
+		case ' ':
+			return act(actions.flip);
+		case 's':
+			return act(actions.sideBySide);
+		case '+':
+		case '=':
+			return act(() => actions.zoom(1));
+		case '-':
+			return act(() => actions.zoom(-1));
+		case '0':
+			return act(actions.fit);
+		case 'a':
+			return act(actions.actual);
+		case 'm':
+			return act(actions.mark);
+		// closed here rather than by the dialog's own cancel, whose close event comes a task later: a
+		// key pressed in between would still find the view open
+		case 'f':
+		case 'Escape':
+			return act(actions.close);
+	}
+	return false;
+}
 
 export function handleVoteKey(e: KeyboardEvent, actions: VoteKeyActions): void {
 	if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -96,8 +177,6 @@ export interface MarkingKeyActions {
 	place(): unknown;
 	cancel(): unknown;
 }
-
-const ARROWS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /**
  * While the keyboard cursor is on an image: arrows move it by `step` (Shift: resize), a digit picks

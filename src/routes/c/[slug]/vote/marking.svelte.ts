@@ -2,7 +2,7 @@
 // elements an image misses, reason tags; and the keyboard cursor of the marking mode. Shared by
 // the images (normal and compare view), the mark lists, the chips and the vote session. Nothing
 // here knows a system: marks are by side only.
-import { MAX_MARKS_PER_IMAGE, nudgeRegion, type Mark, type Missing, type Region, type Side } from '$lib/marks';
+import { MAX_MARKS_PER_IMAGE, nudgeRegion, type Mark, type Missing, type Point, type Region, type Side } from '$lib/marks';
 
 /** One arrow-key step of the cursor, as a share of the image's width or height. */
 export const CURSOR_STEP = 0.02;
@@ -84,8 +84,9 @@ export class Marking {
 
 	// ---- keyboard marking mode ----
 
-	start(side: Side) {
-		this.cursor = { side, region: { x: 0.5, y: 0.5, w: 0, h: 0 } };
+	/** The cursor starts as a point at `at`: the image's centre, or the centre of what a zoomed view shows. */
+	start(side: Side, at: Point = { x: 0.5, y: 0.5 }) {
+		this.cursor = { side, region: { x: at.x, y: at.y, w: 0, h: 0 } };
 		this.announcement = `Marking the ${SIDE_LABEL[side]} image: arrows move, Shift+arrows resize, a digit picks the kind, Enter places, Escape cancels.`;
 	}
 
