@@ -8,7 +8,7 @@
 // in-memory scheduler stays the one that chooses. SQLite (one instance) takes none of these steps.
 import { sql, type Kysely } from 'kysely';
 import type { Assignment, AssignmentKind, Campaign, Choice, Database } from '../db/schema.ts';
-import { DEFAULT_LEASE_MS } from '../../scheduling/index.ts';
+import { DEFAULT_LEASE_MS, type Lease } from '../../scheduling/index.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { ADVISORY_LOCK, isPostgres, syncSqlite } from '../db/index.ts';
@@ -196,6 +196,25 @@ export function forgetScheduler(campaignId: string): void {
 	ready.delete(campaignId);
 }
 
+/** The assignment row of a lease the scheduler just issued or still holds open. */
+function openAssignment(campaignId: string, lease: Lease): Assignment {
+	return {
+		id: String(lease.id),
+		campaign_id: campaignId,
+		user_id: lease.userId,
+		left_image_id: lease.leftImageId,
+		right_image_id: lease.rightImageId,
+		kind: lease.kind,
+		issued_at: lease.issuedAt,
+		expires_at: lease.expiresAt,
+		answered_at: null,
+		skipped_at: null,
+		skip_reason: null,
+		// the chance the scheduler drew this system pair (adaptive): the vote weighs 1/P in the rankings
+		probability: lease.probability
+	};
+}
+
 /**
  * PostgreSQL: an open lease as this instance's scheduler knows it (issued here or taken in from
  * another instance), in the shape the vote service reads from the database, so a vote for it needs
@@ -216,18 +235,7 @@ export function openLeaseForVote(campaignId: string, assignmentId: string): Assi
 	const right = system(lease.rightImageId);
 	if (left === undefined || right === undefined) return undefined;
 	return {
-		id: assignmentId,
-		campaign_id: campaignId,
-		user_id: lease.userId,
-		left_image_id: lease.leftImageId,
-		right_image_id: lease.rightImageId,
-		kind: lease.kind,
-		issued_at: lease.issuedAt,
-		expires_at: lease.expiresAt,
-		answered_at: null,
-		skipped_at: null,
-		skip_reason: null,
-		probability: lease.probability,
+		...openAssignment(campaignId, lease),
 		// not read by the vote
 		issue_seq: null,
 		left_system_id: left,
@@ -621,21 +629,7 @@ async function chooseLease(
 	// issue() is synchronous: no other request can take the same pair before the insert below.
 	const lease = scheduler.issue(userId, { now, id: randomId(), quota, done });
 	if (!lease) return null;
-	const assignment: Assignment = {
-		id: String(lease.id),
-		campaign_id: campaign.id,
-		user_id: userId,
-		left_image_id: lease.leftImageId,
-		right_image_id: lease.rightImageId,
-		kind: lease.kind,
-		issued_at: lease.issuedAt,
-		expires_at: lease.expiresAt,
-		answered_at: null,
-		skipped_at: null,
-		skip_reason: null,
-		// the chance the scheduler drew this system pair (adaptive): the vote weighs 1/P in the rankings
-		probability: lease.probability
-	};
+	const assignment = openAssignment(campaign.id, lease);
 	if (seq !== null) {
 		issuing.ids.push(assignment.id);
 		issuing.rows.set(assignment.id, { ...assignment, issue_seq: seq });
