@@ -10,7 +10,25 @@ import {
 	type VoteKeyActions
 } from '../../src/routes/c/[slug]/vote/keys.ts';
 
-function press(key: string, init: { code?: string; shiftKey?: boolean; ctrlKey?: boolean } = {}) {
+type KeyInit = { code?: string; shiftKey?: boolean; ctrlKey?: boolean };
+
+/** A keydown as the handlers read it; `prevented()` says whether one of them called preventDefault. */
+function keydown(key: string, init: KeyInit) {
+	let prevented = false;
+	const event = {
+		key,
+		code: init.code ?? '',
+		shiftKey: !!init.shiftKey,
+		ctrlKey: !!init.ctrlKey,
+		metaKey: false,
+		altKey: false,
+		target: null,
+		preventDefault: () => (prevented = true)
+	} as unknown as KeyboardEvent;
+	return { event, prevented: () => prevented };
+}
+
+function press(key: string, init: KeyInit = {}) {
 	const calls: string[] = [];
 	const actions: VoteKeyActions = {
 		choose: (v) => calls.push(`choose:${v}`),
@@ -24,19 +42,9 @@ function press(key: string, init: { code?: string; shiftKey?: boolean; ctrlKey?:
 		skip: () => calls.push('skip'),
 		escape: () => calls.push('escape')
 	};
-	let prevented = false;
-	const event = {
-		key,
-		code: init.code ?? '',
-		shiftKey: !!init.shiftKey,
-		ctrlKey: !!init.ctrlKey,
-		metaKey: false,
-		altKey: false,
-		target: null,
-		preventDefault: () => (prevented = true)
-	};
-	handleVoteKey(event as unknown as KeyboardEvent, actions);
-	return { calls, prevented };
+	const { event, prevented } = keydown(key, init);
+	handleVoteKey(event, actions);
+	return { calls, prevented: prevented() };
 }
 
 describe('voting keys', () => {
@@ -84,7 +92,7 @@ describe('voting keys', () => {
 });
 
 /** A key in the compare view: the marking mode's keys first while `marking`, then the view's own (as CompareView does). */
-function pressInCompare(key: string, marking: boolean, init: { code?: string; shiftKey?: boolean; ctrlKey?: boolean } = {}) {
+function pressInCompare(key: string, marking: boolean, init: KeyInit = {}) {
 	const calls: string[] = [];
 	const log =
 		(name: string) =>
@@ -108,19 +116,9 @@ function pressInCompare(key: string, marking: boolean, init: { code?: string; sh
 		place: log('place'),
 		cancel: log('cancel')
 	};
-	let prevented = false;
-	const event = {
-		key,
-		code: init.code ?? '',
-		shiftKey: !!init.shiftKey,
-		ctrlKey: !!init.ctrlKey,
-		metaKey: false,
-		altKey: false,
-		target: null,
-		preventDefault: () => (prevented = true)
-	} as unknown as KeyboardEvent;
+	const { event, prevented } = keydown(key, init);
 	const handled = (marking && key !== 'm' && handleMarkingKey(event, 0.01, cursor)) || handleCompareKey(event, view);
-	return { calls, prevented, handled };
+	return { calls, prevented: prevented(), handled };
 }
 
 describe('compare view keys', () => {
