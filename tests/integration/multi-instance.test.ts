@@ -21,10 +21,13 @@ import { createSession } from '../../src/lib/server/auth/session.ts';
 import { startS3, type RunningS3 } from '../helpers/s3.ts';
 import { pickwise } from '../helpers/cli.ts';
 import { parseCsv } from '../../src/lib/csv.ts';
+import { solidPng } from '../helpers/images.ts';
 
 const SLUG = 'multi';
 /** Two systems × four prompts: four image pairs, all of them leased by the instance that is killed. */
 const SMALL = 'small';
+/** Images uploaded from the browser through one instance and confirmed through another. */
+const UPLOADS = 'uploads';
 const EVALUATORS = 60;
 const ROUNDS = 6;
 /** Leases lapse after this long: the kill phase waits for the dead instance's leases to expire. */
@@ -78,6 +81,9 @@ beforeAll(async () => {
 	);
 	expect(cli.code, cli.stderr).toBe(0);
 	expect((await s3.keys()).length).toBeGreaterThanOrEqual(128);
+
+	await createCampaign(k, { slug: UPLOADS, name: 'Uploads', status: 'draft' });
+	await addMember(k, { slug: UPLOADS, email: 'lead@multi.test', role: 'lead' });
 
 	// the small campaign: two systems of the demo on its first four prompts
 	await createCampaign(k, { slug: SMALL, name: 'Four pairs' });
@@ -228,6 +234,82 @@ describe('three instances on one PostgreSQL', () => {
 			expect(r.status, url).toBe(200);
 			expect(r.headers.get('content-type')).toMatch(/^image\//);
 			expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+		}
+	}, 60_000);
+
+	it('take an upload’s dry run on one instance, confirm it on another, and serve its images from the third', async () => {
+		const form = new FormData();
+		const colours = [0, 1, 2].map((i) => ({ r: 20 + i * 90, g: 120, b: 200 - i * 60 }));
+		for (const [i, rgb] of colours.entries()) form.append('files', new Blob([new Uint8Array(await solidPng(40, 30, rgb))]), `u${i}.png`);
+		form.append(
+			'files',
+			new Blob(['image_path,prompt,system\nu0.png,a lighthouse,sys-a\nu1.png,a lighthouse,sys-b\nu2.png,a lighthouse,sys-c\n']),
+			'manifest.csv'
+		);
+		const posted = await fetch(`${instances[0].url}/c/${UPLOADS}/images/upload`, {
+			method: 'POST',
+			headers: { cookie: leadCookie, origin: instances[0].url, accept: 'application/json' },
+			body: form
+		});
+		expect(posted.status).toBe(201);
+		const dry = (await posted.json()).upload as { id: string; ok: number };
+		expect(dry.ok).toBe(3);
+		// nothing is written before the confirm; the staged copies wait in the bucket, not on instance 1's disk
+		const count = async () =>
+			Number(
+				(
+					await db.kysely
+						.selectFrom('image')
+						.select((eb) => eb.fn.countAll().as('n'))
+						.where('campaign_id', 'in', (eb) => eb.selectFrom('campaign').select('id').where('slug', '=', UPLOADS))
+						.executeTakeFirstOrThrow()
+				).n
+			);
+		expect(await count()).toBe(0);
+		expect((await s3.keys()).filter((k) => k.includes(`staging/${dry.id}/`))).toHaveLength(3);
+
+		// another instance shows the dry run
+		const page = await fetch(`${instances[2].url}/c/${UPLOADS}/images?upload=${dry.id}`, { headers: { cookie: leadCookie } });
+		expect(await page.text()).toContain('Dry run: nothing is added until you confirm');
+
+		// two confirms at once on two other instances: one import, the other a 409
+		const confirm = async (instance: number) => {
+			const r = await fetch(`${instances[instance].url}/c/${UPLOADS}/images?/confirm`, {
+				method: 'POST',
+				headers: {
+					cookie: leadCookie,
+					origin: instances[instance].url,
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json',
+					'x-sveltekit-action': 'true'
+				},
+				body: new URLSearchParams({ upload: dry.id }).toString()
+			});
+			return (await r.json()) as { type: string; status: number; data?: string };
+		};
+		const answers = await Promise.all([confirm(1), confirm(2)]);
+		expect(answers.map((a) => a.type).sort()).toEqual(['failure', 'redirect']);
+		const refused = answers.find((a) => a.type === 'failure')!;
+		expect(refused.status).toBe(409);
+		expect(String(refused.data)).toMatch(/this upload (is being|was) confirmed already/);
+		expect(await count()).toBe(3);
+		// and once more, later: still one import
+		expect(await confirm(1)).toMatchObject({ type: 'failure', status: 409 });
+		expect(await count()).toBe(3);
+		expect((await s3.keys()).filter((k) => k.includes(`staging/${dry.id}/`))).toEqual([]);
+
+		// every instance serves them from the bucket (also the two that did not import them)
+		const stored = await db.kysely
+			.selectFrom('image')
+			.innerJoin('campaign', 'campaign.id', 'image.campaign_id')
+			.select('image.id')
+			.where('campaign.slug', '=', UPLOADS)
+			.execute();
+		expect(stored).toHaveLength(3);
+		for (const [i, image] of stored.entries()) {
+			const r = await fetch(`${instances[i].url}/i/${image.id}`, { headers: { cookie: leadCookie } });
+			expect(r.status).toBe(200);
+			expect(r.headers.get('content-type')).toMatch(/^image\//);
 		}
 	}, 60_000);
 

@@ -170,6 +170,7 @@ async function leavesNothing(run: () => Promise<void>) {
 	expect(await rows()).toEqual(before.rows);
 	expect(filesUnder('images')).toEqual(before.images);
 	expect(filesUnder('uploads')).toEqual([]);
+	expect(filesUnder('staging')).toEqual([]);
 }
 
 const manifest = (lines: string[]) => ({ name: 'manifest.csv', data: ['image_path,prompt,system', ...lines].join('\n') + '\n' });
@@ -229,10 +230,11 @@ describe('uploading images', () => {
 			[4, true],
 			[5, true]
 		]);
-		// a dry run writes nothing but its own temporary folder
+		// a dry run writes nothing but its staged copies (in the image store, here DATA_DIR, under staging/)
 		expect(await rows()).toEqual(before);
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore);
-		expect(filesUnder('uploads')).not.toEqual([]);
+		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging').filter((f) => !f.endsWith('/'))).toHaveLength(4);
 
 		const page = await fetch(`${server.url}${dry.json.location}`, { headers: { cookie: cookies.lead } });
 		expect(await page.text()).toContain('Dry run: nothing is added until you confirm');
@@ -243,8 +245,11 @@ describe('uploading images', () => {
 		expect(await rows()).toEqual({ images: before.images + 4, systems: before.systems + 2, prompts: before.prompts + 2 });
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore + 4);
 		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging')).toEqual([]);
 		// confirmed once: the same id cannot be applied again
-		expect((await action('confirm', { upload: u.id })).status).toBe(404);
+		const twice = await action('confirm', { upload: u.id });
+		expect(twice.status).toBe(409);
+		expect(twice.data).toContain('this upload was confirmed already');
 
 		const again = await upload([{ name: 'run1.zip', data: zip }]);
 		expect(again.json.upload.adds).toMatchObject({ images: 0, existing: 4, prompts: 0, systems: [], pairs: 0 });
@@ -253,6 +258,7 @@ describe('uploading images', () => {
 		expect((await action('confirm', { upload: again.json.upload.id })).data).toContain('Added 0 images (4 already there)');
 		expect(await rows()).toEqual(after);
 		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging')).toEqual([]);
 	});
 
 	it('reads the folder convention <system>/<prompt_id>.<ext> with a prompts.csv', async () => {
