@@ -19,6 +19,8 @@ import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
 import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
+import { sweepStaleStaging } from '../../src/lib/server/images/upload.ts';
+import { LocalImageStore } from '../../src/lib/server/images/storage.ts';
 
 const SLUG = 'up';
 const MAX_UPLOAD = 3 * 1024 * 1024;
@@ -306,6 +308,21 @@ describe('uploading images', () => {
 		const before = await rows();
 		expect((await action('confirm', { upload: dry.json.upload.id })).status).toBe(303);
 		expect((await rows()).images).toBe(before.images + 2);
+	});
+
+	it('removes a dry run nobody confirmed after a day: its plan and its staged copies', async () => {
+		const dry = await upload([manifest(['old.png,an abandoned upload,theta']), { name: 'old.png', data: await solidPng(11, 11) }]);
+		expect(dry.status, dry.text).toBe(201);
+		const id = dry.json.upload.id;
+		expect(filesUnder(`staging/${id}`).filter((f) => !f.endsWith('/'))).toHaveLength(1);
+		const store = new LocalImageStore(root);
+		// not yet stale: kept
+		expect(await sweepStaleStaging(db.kysely, store, Date.now() + 3600_000)).toBe(0);
+		// (with the other tests' confirmed dry runs, kept until then as "confirmed")
+		expect(await sweepStaleStaging(db.kysely, store, Date.now() + 25 * 3600_000)).toBeGreaterThanOrEqual(1);
+		expect(existsSync(join(root, 'staging', id))).toBe(false);
+		expect(await db.kysely.selectFrom('upload_staging').select('id').where('id', '=', id).execute()).toEqual([]);
+		expect((await action('confirm', { upload: id })).status).toBe(404);
 	});
 
 	it('works as a plain form post: redirects to the dry run, or to the reason it was refused', async () => {
