@@ -6,8 +6,9 @@
 // leased come back once their (short, LEASE_SECONDS) leases lapse: checked on a second, small campaign
 // whose whole supply the dead instance holds, so that "served again" is certain, not luck. (The
 // balanced strategy takes a random free prompt of the least-loaded system pair, so when one given
-// image pair of the main campaign's 448 comes back is chance: in 1,000 simulated runs with 20 of the
-// 60 evaluators gone, the last orphaned pair took up to 92 rounds, and 8 % of the runs over 55.)
+// image pair of the main campaign's 448 comes back is chance: with 20–25 of the 60 evaluators gone,
+// each survivor's pick finds a given free pair about once in a dozen of its system pair's issues, so
+// the last of several orphaned pairs often takes dozens of rounds — a wait with no sure bound.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
