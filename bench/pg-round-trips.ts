@@ -5,13 +5,12 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openMigratedDatabase } from '../src/lib/server/db/index.ts';
-import { createCampaign } from '../src/lib/server/campaigns/campaigns.ts';
-import { createSession, validateSessionToken } from '../src/lib/server/auth/session.ts';
+import { validateSessionToken } from '../src/lib/server/auth/session.ts';
 import { requireCampaignAccess } from '../src/lib/server/auth/access.ts';
 import { nextAssignment } from '../src/lib/server/voting/leases.ts';
 import { castVoteFromJson } from '../src/lib/server/voting/cast-vote.ts';
-import { randomId } from '../src/lib/server/ids.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
+import { seedBenchCampaign, seedEvaluators } from './seed.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -38,54 +37,8 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 const server = await startPostgres();
 const db = await openMigratedDatabase(server.url);
 const k = db.kysely;
-await createCampaign(k, { slug: 'bench', name: 'Bench' });
-const campaignId = (await k.selectFrom('campaign').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow()).id;
-await k.updateTable('campaign').set({ status: 'active' }).where('id', '=', campaignId).execute();
-const systems = Array.from({ length: 10 }, (_, s) => ({ id: randomId(), campaign_id: campaignId, name: `system-${s}` }));
-await k.insertInto('system').values(systems).execute();
-for (let p = 0; p < 100; p++) {
-	const promptId = randomId();
-	await k
-		.insertInto('prompt')
-		.values({ id: promptId, campaign_id: campaignId, external_id: `p${p}`, text: `prompt ${p}`, category: null })
-		.execute();
-	await k
-		.insertInto('image')
-		.values(
-			systems.map((s) => ({
-				id: randomId(),
-				campaign_id: campaignId,
-				prompt_id: promptId,
-				system_id: s.id,
-				sha256: randomId(),
-				stored_path: 'images/none.png',
-				width: 512,
-				height: 512,
-				format: 'png',
-				bytes: 1000,
-				created_at: Date.now()
-			}))
-		)
-		.execute();
-}
-const tokens: string[] = [];
-for (let e = 0; e < evaluators; e++) {
-	const id = randomId();
-	await k
-		.insertInto('user')
-		.values({
-			id,
-			email: `e${e}@bench.test`,
-			display_name: `e${e}`,
-			password_hash: 'x',
-			is_admin: 0,
-			disabled_at: null,
-			created_at: Date.now()
-		})
-		.execute();
-	await k.insertInto('campaign_member').values({ campaign_id: campaignId, user_id: id, role: 'evaluator', quota: null }).execute();
-	tokens.push((await createSession(k, id)).token);
-}
+const campaignId = await seedBenchCampaign(k, { slug: 'bench', systems: 10, prompts: 100 });
+const tokens = await seedEvaluators(k, campaignId, evaluators);
 
 async function request(token: string, route: 'next' | 'vote', assignmentId?: string) {
 	const found = (await validateSessionToken(k, token))!;

@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import http from 'node:http';
 import { openMigratedDatabase } from '../src/lib/server/db/index.ts';
-import { createCampaign } from '../src/lib/server/campaigns/campaigns.ts';
-import { createSession } from '../src/lib/server/auth/session.ts';
 import { hashPassword } from '../src/lib/server/auth/password.ts';
-import { randomId } from '../src/lib/server/ids.ts';
 import { startServer, type RunningServer } from '../tests/helpers/server.ts';
 import { startPostgres } from '../tests/helpers/postgres.ts';
+import { seedBenchCampaign, seedEvaluators } from './seed.ts';
 
 const { values } = parseArgs({
 	options: {
@@ -41,58 +39,10 @@ const pg = onPostgres ? await startPostgres() : null;
 const databaseUrl = pg ? pg.url : `sqlite:${join(root, 'pickwise.db')}`;
 const db = await openMigratedDatabase(databaseUrl);
 const k = db.kysely;
-await createCampaign(k, { slug: 'bench', name: 'Bench' });
+await seedBenchCampaign(k, { slug: 'bench', systems, prompts });
 const campaign = await k.selectFrom('campaign').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow();
-// Image rows only (no files): this measures voting, not image import.
-await k.transaction().execute(async (trx) => {
-	const systemIds = Array.from({ length: systems }, (_, s) => ({ id: randomId(), campaign_id: campaign.id, name: `system-${s}` }));
-	await trx.insertInto('system').values(systemIds).execute();
-	for (let p = 0; p < prompts; p++) {
-		const promptId = randomId();
-		await trx
-			.insertInto('prompt')
-			.values({ id: promptId, campaign_id: campaign.id, external_id: `p${p}`, text: `prompt ${p}`, category: null })
-			.execute();
-		await trx
-			.insertInto('image')
-			.values(
-				systemIds.map((s) => ({
-					id: randomId(),
-					campaign_id: campaign.id,
-					prompt_id: promptId,
-					system_id: s.id,
-					sha256: randomId(),
-					stored_path: 'images/none.png',
-					width: 512,
-					height: 512,
-					format: 'png',
-					bytes: 1000,
-					created_at: Date.now()
-				}))
-			)
-			.execute();
-	}
-});
 const maxLevel = Math.max(...levels);
-const passwordHash = await hashPassword('bench-password');
-const cookies: string[] = [];
-for (let e = 0; e < maxLevel; e++) {
-	const id = randomId();
-	await k
-		.insertInto('user')
-		.values({
-			id,
-			email: `e${e}@bench.test`,
-			display_name: `e${e}`,
-			password_hash: passwordHash,
-			is_admin: 0,
-			disabled_at: null,
-			created_at: Date.now()
-		})
-		.execute();
-	await k.insertInto('campaign_member').values({ campaign_id: campaign.id, user_id: id, role: 'evaluator', quota: null }).execute();
-	cookies.push(`pickwise_session=${(await createSession(k, id)).token}`);
-}
+const cookies = (await seedEvaluators(k, campaign.id, maxLevel, await hashPassword('bench-password'))).map((t) => `pickwise_session=${t}`);
 await db.close();
 
 // the lane's Server-Timing (its own time per request) is sent only when asked for: evaluators never get it

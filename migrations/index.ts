@@ -12,6 +12,7 @@ import * as adaptiveProbability from './20261130_0008_adaptive_probability.ts';
 import * as voteMarks from './20261130_0009_vote_marks.ts';
 import * as multiInstance from './20261130_0010_multi_instance.ts';
 import * as imageFeatures from './20261130_0011_image_features.ts';
+import * as uploadStaging from './20261201_0012_upload_staging.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130_0008_adaptive_probability': adaptiveProbability,
 	'20261130_0009_vote_marks': voteMarks,
 	'20261130_0010_multi_instance': multiInstance,
-	'20261130_0011_image_features': imageFeatures
+	'20261130_0011_image_features': imageFeatures,
+	'20261201_0012_upload_staging': uploadStaging
 };

@@ -204,7 +204,7 @@ describe('a ZIP uploaded from the browser', () => {
 
 describe('a store that went away', () => {
 	it('fails imports, confirms and image reads at once with a clear error, writes no row, and readiness says why', async () => {
-		// a dry run needs no store (the staged copies wait on this instance's disk)
+		// the dry run is made while the store answers (its staged copies wait in it, under staging/)
 		const pngs = await Promise.all([0, 1, 2].map((i) => solidPng(10, 10, { r: 200, g: 10 + i * 50, b: 10 })));
 		const upload = await uploadZip(pngs);
 		expect(upload.status).toBe(201);

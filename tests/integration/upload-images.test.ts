@@ -19,6 +19,8 @@ import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
 import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
+import { sweepStaleStaging } from '../../src/lib/server/images/upload.ts';
+import { LocalImageStore } from '../../src/lib/server/images/storage.ts';
 
 const SLUG = 'up';
 const MAX_UPLOAD = 3 * 1024 * 1024;
@@ -170,6 +172,7 @@ async function leavesNothing(run: () => Promise<void>) {
 	expect(await rows()).toEqual(before.rows);
 	expect(filesUnder('images')).toEqual(before.images);
 	expect(filesUnder('uploads')).toEqual([]);
+	expect(filesUnder('staging')).toEqual([]);
 }
 
 const manifest = (lines: string[]) => ({ name: 'manifest.csv', data: ['image_path,prompt,system', ...lines].join('\n') + '\n' });
@@ -229,10 +232,11 @@ describe('uploading images', () => {
 			[4, true],
 			[5, true]
 		]);
-		// a dry run writes nothing but its own temporary folder
+		// a dry run writes nothing but its staged copies (in the image store, here DATA_DIR, under staging/)
 		expect(await rows()).toEqual(before);
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore);
-		expect(filesUnder('uploads')).not.toEqual([]);
+		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging').filter((f) => !f.endsWith('/'))).toHaveLength(4);
 
 		const page = await fetch(`${server.url}${dry.json.location}`, { headers: { cookie: cookies.lead } });
 		expect(await page.text()).toContain('Dry run: nothing is added until you confirm');
@@ -243,8 +247,11 @@ describe('uploading images', () => {
 		expect(await rows()).toEqual({ images: before.images + 4, systems: before.systems + 2, prompts: before.prompts + 2 });
 		expect(filesUnder('images').filter((f) => !f.endsWith('/'))).toHaveLength(storedBefore + 4);
 		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging')).toEqual([]);
 		// confirmed once: the same id cannot be applied again
-		expect((await action('confirm', { upload: u.id })).status).toBe(404);
+		const twice = await action('confirm', { upload: u.id });
+		expect(twice.status).toBe(409);
+		expect(twice.data).toContain('this upload was confirmed already');
 
 		const again = await upload([{ name: 'run1.zip', data: zip }]);
 		expect(again.json.upload.adds).toMatchObject({ images: 0, existing: 4, prompts: 0, systems: [], pairs: 0 });
@@ -253,6 +260,7 @@ describe('uploading images', () => {
 		expect((await action('confirm', { upload: again.json.upload.id })).data).toContain('Added 0 images (4 already there)');
 		expect(await rows()).toEqual(after);
 		expect(filesUnder('uploads')).toEqual([]);
+		expect(filesUnder('staging')).toEqual([]);
 	});
 
 	it('reads the folder convention <system>/<prompt_id>.<ext> with a prompts.csv', async () => {
@@ -300,6 +308,21 @@ describe('uploading images', () => {
 		const before = await rows();
 		expect((await action('confirm', { upload: dry.json.upload.id })).status).toBe(303);
 		expect((await rows()).images).toBe(before.images + 2);
+	});
+
+	it('removes a dry run nobody confirmed after a day: its plan and its staged copies', async () => {
+		const dry = await upload([manifest(['old.png,an abandoned upload,theta']), { name: 'old.png', data: await solidPng(11, 11) }]);
+		expect(dry.status, dry.text).toBe(201);
+		const id = dry.json.upload.id;
+		expect(filesUnder(`staging/${id}`).filter((f) => !f.endsWith('/'))).toHaveLength(1);
+		const store = new LocalImageStore(root);
+		// not yet stale: kept
+		expect(await sweepStaleStaging(db.kysely, store, Date.now() + 3600_000)).toBe(0);
+		// (with the other tests' confirmed dry runs, kept until then as "confirmed")
+		expect(await sweepStaleStaging(db.kysely, store, Date.now() + 25 * 3600_000)).toBeGreaterThanOrEqual(1);
+		expect(existsSync(join(root, 'staging', id))).toBe(false);
+		expect(await db.kysely.selectFrom('upload_staging').select('id').where('id', '=', id).execute()).toEqual([]);
+		expect((await action('confirm', { upload: id })).status).toBe(404);
 	});
 
 	it('works as a plain form post: redirects to the dry run, or to the reason it was refused', async () => {

@@ -204,6 +204,19 @@ export interface ImageFeatureTable {
 	computed_at: number;
 }
 
+/** A browser upload's dry run waiting for its lead (migration 0012): any instance may confirm it. */
+export interface UploadStagingTable {
+	id: string;
+	campaign_id: string;
+	created_by: string;
+	created_at: number;
+	/** JSON of the dry run; '' once confirmed */
+	dry_run: string;
+	/** set by the confirm that is writing it */
+	claimed_at: number | null;
+	confirmed_at: number | null;
+}
+
 export interface VoteCriterionTable {
 	vote_id: string;
 	criterion_id: string;
@@ -284,6 +297,7 @@ export interface Database {
 	pair_stat: PairStatTable;
 	audit_log: AuditLogTable;
 	evaluator_note: EvaluatorNoteTable;
+	upload_staging: UploadStagingTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -333,7 +333,16 @@ export async function applyImport(
 	db: Kysely<Database>,
 	campaign: Campaign,
 	plan: ImportPlan,
-	options: { store: ImageStore; stagingDir: string; skipInvalid?: boolean; actorId?: string | null }
+	options: {
+		store: ImageStore;
+		/** Where the staged copies are: a local folder, or `readStaged` (e.g. from the store's staging/ keys). */
+		stagingDir?: string;
+		readStaged?: (row: PlannedRow) => Promise<Uint8Array>;
+		skipInvalid?: boolean;
+		actorId?: string | null;
+		/** Runs inside the rows' transaction (also when no row is added): what must commit with them or not at all. */
+		inTransaction?: (trx: Kysely<Database>) => Promise<void>;
+	}
 ): Promise<ImportSummary> {
 	const { valid, rejected } = plan;
 	const summary: ImportSummary = {
@@ -347,13 +356,17 @@ export async function applyImport(
 	};
 	if (plan.campaignId !== campaign.id) throw new AppError(409, 'conflict', 'this import was planned for another campaign');
 	if (rejected.length > 0 && !options.skipInvalid) return summary;
+	const { inTransaction } = options;
 	if (valid.length === 0) {
+		if (inTransaction) await db.transaction().execute(inTransaction);
 		summary.written = true;
 		return summary;
 	}
 
 	// Files first (content-addressed, idempotent), then every row in one transaction.
-	await storeStaged(options.store, options.stagingDir, valid);
+	const stagingDir = options.stagingDir;
+	const read = options.readStaged ?? ((row: PlannedRow) => readFile(join(stagingDir!, row.staged)));
+	await storeStaged(options.store, read, valid);
 	await db.transaction().execute(async (trx) => {
 		const systems = new Map(
 			(await trx.selectFrom('system').select(['id', 'name']).where('campaign_id', '=', campaign.id).execute()).map((s) => [s.name, s.id])
@@ -418,6 +431,7 @@ export async function applyImport(
 			subject: campaign.id,
 			detail: { added: summary.added, skipped: summary.skipped, rejected: rejected.length }
 		});
+		if (inTransaction) await inTransaction(trx);
 	});
 	summary.written = true;
 	return summary;
@@ -457,7 +471,7 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 }
 
 /** Puts the staged copies into the store, a few at a time (an object store answers each in a round trip); the first failure stops it. */
-async function storeStaged(store: ImageStore, stagingDir: string, rows: PlannedRow[]): Promise<void> {
+async function storeStaged(store: ImageStore, read: (row: PlannedRow) => Promise<Uint8Array>, rows: PlannedRow[]): Promise<void> {
 	const unique = [...new Map(rows.map((r) => [contentPath(r.sha256, r.servedExt), r])).entries()];
 	let next = 0;
 	let failed: unknown = null;
@@ -465,7 +479,7 @@ async function storeStaged(store: ImageStore, stagingDir: string, rows: PlannedR
 		while (failed === null && next < unique.length) {
 			const [key, row] = unique[next++];
 			try {
-				await store.put(key, await readFile(join(stagingDir, row.staged)), contentTypeOf(row.format));
+				await store.put(key, await read(row), contentTypeOf(row.format));
 			} catch (e) {
 				failed ??= e;
 			}

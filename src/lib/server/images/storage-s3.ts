@@ -7,6 +7,7 @@ import {
 	GetObjectCommand,
 	HeadBucketCommand,
 	HeadObjectCommand,
+	ListObjectsV2Command,
 	PutObjectCommand,
 	S3Client,
 	type S3ClientConfig
@@ -127,6 +128,29 @@ export class S3ImageStore implements ImageStore {
 		} catch (e) {
 			throw this.fail(e, 'deleting', key);
 		}
+	}
+
+	async deletePrefix(prefix: string): Promise<void> {
+		const base = this.key(prefix) + '/';
+		let token: string | undefined;
+		do {
+			let listed;
+			try {
+				listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base, ContinuationToken: token }));
+			} catch (e) {
+				throw this.fail(e, 'listing', prefix);
+			}
+			// one DELETE per object: every S3-compatible server has it (multi-object delete is not everywhere)
+			for (const object of listed.Contents ?? []) {
+				if (!object.Key) continue;
+				try {
+					await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.Key }));
+				} catch (e) {
+					throw this.fail(e, 'deleting', object.Key);
+				}
+			}
+			token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+		} while (token);
 	}
 
 	async check(): Promise<void> {

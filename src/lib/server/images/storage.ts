@@ -28,6 +28,8 @@ export interface ImageStore {
 	get(key: string): Promise<Buffer>;
 	has(key: string): Promise<boolean>;
 	delete(key: string): Promise<void>;
+	/** Deletes every key under `prefix/` (an upload's staged copies, staging/<id>); nothing there is fine. */
+	deletePrefix(prefix: string): Promise<void>;
 	/** Throws a StoreError when the store cannot be reached or written (readiness checks). */
 	check(): Promise<void>;
 }
@@ -105,6 +107,10 @@ export class LocalImageStore implements ImageStore {
 
 	async delete(key: string): Promise<void> {
 		await rm(this.path(key), { force: true });
+	}
+
+	async deletePrefix(prefix: string): Promise<void> {
+		await rm(this.path(prefix), { recursive: true, force: true });
 	}
 
 	async check(): Promise<void> {

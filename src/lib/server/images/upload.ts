@@ -1,8 +1,11 @@
 // Images uploaded from the browser: a multipart body streamed to disk (never held in memory), ZIPs
-// extracted with every entry checked, then the CLI's own planImport for a dry run. Only the plan
-// and the staged re-encoded copies are kept, under DATA_DIR/uploads/<id>/, until the lead confirms
-// (applyImport, as the CLI: into the image store, local or S3) or cancels; anything refused leaves no
-// file behind. A confirm the store refuses writes no row and keeps the upload, so it can be retried.
+// extracted with every entry checked, then the CLI's own planImport for a dry run. The upload is
+// received under DATA_DIR/uploads/<id>/ and removed from there once planned: what is kept until the
+// lead confirms or cancels is the plan, in the database (upload_staging), and the re-encoded copies,
+// in the image store under staging/<id>/ — so any instance may show, confirm or cancel it. Confirming
+// (applyImport, as the CLI) copies them to their content keys, then writes every row and marks the dry
+// run confirmed in one transaction; one confirm at a time (a second gets 409). Anything refused leaves
+// no file behind. A confirm the store refuses writes no row and keeps the upload, so it can be retried.
 //
 // Layouts: a `manifest.csv` (the CLI's columns) beside the images, or the folder convention
 // `<system>/<prompt_id>.<ext>` with a `prompts.csv` (prompt_id,prompt[,category]); either at the top
@@ -14,7 +17,6 @@ import {
 	readFileSync,
 	rmSync,
 	statSync,
-	writeFileSync,
 	createWriteStream,
 	lstatSync,
 	type WriteStream
@@ -29,7 +31,8 @@ import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { forgetScheduler } from '../voting/leases.ts';
-import { imageStoreFor } from './storage.ts';
+import { imageStoreFor, storeUnavailable, StoreError, type ImageStore } from './storage.ts';
+import { contentTypeOf } from './formats.ts';
 import {
 	applyImport,
 	MAX_IMAGE_BYTES,
@@ -78,17 +81,50 @@ export interface StoredUpload {
 const ID = /^[a-z0-9]{24}$/;
 /** An upload nobody confirmed is swept after this long. */
 const STALE_MS = 24 * 3600 * 1000;
+/**
+ * A confirm holds its dry run this long at most: if its instance died meanwhile, another confirm may
+ * take it over (applying a plan twice adds nothing twice, and only one of them can mark it confirmed).
+ */
+const CLAIM_MS = 15 * 60 * 1000;
+
+/** Where an upload's re-encoded copies wait in the image store. */
+function stagingPrefix(id: string): string {
+	return `staging/${id}`;
+}
 
 export function uploadsRoot(dataDir: string): string {
 	return join(dataDir, 'uploads');
 }
 
-function uploadDir(dataDir: string, id: string): string {
-	if (!ID.test(id)) throw new AppError(404, 'not_found', 'upload not found', 'upload');
-	return join(uploadsRoot(dataDir), id);
+const notFound = () => new AppError(404, 'not_found', 'upload not found (it was confirmed, cancelled or expired)', 'upload');
+
+/**
+ * Dry runs nobody confirmed within a day (a tab closed during the dry run), on any instance: the row
+ * first (so no confirm can start on it), then its staged copies. Failures are left for the next sweep.
+ */
+export async function sweepStaleStaging(db: Kysely<Database>, store: ImageStore, now = Date.now()): Promise<number> {
+	const stale = await db
+		.selectFrom('upload_staging')
+		.select(['id', 'created_at'])
+		.where('created_at', '<', now - STALE_MS)
+		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
+		.limit(100)
+		.execute();
+	let swept = 0;
+	for (const row of stale) {
+		const gone = await db
+			.deleteFrom('upload_staging')
+			.where('id', '=', row.id)
+			.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
+			.executeTakeFirst();
+		if (Number(gone.numDeletedRows) === 0) continue;
+		swept++;
+		await store.deletePrefix(stagingPrefix(row.id)).catch((e) => console.error(`upload ${row.id}: staged copies not removed (${e})`));
+	}
+	return swept;
 }
 
-/** Folders of uploads older than a day (a tab closed during the dry run) are removed. */
+/** Folders of uploads older than a day (a receive that died on its way) are removed. */
 export function sweepStaleUploads(dataDir: string, now = Date.now()): void {
 	const root = uploadsRoot(dataDir);
 	if (!existsSync(root)) return;
@@ -125,12 +161,15 @@ export async function receiveUpload(
 		throw new AppError(400, 'invalid', 'send the files as multipart/form-data', 'files');
 	}
 	sweepStaleUploads(dataDir);
+	const store = await imageStoreFor(dataDir);
+	await sweepStaleStaging(db, store).catch((e) => console.error(`sweeping old uploads: ${e}`));
 	const id = randomId();
 	const dir = join(uploadsRoot(dataDir), id);
 	const filesDir = join(dir, 'files');
 	const rawDir = join(dir, 'raw');
 	mkdirSync(filesDir, { recursive: true });
 	mkdirSync(rawDir, { recursive: true });
+	let staged = false;
 	try {
 		const { archives, loose, refused } = await receiveParts(request, filesDir, rawDir, limits);
 		const taken = new Set(loose.map((f) => f.toLowerCase()));
@@ -147,16 +186,55 @@ export async function receiveUpload(
 			rmSync(archive, { force: true }); // its contents are out: free the disk
 		}
 		const { layout, baseDir, rows } = findLayout(filesDir, refused);
-		const plan = await planImport(db, campaign, rows, { baseDir, stagingDir: join(dir, 'staged') });
+		const stagingDir = join(dir, 'staged');
+		const plan = await planImport(db, campaign, rows, { baseDir, stagingDir });
 		const stored: StoredUpload = { id, campaignId: campaign.id, createdBy: userId, createdAt: Date.now(), layout, entries: refused, plan };
 		// the originals are no longer needed: confirming writes the staged copies
 		rmSync(filesDir, { recursive: true, force: true });
 		rmSync(rawDir, { recursive: true, force: true });
-		writeFileSync(join(dir, 'upload.json'), JSON.stringify(stored));
+		// the copies where every instance finds them, then the plan that names them
+		staged = true;
+		await stageCopies(store, id, stagingDir, plan);
+		await db
+			.insertInto('upload_staging')
+			.values({
+				id,
+				campaign_id: campaign.id,
+				created_by: userId,
+				created_at: stored.createdAt,
+				dry_run: JSON.stringify({ layout, entries: refused, plan }),
+				claimed_at: null,
+				confirmed_at: null
+			})
+			.execute();
 		return stored;
 	} catch (e) {
-		rmSync(dir, { recursive: true, force: true });
+		if (staged) await store.deletePrefix(stagingPrefix(id)).catch(() => undefined);
 		throw e;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** Puts a plan's staged copies under staging/<id>/ in the store, a few at a time; the first failure stops it (503). */
+async function stageCopies(store: ImageStore, id: string, stagingDir: string, plan: ImportPlan): Promise<void> {
+	const files = [...new Map(plan.valid.map((row) => [row.staged, row])).values()];
+	let next = 0;
+	let failed: unknown = null;
+	const worker = async () => {
+		while (failed === null && next < files.length) {
+			const row = files[next++];
+			try {
+				await store.put(`${stagingPrefix(id)}/${row.staged}`, readFileSync(join(stagingDir, row.staged)), contentTypeOf(row.format));
+			} catch (e) {
+				failed ??= e;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+	if (failed !== null) {
+		if (failed instanceof StoreError) throw storeUnavailable(failed, 'keep the dry run, so nothing was kept');
+		throw failed;
 	}
 }
 
@@ -382,22 +460,22 @@ function folderRows(baseDir: string, promptsText: string, refused: RefusedEntry[
 	return rows;
 }
 
-/** A stored dry run of this campaign, or a 404. */
-export function readUpload(dataDir: string, campaign: Campaign, id: string): StoredUpload {
-	const file = join(uploadDir(dataDir, id), 'upload.json');
-	let stored: StoredUpload;
-	try {
-		stored = JSON.parse(readFileSync(file, 'utf8')) as StoredUpload;
-	} catch {
-		throw new AppError(404, 'not_found', 'upload not found (it was confirmed, cancelled or expired)', 'upload');
-	}
-	if (stored.campaignId !== campaign.id) throw new AppError(404, 'not_found', 'upload not found', 'upload');
-	return stored;
+/** A stored dry run of this campaign (not confirmed, not expired), or a 404. */
+export async function readUpload(db: Kysely<Database>, campaign: Campaign, id: string): Promise<StoredUpload> {
+	if (!ID.test(id)) throw notFound();
+	const row = await db.selectFrom('upload_staging').selectAll().where('id', '=', id).executeTakeFirst();
+	if (!row || row.campaign_id !== campaign.id || row.confirmed_at !== null || row.created_at < Date.now() - STALE_MS) throw notFound();
+	const { layout, entries, plan } = JSON.parse(row.dry_run) as Pick<StoredUpload, 'layout' | 'entries' | 'plan'>;
+	return { id, campaignId: row.campaign_id, createdBy: row.created_by, createdAt: row.created_at, layout, entries, plan };
 }
 
-const confirming = new Set<string>();
-
-/** Writes an upload's valid rows (the refused ones were shown in the dry run), then removes its folder. */
+/**
+ * Writes an upload's valid rows (the refused ones were shown in the dry run), on whichever instance
+ * the lead's request lands. One confirm at a time: it claims the dry run first (a second confirm gets
+ * 409), copies the staged files to their content keys, then writes every row and marks the dry run
+ * confirmed in one transaction (only while it still holds the claim), so a confirm that fails midway
+ * leaves no row and the dry run can be confirmed again; one that succeeds cannot be repeated (409).
+ */
 export async function confirmUpload(
 	db: Kysely<Database>,
 	campaign: Campaign,
@@ -405,29 +483,71 @@ export async function confirmUpload(
 	actorId: string,
 	dataDir: string
 ): Promise<ImportSummary> {
-	const stored = readUpload(dataDir, campaign, id);
-	if (confirming.has(id)) throw new AppError(409, 'conflict', 'this upload is being confirmed already', 'upload');
-	confirming.add(id);
+	if (!ID.test(id)) throw notFound();
+	const row = await db.selectFrom('upload_staging').select(['campaign_id', 'confirmed_at']).where('id', '=', id).executeTakeFirst();
+	if (!row || row.campaign_id !== campaign.id) throw notFound();
+	if (row.confirmed_at !== null) throw new AppError(409, 'conflict', 'this upload was confirmed already', 'upload');
+	const stored = await readUpload(db, campaign, id);
+	const claimedAt = Date.now();
+	const claim = await db
+		.updateTable('upload_staging')
+		.set({ claimed_at: claimedAt })
+		.where('id', '=', id)
+		.where('confirmed_at', 'is', null)
+		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', claimedAt - CLAIM_MS)]))
+		.executeTakeFirst();
+	if (Number(claim.numUpdatedRows) === 0) throw new AppError(409, 'conflict', 'this upload is being confirmed already', 'upload');
+	const store = await imageStoreFor(dataDir);
+	let summary: ImportSummary;
 	try {
-		const dir = uploadDir(dataDir, id);
-		const summary = await applyImport(db, campaign, stored.plan, {
-			store: await imageStoreFor(dataDir),
-			stagingDir: join(dir, 'staged'),
+		summary = await applyImport(db, campaign, stored.plan, {
+			store,
+			readStaged: (r) => store.get(`${stagingPrefix(id)}/${r.staged}`),
 			skipInvalid: true,
-			actorId
+			actorId,
+			inTransaction: async (trx) => {
+				const done = await trx
+					.updateTable('upload_staging')
+					.set({ confirmed_at: Date.now(), dry_run: '' })
+					.where('id', '=', id)
+					.where('claimed_at', '=', claimedAt)
+					.where('confirmed_at', 'is', null)
+					.executeTakeFirst();
+				// another confirm took it over (this one outlived its claim): its rows, not these
+				if (Number(done.numUpdatedRows) === 0) throw new AppError(409, 'conflict', 'this upload was confirmed meanwhile', 'upload');
+			}
 		});
-		rmSync(dir, { recursive: true, force: true });
-		// new prompts or systems join the schedule at once in this process
-		forgetScheduler(campaign.id);
-		return summary;
-	} finally {
-		confirming.delete(id);
+	} catch (e) {
+		// nothing of it was written: the dry run may be confirmed again
+		await db
+			.updateTable('upload_staging')
+			.set({ claimed_at: null })
+			.where('id', '=', id)
+			.where('claimed_at', '=', claimedAt)
+			.where('confirmed_at', 'is', null)
+			.execute()
+			.catch(() => undefined);
+		throw e;
 	}
+	await store.deletePrefix(stagingPrefix(id)).catch((e) => console.error(`upload ${id}: staged copies not removed (${e})`));
+	// new prompts or systems join the schedule at once in this process (the others: their image count check)
+	forgetScheduler(campaign.id);
+	return summary;
 }
 
-export function cancelUpload(dataDir: string, campaign: Campaign, id: string): void {
-	readUpload(dataDir, campaign, id);
-	rmSync(uploadDir(dataDir, id), { recursive: true, force: true });
+/** Discards a dry run (not while it is being confirmed); its staged copies go with it. */
+export async function cancelUpload(db: Kysely<Database>, dataDir: string, campaign: Campaign, id: string): Promise<void> {
+	await readUpload(db, campaign, id);
+	const now = Date.now();
+	const gone = await db
+		.deleteFrom('upload_staging')
+		.where('id', '=', id)
+		.where('confirmed_at', 'is', null)
+		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
+		.executeTakeFirst();
+	if (Number(gone.numDeletedRows) === 0) throw new AppError(409, 'conflict', 'this upload is being confirmed', 'upload');
+	const store = await imageStoreFor(dataDir);
+	await store.deletePrefix(stagingPrefix(id)).catch((e) => console.error(`upload ${id}: staged copies not removed (${e})`));
 }
 
 /** What the browser gets back from an upload: the dry run in a form a page renders. */

@@ -25,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 	const uploadId = event.url.searchParams.get('upload');
 	if (uploadId) {
 		try {
-			upload = uploadJson(readUpload(dataDirFromEnv(), campaign, uploadId));
+			upload = uploadJson(await readUpload(db.kysely, campaign, uploadId));
 		} catch (e) {
 			if (!(e instanceof AppError)) throw e;
 			uploadError = e.message;
@@ -51,8 +51,8 @@ const confirm = formAction('confirm', async (event: RequestEvent, form) => {
 });
 
 const cancel = formAction('cancel', async (event: RequestEvent, form) => {
-	const { campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
-	cancelUpload(dataDirFromEnv(), campaign, String(form.get('upload') ?? ''));
+	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
+	await cancelUpload(db.kysely, dataDirFromEnv(), campaign, String(form.get('upload') ?? ''));
 	redirect(303, `/c/${campaign.slug}/images?done=${rememberMessage('Upload discarded; nothing was added.')}`);
 });
 
