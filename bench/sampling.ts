@@ -18,9 +18,14 @@
 // Adaptive is fitted with weights 1/P (as pickwise ranks adaptive campaigns) and, for comparison,
 // without them ("adaptive, unweighted fit"): same votes, plain fit.
 //
+// The published reference (bench only, never offered in the product): ASAP-approx information-gain
+// selection (src/lib/scheduling/reference/asap.ts), in its MST batch mode ('asap') or greedy
+// ('asap-greedy'); fitted plain (it has no 1/P, so its coverage says nothing about its intervals).
+//
 // Paired seeds: for one seed every policy faces the same truth, prompts and raters.
-// Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--sizes 6,12,24,48] [--spreads 2,5,12]
+// Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--first-seed 1] [--sizes 6,12,24,48] [--spreads 2,5,12]
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
+//      [--policies uniform,balanced,adaptive[,asap,asap-greedy]] [--curve (τ at 2…40 votes per pair; no early stop)]
 //      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
 //      (coverage only, at the interval budget: see coverageStudy below)
 import { readFileSync } from 'node:fs';
