@@ -25,10 +25,10 @@
 // Paired seeds: for one seed every policy faces the same truth, prompts and raters.
 // Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--first-seed 1] [--sizes 6,12,24,48] [--spreads 2,5,12]
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
-//      [--policies uniform,balanced,adaptive[,asap,asap-greedy]] [--curve (τ at 2…40 votes per pair; no early stop)]
+//      [--policies uniform,balanced,adaptive[,asap,asap-greedy]] [--curve (τ at 2…40 votes per pair; no early stop)] [--dump FILE.jsonl]
 //      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
 //      (coverage only, at the interval budget: see coverageStudy below)
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -94,6 +94,7 @@ const POLICY_LABEL: Record<string, string> = {
 };
 /** --curve: no early stop; Kendall τ to the target at these votes per pair (for the τ curves) */
 const CURVE = args.includes('--curve');
+const DUMP = option('dump', '');
 const CURVE_AT = [2, 5, 10, 15, 20, 30, 40];
 const ELO = 400 / Math.LN10;
 
@@ -462,6 +463,8 @@ for (const K of SIZES) {
 					const label =
 						policy === 'adaptive' ? (fit === 'weighted' ? 'adaptive (1/P)' : 'adaptive, unweighted fit') : (POLICY_LABEL[policy] ?? policy);
 					collected.set(label, [...(collected.get(label) ?? []), result]);
+					// --dump FILE: one JSON line per run, checkpointed as it comes (paired comparisons across runs)
+					if (DUMP) appendFileSync(DUMP, JSON.stringify({ K, alpha, seed, label, epsilon: EPSILON, ...result }) + '\n');
 				}
 			}
 		}
