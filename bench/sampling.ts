@@ -18,12 +18,17 @@
 // Adaptive is fitted with weights 1/P (as pickwise ranks adaptive campaigns) and, for comparison,
 // without them ("adaptive, unweighted fit"): same votes, plain fit.
 //
+// The published reference (bench only, never offered in the product): ASAP-approx information-gain
+// selection (src/lib/scheduling/reference/asap.ts), in its MST batch mode ('asap') or greedy
+// ('asap-greedy'); fitted plain (it has no 1/P, so its coverage says nothing about its intervals).
+//
 // Paired seeds: for one seed every policy faces the same truth, prompts and raters.
-// Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--sizes 6,12,24,48] [--spreads 2,5,12]
+// Run: node bin/run-ts.js bench/sampling.ts [--quick] [--seeds 8] [--first-seed 1] [--sizes 6,12,24,48] [--spreads 2,5,12]
 //      [--cap 40] [--budget 15] [--bootstrap 200] [--epsilon 0.2]
+//      [--policies uniform,balanced,adaptive[,asap,asap-greedy]] [--curve (τ at 2…40 votes per pair; no early stop)] [--dump FILE.jsonl]
 //      node bin/run-ts.js bench/sampling.ts --coverage [--product-only] [--seeds 100] [--sizes 6,12,24] [--spreads 2,5]
 //      (coverage only, at the interval budget: see coverageStudy below)
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -36,6 +41,7 @@ import {
 	type VoteChoice
 } from '../src/lib/scheduling/index.ts';
 import { adaptiveStrategy } from '../src/lib/scheduling/strategies/adaptive.ts';
+import { asapReferenceStrategy, normalCdf } from '../src/lib/scheduling/reference/asap.ts';
 import { countsFromPairStats, fitBradleyTerry, rankWithDetails, type PairStatRow } from '../src/lib/ranking/index.ts';
 
 const args = process.argv.slice(2);
@@ -45,6 +51,8 @@ const option = (name: string, fallback: string) => {
 	return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const SEEDS = Number(option('seeds', quick ? '4' : '8'));
+/** seeds FIRST_SEED … FIRST_SEED + SEEDS − 1: long runs go in chunks, each checkpointed to its own file */
+const FIRST_SEED = Number(option('first-seed', '1'));
 const SIZES = option('sizes', quick ? '6,12,24' : '6,12,24,48')
 	.split(',')
 	.map(Number);
@@ -70,6 +78,24 @@ const EVALUATORS = 20;
 const PROMPT_SD = 0.35;
 const TAU_TARGET = 0.9;
 const POLICIES = ['uniform', 'balanced', 'adaptive'] as const;
+/** The published reference (bench only, src/lib/scheduling/reference/asap.ts): ASAP-approx, MST batch mode or greedy. */
+const REFERENCES = ['asap', 'asap-greedy'] as const;
+type Policy = (typeof POLICIES)[number] | (typeof REFERENCES)[number];
+const RUN_POLICIES = option('policies', POLICIES.join(','))
+	.split(',')
+	.map((p) => {
+		if (![...POLICIES, ...REFERENCES].includes(p as Policy))
+			throw new Error(`--policies: unknown ${p} (${[...POLICIES, ...REFERENCES].join(', ')})`);
+		return p as Policy;
+	});
+const POLICY_LABEL: Record<string, string> = {
+	asap: 'ASAP-approx, MST batch (reference)',
+	'asap-greedy': 'ASAP-approx, greedy (reference)'
+};
+/** --curve: no early stop; Kendall τ to the target at these votes per pair (for the τ curves) */
+const CURVE = args.includes('--curve');
+const DUMP = option('dump', '');
+const CURVE_AT = [2, 5, 10, 15, 20, 30, 40];
 const ELO = 400 / Math.LN10;
 
 // ---- random variates ----
@@ -273,6 +299,8 @@ interface RunResult {
 	systems: number;
 	fewest: number;
 	msPerDecision: number;
+	/** --curve: Kendall τ at CURVE_AT votes per pair */
+	curve: number[];
 }
 
 /** θ of a fit indexed by system, or null while some system has no votes or no finite estimate exists. */
@@ -304,14 +332,14 @@ async function intervals(tally: Tally, world: World, weighted: boolean, seed: nu
 	return { width: width / board.leaderboard.length, covered };
 }
 
-async function run(world: World, policy: (typeof POLICIES)[number], seed: number): Promise<Record<string, RunResult>> {
+async function run(world: World, policy: Policy, seed: number): Promise<Record<string, RunResult>> {
 	const { K } = world;
 	const pairs = (K * (K - 1)) / 2;
 	const images: CampaignImage[] = [];
 	for (let p = 0; p < PROMPTS; p++) for (let s = 0; s < K; s++) images.push({ id: `${p}:${s}`, promptId: `p${p}`, systemId: name(s) });
 	const scheduler = new PairScheduler({
 		images,
-		strategy: policy,
+		strategy: policy === 'asap' ? asapReferenceStrategy('mst') : policy === 'asap-greedy' ? asapReferenceStrategy('greedy') : policy,
 		strategySettings: { adaptiveEpsilon: EPSILON },
 		rng: createRng(`decide-${seed}-${policy}`),
 		now: 0,
@@ -339,7 +367,10 @@ async function run(world: World, policy: (typeof POLICIES)[number], seed: number
 	};
 	const held: (Lease | null)[] = Array.from({ length: EVALUATORS }, (_, e) => issue(e));
 	const results: Record<string, RunResult> = {};
-	for (const f of fits) results[f] = { toTau: Infinity, toTop3: Infinity, width: NaN, covered: 0, systems: K, fewest: 0, msPerDecision: 0 };
+	for (const f of fits)
+		results[f] = { toTau: Infinity, toTop3: Infinity, width: NaN, covered: 0, systems: K, fewest: 0, msPerDecision: 0, curve: [] };
+	// the first checkpoint of the τ curve at or after each CURVE_AT votes per pair
+	let nextCurve = 0;
 	const targetTop3 = top3(world.target);
 	while (tally.votes < cap) {
 		const e = Math.floor(who() * EVALUATORS);
@@ -361,11 +392,14 @@ async function run(world: World, policy: (typeof POLICIES)[number], seed: number
 		tally.add(left, right, choice, lease.probability ? 1 / lease.probability : 1, p, e);
 		held[e] = issue(e);
 		if (tally.votes % step !== 0) continue;
-		let done = tally.votes >= budget;
+		let done = tally.votes >= budget && !CURVE;
+		const onCurve = CURVE && nextCurve < CURVE_AT.length && tally.votes >= CURVE_AT[nextCurve] * pairs;
+		if (onCurve) nextCurve++;
 		for (const f of fits) {
 			const r = results[f];
-			if (r.toTau === Infinity || r.toTop3 === Infinity) {
+			if (r.toTau === Infinity || r.toTop3 === Infinity || onCurve) {
 				const theta = pointFit(tally, f === 'weighted');
+				if (onCurve) r.curve.push(theta ? kendallTau(theta, world.target) : NaN);
 				if (theta) {
 					if (r.toTau === Infinity && kendallTau(theta, world.target) >= TAU_TARGET) r.toTau = tally.votes;
 					if (r.toTop3 === Infinity && top3(theta) === targetTop3) r.toTop3 = tally.votes;
@@ -414,19 +448,23 @@ const lines: string[] = [
 	'| --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 ];
 const ratios: string[] = [];
+const curves: string[] = [];
 for (const K of SIZES) {
 	const pairs = (K * (K - 1)) / 2;
 	const cap = CAP_PER_PAIR * pairs;
 	for (const alpha of SPREADS) {
 		if (!fits(alpha, K)) continue;
 		const collected = new Map<string, RunResult[]>();
-		for (let seed = 1; seed <= SEEDS; seed++) {
+		for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
 			const world = makeWorld(seed, K, alpha);
-			for (const policy of POLICIES) {
+			for (const policy of RUN_POLICIES) {
 				const r = await run(world, policy, seed);
 				for (const [fit, result] of Object.entries(r)) {
-					const label = policy === 'adaptive' ? (fit === 'weighted' ? 'adaptive (1/P)' : 'adaptive, unweighted fit') : policy;
+					const label =
+						policy === 'adaptive' ? (fit === 'weighted' ? 'adaptive (1/P)' : 'adaptive, unweighted fit') : (POLICY_LABEL[policy] ?? policy);
 					collected.set(label, [...(collected.get(label) ?? []), result]);
+					// --dump FILE: one JSON line per run, checkpointed as it comes (paired comparisons across runs)
+					if (DUMP) appendFileSync(DUMP, JSON.stringify({ K, alpha, seed, label, epsilon: EPSILON, ...result }) + '\n');
 				}
 			}
 		}
@@ -450,42 +488,56 @@ for (const K of SIZES) {
 				)} | ${(rs.reduce((s, r) => s + r.msPerDecision, 0) / rs.length).toFixed(3)} |`
 			);
 		}
-		// paired: per seed, adaptive's votes to τ ≥ 0.9 over uniform's and balanced's
-		const paired = (other: string) => {
-			const a = collected.get('adaptive (1/P)')!;
-			const o = collected.get(other)!;
+		// paired: per seed, adaptive's (and the reference's) votes to τ ≥ 0.9 over uniform's and balanced's
+		const paired = (mine: string, other: string) => {
+			const a = collected.get(mine);
+			const o = collected.get(other);
+			if (!a || !o) return 'n/a';
 			const r = a.map((x, k) => x.toTau / o[k].toTau).filter((x) => Number.isFinite(x));
 			return r.length ? `${quantile(r, 0.5).toFixed(2)} (${r.length} of ${a.length} seeds both reached)` : 'n/a';
 		};
-		ratios.push(
-			`| ${K} | ${alpha} | ${paired('uniform')} | ${paired('balanced')} | median uniform ${votes(
-				quantile(
-					collected.get('uniform')!.map((r) => r.toTau),
-					0.5
-				),
-				cap
-			)}, balanced ${votes(
-				quantile(
-					collected.get('balanced')!.map((r) => r.toTau),
-					0.5
-				),
-				cap
-			)}, adaptive ${votes(
-				quantile(
-					collected.get('adaptive (1/P)')!.map((r) => r.toTau),
-					0.5
-				),
-				cap
-			)} |`
-		);
+		const medianTau = (label: string) => {
+			const rs = collected.get(label);
+			return rs
+				? votes(
+						quantile(
+							rs.map((r) => r.toTau),
+							0.5
+						),
+						cap
+					)
+				: 'n/a';
+		};
+		for (const mine of ['adaptive (1/P)', POLICY_LABEL.asap, POLICY_LABEL['asap-greedy']])
+			if (collected.has(mine))
+				ratios.push(
+					`| ${K} | ${alpha} | ${mine} | ${paired(mine, 'uniform')} | ${paired(mine, 'balanced')} | median uniform ${medianTau(
+						'uniform'
+					)}, balanced ${medianTau('balanced')}, ${mine} ${medianTau(mine)} |`
+				);
+		if (CURVE)
+			for (const [label, rs] of collected)
+				curves.push(
+					`| ${K} | ${alpha} | ${label} | ` +
+						CURVE_AT.map((_, c) => {
+							const taus = rs.map((r) => r.curve[c]).filter((x) => x !== undefined && Number.isFinite(x));
+							return taus.length ? iqr(taus, (x) => x.toFixed(3)) : '—';
+						}).join(' | ') +
+						' |'
+				);
 		// rows as they come, so a long run shows its progress; the whole table again at the end
 		console.error(lines.slice(first).join('\n') + `\n  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 	}
 }
 console.log('\n' + lines.join('\n'));
-console.log('\nPaired ratio of votes to τ ≥ 0.9, adaptive over the other policy (median over seeds where both reached it):\n');
-console.log('| systems | α | adaptive / uniform | adaptive / balanced | medians |\n| --- | --- | --- | --- | --- |');
+console.log('\nPaired ratio of votes to τ ≥ 0.9, a policy over uniform and balanced (median over seeds where both reached it):\n');
+console.log('| systems | α | policy | over uniform | over balanced | medians |\n| --- | --- | --- | --- | --- | --- |');
 console.log(ratios.join('\n'));
+if (CURVE) {
+	console.log('\nKendall τ to the target at votes per pair, median (IQR) over seeds:\n');
+	console.log(`| systems | α | policy | ${CURVE_AT.map((c) => `${c}/pair`).join(' | ')} |\n|${' --- |'.repeat(CURVE_AT.length + 3)}`);
+	console.log(curves.join('\n'));
+}
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 // ---- coverage study (--coverage): why do intervals miss? ----
@@ -626,6 +678,43 @@ function percentileIntervals(K: number, samples: Float64Array[]): { low: Float64
 	return { low, high, sd };
 }
 
+/** est ± 1.96 bootstrap sd (the same rounds as the product's percentile interval). */
+function normalInterval(est: Float64Array, sd: Float64Array) {
+	return { low: est.map((e, i) => e - 1.959964 * sd[i]), high: est.map((e, i) => e + 1.959964 * sd[i]), sd };
+}
+/** The basic (reverse-percentile) bootstrap interval: [2·est − q97.5, 2·est − q2.5]. */
+function basicInterval(est: Float64Array, p: { low: Float64Array; high: Float64Array; sd: Float64Array }) {
+	return { low: est.map((e, i) => 2 * e - p.high[i]), high: est.map((e, i) => 2 * e - p.low[i]), sd: p.sd };
+}
+/** Its inverse by bisection (the bench needs a handful per interval). */
+function normalQuantile(p: number): number {
+	let lo = -10;
+	let hi = 10;
+	for (let k = 0; k < 60; k++) {
+		const mid = (lo + hi) / 2;
+		if (normalCdf(mid) < p) lo = mid;
+		else hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+/**
+ * Bias-corrected percentile interval (BCa without the acceleration, which needs a jackknife over
+ * the votes): z₀ = Φ⁻¹(share of rounds below the estimate), percentiles Φ(2z₀ ± 1.96).
+ */
+function biasCorrected(K: number, est: Float64Array, samples: Float64Array, idx: number[], stride: number) {
+	const rounds = samples.length / stride;
+	const low = new Float64Array(K);
+	const high = new Float64Array(K);
+	for (let i = 0; i < K; i++) {
+		const col = Array.from({ length: rounds }, (_, r) => samples[r * stride + idx[i]]).sort((a, b) => a - b);
+		const below = col.filter((x) => x < est[i]).length + 0.5 * col.filter((x) => x === est[i]).length;
+		const z0 = normalQuantile(Math.min(Math.max(below / rounds, 0.5 / rounds), 1 - 0.5 / rounds));
+		low[i] = quantile(col, normalCdf(2 * z0 - 1.959964));
+		high[i] = quantile(col, normalCdf(2 * z0 + 1.959964));
+	}
+	return { low, high, sd: new Float64Array(K) };
+}
+
 /** Bootstrap over groups: key(v) names the group of a vote; groups are redrawn with replacement. */
 function groupBootstrap(K: number, log: number[][], key: (v: number[]) => number, groups: number, weighted: boolean, rng: Rng) {
 	const samples: Float64Array[] = [];
@@ -671,7 +760,10 @@ async function coverageStudy() {
 		'vote bootstrap',
 		'prompt-cluster bootstrap',
 		'evaluator-cluster bootstrap',
-		'per-pair weights, stratified'
+		'per-pair weights, stratified',
+		'normal ±1.96 sd',
+		'basic',
+		'bias-corrected'
 	] as const;
 	console.log(
 		'| systems | α | policy | votes | ' +
@@ -698,7 +790,7 @@ async function coverageStudy() {
 					perSeed: number[];
 				}
 			>();
-			for (let seed = 1; seed <= SEEDS; seed++) {
+			for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
 				const world = makeWorld(seed, K, alpha);
 				const truth = Array.from(world.target, (t) => 1000 + t * ELO);
 				const meanTheta = world.theta.reduce((a, b) => a + b, 0) / K;
@@ -755,7 +847,10 @@ async function coverageStudy() {
 							'product vs latent θ': [product, latent],
 							'vote bootstrap': [vote, truth],
 							'prompt-cluster bootstrap': [prompt, truth],
-							'evaluator-cluster bootstrap': [evaluator, truth]
+							'evaluator-cluster bootstrap': [evaluator, truth],
+							'normal ±1.96 sd': [normalInterval(est, product.sd), truth],
+							basic: [basicInterval(est, product), truth],
+							'bias-corrected': [biasCorrected(K, est, samples, idx, fit.systems.length), truth]
 						};
 						let hitHere = 0;
 						for (let i = 0; i < K; i++) if (product.low[i] <= truth[i] && truth[i] <= product.high[i]) hitHere++;
