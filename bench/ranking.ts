@@ -3,6 +3,7 @@
 // Run: npm run bench:ranking [-- --runs 3] [--arena-runs 3] [--no-arena] [--regen] [--tsx-runs 1] [--controlled-only]
 //      [--boards-only]: the leaderboard with rank spreads and robustness from the counts, and the
 //      controlled fit, --runs times each, medians (what the results pages compute on a cold cache); --no-controlled: the board alone
+//      [--server [--server-root DIR]]: the same board through the built server's API (see serverBench)
 // The arena pipeline is /work/shared/tools/ranking-reference/arena_pipeline.py (or ARENA_PIPELINE=path):
 // when it is absent the side-by-side figure is skipped and the bench says so.
 import { createRng } from '../src/lib/scheduling/rng.ts';
@@ -21,6 +22,7 @@ import {
 	rankSystems
 } from '../src/lib/ranking/index.ts';
 import { FALLBACK_PRIOR } from '../src/lib/ranking/leaderboard.ts';
+import { BOOTSTRAP_TOLERANCE } from '../src/lib/ranking/fit.ts';
 import { runBootstrap } from '../src/lib/ranking/pool.ts';
 import { aggregateCovariates, rankControlled, type CovariateVotes } from '../src/lib/ranking/covariates.ts';
 
@@ -162,6 +164,93 @@ async function boardBench(counts: ReturnType<typeof countsFromBattleTable>) {
 	return { wall: tBoard, cpu: ms2(cpu), extra: tExtra, extraCpu: ms2(extraCpu) };
 }
 
+/**
+ * The server's path (--server): the built server (bin/server.js of --server-root, default this
+ * checkout; `npm run build` first) on a data folder holding the same 1M votes imported into a campaign
+ * (bench/out/server-1m, made once). After one default board (which also computes the online Elo from
+ * the votes once), each run asks GET …/leaderboard?seed=N for a new N: a board not in the cache,
+ * computed from the stored pair counts exactly as the default board is after a vote (counts from
+ * pair_stat, rankBoard with the server's bootstrap threads, the online Elo advanced), through the
+ * same admission control, on an otherwise idle server. Wall time of the request and the server
+ * process's CPU time (all threads, /proc).
+ */
+async function serverBench() {
+	const { openMigratedDatabase } = await import('../src/lib/server/db/index.ts');
+	const { createUser } = await import('../src/lib/server/auth/users.ts');
+	const { addMember } = await import('../src/lib/server/campaigns/campaigns.ts');
+	const { createApiToken } = await import('../src/lib/server/auth/api-token.ts');
+	const { startServer } = await import('../tests/helpers/server.ts');
+	const data = join(outDir, 'server-1m');
+	const db = join(data, 'pickwise.db');
+	const cliRun = (argv: string[]) => {
+		const r = spawnSync(process.execPath, [join(root, 'bin', 'pickwise.js'), ...argv], {
+			env: { ...process.env, DATA_DIR: data, DATABASE_URL: '' },
+			encoding: 'utf8',
+			timeout: 3_600_000
+		});
+		if (r.status !== 0) throw new Error(`pickwise ${argv.join(' ')}: ${r.stderr}`);
+	};
+	if (!existsSync(db)) {
+		mkdirSync(data, { recursive: true });
+		const t = performance.now();
+		cliRun(['campaign', 'create', '--slug', 'board', '--name', 'Board bench']);
+		cliRun(['import', 'votes', '--campaign', 'board', '--file', csvPath]);
+		console.log(`imported ${N.toLocaleString('en')} votes into ${data} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+	}
+	const conn = await openMigratedDatabase(`sqlite:${db}`);
+	const email = `bench-${Date.now()}@board.test`;
+	const user = await createUser(conn.kysely, { email, password: 'bench-password-1' });
+	await addMember(conn.kysely, { slug: 'board', email, role: 'researcher' });
+	const { token } = await createApiToken(conn.kysely, user.id, 'bench');
+	await conn.close();
+
+	const serverRoot = args.includes('--server-root') ? args[args.indexOf('--server-root') + 1] : root;
+	const here = process.cwd();
+	process.chdir(serverRoot);
+	const server = await startServer(data);
+	process.chdir(here);
+	const pid = server.process.pid!;
+	// utime + stime in ms (clock ticks of 10 ms): of every thread of the server, and of its main thread
+	const ticks = (stat: string) => {
+		const fields = stat.split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	};
+	const serverCpu = () => ticks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	const mainCpu = () => ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+	const get = async (query: string) => {
+		const c = serverCpu();
+		const m = mainCpu();
+		const t = performance.now();
+		const r = await fetch(`${server.url}/api/v1/campaigns/board/leaderboard${query}`, { headers: { authorization: `Bearer ${token}` } });
+		const body = await r.text();
+		const wall = performance.now() - t;
+		if (r.status !== 200) throw new Error(`leaderboard${query}: ${r.status} ${body}`);
+		return { wall, cpu: serverCpu() - c, main: mainCpu() - m, board: JSON.parse(body) };
+	};
+	const first = await get('');
+	console.log(
+		`server (${serverRoot}): first default board, online Elo of ${first.board.votes.toLocaleString('en')} votes included: ` +
+			`${ms(first.wall)} wall, ${ms(first.cpu)} server CPU`
+	);
+	const runs = [];
+	for (let r = 0; r < RUNS; r++) {
+		const run = await get(`?seed=${r + 1}`);
+		runs.push(run);
+		console.log(`  cold board (seed ${r + 1}): ${ms(run.wall)} wall, ${ms(run.cpu)} server CPU (${ms(run.main)} of it the main thread)`);
+	}
+	const cached = await get('');
+	console.log(
+		`medians of ${RUNS}: cold board from the stored counts through the server ${ms(median(runs.map((x) => x.wall)))} wall, ` +
+			`${ms(median(runs.map((x) => x.cpu)))} server CPU (main thread ${ms(median(runs.map((x) => x.main)))}); from the cache ${ms(cached.wall)}; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`
+	);
+	await server.stop();
+}
+
+if (args.includes('--server')) {
+	await serverBench();
+	process.exit(0);
+}
+
 if (args.includes('--boards-only')) {
 	const counts = countsFromBattleTable(parseBattles(readFileSync(csvPath), 'csv'));
 	const boards = [];
@@ -219,7 +308,8 @@ const job = {
 	fallbackPrior: FALLBACK_PRIOR,
 	point: fit.internal.params,
 	seed: 0,
-	tol: 1e-9,
+	// what the service's rounds use (rankBoard)
+	tol: BOOTSTRAP_TOLERANCE,
 	maxIter: 200
 };
 for (const workers of [0, 1, 2]) {

@@ -99,9 +99,12 @@ export function bootstrapKernel(
 			decisive += wi + wj;
 			b.score[p] = mode === 0 ? wi + 0.5 * t : wi;
 			b.games[p] = mode === 0 ? wi + wj + t : wi + wj;
-			d.winsI[p] = wi;
-			d.winsJ[p] = wj;
-			d.ties[p] = t;
+			if (mode === 2) {
+				// only the Davidson objective reads these
+				d.winsI[p] = wi;
+				d.winsJ[p] = wj;
+				d.ties[p] = t;
+			}
 			// a tie scores for both sides in 'half' and Davidson alike, which bounds both ratings
 			fwd[p] = wi + t;
 			bwd[p] = wj + t;
@@ -122,8 +125,6 @@ export function bootstrapKernel(
 
 		// one factor of the full-data Hessian at the estimate serves every round
 		const weights = job.weights ?? null;
-		let total = 0;
-		for (let c = 0; c < cells.length; c++) total += cells[c];
 		if (weights) {
 			const weighted = new Float64Array(cells.length);
 			for (let c = 0; c < cells.length; c++) weighted[c] = cells[c] * weights[c];
@@ -136,7 +137,23 @@ export function bootstrapKernel(
 		const adj = graph.adjacency(K, P, pairI, pairJ);
 		const stack = new Int32Array(K);
 		const seen = new Uint8Array(K);
+		// A redraw that keeps every edge of the data's comparison graph is strongly connected when the
+		// data are: an O(pairs) scan instead of the two searches (which only run when an edge was lost).
+		const dataFwd = new Uint8Array(P);
+		const dataBwd = new Uint8Array(P);
+		for (let p = 0; p < P; p++) {
+			dataFwd[p] = pr.fwd[p] > 0 ? 1 : 0;
+			dataBwd[p] = pr.bwd[p] > 0 ? 1 : 0;
+		}
+		const dataConnected = graph.stronglyConnected(K, adj, pairI, pairJ, pr.fwd, pr.bwd, stack, seen);
+		const keepsEdges = (): boolean => {
+			const { fwd, bwd } = pr;
+			for (let p = 0; p < P; p++) if ((dataFwd[p] === 1 && !(fwd[p] > 0)) || (dataBwd[p] === 1 && !(bwd[p] > 0))) return false;
+			return true;
+		};
 		const drawn = new Float64Array(cells.length);
+		// the redraw's set-up (Poisson tables of the counts) is the same for every round
+		const plan = sampling.multinomialPlan(cells);
 		const state = new Uint32Array(4);
 		const x = new Float64Array(dim);
 		const samples = new Float64Array(rounds * K);
@@ -145,7 +162,7 @@ export function bootstrapKernel(
 
 		for (let r = 0; r < rounds; r++) {
 			rng.seedStream(state, job.seed, job.start + r);
-			sampling.multinomial(state, total, cells, drawn);
+			sampling.drawMultinomial(state, plan, drawn);
 			if (weights) for (let c = 0; c < drawn.length; c++) drawn[c] *= weights[c];
 			const { ties, decisive } = fill(mode, drawn, pr);
 			x.set(point);
@@ -155,7 +172,8 @@ export function bootstrapKernel(
 			} else {
 				const f = davidson && ties === 0 ? btObjective : objective;
 				const w = f === objective ? ws : btWs;
-				const connected = job.prior > 0 || graph.stronglyConnected(K, adj, pairI, pairJ, pr.fwd, pr.bwd, stack, seen);
+				const connected =
+					job.prior > 0 || (dataConnected && keepsEdges()) || graph.stronglyConnected(K, adj, pairI, pairJ, pr.fwd, pr.bwd, stack, seen);
 				let it: number;
 				if (!connected) {
 					degenerate++;

@@ -40,6 +40,14 @@ export interface RatingFit {
 }
 
 export const TOLERANCE = 1e-9;
+/**
+ * Bootstrap refits stop once the estimated distance to the redraw's optimum is below 1e-6 (natural-log
+ * units, 1.7e-4 Elo). A percentile is an interpolation between two order statistics, so moving every
+ * round's rating by at most δ moves every interval endpoint by at most δ: 1.7e-4 Elo, far below the
+ * 0.1 Elo the intervals are shown to and below their Monte Carlo error (with 1000 rounds, about 0.09
+ * standard errors of the rating: 0.2 Elo at a million votes over 100 systems).
+ */
+export const BOOTSTRAP_TOLERANCE = 1e-6;
 export const MAX_ITERATIONS = 200;
 export const ELO_PER_NAT = 400 / Math.LN10;
 

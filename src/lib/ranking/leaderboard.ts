@@ -4,7 +4,7 @@
 import { systemTotals, type PairCounts } from './counts.ts';
 import { onlineElo } from './elo.ts';
 import { RankingError } from './errors.ts';
-import { checkOptions, fitBradleyTerry, MAX_ITERATIONS, TOLERANCE, type RatingFit, type TieMode } from './fit.ts';
+import { BOOTSTRAP_TOLERANCE, checkOptions, fitBradleyTerry, MAX_ITERATIONS, type RatingFit, type TieMode } from './fit.ts';
 import type { BootstrapResult } from './bootstrap.ts';
 import { defaultWorkers, runBootstrap } from './pool.ts';
 import { adjacentRobustnessYielding, type AdjacentRobustness } from './robustness.ts';
@@ -133,7 +133,7 @@ async function start(counts: PairCounts, opts: RankOptions): Promise<Started> {
 			fallbackPrior: FALLBACK_PRIOR,
 			point: fit.internal.params,
 			seed,
-			tol: TOLERANCE,
+			tol: BOOTSTRAP_TOLERANCE,
 			maxIter: MAX_ITERATIONS
 		},
 		rounds,

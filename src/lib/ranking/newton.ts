@@ -77,6 +77,7 @@ export function newtonKernel(lin: LinalgKernel) {
 		const n = f.dim;
 		const { g, step } = ws;
 		let previous = Infinity;
+		let rho = 0;
 		for (let it = 1; it <= maxIter; it++) {
 			f.evaluate(x, g, null);
 			lin.cholSolve(factor, n, g, step);
@@ -89,6 +90,12 @@ export function newtonKernel(lin: LinalgKernel) {
 			for (let i = 0; i < n; i++) x[i] += step[i];
 			f.normalize(x);
 			if (moved < tol) return it;
+			// contracting by ρ (the largest ratio of successive steps seen), the steps still to come add up to
+			// about moved·ρ/(1 − ρ): once that is below tol, the iteration that would only confirm it is skipped
+			if (it > 1) {
+				rho = Math.max(rho, moved / previous);
+				if ((moved * rho) / (1 - rho) < tol) return it;
+			}
 			previous = moved;
 		}
 		return -1;

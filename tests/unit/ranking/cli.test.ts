@@ -115,7 +115,8 @@ describe('pickwise rank', () => {
 
 	it('warns when some rows have no tstamp, and orders Elo by file then', async () => {
 		const path = file('ts.csv', 'model_a,model_b,winner,tstamp\na,b,model_a,2\nb,a,model_a,\na,b,tie,1\n');
-		const r = await run([path, '--bootstrap', '10', '--workers', '0']);
+		// no bootstrap: redraws of three votes are often degenerate, which would add its own warning
+		const r = await run([path, '--bootstrap', '0']);
 		expect(r.code).toBe(0);
 		expect(r.err).toBe('pickwise rank: warning: 1 of 3 rows have no usable tstamp, so online Elo follows file order\n');
 	});

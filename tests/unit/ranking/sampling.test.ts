@@ -135,6 +135,93 @@ describe('multinomial by conditional binomials', () => {
 	});
 });
 
+describe('multinomial by conditional Poissons (the bootstrap redraw)', () => {
+	/** Chi-square of `draws` plan draws of Multinomial(N, counts / N) against the exact probabilities. */
+	function chiSquare(counts: number[], margin: number, draws: number, seed: number) {
+		const N = counts.reduce((a, b) => a + b, 0);
+		const plan = sampling.multinomialPlan(Float64Array.from(counts), margin);
+		const out = new Float64Array(counts.length);
+		const s = new Uint32Array(4);
+		rng.seedStream(s, seed, 0);
+		const seen = new Map<string, number>();
+		let keptTotal = true;
+		for (let d = 0; d < draws; d++) {
+			sampling.drawMultinomial(s, plan, out);
+			keptTotal &&= out.reduce((a, b) => a + b, 0) === N;
+			const key = out.join(',');
+			seen.set(key, (seen.get(key) ?? 0) + 1);
+		}
+		// every composition of N over the cells: log N! − Σ log x_c! + Σ x_c log p_c
+		const logFact = [0];
+		for (let k = 1; k <= N; k++) logFact.push(logFact[k - 1] + Math.log(k));
+		let chi2 = 0;
+		let dof = -1;
+		let missing = 0;
+		const walk = (c: number, left: number, parts: number[]) => {
+			if (c === counts.length - 1) {
+				const x = [...parts, left];
+				if (x.some((v, i) => v > 0 && counts[i] === 0)) return;
+				let lp = logFact[N];
+				x.forEach((v, i) => (lp += v > 0 ? v * Math.log(counts[i] / N) - logFact[v] : 0));
+				const e = Math.exp(lp) * draws;
+				const o = seen.get(x.join(',')) ?? 0;
+				seen.delete(x.join(','));
+				if (e < 20) return void (missing += o);
+				chi2 += (o - e) ** 2 / e;
+				dof++;
+				return;
+			}
+			for (let v = 0; v <= left; v++) walk(c + 1, left - v, [...parts, v]);
+		};
+		walk(0, N, []);
+		return { chi2, dof, keptTotal, impossible: seen.size, missing };
+	}
+
+	// margin 0: the Poisson sum overshoots N about half the time (the redraw) and falls short the other
+	// half (the single votes); margin 2 is the bootstrap's; margin 9 leaves μ = 0, all single votes
+	for (const margin of [0, 2, 9])
+		it(`matches the exact Multinomial(12, (5, 0, 3, 4) / 12) with margin ${margin} (chi-square)`, () => {
+			const r = chiSquare([5, 0, 3, 4], margin, 300000, 17 + margin);
+			expect(r.keptTotal).toBe(true);
+			// no draw ever lands in a cell of count 0
+			expect(r.impossible).toBe(0);
+			// above the p = 0.001 critical value for these degrees of freedom
+			expect(r.chi2).toBeLessThan(r.dof + 4.5 * Math.sqrt(2 * r.dof));
+		});
+
+	it('has multinomial means and variances at bootstrap scale, and falls back for non-integer counts', () => {
+		const weights = new Float64Array([500, 0, 3, 1200, 70, 0, 9000, 1, 70, 12000]);
+		const total = weights.reduce((a, b) => a + b, 0);
+		const plan = sampling.multinomialPlan(weights);
+		expect(plan.fallback).toBe(false);
+		const out = new Float64Array(weights.length);
+		const s = new Uint32Array(4);
+		rng.seedStream(s, 4, 0);
+		const rounds = 20000;
+		const sum = new Float64Array(weights.length);
+		const sq = new Float64Array(weights.length);
+		let kept = true;
+		for (let r = 0; r < rounds; r++) {
+			sampling.drawMultinomial(s, plan, out);
+			kept &&= out.reduce((a, b) => a + b, 0) === total;
+			out.forEach((x, c) => ((sum[c] += x), (sq[c] += x * x)));
+		}
+		expect(kept).toBe(true);
+		weights.forEach((w, c) => {
+			if (w === 0) return expect(sum[c]).toBe(0);
+			const p = w / total;
+			const mean = sum[c] / rounds;
+			const v = total * p * (1 - p);
+			expect(Math.abs(mean - total * p)).toBeLessThan(5 * Math.sqrt(v / rounds));
+			expect(Math.abs((sq[c] / rounds - mean * mean) / v - 1)).toBeLessThan(0.06);
+		});
+		const weighted = sampling.multinomialPlan(new Float64Array([2.5, 4, 1]));
+		expect(weighted.fallback).toBe(true);
+		sampling.drawMultinomial(s, weighted, out);
+		expect(out[0] + out[1] + out[2]).toBe(7.5);
+	});
+});
+
 describe('percentiles', () => {
 	it('interpolates linearly like numpy.quantile', () => {
 		const x = new Float64Array([1, 2, 3, 4, 10]);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { countsFromBattles, fitBradleyTerry } from '../../../src/lib/ranking/index.ts';
 import { kernels } from '../../../src/lib/ranking/kernels.ts';
 import { runBootstrap } from '../../../src/lib/ranking/pool.ts';
+import { BOOTSTRAP_TOLERANCE } from '../../../src/lib/ranking/fit.ts';
 import { workerSource } from '../../../src/lib/ranking/worker-source.ts';
 import { generateBattles, mulberry32, randomTruth } from './helpers.ts';
 
@@ -55,5 +56,21 @@ describe('bootstrap worker', () => {
 
 	it('reports a failing worker instead of hanging', async () => {
 		await expect(runBootstrap({ ...job, K: 6, pairI: new Int32Array([0]), P: 5 }, 10, 1)).rejects.toThrow(/bootstrap worker/);
+	});
+});
+
+describe('bootstrap refits', () => {
+	it('stop within 1e-3 Elo of the fully converged refit of the same redraw', () => {
+		// 20 systems: a chord iteration contracts slowly enough here that stopping early would show
+		const r = mulberry32(23);
+		const c = countsFromBattles(generateBattles(randomTruth(20, r), 6000, r));
+		const f = fitBradleyTerry(c);
+		const base = { ...job, K: 20, P: c.pairI.length, pairI: c.pairI, pairJ: c.pairJ, cells: f.internal.cells, point: f.internal.params };
+		const loose = kernels.boot.runRounds({ ...base, tol: BOOTSTRAP_TOLERANCE, start: 0, end: 200 });
+		const tight = kernels.boot.runRounds({ ...base, tol: 1e-12, start: 0, end: 200 });
+		let worst = 0;
+		for (let k = 0; k < tight.samples.length; k++) worst = Math.max(worst, Math.abs(loose.samples[k] - tight.samples[k]));
+		expect(worst).toBeGreaterThan(0);
+		expect(worst).toBeLessThan(1e-3);
 	});
 });
