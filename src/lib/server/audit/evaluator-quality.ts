@@ -4,7 +4,7 @@
 // event loop on SQLite (quality-worker.ts).
 import { SqliteAdapter, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
-import type { CampaignQuality } from './quality-worker.ts';
+import type { CampaignQuality, RiskPage, RiskPageRequest } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
 
@@ -40,6 +40,21 @@ async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise
 }
 
 const files = new WeakMap<Kysely<Database>, string>();
+
+/**
+ * A page of the audit queue matched and ordered by risk in the quality worker (SQLite files), or null
+ * where the report is computed in this thread (PostgreSQL, in-memory): audit/queue.ts then orders it here.
+ */
+export async function riskPage(
+	db: Kysely<Database>,
+	campaignId: string,
+	request: () => Promise<RiskPageRequest>
+): Promise<RiskPage | null> {
+	const file = await sqliteFile(db);
+	if (!file) return null;
+	const { riskPageInWorker } = await import('./quality-worker.ts');
+	return riskPageInWorker(file, campaignId, await request());
+}
 
 /**
  * The SQLite file behind `db` (null for PostgreSQL and in-memory databases). The raw handle is hidden

@@ -7,7 +7,8 @@ import { rationaleMatches } from '../db/search.ts';
 import { invalid } from '../errors.ts';
 import { VotesCache } from '../votes-cache.ts';
 import type { VoteRisk } from '../../quality/index.ts';
-import type { CampaignQuality } from './quality-worker.ts';
+import type { CampaignQuality, RiskPageRequest } from './quality-worker.ts';
+import { riskPage } from './evaluator-quality.ts';
 
 export const PAGE_SIZE = 50;
 export const AUDIT_STATUSES = ['all', 'unreviewed', 'counted', 'rejected'] as const;
@@ -73,8 +74,11 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 	};
 }
 
-/** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first. */
+/** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first (PostgreSQL). */
 const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
+/** Per campaign and filters: the token under which the quality worker keeps the matches (SQLite). */
+const matchTokens = new VotesCache<string>(50);
+let lastToken = 0;
 
 /**
  * Drops a campaign's cached matches. A review that accepts a counted vote changes no vote (so no
@@ -82,6 +86,7 @@ const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
  */
 export function forgetAuditMatches(campaignId: string): void {
 	matchCache.forget(campaignId);
+	matchTokens.forget(campaignId);
 }
 
 /** How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). */
@@ -160,26 +165,48 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	if (f.version !== null) matches = matches.where('vote.guidelines_version', '=', f.version);
 	if (f.from !== null) matches = matches.where('vote.submitted_at', '>=', f.from);
 	if (f.to !== null) matches = matches.where('vote.submitted_at', '<', f.to);
-	const run = () =>
-		matches
-			.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc')
-			.limit(MAX_MATCHES)
-			.execute();
+	const query = matches.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc').limit(MAX_MATCHES);
 	// the same search again (the next page, a re-sort, the lead coming back) is served from memory until
 	// the votes change (a review's reject/restore signals too); not with a system filter, which reads
 	// system names, and those can change without any vote changing
 	const { page: _page, sort: _sort, riskyOnly: _risky, ...key } = f;
-	const rows = f.system ? await run() : await matchCache.get(db, campaign.id, JSON.stringify({ ...key, oldest: f.sort === 'oldest' }), run);
-
-	// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
+	const cacheKey = JSON.stringify({ ...key, oldest: f.sort === 'oldest' });
 	const risks = quality.risks;
-	let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
-	if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
-	if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
-	const total = matched.length;
-	const pageMatches = matched
-		.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE)
-		.map((m) => ({ id: m.id, submitted_at: m.submitted_at, risk: risks.get(m.id) ?? NO_RISK }));
+	let total: number;
+	let truncated: boolean;
+	let ids: string[];
+	// SQLite file: the search, the scores of up to 20,000 matches and their order are the quality
+	// worker's (quality-worker.ts riskPageInWorker), so no request holds the event loop for them
+	const page = await riskPage(db, campaign.id, async (): Promise<RiskPageRequest> => {
+		const compiled = query.compile();
+		return {
+			sql: compiled.sql,
+			parameters: compiled.parameters,
+			// the worker keeps the match set under a token that this VotesCache renews when the votes change
+			token: f.system ? null : await matchTokens.get(db, campaign.id, cacheKey, async () => `${campaign.id}:${++lastToken}`),
+			limit: MAX_MATCHES,
+			byRisk: f.sort === 'risk',
+			riskyOnly: f.riskyOnly,
+			offset: (f.page - 1) * PAGE_SIZE,
+			count: PAGE_SIZE
+		};
+	});
+	if (page) {
+		({ total, truncated } = page);
+		ids = page.ids;
+	} else {
+		// PostgreSQL or an in-memory database: here, as the report itself
+		const run = () => query.execute();
+		const rows = f.system ? await run() : await matchCache.get(db, campaign.id, cacheKey, run);
+		// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
+		let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
+		if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
+		if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
+		total = matched.length;
+		truncated = rows.length === MAX_MATCHES;
+		ids = matched.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE).map((m) => m.id);
+	}
+	const pageMatches = ids.map((id) => ({ id, risk: risks.get(id) ?? NO_RISK }));
 
 	// 2. everything the page shows, for its 50 votes
 	const details = pageMatches.length
@@ -282,7 +309,7 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 				};
 	return {
 		total,
-		truncated: rows.length === MAX_MATCHES,
+		truncated,
 		votes: pageRows.map((r) => ({
 			id: r.id,
 			evaluatorId: r.user_id,
