@@ -382,10 +382,19 @@ interface PageJob extends RiskPageRequest {
 	campaignId: string;
 	inlineDuplicates: number;
 }
-type Job = ReportJob | PageJob;
+/** A read-only query compiled on the main thread (a count over a campaign's votes), run on the worker's connection. */
+interface RowsJob {
+	type: 'rows';
+	id: number;
+	file: string;
+	sql: string;
+	parameters: readonly unknown[];
+}
+type Job = ReportJob | PageJob | RowsJob;
 type Answer =
 	| { id: number; ok: true; report: PackedReport }
 	| { id: number; ok: true; page: RiskPage }
+	| { id: number; ok: true; rows: unknown[] }
 	| { id: number; ok: false; error: string }
 	| { id: -1; duplicatesReady: { file: string; campaignId: string } };
 
@@ -542,8 +551,17 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		// bounded: a campaign's texts are kept, not every text the process has ever seen
 		if (!sides || sides.size > 2 * input.votes.ids.length + 100_000) stanceSides.set(key, (sides = new Map()));
 		const computed = computeReport(input, duplicates, sides);
-		scores.set(key, { ids: input.votes.ids, score: computed.score, index: null });
+		const known = { ids: input.votes.ids, score: computed.score, index: null as Map<string, number> | null };
+		scores.set(key, known);
+		// the audit queue's lookup by id, made once the report is on its way rather than on the first page
+		setImmediate(() => (known.index ??= new Map(known.ids.map((id, i) => [id, i]))));
 		return packReport(computed, input.votes, status);
+	};
+
+	const read = async <R>(file: string, sql: string, parameters: readonly unknown[]): Promise<R[]> => {
+		let reader = readers.get(file);
+		if (!reader) readers.set(file, (reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection(file) }) })));
+		return (await reader.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]))).rows;
 	};
 
 	/** A page of matches in risk order (or time order), from the last report's scores. */
@@ -554,11 +572,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 			report({ type: 'report', id: -1, file: job.file, campaignId: job.campaignId, inlineDuplicates: job.inlineDuplicates });
 		let ids = job.token === null ? undefined : matchSets.get(job.token);
 		if (!ids) {
-			let reader = readers.get(job.file);
-			if (!reader)
-				readers.set(job.file, (reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection(job.file) }) })));
-			const { rows } = await reader.executeQuery<{ id: string }>(CompiledQuery.raw(job.sql, [...job.parameters]));
-			ids = rows.map((r) => r.id);
+			ids = (await read<{ id: string }>(job.file, job.sql, job.parameters)).map((r) => r.id);
 			if (job.token !== null) {
 				if (matchSets.size >= 50) matchSets.delete(matchSets.keys().next().value!);
 				matchSets.set(job.token, ids);
@@ -586,6 +600,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		let r: PackedRisks | null = null;
 		try {
 			if (job.type === 'page') answer = { id: job.id, ok: true, page: await page(job) };
+			else if (job.type === 'rows') answer = { id: job.id, ok: true, rows: await read(job.file, job.sql, job.parameters) };
 			else {
 				answer = { id: job.id, ok: true, report: report(job) };
 				r = answer.report.risks;
@@ -686,7 +701,7 @@ function startWorker(): Worker {
 }
 
 /** Sends a job to the worker (started on first use); jobs start in arrival order. */
-function send(job: Omit<ReportJob, 'id'> | Omit<PageJob, 'id'>): Promise<Answer & { ok: true }> {
+function send(job: Omit<ReportJob, 'id'> | Omit<PageJob, 'id'> | Omit<RowsJob, 'id'>): Promise<Answer & { ok: true }> {
 	worker ??= startWorker();
 	const w = worker;
 	const id = nextId++;
@@ -716,6 +731,12 @@ export async function qualityInWorker(file: string, campaignId: string): Promise
 export async function riskPageInWorker(file: string, campaignId: string, request: RiskPageRequest): Promise<RiskPage> {
 	const answer = await send({ type: 'page', file, campaignId, inlineDuplicates: inlineDuplicates(), ...request });
 	return (answer as { page: RiskPage }).page;
+}
+
+/** The rows of a read-only query compiled on the main thread, read on the worker's connection to `file`. */
+export async function rowsInWorker<R>(file: string, query: { sql: string; parameters: readonly unknown[] }): Promise<R[]> {
+	const answer = await send({ type: 'rows', file, sql: query.sql, parameters: query.parameters });
+	return (answer as { rows: R[] }).rows;
 }
 
 /** Reports computed by the worker since the process started (for tests). */

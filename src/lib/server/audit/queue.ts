@@ -8,7 +8,7 @@ import { invalid } from '../errors.ts';
 import { VotesCache } from '../votes-cache.ts';
 import type { VoteRisk } from '../../quality/index.ts';
 import type { CampaignQuality, RiskPageRequest } from './quality-worker.ts';
-import { riskPage } from './evaluator-quality.ts';
+import { readOffThread, riskPage, warmQualityReports } from './evaluator-quality.ts';
 
 export const PAGE_SIZE = 50;
 export const AUDIT_STATUSES = ['all', 'unreviewed', 'counted', 'rejected'] as const;
@@ -87,24 +87,48 @@ let lastToken = 0;
 export function forgetAuditMatches(campaignId: string): void {
 	matchCache.forget(campaignId);
 	matchTokens.forget(campaignId);
+	progressCache.forget(campaignId);
 }
 
-/** How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). */
-export async function reviewProgress(db: Kysely<Database>, campaignId: string): Promise<{ reviewed: number; total: number }> {
-	const [total, reviewed] = await Promise.all([
-		db
-			.selectFrom('vote')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('campaign_id', '=', campaignId)
-			.executeTakeFirstOrThrow(),
-		db
-			.selectFrom('review')
-			.innerJoin('vote', 'vote.id', 'review.vote_id')
-			.select((eb) => eb.fn.count<number>('review.vote_id').distinct().as('n'))
-			.where('vote.campaign_id', '=', campaignId)
-			.executeTakeFirstOrThrow()
-	]);
-	return { reviewed: Number(reviewed.n), total: Number(total.n) };
+const progressCache = new VotesCache<{ reviewed: number; total: number }>(1);
+
+/**
+ * How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). Two counts
+ * over every vote of the campaign: read off the event loop (the quality worker's connection on SQLite)
+ * and kept until the votes change or a review is made (forgetAuditMatches).
+ */
+export function reviewProgress(db: Kysely<Database>, campaignId: string): Promise<{ reviewed: number; total: number }> {
+	return progressCache.get(db, campaignId, 'progress', async () => {
+		const [[total], [reviewed]] = await Promise.all([
+			readOffThread(
+				db,
+				db
+					.selectFrom('vote')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.where('campaign_id', '=', campaignId)
+			),
+			readOffThread(
+				db,
+				db
+					.selectFrom('review')
+					.innerJoin('vote', 'vote.id', 'review.vote_id')
+					.select((eb) => eb.fn.count<number>('review.vote_id').distinct().as('n'))
+					.where('vote.campaign_id', '=', campaignId)
+			)
+		]);
+		return { reviewed: Number(reviewed.n), total: Number(total.n) };
+	});
+}
+
+/**
+ * At server start (hooks.server.ts): the large campaigns' quality reports, and with each its audit
+ * queue's first page in the default order and the review counts, so that a lead opening either page
+ * after the log line `quality report of … ready` waits for neither.
+ */
+export function warmAudit(db: Kysely<Database>): Promise<void> {
+	return warmQualityReports(db, (campaign, quality) =>
+		Promise.all([auditQueue(db, 'sqlite', campaign, parseAuditFilters(new URLSearchParams()), quality), reviewProgress(db, campaign.id)])
+	);
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
