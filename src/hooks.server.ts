@@ -6,14 +6,17 @@ import { API_CSP, SECURITY_HEADERS } from '$lib/server/http/security-headers';
 import { registerFastLane } from '$lib/server/http/fast-lane';
 import { registerUploadLane } from '$lib/server/images/upload-lane';
 import { imageStore } from '$lib/server/images/storage';
+import { warmAudit } from '$lib/server/audit/queue';
 
 /** Open and migrate the database before the first request; offer bin/server.js the fast lane. */
 export const init: ServerInit = async () => {
 	// a bad IMAGE_STORE or AWS_* setting stops the start with a message naming the variable
 	await imageStore();
-	await getDb();
+	const db = await getDb();
 	registerFastLane();
 	registerUploadLane();
+	// the large campaigns' quality reports and audit queues, computed on their worker thread while the first requests come in
+	void warmAudit(db.kysely);
 };
 
 /** Health probes need no session: /healthz must answer even when the database does not. */

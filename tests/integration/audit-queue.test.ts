@@ -79,4 +79,29 @@ describe('audit queue', () => {
 		const oldest = await queue('sort=oldest');
 		expect(oldest.votes.map((v) => v.id).sort()).toEqual(all.votes.map((v) => v.id).sort());
 	});
+
+	it('orders by risk as the report scores the votes (the order is made in the quality worker), newest first among equal scores', async () => {
+		const campaign = await requireCampaign(db.kysely, 'aq');
+		const quality = await campaignQuality(db.kysely, campaign);
+		const all = await db.kysely
+			.selectFrom('vote')
+			.select(['id', 'submitted_at'])
+			.where('campaign_id', '=', campaign.id)
+			.orderBy('submitted_at', 'desc')
+			.execute();
+		const expected = all
+			.map((v) => ({ ...v, score: quality.risks.scoreOf(v.id) }))
+			.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
+		// the scores differ (else the order would say nothing)
+		expect(new Set(expected.map((v) => v.score)).size).toBeGreaterThan(1);
+		const byRisk = await queue('');
+		expect(byRisk.votes.map((v) => v.id)).toEqual(expected.map((v) => v.id));
+		expect(byRisk.votes.map((v) => v.risk.score)).toEqual(expected.map((v) => v.score));
+		expect(byRisk.total).toBe(all.length);
+		const risky = await queue('risky=1');
+		expect(risky.votes.map((v) => v.id)).toEqual(expected.filter((v) => v.score > 0).map((v) => v.id));
+		expect(risky.total).toBe(expected.filter((v) => v.score > 0).length);
+		const oldest = await queue('sort=oldest');
+		expect(oldest.votes.map((v) => v.id)).toEqual([...all].reverse().map((v) => v.id));
+	});
 });

@@ -15,7 +15,7 @@ import { flagEvaluator, MetricsTally, type EvaluatorQuality } from './evaluators
 import { findNearDuplicates } from './near-duplicates.ts';
 import { canonicalOutcome, pairKey } from './pairs.ts';
 import { riskOf, type RiskReason, type VoteRisk } from './risk.ts';
-import { rationaleStance, type RationaleStance } from './stance.ts';
+import { rationaleStance, type RationaleStance, type Side } from './stance.ts';
 import { resolveThresholds, type QualityThresholds } from './thresholds.ts';
 import type { CanonicalOutcome, Choice, VoteKind, VoteRecord, VoteStatus } from './types.ts';
 
@@ -193,9 +193,15 @@ export function duplicateColumns(c: VoteColumns, thresholds: QualityThresholds):
 }
 
 const NO_STANCE: RationaleStance = Object.freeze({ side: null, left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
+/** The side alone, for the pass that sums metrics (no evidence: see stanceOf). */
+const LEFT_STANCE: RationaleStance = Object.freeze({ side: 'left', left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
+const RIGHT_STANCE: RationaleStance = Object.freeze({ side: 'right', left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
 
 /** assessQuality over columns: the same evaluators, agreement and risks (as scores plus reasons on demand). */
-export function assessQualityColumns(c: VoteColumns, options: QualityOptions & { duplicates?: DuplicateColumns } = {}): ColumnarQuality {
+export function assessQualityColumns(
+	c: VoteColumns,
+	options: QualityOptions & { duplicates?: DuplicateColumns; stanceSides?: Map<string, Side | null> } = {}
+): ColumnarQuality {
 	const thresholds = resolveThresholds(options.thresholds);
 	const tooFastMs = thresholds.tooFastSeconds * 1000;
 	const n = c.ids.length;
@@ -274,13 +280,17 @@ export function assessQualityColumns(c: VoteColumns, options: QualityOptions & {
 	// 3. near-duplicate rationales, and each distinct rationale's stance (decisive votes only read it)
 	const { own: duplicateOwn, others: duplicateOthers } = options.duplicates ?? duplicateColumns(c, thresholds);
 	if (duplicateOwn.length !== n || duplicateOthers.length !== n) throw new RangeError('duplicates: one entry per vote expected');
-	const stances = new Map<string, RationaleStance>();
-	const stanceOf = (i: number): RationaleStance => {
+	// the metrics and the score read only the side; the evidence (the clause quoted in a reason) is read
+	// again for the few votes whose reasons are shown. The side is a pure function of the text: a caller
+	// that computes reports again and again passes its own map (`stanceSides`) and pays once per text.
+	const sides = options.stanceSides ?? new Map<string, Side | null>();
+	const stanceOf = (i: number, full: boolean): RationaleStance => {
 		if (c.choice[i] > RIGHT) return NO_STANCE;
 		const text = c.rationale[i];
-		let s = stances.get(text);
-		if (!s) stances.set(text, (s = rationaleStance(text)));
-		return s;
+		if (full) return rationaleStance(text);
+		let side = sides.get(text);
+		if (side === undefined) sides.set(text, (side = rationaleStance(text).side));
+		return side === null ? NO_STANCE : side === 'left' ? LEFT_STANCE : RIGHT_STANCE;
 	};
 
 	// 4. gold expectations (few pairs, keyed as analysis.ts keys them) and predictions per system pair
@@ -368,9 +378,9 @@ export function assessQualityColumns(c: VoteColumns, options: QualityOptions & {
 		return { evaluators, support: bestCount, majority: CHOICES[best >= 2 ? best : (best === 0) === first ? LEFT : RIGHT] };
 	};
 	/** The vote's facts as analysis.ts states them (short-lived: made for a vote while it is summed or shown). */
-	const factsAt = (i: number): VoteFacts => {
+	const factsAt = (i: number, full = false): VoteFacts => {
 		const vote = recordAt(i);
-		const stance = stanceOf(i);
+		const stance = stanceOf(i, full);
 		const ms = c.activeMs[i];
 		const timed = Number.isFinite(ms) && ms >= 0;
 		const expected = c.kind[i] === GOLD ? gold.get(pairKey(vote.leftImageId, vote.rightImageId)) : undefined;
@@ -454,7 +464,7 @@ export function assessQualityColumns(c: VoteColumns, options: QualityOptions & {
 		order,
 		score,
 		signalled,
-		reasons: (i) => (signalled[i] ? riskOf(factsAt(i), voteAt, w, thresholds.tooFastSeconds).reasons : [])
+		reasons: (i) => (signalled[i] ? riskOf(factsAt(i, true), voteAt, w, thresholds.tooFastSeconds).reasons : [])
 	};
 }
 

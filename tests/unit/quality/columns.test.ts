@@ -54,6 +54,25 @@ describe.each([1, 2, 3, 4])('columnar quality equals the record path, seed %i', 
 		expect(expected.evaluators.some((e) => e.metrics.repeats.matched > 0)).toBe(true);
 	});
 
+	it('gives the same report with the rationale stances kept between reports (the worker keeps them) while votes change', () => {
+		const options = { gold: sim.gold, predict: sim.predict };
+		const sides = new Map<string, 'left' | 'right' | null>();
+		const before = votes.slice(0, Math.floor(votes.length / 2));
+		const first = columnsFromRecords(before);
+		expect(columnarToReport(assessQualityColumns(first, { ...options, stanceSides: sides }), first)).toEqual(
+			assessQuality(before, options)
+		);
+		expect(sides.size).toBeGreaterThan(0);
+		// later: more votes, some earlier ones gone (undone) and some flipped to the other side with the same text
+		const after = votes
+			.filter((_, i) => i % 5 !== 3)
+			.map((v, i) => (i % 7 === 0 && v.choice === 'left' ? { ...v, choice: 'right' as const } : v));
+		const second = columnsFromRecords(after);
+		expect(columnarToReport(assessQualityColumns(second, { ...options, stanceSides: sides }), second)).toEqual(
+			assessQuality(after, options)
+		);
+	});
+
 	it('gives the same report with the near-duplicates computed elsewhere (on a thread of their own) and passed in', () => {
 		const options = { gold: sim.gold, predict: sim.predict };
 		const columns = columnsFromRecords(votes);

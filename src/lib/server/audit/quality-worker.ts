@@ -15,7 +15,7 @@
 // tsx or vitest (sources) that URL is the .ts file, and the worker registers tsx before importing it.
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import {
@@ -37,6 +37,7 @@ import {
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
 import type { MarkRow } from '../../quality/marks.ts';
+import type { Side } from '../../quality/stance.ts';
 import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
 
 /** The columns the quality checks read, in VoteColumnsBuilder.add's order; not the assignment. */
@@ -85,11 +86,15 @@ function toColumns(rows: Iterable<VoteRow>): VoteColumns {
 	return b.build();
 }
 
-/** The report's input from a SQLite connection, in one read snapshot. */
+/**
+ * The report's input from a SQLite connection, in one read snapshot. The votes are read one raw row at a
+ * time into the columns: at 200,000 votes an array of all rows first took about as long again as the
+ * read itself (mostly collecting it).
+ */
 function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInput {
 	const params = { campaign_id: campaignId };
 	return sqlite.transaction(() => ({
-		votes: toColumns(CAMPAIGN_VOTES.rowsSync(sqlite, params) as VoteRow[]),
+		votes: toColumns(CAMPAIGN_VOTES.eachRowSync(sqlite, params) as IterableIterator<VoteRow>),
 		gold: GOLD_PAIRS.allSync(sqlite, params),
 		stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
 		marks: CAMPAIGN_MARKS.allSync(sqlite, params)
@@ -108,7 +113,11 @@ async function readInput(db: Kysely<Database>, campaignId: string): Promise<Qual
 	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats, marks };
 }
 
-function computeReport({ votes, gold, stats, marks }: QualityInput, duplicates?: DuplicateColumns): ColumnarQuality {
+function computeReport(
+	{ votes, gold, stats, marks }: QualityInput,
+	duplicates?: DuplicateColumns,
+	stanceSides?: Map<string, Side | null>
+): ColumnarQuality {
 	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
 	let predict: ((a: string, b: string) => number) | undefined;
 	try {
@@ -128,7 +137,8 @@ function computeReport({ votes, gold, stats, marks }: QualityInput, duplicates?:
 	const report = assessQualityColumns(votes, {
 		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })),
 		predict,
-		duplicates
+		duplicates,
+		stanceSides
 	});
 	// Per-evaluator signals beyond lib/quality's core ones are added to report.evaluators here, in this
 	// one place: they then travel to the main thread with the evaluators (packReport).
@@ -336,15 +346,55 @@ function unpack(p: PackedReport): CampaignQuality {
 const MARKER = 'pickwise.quality-worker';
 const DUPLICATES_MARKER = 'pickwise.near-duplicates-worker';
 
-interface Job {
+interface ReportJob {
+	type: 'report';
 	id: number;
 	file: string;
 	campaignId: string;
 	/** up to this many votes the near-duplicate join runs inside the report; above, on its own thread */
 	inlineDuplicates: number;
 }
+
+/** A page of the audit queue: the matching votes (SQL compiled on the main thread), ordered and sliced here. */
+export interface RiskPageRequest {
+	/** the match query, compiled for SQLite: selects `id` of the matching votes, newest (or oldest) first */
+	sql: string;
+	parameters: readonly unknown[];
+	/** the same token again means the same rows (audit/queue.ts ties it to its VotesCache); null: run the query */
+	token: string | null;
+	/** the query's limit: as many rows as this means the matches were cut */
+	limit: number;
+	byRisk: boolean;
+	riskyOnly: boolean;
+	offset: number;
+	count: number;
+}
+export interface RiskPage {
+	total: number;
+	truncated: boolean;
+	/** the page's vote ids, in order */
+	ids: string[];
+}
+interface PageJob extends RiskPageRequest {
+	type: 'page';
+	id: number;
+	file: string;
+	campaignId: string;
+	inlineDuplicates: number;
+}
+/** A read-only query compiled on the main thread (a count over a campaign's votes), run on the worker's connection. */
+interface RowsJob {
+	type: 'rows';
+	id: number;
+	file: string;
+	sql: string;
+	parameters: readonly unknown[];
+}
+type Job = ReportJob | PageJob | RowsJob;
 type Answer =
 	| { id: number; ok: true; report: PackedReport }
+	| { id: number; ok: true; page: RiskPage }
+	| { id: number; ok: true; rows: unknown[] }
 	| { id: number; ok: false; error: string }
 	| { id: -1; duplicatesReady: { file: string; campaignId: string } };
 
@@ -405,7 +455,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 	let nextDuplicatesId = 0;
 	const duplicatesDone = new Map<number, (a: DuplicatesAnswer) => void>();
 
-	const startDuplicates = (job: Job, state: DuplicateState, votes: VoteColumns) => {
+	const startDuplicates = (job: ReportJob, state: DuplicateState, votes: VoteColumns) => {
 		if (!duplicatesWorker) {
 			const w = (duplicatesWorker = spawn(DUPLICATES_MARKER));
 			w.on('message', (a: DuplicatesAnswer) => {
@@ -468,27 +518,93 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		return { duplicates: { own, others }, unchecked };
 	};
 
-	parentPort!.on('message', (job: Job) => {
+	/** Per campaign, each distinct rationale's side: a pure function of the text, read once per process. */
+	const stanceSides = new Map<string, Map<string, Side | null>>();
+	/** Per campaign, the last report's score of each vote: what the audit queue's risk order reads. */
+	const scores = new Map<string, { ids: string[]; score: Float64Array; index: Map<string, number> | null }>();
+	/** The audit queue's recent match sets by token (the newest kept, oldest dropped first). */
+	const matchSets = new Map<string, string[]>();
+	const readers = new Map<string, Kysely<Database>>();
+
+	const connection = (file: string) => {
+		let sqlite = connections.get(file);
+		if (!sqlite) connections.set(file, (sqlite = new SQLite(file, { readonly: true, fileMustExist: true })));
+		return sqlite;
+	};
+
+	const report = (job: ReportJob): PackedReport => {
+		const sqlite = connection(job.file);
+		const key = `${job.file}\0${job.campaignId}`;
+		const input = readInputSync(sqlite, job.campaignId);
+		let duplicates: DuplicateColumns | undefined;
+		let status = COMPLETE;
+		if (input.votes.ids.length > job.inlineDuplicates) {
+			let state = states.get(key);
+			if (!state) states.set(key, (state = { done: null, running: false }));
+			const known = knownDuplicates(state.done, input.votes);
+			duplicates = known.duplicates;
+			const complete = known.unchecked === 0 && state.done !== null;
+			if (!complete && !state.running) startDuplicates(job, state, input.votes);
+			status = { complete, unchecked: known.unchecked };
+		}
+		let sides = stanceSides.get(key);
+		// bounded: a campaign's texts are kept, not every text the process has ever seen
+		if (!sides || sides.size > 2 * input.votes.ids.length + 100_000) stanceSides.set(key, (sides = new Map()));
+		const computed = computeReport(input, duplicates, sides);
+		const known = { ids: input.votes.ids, score: computed.score, index: null as Map<string, number> | null };
+		scores.set(key, known);
+		// the audit queue's lookup by id, made once the report is on its way rather than on the first page
+		setImmediate(() => (known.index ??= new Map(known.ids.map((id, i) => [id, i]))));
+		return packReport(computed, input.votes, status);
+	};
+
+	const read = async <R>(file: string, sql: string, parameters: readonly unknown[]): Promise<R[]> => {
+		let reader = readers.get(file);
+		if (!reader) readers.set(file, (reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection(file) }) })));
+		return (await reader.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]))).rows;
+	};
+
+	/** A page of matches in risk order (or time order), from the last report's scores. */
+	const page = async (job: PageJob): Promise<RiskPage> => {
+		const key = `${job.file}\0${job.campaignId}`;
+		// the main thread asks for a page after the report; a worker started since (after a crash) computes it again
+		if (!scores.has(key))
+			report({ type: 'report', id: -1, file: job.file, campaignId: job.campaignId, inlineDuplicates: job.inlineDuplicates });
+		let ids = job.token === null ? undefined : matchSets.get(job.token);
+		if (!ids) {
+			ids = (await read<{ id: string }>(job.file, job.sql, job.parameters)).map((r) => r.id);
+			if (job.token !== null) {
+				if (matchSets.size >= 50) matchSets.delete(matchSets.keys().next().value!);
+				matchSets.set(job.token, ids);
+			}
+		}
+		const truncated = ids.length >= job.limit;
+		if (!job.byRisk && !job.riskyOnly) return { total: ids.length, truncated, ids: ids.slice(job.offset, job.offset + job.count) };
+		const known = scores.get(key)!;
+		const index = (known.index ??= new Map(known.ids.map((id, i) => [id, i])));
+		const score = new Float64Array(ids.length);
+		let order: number[] = [];
+		for (let k = 0; k < ids.length; k++) {
+			const i = index.get(ids[k]);
+			// a vote newer than the report has no risk yet
+			score[k] = i === undefined ? 0 : known.score[i];
+			if (!job.riskyOnly || score[k] > 0) order.push(k);
+		}
+		// the matches come newest first: among equal scores the newest first
+		if (job.byRisk) order = order.sort((a, b) => score[b] - score[a] || a - b);
+		return { total: order.length, truncated, ids: order.slice(job.offset, job.offset + job.count).map((k) => ids[k]) };
+	};
+
+	parentPort!.on('message', async (job: Job) => {
 		let answer: Answer;
 		let r: PackedRisks | null = null;
 		try {
-			let sqlite = connections.get(job.file);
-			if (!sqlite) connections.set(job.file, (sqlite = new SQLite(job.file, { readonly: true, fileMustExist: true })));
-			const input = readInputSync(sqlite, job.campaignId);
-			let duplicates: DuplicateColumns | undefined;
-			let status = COMPLETE;
-			if (input.votes.ids.length > job.inlineDuplicates) {
-				const key = `${job.file}\0${job.campaignId}`;
-				let state = states.get(key);
-				if (!state) states.set(key, (state = { done: null, running: false }));
-				const known = knownDuplicates(state.done, input.votes);
-				duplicates = known.duplicates;
-				const complete = known.unchecked === 0 && state.done !== null;
-				if (!complete && !state.running) startDuplicates(job, state, input.votes);
-				status = { complete, unchecked: known.unchecked };
+			if (job.type === 'page') answer = { id: job.id, ok: true, page: await page(job) };
+			else if (job.type === 'rows') answer = { id: job.id, ok: true, rows: await read(job.file, job.sql, job.parameters) };
+			else {
+				answer = { id: job.id, ok: true, report: report(job) };
+				r = answer.report.risks;
 			}
-			answer = { id: job.id, ok: true, report: packReport(computeReport(input, duplicates), input.votes, status) };
-			r = answer.report.risks;
 		} catch (error) {
 			answer = { id: job.id, ok: false, error: String((error as Error)?.stack ?? error) };
 		}
@@ -518,7 +634,8 @@ function tsxApi(): string {
 
 let worker: Worker | null = null;
 let nextId = 0;
-const pending = new Map<number, { resolve: (r: CampaignQuality) => void; reject: (e: unknown) => void }>();
+let reportJobs = 0;
+const pending = new Map<number, { resolve: (r: Answer & { ok: true }) => void; reject: (e: unknown) => void }>();
 
 /** A thread running this module with `marker` set (the quality worker, or its near-duplicate worker). */
 function spawn(marker: string): Worker {
@@ -575,7 +692,7 @@ function startWorker(): Worker {
 		// idle: let a process with nothing else to do exit
 		if (pending.size === 0) w.unref();
 		if (!job) return;
-		if (answer.ok) job.resolve(unpack(answer.report));
+		if (answer.ok) job.resolve(answer);
 		else job.reject(new Error(`quality worker: ${answer.error}`));
 	});
 	w.on('error', fail);
@@ -583,11 +700,8 @@ function startWorker(): Worker {
 	return w;
 }
 
-/**
- * The report computed by the worker thread from its own read-only connection to `file`. Jobs run one
- * at a time in arrival order (callers share one job per campaign and change: votes-cache.ts).
- */
-export function qualityInWorker(file: string, campaignId: string): Promise<CampaignQuality> {
+/** Sends a job to the worker (started on first use); jobs start in arrival order. */
+function send(job: Omit<ReportJob, 'id'> | Omit<PageJob, 'id'> | Omit<RowsJob, 'id'>): Promise<Answer & { ok: true }> {
 	worker ??= startWorker();
 	const w = worker;
 	const id = nextId++;
@@ -595,11 +709,37 @@ export function qualityInWorker(file: string, campaignId: string): Promise<Campa
 		pending.set(id, { resolve, reject });
 		// busy: keep the process alive until the answer is in
 		w.ref();
-		w.postMessage({ id, file, campaignId, inlineDuplicates: inlineDuplicates() } satisfies Job);
+		w.postMessage({ ...job, id } as Job);
 	});
+}
+
+/**
+ * The report computed by the worker thread from its own read-only connection to `file`. Jobs run one
+ * at a time in arrival order (callers share one job per campaign and change: votes-cache.ts).
+ */
+export async function qualityInWorker(file: string, campaignId: string): Promise<CampaignQuality> {
+	reportJobs++;
+	const answer = await send({ type: 'report', file, campaignId, inlineDuplicates: inlineDuplicates() });
+	return unpack((answer as { report: PackedReport }).report);
+}
+
+/**
+ * A page of the audit queue, matched, scored and ordered in the worker (audit/queue.ts): the match query
+ * runs on the worker's connection and the order reads the worker's last report of the campaign, so the
+ * event loop neither runs the search nor sorts thousands of votes.
+ */
+export async function riskPageInWorker(file: string, campaignId: string, request: RiskPageRequest): Promise<RiskPage> {
+	const answer = await send({ type: 'page', file, campaignId, inlineDuplicates: inlineDuplicates(), ...request });
+	return (answer as { page: RiskPage }).page;
+}
+
+/** The rows of a read-only query compiled on the main thread, read on the worker's connection to `file`. */
+export async function rowsInWorker<R>(file: string, query: { sql: string; parameters: readonly unknown[] }): Promise<R[]> {
+	const answer = await send({ type: 'rows', file, sql: query.sql, parameters: query.parameters });
+	return (answer as { rows: R[] }).rows;
 }
 
 /** Reports computed by the worker since the process started (for tests). */
 export function workerJobs(): number {
-	return nextId;
+	return reportJobs;
 }

@@ -7,7 +7,8 @@ import { rationaleMatches } from '../db/search.ts';
 import { invalid } from '../errors.ts';
 import { VotesCache } from '../votes-cache.ts';
 import type { VoteRisk } from '../../quality/index.ts';
-import type { CampaignQuality } from './quality-worker.ts';
+import type { CampaignQuality, RiskPageRequest } from './quality-worker.ts';
+import { readOffThread, riskPage, warmQualityReports } from './evaluator-quality.ts';
 
 export const PAGE_SIZE = 50;
 export const AUDIT_STATUSES = ['all', 'unreviewed', 'counted', 'rejected'] as const;
@@ -73,8 +74,11 @@ export function parseAuditFilters(params: URLSearchParams): AuditFilters {
 	};
 }
 
-/** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first. */
+/** Per campaign and filters: the matching votes' ids and times, newest (or oldest) first (PostgreSQL). */
 const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
+/** Per campaign and filters: the token under which the quality worker keeps the matches (SQLite). */
+const matchTokens = new VotesCache<string>(50);
+let lastToken = 0;
 
 /**
  * Drops a campaign's cached matches. A review that accepts a counted vote changes no vote (so no
@@ -82,24 +86,49 @@ const matchCache = new VotesCache<{ id: string; submitted_at: number }[]>(50);
  */
 export function forgetAuditMatches(campaignId: string): void {
 	matchCache.forget(campaignId);
+	matchTokens.forget(campaignId);
+	progressCache.forget(campaignId);
 }
 
-/** How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). */
-export async function reviewProgress(db: Kysely<Database>, campaignId: string): Promise<{ reviewed: number; total: number }> {
-	const [total, reviewed] = await Promise.all([
-		db
-			.selectFrom('vote')
-			.select((eb) => eb.fn.countAll<number>().as('n'))
-			.where('campaign_id', '=', campaignId)
-			.executeTakeFirstOrThrow(),
-		db
-			.selectFrom('review')
-			.innerJoin('vote', 'vote.id', 'review.vote_id')
-			.select((eb) => eb.fn.count<number>('review.vote_id').distinct().as('n'))
-			.where('vote.campaign_id', '=', campaignId)
-			.executeTakeFirstOrThrow()
-	]);
-	return { reviewed: Number(reviewed.n), total: Number(total.n) };
+const progressCache = new VotesCache<{ reviewed: number; total: number }>(1);
+
+/**
+ * How many of the campaign's votes a lead has reviewed (accepted or rejected at least once). Two counts
+ * over every vote of the campaign: read off the event loop (the quality worker's connection on SQLite)
+ * and kept until the votes change or a review is made (forgetAuditMatches).
+ */
+export function reviewProgress(db: Kysely<Database>, campaignId: string): Promise<{ reviewed: number; total: number }> {
+	return progressCache.get(db, campaignId, 'progress', async () => {
+		const [[total], [reviewed]] = await Promise.all([
+			readOffThread(
+				db,
+				db
+					.selectFrom('vote')
+					.select((eb) => eb.fn.countAll<number>().as('n'))
+					.where('campaign_id', '=', campaignId)
+			),
+			readOffThread(
+				db,
+				db
+					.selectFrom('review')
+					.innerJoin('vote', 'vote.id', 'review.vote_id')
+					.select((eb) => eb.fn.count<number>('review.vote_id').distinct().as('n'))
+					.where('vote.campaign_id', '=', campaignId)
+			)
+		]);
+		return { reviewed: Number(reviewed.n), total: Number(total.n) };
+	});
+}
+
+/**
+ * At server start (hooks.server.ts): the large campaigns' quality reports, and with each its audit
+ * queue's first page in the default order and the review counts, so that a lead opening either page
+ * after the log line `quality report of … ready` waits for neither.
+ */
+export function warmAudit(db: Kysely<Database>): Promise<void> {
+	return warmQualityReports(db, (campaign, quality) =>
+		Promise.all([auditQueue(db, 'sqlite', campaign, parseAuditFilters(new URLSearchParams()), quality), reviewProgress(db, campaign.id)])
+	);
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
@@ -160,26 +189,48 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	if (f.version !== null) matches = matches.where('vote.guidelines_version', '=', f.version);
 	if (f.from !== null) matches = matches.where('vote.submitted_at', '>=', f.from);
 	if (f.to !== null) matches = matches.where('vote.submitted_at', '<', f.to);
-	const run = () =>
-		matches
-			.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc')
-			.limit(MAX_MATCHES)
-			.execute();
+	const query = matches.orderBy('vote.submitted_at', f.sort === 'oldest' ? 'asc' : 'desc').limit(MAX_MATCHES);
 	// the same search again (the next page, a re-sort, the lead coming back) is served from memory until
 	// the votes change (a review's reject/restore signals too); not with a system filter, which reads
 	// system names, and those can change without any vote changing
 	const { page: _page, sort: _sort, riskyOnly: _risky, ...key } = f;
-	const rows = f.system ? await run() : await matchCache.get(db, campaign.id, JSON.stringify({ ...key, oldest: f.sort === 'oldest' }), run);
-
-	// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
+	const cacheKey = JSON.stringify({ ...key, oldest: f.sort === 'oldest' });
 	const risks = quality.risks;
-	let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
-	if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
-	if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
-	const total = matched.length;
-	const pageMatches = matched
-		.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE)
-		.map((m) => ({ id: m.id, submitted_at: m.submitted_at, risk: risks.get(m.id) ?? NO_RISK }));
+	let total: number;
+	let truncated: boolean;
+	let ids: string[];
+	// SQLite file: the search, the scores of up to 20,000 matches and their order are the quality
+	// worker's (quality-worker.ts riskPageInWorker), so no request holds the event loop for them
+	const page = await riskPage(db, campaign.id, async (): Promise<RiskPageRequest> => {
+		const compiled = query.compile();
+		return {
+			sql: compiled.sql,
+			parameters: compiled.parameters,
+			// the worker keeps the match set under a token that this VotesCache renews when the votes change
+			token: f.system ? null : await matchTokens.get(db, campaign.id, cacheKey, async () => `${campaign.id}:${++lastToken}`),
+			limit: MAX_MATCHES,
+			byRisk: f.sort === 'risk',
+			riskyOnly: f.riskyOnly,
+			offset: (f.page - 1) * PAGE_SIZE,
+			count: PAGE_SIZE
+		};
+	});
+	if (page) {
+		({ total, truncated } = page);
+		ids = page.ids;
+	} else {
+		// PostgreSQL or an in-memory database: here, as the report itself
+		const run = () => query.execute();
+		const rows = f.system ? await run() : await matchCache.get(db, campaign.id, cacheKey, run);
+		// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
+		let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
+		if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
+		if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
+		total = matched.length;
+		truncated = rows.length === MAX_MATCHES;
+		ids = matched.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE).map((m) => m.id);
+	}
+	const pageMatches = ids.map((id) => ({ id, risk: risks.get(id) ?? NO_RISK }));
 
 	// 2. everything the page shows, for its 50 votes
 	const details = pageMatches.length
@@ -282,7 +333,7 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 				};
 	return {
 		total,
-		truncated: rows.length === MAX_MATCHES,
+		truncated,
 		votes: pageRows.map((r) => ({
 			id: r.id,
 			evaluatorId: r.user_id,

@@ -43,6 +43,12 @@ export interface HotQuery<P extends HotParams, R> {
 	 * row, for reads of hundreds of thousands of rows.
 	 */
 	rowsSync(sqlite: SQLite.Database, params: P): unknown[][];
+	/**
+	 * SQLite: the rows as arrays, one at a time (no array of them all: at 200,000 rows that array and its
+	 * collection cost more than the read). For a connection of its own (the quality worker's): the
+	 * statement stays in raw mode while the iteration runs.
+	 */
+	eachRowSync(sqlite: SQLite.Database, params: P): IterableIterator<unknown[]>;
 	/** SQLite, synchronously: a write. */
 	runSync(sqlite: SQLite.Database, params: P): void;
 	/** Either database: the prepared statement when `db` is SQLite outside a transaction, else Kysely. */
@@ -165,6 +171,15 @@ export function hotQuery<P extends HotParams, R>(
 			statement.raw(true);
 			try {
 				return statement.all(...bind(params)) as unknown[][];
+			} finally {
+				statement.raw(false);
+			}
+		},
+		*eachRowSync(sqlite, params) {
+			const { statement, bind } = prepared(sqlite);
+			statement.raw(true);
+			try {
+				yield* statement.iterate(...bind(params)) as IterableIterator<unknown[]>;
 			} finally {
 				statement.raw(false);
 			}
