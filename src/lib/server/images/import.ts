@@ -14,7 +14,7 @@ import type { Campaign, Database } from '../db/schema.ts';
 import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
-import { contentPath, imageStoreFor, storeUnavailable, StoreError, type ImageStore } from './storage.ts';
+import { contentPath, imageStoreFor, putAll, type ImageStore } from './storage.ts';
 import { campaignSettings, requireCampaign } from '../campaigns/campaigns.ts';
 import { contentTypeOf, ENCODINGS, encodeForServing, type ImageFormat } from './formats.ts';
 import { writeAudit } from '../audit-log.ts';
@@ -470,26 +470,11 @@ export async function importImages(db: Kysely<Database>, options: ImportOptions)
 	}
 }
 
-/** Puts the staged copies into the store, a few at a time (an object store answers each in a round trip); the first failure stops it. */
-async function storeStaged(store: ImageStore, read: (row: PlannedRow) => Promise<Uint8Array>, rows: PlannedRow[]): Promise<void> {
-	const unique = [...new Map(rows.map((r) => [contentPath(r.sha256, r.servedExt), r])).entries()];
-	let next = 0;
-	let failed: unknown = null;
-	const worker = async () => {
-		while (failed === null && next < unique.length) {
-			const [key, row] = unique[next++];
-			try {
-				await store.put(key, await read(row), contentTypeOf(row.format));
-			} catch (e) {
-				failed ??= e;
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(8, unique.length) }, worker));
-	if (failed !== null) {
-		if (failed instanceof StoreError) throw storeUnavailable(failed, 'be written, so nothing was imported');
-		throw failed;
-	}
+/** Puts the staged copies under their content keys (each distinct copy once). */
+function storeStaged(store: ImageStore, read: (row: PlannedRow) => Promise<Uint8Array>, rows: PlannedRow[]): Promise<void> {
+	const unique = new Map(rows.map((r) => [contentPath(r.sha256, r.servedExt), r]));
+	const items = [...unique].map(([key, row]) => ({ key, contentType: contentTypeOf(row.format), bytes: () => read(row) }));
+	return putAll(store, items, 'be written, so nothing was imported');
 }
 
 /** The real path of `path` if it stays inside `baseDir` (after symlinks), else why not. */

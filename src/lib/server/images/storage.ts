@@ -58,6 +58,37 @@ export function storeUnavailable(error: unknown, doing: string): AppError {
 	return new AppError(503, 'store_unavailable', `the image store cannot ${doing} (${reason})`);
 }
 
+/** One object for `putAll`: its bytes are read only when its turn comes. */
+export interface PutItem {
+	key: string;
+	contentType: string;
+	bytes: () => Promise<Uint8Array> | Uint8Array;
+}
+
+/**
+ * Puts objects into the store a few at a time (an object store answers each in a round trip); the first
+ * failure stops the rest and is thrown, a store failure as the 503 of `storeUnavailable(…, doing)`.
+ */
+export async function putAll(store: ImageStore, items: readonly PutItem[], doing: string): Promise<void> {
+	let next = 0;
+	let failed: unknown = null;
+	const worker = async () => {
+		while (failed === null && next < items.length) {
+			const item = items[next++];
+			try {
+				await store.put(item.key, await item.bytes(), item.contentType);
+			} catch (e) {
+				failed ??= e;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker));
+	if (failed !== null) {
+		if (failed instanceof StoreError) throw storeUnavailable(failed, doing);
+		throw failed;
+	}
+}
+
 /** A folder: DATA_DIR by default, or IMAGE_STORE=/absolute/path (e.g. a mount shared by several instances). */
 export class LocalImageStore implements ImageStore {
 	readonly description: string;

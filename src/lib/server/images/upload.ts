@@ -21,17 +21,18 @@ import {
 	lstatSync,
 	type WriteStream
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { IncomingHttpHeaders } from 'node:http';
 import busboy from 'busboy';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { parseCsv } from '../../csv.ts';
 import { AppError } from '../errors.ts';
 import { randomId } from '../ids.ts';
 import { forgetScheduler } from '../voting/leases.ts';
-import { imageStoreFor, storeUnavailable, StoreError, type ImageStore } from './storage.ts';
+import { imageStoreFor, putAll, type ImageStore } from './storage.ts';
 import { contentTypeOf } from './formats.ts';
 import {
 	applyImport,
@@ -92,6 +93,15 @@ function stagingPrefix(id: string): string {
 	return `staging/${id}`;
 }
 
+/** No confirm holds the dry run: never claimed, or claimed by one that died (longer ago than CLAIM_MS). */
+const unclaimed = (now: number) => (eb: ExpressionBuilder<Database, 'upload_staging'>) =>
+	eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]);
+
+/** Removes a dry run's staged copies; what fails stays for the bucket's lifecycle rule (logged). */
+function dropStaged(store: ImageStore, id: string): Promise<void> {
+	return store.deletePrefix(stagingPrefix(id)).catch((e) => console.error(`upload ${id}: staged copies not removed (${e})`));
+}
+
 export function uploadsRoot(dataDir: string): string {
 	return join(dataDir, 'uploads');
 }
@@ -107,19 +117,15 @@ export async function sweepStaleStaging(db: Kysely<Database>, store: ImageStore,
 		.selectFrom('upload_staging')
 		.select(['id', 'created_at'])
 		.where('created_at', '<', now - STALE_MS)
-		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
+		.where(unclaimed(now))
 		.limit(100)
 		.execute();
 	let swept = 0;
 	for (const row of stale) {
-		const gone = await db
-			.deleteFrom('upload_staging')
-			.where('id', '=', row.id)
-			.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
-			.executeTakeFirst();
+		const gone = await db.deleteFrom('upload_staging').where('id', '=', row.id).where(unclaimed(now)).executeTakeFirst();
 		if (Number(gone.numDeletedRows) === 0) continue;
 		swept++;
-		await store.deletePrefix(stagingPrefix(row.id)).catch((e) => console.error(`upload ${row.id}: staged copies not removed (${e})`));
+		await dropStaged(store, row.id);
 	}
 	return swept;
 }
@@ -209,7 +215,7 @@ export async function receiveUpload(
 			.execute();
 		return stored;
 	} catch (e) {
-		if (staged) await store.deletePrefix(stagingPrefix(id)).catch(() => undefined);
+		if (staged) await dropStaged(store, id);
 		throw e;
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -217,25 +223,14 @@ export async function receiveUpload(
 }
 
 /** Puts a plan's staged copies under staging/<id>/ in the store, a few at a time; the first failure stops it (503). */
-async function stageCopies(store: ImageStore, id: string, stagingDir: string, plan: ImportPlan): Promise<void> {
+function stageCopies(store: ImageStore, id: string, stagingDir: string, plan: ImportPlan): Promise<void> {
 	const files = [...new Map(plan.valid.map((row) => [row.staged, row])).values()];
-	let next = 0;
-	let failed: unknown = null;
-	const worker = async () => {
-		while (failed === null && next < files.length) {
-			const row = files[next++];
-			try {
-				await store.put(`${stagingPrefix(id)}/${row.staged}`, readFileSync(join(stagingDir, row.staged)), contentTypeOf(row.format));
-			} catch (e) {
-				failed ??= e;
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
-	if (failed !== null) {
-		if (failed instanceof StoreError) throw storeUnavailable(failed, 'keep the dry run, so nothing was kept');
-		throw failed;
-	}
+	const items = files.map((row) => ({
+		key: `${stagingPrefix(id)}/${row.staged}`,
+		contentType: contentTypeOf(row.format),
+		bytes: () => readFile(join(stagingDir, row.staged))
+	}));
+	return putAll(store, items, 'keep the dry run, so nothing was kept');
 }
 
 const tooLarge = (limits: UploadLimits) =>
@@ -494,7 +489,7 @@ export async function confirmUpload(
 		.set({ claimed_at: claimedAt })
 		.where('id', '=', id)
 		.where('confirmed_at', 'is', null)
-		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', claimedAt - CLAIM_MS)]))
+		.where(unclaimed(claimedAt))
 		.executeTakeFirst();
 	if (Number(claim.numUpdatedRows) === 0) throw new AppError(409, 'conflict', 'this upload is being confirmed already', 'upload');
 	const store = await imageStoreFor(dataDir);
@@ -529,7 +524,7 @@ export async function confirmUpload(
 			.catch(() => undefined);
 		throw e;
 	}
-	await store.deletePrefix(stagingPrefix(id)).catch((e) => console.error(`upload ${id}: staged copies not removed (${e})`));
+	await dropStaged(store, id);
 	// new prompts or systems join the schedule at once in this process (the others: their image count check)
 	forgetScheduler(campaign.id);
 	return summary;
@@ -543,11 +538,11 @@ export async function cancelUpload(db: Kysely<Database>, dataDir: string, campai
 		.deleteFrom('upload_staging')
 		.where('id', '=', id)
 		.where('confirmed_at', 'is', null)
-		.where((eb) => eb.or([eb('claimed_at', 'is', null), eb('claimed_at', '<', now - CLAIM_MS)]))
+		.where(unclaimed(now))
 		.executeTakeFirst();
 	if (Number(gone.numDeletedRows) === 0) throw new AppError(409, 'conflict', 'this upload is being confirmed', 'upload');
 	const store = await imageStoreFor(dataDir);
-	await store.deletePrefix(stagingPrefix(id)).catch((e) => console.error(`upload ${id}: staged copies not removed (${e})`));
+	await dropStaged(store, id);
 }
 
 /** What the browser gets back from an upload: the dry run in a form a page renders. */
