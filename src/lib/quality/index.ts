@@ -40,7 +40,7 @@ export {
 	type EvaluatorQuality,
 	type FlagCode
 } from './evaluators.ts';
-export { voteRisks, voteRisksFrom, type VoteRisk, type RiskReason, type RiskCode } from './risk.ts';
+export { riskOrder, voteRisks, voteRisksFrom, type VoteRisk, type RiskReason, type RiskCode } from './risk.ts';
 
 export interface QualityReport {
 	evaluators: EvaluatorQuality[];

@@ -92,3 +92,15 @@ export function riskOf(
 	});
 	return { voteId: v.id, userId: v.userId, score: 1 - keep, reasons };
 }
+
+/**
+ * The audit queue's order of its matches, as positions into `scores` (one per match, in the order the
+ * matches came: newest first): only those with a score above 0 when `riskyOnly`, highest score first
+ * when `byRisk` (among equal scores, the order they came in), else as they came.
+ */
+export function riskOrder(scores: ArrayLike<number>, byRisk: boolean, riskyOnly: boolean): number[] {
+	const order: number[] = [];
+	for (let k = 0; k < scores.length; k++) if (!riskyOnly || scores[k] > 0) order.push(k);
+	if (byRisk) order.sort((a, b) => scores[b] - scores[a] || a - b);
+	return order;
+}

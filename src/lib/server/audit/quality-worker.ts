@@ -22,6 +22,7 @@ import {
 	assessQualityColumns,
 	findNearDuplicates,
 	resolveThresholds,
+	riskOrder,
 	VoteColumnsBuilder,
 	type AlphaResult,
 	type Choice,
@@ -582,16 +583,12 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		if (!job.byRisk && !job.riskyOnly) return { total: ids.length, truncated, ids: ids.slice(job.offset, job.offset + job.count) };
 		const known = scores.get(key)!;
 		const index = (known.index ??= new Map(known.ids.map((id, i) => [id, i])));
-		const score = new Float64Array(ids.length);
-		let order: number[] = [];
-		for (let k = 0; k < ids.length; k++) {
-			const i = index.get(ids[k]);
-			// a vote newer than the report has no risk yet
-			score[k] = i === undefined ? 0 : known.score[i];
-			if (!job.riskyOnly || score[k] > 0) order.push(k);
-		}
-		// the matches come newest first: among equal scores the newest first
-		if (job.byRisk) order = order.sort((a, b) => score[b] - score[a] || a - b);
+		// a vote newer than the report has no risk yet
+		const score = Float64Array.from(ids, (id) => {
+			const i = index.get(id);
+			return i === undefined ? 0 : known.score[i];
+		});
+		const order = riskOrder(score, job.byRisk, job.riskyOnly);
 		return { total: order.length, truncated, ids: order.slice(job.offset, job.offset + job.count).map((k) => ids[k]) };
 	};
 

@@ -6,7 +6,7 @@ import type { Dialect } from '../db/index.ts';
 import { rationaleMatches } from '../db/search.ts';
 import { invalid } from '../errors.ts';
 import { VotesCache } from '../votes-cache.ts';
-import type { VoteRisk } from '../../quality/index.ts';
+import { riskOrder, type VoteRisk } from '../../quality/index.ts';
 import type { CampaignQuality, RiskPageRequest } from './quality-worker.ts';
 import { readOffThread, riskPage, warmQualityReports } from './evaluator-quality.ts';
 
@@ -223,12 +223,14 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 		const run = () => query.execute();
 		const rows = f.system ? await run() : await matchCache.get(db, campaign.id, cacheKey, run);
 		// the report's packed risks (quality-worker.ts RiskIndex): a score per match, a full VoteRisk only for the page
-		let matched = rows.map((r) => ({ id: r.id, submitted_at: r.submitted_at, score: risks.scoreOf(r.id) }));
-		if (f.riskyOnly) matched = matched.filter((r) => r.score > 0);
-		if (f.sort === 'risk') matched.sort((a, b) => b.score - a.score || b.submitted_at - a.submitted_at);
-		total = matched.length;
+		const order = riskOrder(
+			rows.map((r) => risks.scoreOf(r.id)),
+			f.sort === 'risk',
+			f.riskyOnly
+		);
+		total = order.length;
 		truncated = rows.length === MAX_MATCHES;
-		ids = matched.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE).map((m) => m.id);
+		ids = order.slice((f.page - 1) * PAGE_SIZE, f.page * PAGE_SIZE).map((k) => rows[k].id);
 	}
 	const pageMatches = ids.map((id) => ({ id, risk: risks.get(id) ?? NO_RISK }));
 
