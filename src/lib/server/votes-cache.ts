@@ -44,6 +44,16 @@ export class VotesCache<V> {
 		return entry.value;
 	}
 
+	/**
+	 * The entry for (campaign, key) if it was made for the campaign's current votes (settled or still
+	 * being computed; wrapped, so that awaiting this does not wait for it), else undefined; never computes.
+	 */
+	async current(db: Kysely<Database>, campaignId: string, key: string): Promise<{ value: Promise<V> } | undefined> {
+		const external = await storedVotesStamp(db, campaignId);
+		const hit = this.campaigns.get(campaignId)?.get(key);
+		return hit && hit.stamp === `${votesRevision(campaignId)}:${external}` ? { value: hit.value } : undefined;
+	}
+
 	/** Drops one campaign's entries for a reason other than its votes (e.g. a new gold pair). */
 	forget(campaignId: string): void {
 		this.campaigns.delete(campaignId);

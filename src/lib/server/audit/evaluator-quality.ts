@@ -1,14 +1,50 @@
 // The quality report of a campaign (lib/quality, pure) over its votes, gold pairs, region marks and the
 // Bradley–Terry fit: what the evaluator dashboard, the audit queue and the "leave out flagged
 // evaluators" filter read. Computed once per change of the campaign's votes (votes-cache.ts), off the
-// event loop on SQLite (quality-worker.ts).
+// event loop on SQLite (quality-worker.ts); a large campaign's last report is served while the next
+// one is computed (campaignQuality).
 import { SqliteAdapter, type Compilable, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import type { CampaignQuality, RiskPage, RiskPageRequest } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
 
-const reports = new VotesCache<CampaignQuality>(1);
+/** When a report was computed and over how many votes; `current: false` while a newer one is on its way. */
+export interface QualityAsOf {
+	/** the votes the report covers (every vote of the campaign when it was computed) */
+	votes: number;
+	/** epoch ms when the computation finished */
+	computedAt: number;
+	/** false: the votes changed since (or a gold pair was added); a new report is being computed */
+	current: boolean;
+}
+
+export type QualityReport = CampaignQuality & { asOf: QualityAsOf };
+
+const reports = new VotesCache<QualityReport>(1);
+
+/** A large campaign's last finished report, served while the next one is computed. */
+interface Held {
+	report: Promise<QualityReport>;
+	stale: QualityReport;
+	finishedAt: number;
+	tookMs: number;
+}
+const held = new Map<string, Held>();
+/** at most this many large campaigns keep a report between changes (each holds its votes' risks) */
+const HELD_CAMPAIGNS = 4;
+/** per campaign: the pending (timer) or running refresh */
+const refreshes = new Map<string, ReturnType<typeof setTimeout> | 'running'>();
+
+/**
+ * Campaigns with at least this many votes (PICKWISE_QUALITY_WARM_VOTES, default 20,000) are "large":
+ * their report takes seconds, so it is computed at start and, after a change, the last one is served
+ * while the next is computed. Smaller ones take milliseconds and are always computed on request.
+ */
+export function largeCampaignVotes(): number {
+	const v = Number(process.env.PICKWISE_QUALITY_WARM_VOTES);
+	return Number.isInteger(v) && v >= 0 ? v : 20_000;
+}
 
 /** The report also reads the gold pairs: a new one makes it stale without any vote changing. */
 export function forgetQuality(campaignId: string): void {
@@ -19,14 +55,62 @@ export function forgetQuality(campaignId: string): void {
  * The campaign's quality report, computed once per change of its votes for every caller (requests that
  * arrive meanwhile share the computation). On a SQLite file it is computed on a worker thread
  * (quality-worker.ts), so the event loop keeps answering other requests meanwhile.
+ *
+ * A large campaign (largeCampaignVotes) does not make its callers wait after a change: they get the
+ * last report (`asOf.current` false, with the votes it covers) and the next one is computed in the
+ * background — at most one at a time, and not sooner after the last than that one took, so that a
+ * campaign voted on all day keeps the worker busy at most half the time. Votes submitted since are not
+ * scored yet (the audit queue counts them as no risk and says so).
  */
-export function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
-	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign));
+export async function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+	const last = held.get(campaign.id);
+	if (last) {
+		const current = await reports.current(db, campaign.id, 'report');
+		if (current?.value === last.report) return current.value;
+		if (!current) refresh(db, campaign.id, last);
+		return last.stale;
+	}
+	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign.id));
+}
+
+function refresh(db: Kysely<Database>, campaignId: string, last: Held): void {
+	if (refreshes.has(campaignId)) return;
+	const wait = Math.max(0, last.finishedAt + last.tookMs - Date.now());
+	const timer = setTimeout(async () => {
+		refreshes.set(campaignId, 'running');
+		try {
+			await reports.get(db, campaignId, 'report', () => computeQuality(db, campaignId));
+		} catch (error) {
+			// the last report stays served; the next request tries again
+			console.error(`quality report of campaign ${campaignId}: ${String((error as Error)?.stack ?? error)}`);
+		} finally {
+			refreshes.delete(campaignId);
+		}
+	}, wait);
+	timer.unref();
+	refreshes.set(campaignId, timer);
+}
+
+/** The report computed now; a large campaign's is then held to be served while its next one is computed. */
+function computeQuality(db: Kysely<Database>, campaignId: string): Promise<QualityReport> {
+	const started = Date.now();
+	const report = computeReport(db, campaignId).then((quality): QualityReport => {
+		const asOf = { votes: quality.risks.size, computedAt: Date.now(), current: true };
+		held.delete(campaignId);
+		if (asOf.votes >= largeCampaignVotes()) {
+			const stale = { ...quality, asOf: { ...asOf, current: false } };
+			held.set(campaignId, { report, stale, finishedAt: asOf.computedAt, tookMs: asOf.computedAt - started });
+			// the campaign whose report is oldest goes first
+			if (held.size > HELD_CAMPAIGNS) held.delete(held.keys().next().value!);
+		}
+		return { ...quality, asOf };
+	});
+	return report;
 }
 
 let listening = false;
 
-async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise<CampaignQuality> {
+async function computeReport(db: Kysely<Database>, campaignId: string): Promise<CampaignQuality> {
 	// a dynamic import: the build emits the worker's module as a file of its own, which the worker loads
 	const { qualityInWorker, qualityHere, onNearDuplicatesReady } = await import('./quality-worker.ts');
 	// a large campaign's near-duplicate join finishes after its report: the next request gets a new report
@@ -35,8 +119,8 @@ async function computeQuality(db: Kysely<Database>, campaign: Campaign): Promise
 		onNearDuplicatesReady(forgetQuality);
 	}
 	const file = await sqliteFile(db);
-	if (file) return qualityInWorker(file, campaign.id);
-	return qualityHere(db, campaign.id);
+	if (file) return qualityInWorker(file, campaignId);
+	return qualityHere(db, campaignId);
 }
 
 const files = new WeakMap<Kysely<Database>, string>();
@@ -111,8 +195,7 @@ export async function warmQualityReports(
 async function warm(db: Kysely<Database>, then: (campaign: Campaign, report: CampaignQuality) => Promise<unknown>): Promise<void> {
 	const started = performance.now();
 	if (!(await sqliteFile(db))) return;
-	const v = Number(process.env.PICKWISE_QUALITY_WARM_VOTES);
-	const least = Number.isInteger(v) && v >= 0 ? v : 20_000;
+	const least = largeCampaignVotes();
 	const large = await readOffThread(
 		db,
 		db
@@ -156,6 +239,8 @@ export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) 
 	return {
 		agreement: report.agreement,
 		thresholds: report.thresholds,
+		/** the votes the report covers and when it was computed; current: false while a newer one is computed (large campaigns) */
+		as_of: { votes: report.asOf.votes, computed_at: new Date(report.asOf.computedAt).toISOString(), current: report.asOf.current },
 		/** complete: false while the near-duplicate check of a large campaign is still running (its signals then cover `unchecked` fewer votes) */
 		near_duplicates: report.nearDuplicates,
 		evaluators: report.evaluators.map((e) => ({

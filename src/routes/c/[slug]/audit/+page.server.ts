@@ -32,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
 		filters,
 		queue: { ...queue, votes: queue.votes.map((v) => ({ ...v, annotations: annotations.get(v.id) ?? NO_ANNOTATIONS })) },
 		progress,
+		asOf: quality.asOf,
 		pageSize: PAGE_SIZE,
 		evaluators,
 		systems,

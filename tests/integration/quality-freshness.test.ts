@@ -1,0 +1,113 @@
+// A large campaign's quality report takes seconds to compute. After a change the server answers at
+// once with the last report, saying which votes it covers and that it is not current, and computes the
+// next one in the background; a small campaign's report is computed on request and always current.
+// Through the real server on a SQLite file, with the "large" threshold lowered to 10 votes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
+import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { createUser } from '../../src/lib/server/auth/users.ts';
+import { addMember } from '../../src/lib/server/campaigns/campaigns.ts';
+import { createSession } from '../../src/lib/server/auth/session.ts';
+
+let root: string;
+let db: Db;
+let server: RunningServer;
+let lead: string;
+const seeded: Record<string, SeededCampaign> = {};
+
+async function vote(slug: string, evaluator: number, n: number) {
+	const cookie = seeded[slug].evaluators[evaluator].cookie;
+	const next = await api(server.url, cookie, `/api/v1/campaigns/${slug}/next`);
+	expect(next.status).toBe(200);
+	const saved = await api(server.url, cookie, `/api/v1/campaigns/${slug}/votes`, {
+		vote_id: crypto.randomUUID(),
+		assignment_id: next.body.assignment.id,
+		choice: n % 3 === 0 ? 'right' : 'left',
+		rationale: `The left one is sharper and better lit, vote ${n}.`
+	});
+	expect(saved.status).toBe(201);
+}
+
+type AsOf = { votes: number; computed_at: string; current: boolean };
+const report = async (slug: string): Promise<{ as_of: AsOf; evaluators: { metrics: { votes: number } }[] }> => {
+	const r = await api(server.url, lead, `/api/v1/campaigns/${slug}/evaluators`);
+	expect(r.status).toBe(200);
+	return r.body;
+};
+async function untilCurrent(slug: string) {
+	for (let tries = 0; tries < 400; tries++) {
+		const r = await report(slug);
+		if (r.as_of.current) return r;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	throw new Error(`the report of ${slug} did not become current`);
+}
+const votesIn = (r: Awaited<ReturnType<typeof report>>) => r.evaluators.reduce((n, e) => n + e.metrics.votes, 0);
+
+beforeAll(async () => {
+	root = mkdtempSync(join(tmpdir(), 'pickwise-quality-fresh-'));
+	db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
+	for (const slug of ['big', 'small']) seeded[slug] = await seedCampaign(db.kysely, root, { slug, systems: 4, prompts: 10, evaluators: 3 });
+	const user = await createUser(db.kysely, { email: 'lead@fresh.test', password: 'lead-password-1' });
+	for (const slug of ['big', 'small']) await addMember(db.kysely, { slug, email: 'lead@fresh.test', role: 'lead' });
+	lead = `pickwise_session=${(await createSession(db.kysely, user.id)).token}`;
+	server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '10' });
+	for (let n = 0; n < 12; n++) await vote('big', n % 3, n);
+	for (let n = 0; n < 6; n++) await vote('small', n % 3, n);
+}, 120_000);
+
+afterAll(async () => {
+	await server?.stop();
+	await db?.close();
+	rmSync(root, { recursive: true, force: true });
+});
+
+describe('quality report freshness', () => {
+	it("serves a large campaign's last report at once after a vote, then the new one", async () => {
+		const first = await report('big');
+		expect(first.as_of).toMatchObject({ votes: 12, current: true });
+		expect(votesIn(first)).toBe(12);
+		expect((await report('big')).as_of.current).toBe(true);
+
+		await vote('big', 0, 12);
+		// the request does not wait for the new report: it gets the last one, marked as not current
+		const stale = await report('big');
+		expect(stale.as_of).toMatchObject({ votes: 12, current: false, computed_at: first.as_of.computed_at });
+		expect(votesIn(stale)).toBe(12);
+
+		// the new one is computed in the background (no later than the last one took after it)
+		const fresh = await untilCurrent('big');
+		expect(fresh.as_of.votes).toBe(13);
+		expect(votesIn(fresh)).toBe(13);
+	});
+
+	it('says so on the evaluators page and the audit queue while a report is not current', async () => {
+		const page = async (path: string) => (await fetch(server.url + path, { headers: { cookie: lead } })).text();
+		// each page is the first request after a vote: the refresh the previous one started is done
+		await vote('big', 1, 13);
+		const evaluators = await page('/c/big/evaluators');
+		expect(evaluators).toContain('id="quality-as-of"');
+		expect(evaluators).toMatch(/covers the 13 votes the campaign had at/);
+		await untilCurrent('big');
+		expect(await page('/c/big/evaluators')).not.toContain('id="quality-as-of"');
+		await vote('big', 2, 14);
+		const audit = await page('/c/big/audit');
+		expect(audit).toContain('id="quality-as-of"');
+		expect(audit).toMatch(/the newer vote has no risk score yet/);
+	});
+
+	it("computes a small campaign's report on request: current right after a vote", async () => {
+		expect((await report('small')).as_of).toMatchObject({ votes: 6, current: true });
+		await vote('small', 2, 6);
+		const after = await report('small');
+		expect(after.as_of).toMatchObject({ votes: 7, current: true });
+		expect(votesIn(after)).toBe(7);
+		expect(await (await fetch(server.url + '/c/small/evaluators', { headers: { cookie: lead } })).text()).not.toContain(
+			'id="quality-as-of"'
+		);
+	});
+});
