@@ -5,7 +5,7 @@
 // one is computed (campaignQuality).
 import { SqliteAdapter, type Compilable, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
-import type { CampaignQuality, RiskPage, RiskPageRequest } from './quality-worker.ts';
+import type { CampaignQuality, RiskIndex, RiskPage, RiskPageRequest } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
 import { VotesCache } from '../votes-cache.ts';
 
@@ -132,12 +132,14 @@ const files = new WeakMap<Kysely<Database>, string>();
 export async function riskPage(
 	db: Kysely<Database>,
 	campaignId: string,
+	/** the report the page is ordered by (the one the caller shows) */
+	risks: RiskIndex,
 	request: () => Promise<RiskPageRequest>
 ): Promise<RiskPage | null> {
 	const file = await sqliteFile(db);
 	if (!file) return null;
 	const { riskPageInWorker } = await import('./quality-worker.ts');
-	return riskPageInWorker(file, campaignId, await request());
+	return riskPageInWorker(file, campaignId, await request(), risks);
 }
 
 /**

@@ -290,6 +290,12 @@ export class RiskIndex {
 		return -1;
 	}
 
+	/** The ids (UTF-8, rank order) and scores, for the query thread's risk order (riskPageInWorker). */
+	packedScores(): { voteIds: Uint8Array; voteIdEnds: Int32Array; scores: Float64Array } {
+		const { voteIds, voteIdEnds, scores } = this.p;
+		return { voteIds: voteIds.subarray(0, voteIdEnds.length ? voteIdEnds[voteIdEnds.length - 1] : 0), voteIdEnds, scores };
+	}
+
 	/** The vote's score, or 0 when the report does not know it (a vote newer than the report). */
 	scoreOf(voteId: string): number {
 		const rank = this.rankOf(voteId);
@@ -381,7 +387,19 @@ interface PageJob extends RiskPageRequest {
 	id: number;
 	file: string;
 	campaignId: string;
-	inlineDuplicates: number;
+}
+/**
+ * The scores of the report the main thread holds, for the pages that follow (packed as in PackedRisks:
+ * ids in rank order). Pages are ordered by that report's scores, which the main thread also serves.
+ */
+interface ScoresJob {
+	type: 'scores';
+	id: number;
+	file: string;
+	campaignId: string;
+	voteIds: Uint8Array;
+	voteIdEnds: Int32Array;
+	scores: Float64Array;
 }
 /** A read-only query compiled on the main thread (a count over a campaign's votes), run on the worker's connection. */
 interface RowsJob {
@@ -391,11 +409,21 @@ interface RowsJob {
 	sql: string;
 	parameters: readonly unknown[];
 }
-type Job = ReportJob | PageJob | RowsJob;
+/** Blocks the thread until `signal[0]` turns non-zero (after setting `signal[1]`): tests stand in for a long report with it (holdReportThread). */
+interface HoldJob {
+	type: 'hold';
+	id: number;
+	signal: SharedArrayBuffer;
+}
+type Job = ReportJob | PageJob | RowsJob | ScoresJob | HoldJob;
+/** a job before send numbers it */
+type Unsent<J> = J extends unknown ? Omit<J, 'id'> : never;
 type Answer =
 	| { id: number; ok: true; report: PackedReport }
 	| { id: number; ok: true; page: RiskPage }
 	| { id: number; ok: true; rows: unknown[] }
+	| { id: number; ok: true; scores: number }
+	| { id: number; ok: true; held: true }
 	| { id: number; ok: false; error: string }
 	| { id: -1; duplicatesReady: { file: string; campaignId: string } };
 
@@ -551,12 +579,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		let sides = stanceSides.get(key);
 		// bounded: a campaign's texts are kept, not every text the process has ever seen
 		if (!sides || sides.size > 2 * input.votes.ids.length + 100_000) stanceSides.set(key, (sides = new Map()));
-		const computed = computeReport(input, duplicates, sides);
-		const known = { ids: input.votes.ids, score: computed.score, index: null as Map<string, number> | null };
-		scores.set(key, known);
-		// the audit queue's lookup by id, made once the report is on its way rather than on the first page
-		setImmediate(() => (known.index ??= new Map(known.ids.map((id, i) => [id, i]))));
-		return packReport(computed, input.votes, status);
+		return packReport(computeReport(input, duplicates, sides), input.votes, status);
 	};
 
 	const read = async <R>(file: string, sql: string, parameters: readonly unknown[]): Promise<R[]> => {
@@ -565,12 +588,19 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		return (await reader.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]))).rows;
 	};
 
-	/** A page of matches in risk order (or time order), from the last report's scores. */
+	/** The scores of the report the main thread serves (riskPageInWorker sends them before the first page it orders by them). */
+	const takeScores = (job: ScoresJob): number => {
+		const ids = new Array<string>(job.scores.length);
+		for (let rank = 0, start = 0; rank < ids.length; start = job.voteIdEnds[rank++])
+			ids[rank] = decoder.decode(job.voteIds.subarray(start, job.voteIdEnds[rank]));
+		scores.set(`${job.file}\0${job.campaignId}`, { ids, score: job.scores, index: new Map(ids.map((id, i) => [id, i])) });
+		return ids.length;
+	};
+
+	/** A page of matches in risk order (or time order), from the scores of the report the main thread serves. */
 	const page = async (job: PageJob): Promise<RiskPage> => {
 		const key = `${job.file}\0${job.campaignId}`;
-		// the main thread asks for a page after the report; a worker started since (after a crash) computes it again
-		if (!scores.has(key))
-			report({ type: 'report', id: -1, file: job.file, campaignId: job.campaignId, inlineDuplicates: job.inlineDuplicates });
+		if (!scores.has(key) && (job.byRisk || job.riskyOnly)) throw new Error(`no scores for campaign ${job.campaignId}`);
 		let ids = job.token === null ? undefined : matchSets.get(job.token);
 		if (!ids) {
 			ids = (await read<{ id: string }>(job.file, job.sql, job.parameters)).map((r) => r.id);
@@ -597,7 +627,13 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		let r: PackedRisks | null = null;
 		try {
 			if (job.type === 'page') answer = { id: job.id, ok: true, page: await page(job) };
-			else if (job.type === 'rows') answer = { id: job.id, ok: true, rows: await read(job.file, job.sql, job.parameters) };
+			else if (job.type === 'scores') answer = { id: job.id, ok: true, scores: takeScores(job) };
+			else if (job.type === 'hold') {
+				const signal = new Int32Array(job.signal);
+				Atomics.store(signal, 1, 1);
+				Atomics.wait(signal, 0, 0);
+				answer = { id: job.id, ok: true, held: true };
+			} else if (job.type === 'rows') answer = { id: job.id, ok: true, rows: await read(job.file, job.sql, job.parameters) };
 			else {
 				answer = { id: job.id, ok: true, report: report(job) };
 				r = answer.report.risks;
@@ -629,10 +665,22 @@ function tsxApi(): string {
 	return 'tsx/esm/api';
 }
 
-let worker: Worker | null = null;
+/**
+ * Two threads run this module's jobs: one computes reports (seconds at 200,000 votes), the other answers
+ * the audit queue's pages and the off-thread reads (milliseconds), so that a page never waits behind a
+ * report being computed — which, with a campaign voted on all day, is most of the time.
+ */
+interface Lane {
+	name: string;
+	worker: Worker | null;
+	pending: Map<number, { resolve: (r: Answer & { ok: true }) => void; reject: (e: unknown) => void }>;
+	/** per campaign (file and id), the report whose scores the query thread holds (RiskIndex identity) */
+	scores: Map<string, RiskIndex>;
+}
+const reportLane: Lane = { name: 'quality worker', worker: null, pending: new Map(), scores: new Map() };
+const queryLane: Lane = { name: 'quality query worker', worker: null, pending: new Map(), scores: new Map() };
 let nextId = 0;
 let reportJobs = 0;
-const pending = new Map<number, { resolve: (r: Answer & { ok: true }) => void; reject: (e: unknown) => void }>();
 
 /** A thread running this module with `marker` set (the quality worker, or its near-duplicate worker). */
 function spawn(marker: string): Worker {
@@ -672,38 +720,40 @@ function inlineDuplicates(): number {
 	return Number.isInteger(v) && v >= 0 ? v : 20_000;
 }
 
-function startWorker(): Worker {
+function startWorker(lane: Lane): Worker {
 	const w = spawn(MARKER);
+	// a new thread holds no scores
+	lane.scores.clear();
 	const fail = (error: unknown) => {
-		if (worker === w) worker = null;
-		for (const job of pending.values()) job.reject(error);
-		pending.clear();
+		if (lane.worker === w) lane.worker = null;
+		for (const job of lane.pending.values()) job.reject(error);
+		lane.pending.clear();
 	};
 	w.on('message', (answer: Answer) => {
 		if ('duplicatesReady' in answer) {
 			for (const listener of readyListeners) listener(answer.duplicatesReady.campaignId);
 			return;
 		}
-		const job = pending.get(answer.id);
-		pending.delete(answer.id);
+		const job = lane.pending.get(answer.id);
+		lane.pending.delete(answer.id);
 		// idle: let a process with nothing else to do exit
-		if (pending.size === 0) w.unref();
+		if (lane.pending.size === 0) w.unref();
 		if (!job) return;
 		if (answer.ok) job.resolve(answer);
-		else job.reject(new Error(`quality worker: ${answer.error}`));
+		else job.reject(new Error(`${lane.name}: ${answer.error}`));
 	});
 	w.on('error', fail);
-	w.on('exit', (code) => fail(new Error(`quality worker exited (code ${code}) before answering`)));
+	w.on('exit', (code) => fail(new Error(`${lane.name} exited (code ${code}) before answering`)));
 	return w;
 }
 
-/** Sends a job to the worker (started on first use); jobs start in arrival order. */
-function send(job: Omit<ReportJob, 'id'> | Omit<PageJob, 'id'> | Omit<RowsJob, 'id'>): Promise<Answer & { ok: true }> {
-	worker ??= startWorker();
-	const w = worker;
+/** Sends a job to a lane's thread (started on first use); its jobs start in arrival order. */
+function send(lane: Lane, job: Unsent<Job>): Promise<Answer & { ok: true }> {
+	lane.worker ??= startWorker(lane);
+	const w = lane.worker;
 	const id = nextId++;
 	return new Promise((resolve, reject) => {
-		pending.set(id, { resolve, reject });
+		lane.pending.set(id, { resolve, reject });
 		// busy: keep the process alive until the answer is in
 		w.ref();
 		w.postMessage({ ...job, id } as Job);
@@ -716,24 +766,51 @@ function send(job: Omit<ReportJob, 'id'> | Omit<PageJob, 'id'> | Omit<RowsJob, '
  */
 export async function qualityInWorker(file: string, campaignId: string): Promise<CampaignQuality> {
 	reportJobs++;
-	const answer = await send({ type: 'report', file, campaignId, inlineDuplicates: inlineDuplicates() });
+	const answer = await send(reportLane, { type: 'report', file, campaignId, inlineDuplicates: inlineDuplicates() });
 	return unpack((answer as { report: PackedReport }).report);
 }
 
 /**
- * A page of the audit queue, matched, scored and ordered in the worker (audit/queue.ts): the match query
- * runs on the worker's connection and the order reads the worker's last report of the campaign, so the
- * event loop neither runs the search nor sorts thousands of votes.
+ * A page of the audit queue, matched, scored and ordered on the query thread (audit/queue.ts): the match
+ * query runs on that thread's connection and the order reads the scores of `risks` — the report the
+ * caller serves, sent to the thread before its first page — so the event loop neither runs the search
+ * nor sorts thousands of votes, and the page does not wait for a report being computed.
  */
-export async function riskPageInWorker(file: string, campaignId: string, request: RiskPageRequest): Promise<RiskPage> {
-	const answer = await send({ type: 'page', file, campaignId, inlineDuplicates: inlineDuplicates(), ...request });
+export async function riskPageInWorker(file: string, campaignId: string, request: RiskPageRequest, risks: RiskIndex): Promise<RiskPage> {
+	const key = `${file}\0${campaignId}`;
+	if (queryLane.scores.get(key) !== risks) {
+		// copied, not transferred: the main thread keeps its report (about 10 MB at 200,000 votes, a memcpy)
+		void send(queryLane, { type: 'scores', file, campaignId, ...risks.packedScores() }).catch(() => queryLane.scores.delete(key));
+		queryLane.scores.set(key, risks);
+	}
+	const answer = await send(queryLane, { type: 'page', file, campaignId, ...request });
 	return (answer as { page: RiskPage }).page;
 }
 
-/** The rows of a read-only query compiled on the main thread, read on the worker's connection to `file`. */
+/** The rows of a read-only query compiled on the main thread, read on the query thread's connection to `file`. */
 export async function rowsInWorker<R>(file: string, query: { sql: string; parameters: readonly unknown[] }): Promise<R[]> {
-	const answer = await send({ type: 'rows', file, sql: query.sql, parameters: query.parameters });
+	const answer = await send(queryLane, { type: 'rows', file, sql: query.sql, parameters: query.parameters });
 	return (answer as { rows: R[] }).rows;
+}
+
+/**
+ * Keeps the report thread busy until the returned function is called, as a report of a large campaign
+ * does for seconds (for tests: pages and reads must not wait for it). Resolves once the thread is held.
+ */
+export function holdReportThread(): { held: Promise<void>; release: () => void } {
+	const signal = new Int32Array(new SharedArrayBuffer(8));
+	void send(reportLane, { type: 'hold', signal: signal.buffer as SharedArrayBuffer }).catch(() => {});
+	const held = (async () => {
+		// the thread says so in signal[1] before it blocks
+		while (Atomics.load(signal, 1) === 0) await new Promise((r) => setTimeout(r, 10));
+	})();
+	return {
+		held,
+		release: () => {
+			Atomics.store(signal, 0, 1);
+			Atomics.notify(signal, 0);
+		}
+	};
 }
 
 /** Reports computed by the worker since the process started (for tests). */

@@ -201,7 +201,7 @@ export async function auditQueue(db: Kysely<Database>, dialect: Dialect, campaig
 	let ids: string[];
 	// SQLite file: the search, the scores of up to 20,000 matches and their order are the quality
 	// worker's (quality-worker.ts riskPageInWorker), so no request holds the event loop for them
-	const page = await riskPage(db, campaign.id, async (): Promise<RiskPageRequest> => {
+	const page = await riskPage(db, campaign.id, risks, async (): Promise<RiskPageRequest> => {
 		const compiled = query.compile();
 		return {
 			sql: compiled.sql,

@@ -1,0 +1,99 @@
+// A large campaign's quality report keeps a thread busy for seconds, and with votes coming in all day
+// one is being computed most of the time. The audit queue's pages and the off-thread counts run on
+// another thread: they are answered while the report thread is busy, ordered by the scores of the
+// report the caller serves. The report thread is held busy here (holdReportThread) instead of by a
+// slow report, so the test does not depend on how long anything takes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
+import { requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
+import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
+import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/server/audit/queue.ts';
+import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
+import { holdReportThread, qualityInWorker } from '../../src/lib/server/audit/quality-worker.ts';
+
+let db: TestDatabase;
+let seeded: SeededCampaign;
+
+async function vote(evaluator: number, n: number) {
+	const campaign = await requireCampaign(db.kysely, 'lanes');
+	const pair = await nextAssignment(db.kysely, campaign, seeded.evaluators[evaluator].id, null);
+	if (!pair) throw new Error('no pair');
+	await castVote(db.kysely, campaign, seeded.evaluators[evaluator].id, {
+		voteId: crypto.randomUUID(),
+		assignmentId: pair.assignment.id,
+		// evaluator 0 argues for the other side now and then (contradictions) and answers fast
+		choice: n % 2 ? 'left' : 'right',
+		rationale: evaluator === 0 && n % 3 === 0 ? `The ${n % 2 ? 'right' : 'left'} one is sharper (${n}).` : `Sharper, number ${n}.`,
+		activeMs: evaluator === 0 ? 500 : 6000
+	});
+}
+
+const withinSeconds = <T>(p: Promise<T>, what: string, seconds = 30) =>
+	Promise.race([
+		p,
+		new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no answer in ${seconds} s`)), seconds * 1000))
+	]);
+
+beforeAll(async () => {
+	db = await createTestDatabase();
+	seeded = await seedCampaign(db.kysely, db.dir, { slug: 'lanes', systems: 4, prompts: 10, evaluators: 3 });
+	const campaign = await requireCampaign(db.kysely, 'lanes');
+	await updateCampaignSettings(
+		db.kysely,
+		campaign,
+		{
+			status: 'active',
+			allowTie: true,
+			allowBothBad: true,
+			blind: true,
+			rationaleMinChars: 0,
+			goldRate: 0,
+			repeatRate: 0,
+			goldFeedback: false
+		},
+		null
+	);
+	for (let n = 0; n < 24; n++) await vote(n % 3, n);
+}, 60_000);
+afterAll(() => db.cleanup());
+
+describe('quality worker lanes', () => {
+	it('answers audit queue pages and counts while a report is being computed', async () => {
+		const campaign = await requireCampaign(db.kysely, 'lanes');
+		const quality = await campaignQuality(db.kysely, campaign);
+		const known = new Set([...quality.risks].map((r) => r.voteId));
+		expect(quality.risks.toJSON().some((r) => r.score > 0)).toBe(true);
+
+		const hold = holdReportThread();
+		await withinSeconds(hold.held, 'holding the report thread');
+		try {
+			// the report thread is busy: a report asked for now waits for it…
+			let reported = false;
+			const report = qualityInWorker(db.file, campaign.id).then((q) => ((reported = true), q));
+			// …while a page in risk order and the review counts are answered meanwhile
+			await vote(1, 24);
+			const page = await withinSeconds(
+				auditQueue(db.kysely, db.dialect, campaign, parseAuditFilters(new URLSearchParams('sort=risk')), quality),
+				'audit queue page'
+			);
+			const progress = await withinSeconds(reviewProgress(db.kysely, campaign.id), 'review counts');
+			expect(reported).toBe(false);
+			// ordered by the scores of the report the caller serves (the vote newer than it has none: 0),
+			// ties newest first
+			expect(page.total).toBe(25);
+			const scores = page.votes.map((v) => v.risk.score);
+			expect(scores).toEqual(page.votes.map((v) => quality.risks.scoreOf(v.id)));
+			expect(page.votes.map((v) => v.id)).toEqual(
+				[...page.votes].sort((a, b) => b.risk.score - a.risk.score || b.submittedAt - a.submittedAt).map((v) => v.id)
+			);
+			expect(page.votes.filter((v) => !known.has(v.id))).toHaveLength(1);
+			expect(progress).toEqual({ reviewed: 0, total: 25 });
+			hold.release();
+			expect((await withinSeconds(report, 'report after release')).risks.size).toBe(25);
+		} finally {
+			hold.release();
+		}
+	});
+});
