@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 export interface RunningServer {
 	url: string;
 	process: ChildProcess;
+	/** what the server printed so far (stdout and stderr) */
+	output(): string;
 	stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startServer(dataDir: string, env: Record<string, string> =
 	return {
 		url,
 		process: child,
+		output: () => output,
 		stop: (signal = 'SIGTERM') =>
 			new Promise((done) => {
 				if (child.exitCode !== null || child.signalCode !== null) return done();

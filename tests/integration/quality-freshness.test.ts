@@ -3,7 +3,7 @@
 // next one in the background; a small campaign's report is computed on request and always current.
 // Through the real server on a SQLite file, with the "large" threshold lowered to 10 votes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
@@ -98,6 +98,37 @@ describe('quality report freshness', () => {
 		const audit = await page('/c/big/audit');
 		expect(audit).toContain('id="quality-as-of"');
 		expect(audit).toMatch(/the newer vote has no risk score yet/);
+	});
+
+	it('serves the report the last process saved after a restart, not one newer than the database', async () => {
+		const restart = async () => {
+			await server.stop();
+			server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '10' });
+			for (let tries = 0; tries < 600 && !/quality report of big \(\d+ votes\) ready/.test(server.output()); tries++)
+				await new Promise((r) => setTimeout(r, 50));
+			return server.output();
+		};
+		// the first report of this server (12 votes) was saved beside the database
+		const campaign = await db.kysely.selectFrom('campaign').select('id').where('slug', '=', 'big').executeTakeFirstOrThrow();
+		expect(existsSync(join(root, 'pickwise.db-cache', `quality-${campaign.id}.v8`))).toBe(true);
+		let output = await restart();
+		expect(output).toMatch(/quality report of big saved by the last process served \d+ ms after start/);
+		expect(output).toMatch(/quality report of big \(15 votes\) ready/);
+		expect((await report('big')).as_of).toMatchObject({ votes: 15, current: true });
+
+		// a database older than the saved report (here: without its newest vote) does not get it
+		const twelfth = await db.kysely
+			.selectFrom('vote')
+			.select('id')
+			.where('campaign_id', '=', campaign.id)
+			.orderBy('submitted_at')
+			.offset(11)
+			.limit(1)
+			.executeTakeFirstOrThrow();
+		await db.kysely.deleteFrom('vote').where('id', '=', twelfth.id).execute();
+		output = await restart();
+		expect(output).not.toMatch(/saved by the last process served/);
+		expect(output).toMatch(/quality report of big \(14 votes\) ready/);
 	});
 
 	it("computes a small campaign's report on request: current right after a vote", async () => {

@@ -11,7 +11,8 @@ import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/server/audit/queue.ts';
 import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
-import { holdReportThread, qualityInWorker } from '../../src/lib/server/audit/quality-worker.ts';
+import { holdReportThread, qualityInWorker, savedQuality } from '../../src/lib/server/audit/quality-worker.ts';
+import { join } from 'node:path';
 
 let db: TestDatabase;
 let seeded: SeededCampaign;
@@ -60,6 +61,22 @@ beforeAll(async () => {
 afterAll(() => db.cleanup());
 
 describe('quality worker lanes', () => {
+	it('saves a report for the next process of the same build, which reads it back whole', async () => {
+		const campaign = await requireCampaign(db.kysely, 'lanes');
+		const path = join(db.dir, 'saved', 'quality.v8');
+		const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+		const small = await qualityInWorker(db.file, campaign.id, { path, key: 'build-a', least: 1000 });
+		expect(await savedQuality(path, 'build-a')).toBeNull(); // under `least` votes: not saved
+		const computed = await qualityInWorker(db.file, campaign.id, { path, key: 'build-a', least: 1 });
+		expect(plain(small)).toEqual(plain(computed));
+		expect(await savedQuality(path, 'build-b')).toBeNull(); // another build's
+		const saved = (await savedQuality(path, 'build-a'))!;
+		expect(saved.campaignId).toBe(campaign.id);
+		expect(plain(saved.quality)).toEqual(plain(computed));
+		expect(saved.quality.risks.toJSON()).toEqual(computed.risks.toJSON());
+		expect(saved.quality.risks.get(computed.risks.at(0).voteId)?.score).toBe(computed.risks.at(0).score);
+	});
+
 	it('answers audit queue pages and counts while a report is being computed', async () => {
 		const campaign = await requireCampaign(db.kysely, 'lanes');
 		const quality = await campaignQuality(db.kysely, campaign);

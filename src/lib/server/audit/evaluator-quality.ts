@@ -3,6 +3,7 @@
 // evaluators" filter read. Computed once per change of the campaign's votes (votes-cache.ts), off the
 // event loop on SQLite (quality-worker.ts); a large campaign's last report is served while the next
 // one is computed (campaignQuality).
+import { readdir } from 'node:fs/promises';
 import { SqliteAdapter, type Compilable, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import type { CampaignQuality, RiskIndex, RiskPage, RiskPageRequest } from './quality-worker.ts';
@@ -63,6 +64,7 @@ export function forgetQuality(campaignId: string): void {
  * scored yet (the audit queue counts them as no risk and says so).
  */
 export async function campaignQuality(db: Kysely<Database>, campaign: Campaign): Promise<QualityReport> {
+	if (startup && !held.has(campaign.id)) await startup;
 	const last = held.get(campaign.id);
 	if (last) {
 		const current = await reports.current(db, campaign.id, 'report');
@@ -110,6 +112,25 @@ function computeQuality(db: Kysely<Database>, campaignId: string): Promise<Quali
 
 let listening = false;
 
+/**
+ * Saving large campaigns' reports next to the database, so that the next process of the same build
+ * serves one at once after a restart (marked not current) while it computes its own: `key` is the
+ * build's version (another build may pack its report differently). The server turns it on
+ * (hooks.server.ts); the CLI and tests do not.
+ */
+let saving: { key: string; every: number } | null = null;
+const lastSaved = new Map<string, number>();
+
+export function saveQualityReports(key: string, everyMs = 60_000): void {
+	saving = { key, every: everyMs };
+}
+
+/** Where a campaign's report is saved: a folder beside the database file. */
+function savedPath(file: string, campaignId: string): string {
+	return `${savedFolder(file)}/quality-${campaignId.replace(/[^A-Za-z0-9_-]/g, '_')}.v8`;
+}
+const savedFolder = (file: string) => `${file}-cache`;
+
 async function computeReport(db: Kysely<Database>, campaignId: string): Promise<CampaignQuality> {
 	// a dynamic import: the build emits the worker's module as a file of its own, which the worker loads
 	const { qualityInWorker, qualityHere, onNearDuplicatesReady } = await import('./quality-worker.ts');
@@ -119,7 +140,16 @@ async function computeReport(db: Kysely<Database>, campaignId: string): Promise<
 		onNearDuplicatesReady(forgetQuality);
 	}
 	const file = await sqliteFile(db);
-	if (file) return qualityInWorker(file, campaignId);
+	if (file) {
+		// at most one write per campaign a minute (tens of MB at 200,000 votes; the report thread writes it)
+		const due = saving && Date.now() - (lastSaved.get(campaignId) ?? 0) >= saving.every;
+		if (due) lastSaved.set(campaignId, Date.now());
+		return qualityInWorker(
+			file,
+			campaignId,
+			due ? { path: savedPath(file, campaignId), key: saving!.key, least: largeCampaignVotes() } : undefined
+		);
+	}
 	return qualityHere(db, campaignId);
 }
 
@@ -186,16 +216,26 @@ export async function warmQualityReports(
 	/** more to prepare per campaign once its report is ready (audit/queue.ts: the queue's first page) */
 	then: (campaign: Campaign, report: CampaignQuality) => Promise<unknown> = async () => {}
 ): Promise<void> {
+	const started = performance.now();
+	// set before the first request (the server's init calls this without waiting): a request for a
+	// campaign with a saved report waits for it to be read rather than compute one
+	startup = serveSavedReports(db, started).catch((error) => {
+		console.error(`saved quality reports at start: ${String((error as Error)?.stack ?? error)}`);
+	});
 	try {
-		await warm(db, then);
+		await startup;
+		await warm(db, then, started);
 	} catch (error) {
 		// a head start only: a request computes the report anyway
 		console.error(`quality reports at start: ${String((error as Error)?.stack ?? error)}`);
 	}
 }
 
-async function warm(db: Kysely<Database>, then: (campaign: Campaign, report: CampaignQuality) => Promise<unknown>): Promise<void> {
-	const started = performance.now();
+async function warm(
+	db: Kysely<Database>,
+	then: (campaign: Campaign, report: CampaignQuality) => Promise<unknown>,
+	started: number
+): Promise<void> {
 	if (!(await sqliteFile(db))) return;
 	const least = largeCampaignVotes();
 	const large = await readOffThread(
@@ -212,13 +252,57 @@ async function warm(db: Kysely<Database>, then: (campaign: Campaign, report: Cam
 		const campaign = await db.selectFrom('campaign').selectAll().where('id', '=', campaign_id).executeTakeFirst();
 		if (!campaign) continue;
 		try {
-			await then(campaign, await campaignQuality(db, campaign));
+			// a saved report is served meanwhile (serveSavedReports): the queue's first page from it first
+			if (held.has(campaign.id)) await then(campaign, await campaignQuality(db, campaign));
+			await then(campaign, await reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign.id)));
 			// the benchmark (bench/audit.ts) reads this line: how long after start a lead waits at most
 			console.log(`quality report of ${campaign.slug} (${n} votes) ready ${Math.round(performance.now() - started)} ms after start`);
 		} catch (error) {
 			console.error(`quality report of ${campaign.slug} at start: ${String((error as Error)?.stack ?? error)}`);
 		}
 	}
+}
+
+/**
+ * At start: the report the last process saved for this campaign, held as the one to serve (not current)
+ * until this process has computed its own. Not one saved by another build, nor one whose newest vote the
+ * database does not have (an older database put back since). True when one is served.
+ */
+async function serveSavedReports(db: Kysely<Database>, started: number): Promise<void> {
+	const file = await sqliteFile(db);
+	if (!saving || !file) return;
+	let names: string[];
+	try {
+		names = await readdir(savedFolder(file));
+	} catch {
+		return; // none saved yet
+	}
+	for (const name of names) {
+		const id = /^quality-([A-Za-z0-9_-]+)\.v8$/.exec(name)?.[1];
+		const campaign = id && (await db.selectFrom('campaign').selectAll().where('id', '=', id).executeTakeFirst());
+		if (!campaign) continue;
+		if (await serveSaved(db, file, campaign))
+			// the benchmark (bench/audit.ts) reads this line too
+			console.log(
+				`quality report of ${campaign.slug} saved by the last process served ${Math.round(performance.now() - started)} ms after start`
+			);
+	}
+}
+
+let startup: Promise<void> | null = null;
+
+async function serveSaved(db: Kysely<Database>, file: string, campaign: Campaign): Promise<boolean> {
+	if (!saving || held.has(campaign.id)) return false;
+	const { savedQuality } = await import('./quality-worker.ts');
+	const saved = await savedQuality(savedPath(file, campaign.id), saving.key);
+	if (!saved || saved.campaignId !== campaign.id) return false;
+	if (saved.newestVoteId !== null && !(await db.selectFrom('vote').select('id').where('id', '=', saved.newestVoteId).executeTakeFirst()))
+		return false;
+	const stale: QualityReport = { ...saved.quality, asOf: { votes: saved.quality.risks.size, computedAt: saved.savedAt, current: false } };
+	if (held.has(campaign.id)) return false;
+	held.set(campaign.id, { report: Promise.resolve(stale), stale, finishedAt: saved.savedAt, tookMs: 0 });
+	lastSaved.set(campaign.id, Date.now());
+	return true;
 }
 
 /** User ids of the evaluators the quality checks flag. */

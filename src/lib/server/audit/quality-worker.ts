@@ -14,6 +14,9 @@
 // separate file under build/server/chunks/, and the worker starts from this module's own URL. Under
 // tsx or vitest (sources) that URL is the .ts file, and the worker registers tsx before importing it.
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -360,6 +363,8 @@ interface ReportJob {
 	campaignId: string;
 	/** up to this many votes the near-duplicate join runs inside the report; above, on its own thread */
 	inlineDuplicates: number;
+	/** a report of at least `least` votes is also written to `path` (for a restart: savedQuality) */
+	save?: { path: string; key: string; least: number };
 }
 
 /** A page of the audit queue: the matching votes (SQL compiled on the main thread), ordered and sliced here. */
@@ -409,13 +414,30 @@ interface RowsJob {
 	sql: string;
 	parameters: readonly unknown[];
 }
+/** A report saved by an earlier process (ReportJob.save), read back on the query thread. */
+interface LoadJob {
+	type: 'load';
+	id: number;
+	path: string;
+	key: string;
+}
+/** What a saved report's file holds (v8 serialization). */
+interface SavedReport {
+	/** the build that wrote it: another build's report is not read (its shape may differ) */
+	key: string;
+	campaignId: string;
+	savedAt: number;
+	/** the newest vote the report covers: a database older than the report (a restored backup) does not have it */
+	newestVoteId: string | null;
+	report: PackedReport;
+}
 /** Blocks the thread until `signal[0]` turns non-zero (after setting `signal[1]`): tests stand in for a long report with it (holdReportThread). */
 interface HoldJob {
 	type: 'hold';
 	id: number;
 	signal: SharedArrayBuffer;
 }
-type Job = ReportJob | PageJob | RowsJob | ScoresJob | HoldJob;
+type Job = ReportJob | PageJob | RowsJob | ScoresJob | HoldJob | LoadJob;
 /** a job before send numbers it */
 type Unsent<J> = J extends unknown ? Omit<J, 'id'> : never;
 type Answer =
@@ -424,6 +446,7 @@ type Answer =
 	| { id: number; ok: true; rows: unknown[] }
 	| { id: number; ok: true; scores: number }
 	| { id: number; ok: true; held: true }
+	| { id: number; ok: true; saved: Omit<SavedReport, 'key'> | null }
 	| { id: number; ok: false; error: string }
 	| { id: -1; duplicatesReady: { file: string; campaignId: string } };
 
@@ -579,13 +602,49 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		let sides = stanceSides.get(key);
 		// bounded: a campaign's texts are kept, not every text the process has ever seen
 		if (!sides || sides.size > 2 * input.votes.ids.length + 100_000) stanceSides.set(key, (sides = new Map()));
-		return packReport(computeReport(input, duplicates, sides), input.votes, status);
+		const packed = packReport(computeReport(input, duplicates, sides), input.votes, status);
+		const n = input.votes.ids.length;
+		if (job.save && n >= job.save.least) {
+			// before the buffers are transferred; written aside and renamed, so a reader never sees half a file
+			const saved: SavedReport = {
+				key: job.save.key,
+				campaignId: job.campaignId,
+				savedAt: Date.now(),
+				newestVoteId: n ? input.votes.ids[n - 1] : null,
+				report: packed
+			};
+			try {
+				mkdirSync(dirname(job.save.path), { recursive: true });
+				writeFileSync(`${job.save.path}.tmp`, serialize(saved));
+				renameSync(`${job.save.path}.tmp`, job.save.path);
+			} catch (error) {
+				// a head start for the next process only
+				console.error(`saving the quality report of campaign ${job.campaignId}: ${String(error)}`);
+			}
+		}
+		return packed;
 	};
 
 	const read = async <R>(file: string, sql: string, parameters: readonly unknown[]): Promise<R[]> => {
 		let reader = readers.get(file);
 		if (!reader) readers.set(file, (reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection(file) }) })));
 		return (await reader.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]))).rows;
+	};
+
+	/** A saved report of this build, or null (none, another build's, unreadable). */
+	const load = (job: LoadJob): Omit<SavedReport, 'key'> | null => {
+		let saved: SavedReport;
+		try {
+			saved = deserialize(readFileSync(job.path)) as SavedReport;
+		} catch {
+			return null;
+		}
+		if (saved?.key !== job.key || !saved.report?.risks) return null;
+		// the typed arrays come back as views into the file's one buffer: each gets its own, to be transferred
+		const risks = saved.report.risks as unknown as Record<string, unknown>;
+		for (const [name, value] of Object.entries(risks)) if (ArrayBuffer.isView(value)) risks[name] = (value as Uint8Array).slice();
+		const { key: _key, ...rest } = saved;
+		return rest;
 	};
 
 	/** The scores of the report the main thread serves (riskPageInWorker sends them before the first page it orders by them). */
@@ -628,7 +687,11 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		try {
 			if (job.type === 'page') answer = { id: job.id, ok: true, page: await page(job) };
 			else if (job.type === 'scores') answer = { id: job.id, ok: true, scores: takeScores(job) };
-			else if (job.type === 'hold') {
+			else if (job.type === 'load') {
+				const saved = load(job);
+				answer = { id: job.id, ok: true, saved };
+				r = saved?.report.risks ?? null;
+			} else if (job.type === 'hold') {
 				const signal = new Int32Array(job.signal);
 				Atomics.store(signal, 1, 1);
 				Atomics.wait(signal, 0, 0);
@@ -764,10 +827,20 @@ function send(lane: Lane, job: Unsent<Job>): Promise<Answer & { ok: true }> {
  * The report computed by the worker thread from its own read-only connection to `file`. Jobs run one
  * at a time in arrival order (callers share one job per campaign and change: votes-cache.ts).
  */
-export async function qualityInWorker(file: string, campaignId: string): Promise<CampaignQuality> {
+export async function qualityInWorker(file: string, campaignId: string, save?: ReportJob['save']): Promise<CampaignQuality> {
 	reportJobs++;
-	const answer = await send(reportLane, { type: 'report', file, campaignId, inlineDuplicates: inlineDuplicates() });
+	const answer = await send(reportLane, { type: 'report', file, campaignId, inlineDuplicates: inlineDuplicates(), save });
 	return unpack((answer as { report: PackedReport }).report);
+}
+
+/** A report an earlier process of the same build saved (qualityInWorker's `save`), read on the query thread; null if none. */
+export async function savedQuality(
+	path: string,
+	key: string
+): Promise<{ quality: CampaignQuality; campaignId: string; savedAt: number; newestVoteId: string | null } | null> {
+	const answer = await send(queryLane, { type: 'load', path, key });
+	const saved = (answer as { saved: Omit<SavedReport, 'key'> | null }).saved;
+	return saved && { quality: unpack(saved.report), campaignId: saved.campaignId, savedAt: saved.savedAt, newestVoteId: saved.newestVoteId };
 }
 
 /**
