@@ -7,16 +7,16 @@
 // and travel back with the evaluators. The request thread reads no vote and no mark for them.
 import { hotQuery } from '../db/hot-query.ts';
 import type { EvaluatorQuality, VoteColumns } from '../../quality/index.ts';
-import { markRecord, markSignalsColumns, mergeMarkSignals, type MarkRow } from '../../quality/marks.ts';
+import { markSignalsColumns, mergeMarkSignals, type MarkRecord } from '../../quality/marks.ts';
 
-/** Every mark of the campaign, in the columns markRecord maps. */
+/** Every mark of the campaign, in the columns markRecord maps (quality-worker.ts reads them as arrays in this order). */
 export const CAMPAIGN_MARKS = hotQuery('quality.campaign-marks', ['campaign_id'], (db, p: { campaign_id: string }) =>
 	db.selectFrom('vote_mark').select(['vote_id', 'side', 'kind', 'x', 'y', 'w', 'h']).where('campaign_id', '=', p.campaign_id)
 );
 
 /** The mark signals over the report's own votes, merged into its evaluators (the same objects, updated). */
-export function addMarkSignals(evaluators: EvaluatorQuality[], votes: VoteColumns, marks: readonly MarkRow[]): void {
+export function addMarkSignals(evaluators: EvaluatorQuality[], votes: VoteColumns, marks: readonly MarkRecord[]): void {
 	// a campaign without any mark (all campaigns from before marks, and those that do not use them) flags no one
 	if (!marks.length) return;
-	mergeMarkSignals(evaluators, markSignalsColumns(votes, marks.map(markRecord)));
+	mergeMarkSignals(evaluators, markSignalsColumns(votes, marks));
 }

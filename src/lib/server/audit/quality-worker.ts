@@ -18,34 +18,54 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, sql, SqliteDialect } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { hotQuery } from '../db/hot-query.ts';
 import {
 	assessQualityColumns,
+	CHOICES,
 	findNearDuplicates,
+	KINDS,
 	resolveThresholds,
 	riskOrder,
-	VoteColumnsBuilder,
+	STATUSES,
 	type AlphaResult,
-	type Choice,
 	type ColumnarQuality,
 	type DuplicateColumns,
 	type EvaluatorQuality,
 	type QualityThresholds,
 	type RiskReason,
 	type VoteColumns,
-	type VoteKind,
-	type VoteRisk,
-	type VoteStatus
+	type VoteRisk
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
-import type { MarkRow } from '../../quality/marks.ts';
+import type { MarkRecord, MarkSide } from '../../quality/marks.ts';
 import type { Side } from '../../quality/stance.ts';
 import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
 
-/** The columns the quality checks read, in VoteColumnsBuilder.add's order; not the assignment. */
+/** A small enumeration as its index in `list` (lib/quality's CHOICES, KINDS, STATUSES), in SQL; null for another value. */
+const codeOf = (column: 'choice' | 'kind' | 'status', list: readonly string[]) =>
+	sql<number | null>`case ${sql.ref(column)} ${sql.raw(list.map((v, i) => `when '${v}' then ${i}`).join(' '))} end`.as(column);
+
+/**
+ * The columns the quality checks read (not the assignment), in VoteRow's order: the choice, kind and
+ * status as their codes, so that no string is made for them per vote.
+ */
 const VOTE_COLUMNS = [
+	'id',
+	'user_id',
+	'left_image_id',
+	'right_image_id',
+	'left_system_id',
+	'right_system_id',
+	codeOf('choice', CHOICES),
+	'rationale',
+	'active_ms',
+	'submitted_at',
+	codeOf('kind', KINDS),
+	codeOf('status', STATUSES)
+] as const;
+const VOTE_KEYS = [
 	'id',
 	'user_id',
 	'left_image_id',
@@ -60,7 +80,7 @@ const VOTE_COLUMNS = [
 	'status'
 ] as const;
 
-type VoteRow = [string, string, string, string, string, string, Choice, string, number | null, number, VoteKind, VoteStatus];
+type VoteRow = [string, string, string, string, string, string, number | null, string, number | null, number, number | null, number | null];
 
 /**
  * Every vote of the campaign. On SQLite one prepared statement returning rows as arrays: at 200,000
@@ -81,13 +101,115 @@ interface QualityInput {
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
 	/** every region mark of the campaign (the mark signals) */
-	marks: MarkRow[];
+	marks: MarkRecord[];
 }
 
+const intern = (index: Map<string, number>, key: string): number => {
+	let i = index.get(key);
+	if (i === undefined) index.set(key, (i = index.size));
+	return i;
+};
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, size: number): T {
+	const grown = new (a.constructor as new (n: number) => T)(size);
+	grown.set(a);
+	return grown;
+}
+
+/**
+ * VoteColumns (lib/quality columns.ts) straight from the rows, as VoteColumnsBuilder makes them (ids
+ * interned in order of appearance, images renumbered in string order) but into typed arrays from the
+ * start and with the small enumerations already coded by the query: at 200,000 votes the builder's
+ * arrays of numbers and its code look-ups were a quarter of the read.
+ */
 function toColumns(rows: Iterable<VoteRow>): VoteColumns {
-	const b = new VoteColumnsBuilder();
-	for (const v of rows) b.add(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
-	return b.build();
+	const userIndex = new Map<string, number>();
+	const imageIndex = new Map<string, number>();
+	const systemIndex = new Map<string, number>();
+	const ids: string[] = [];
+	const rationale: string[] = [];
+	let size = 1024;
+	let user = new Int32Array(size);
+	let left = new Int32Array(size);
+	let right = new Int32Array(size);
+	let leftSystem = new Int32Array(size);
+	let rightSystem = new Int32Array(size);
+	let choice = new Uint8Array(size);
+	let kind = new Uint8Array(size);
+	let status = new Uint8Array(size);
+	let activeMs = new Float64Array(size);
+	let submittedAt = new Float64Array(size);
+	let n = 0;
+	const coded = (value: number | null, field: string, v: VoteRow) => {
+		if (value === null) throw new RangeError(`unknown ${field} of vote ${v[0]}`);
+		return value;
+	};
+	for (const v of rows) {
+		if (n === size) {
+			size *= 2;
+			user = grow(user, size);
+			left = grow(left, size);
+			right = grow(right, size);
+			leftSystem = grow(leftSystem, size);
+			rightSystem = grow(rightSystem, size);
+			choice = grow(choice, size);
+			kind = grow(kind, size);
+			status = grow(status, size);
+			activeMs = grow(activeMs, size);
+			submittedAt = grow(submittedAt, size);
+		}
+		ids.push(v[0]);
+		user[n] = intern(userIndex, v[1]);
+		left[n] = intern(imageIndex, v[2]);
+		right[n] = intern(imageIndex, v[3]);
+		leftSystem[n] = intern(systemIndex, v[4]);
+		rightSystem[n] = intern(systemIndex, v[5]);
+		choice[n] = coded(v[6], 'choice', v);
+		rationale.push(v[7]);
+		activeMs[n] = v[8] === null ? NaN : Number(v[8]);
+		submittedAt[n] = Number(v[9]);
+		kind[n] = coded(v[10], 'kind', v);
+		status[n] = coded(v[11], 'status', v);
+		n++;
+	}
+	// images renumbered in string order: canonical orientation becomes an integer comparison
+	const byName = [...imageIndex.keys()];
+	const images = [...byName].sort();
+	const rank = new Map(images.map((id, i) => [id, i]));
+	const renumber = Int32Array.from(byName, (id) => rank.get(id)!);
+	left = left.slice(0, n);
+	right = right.slice(0, n);
+	for (let i = 0; i < n; i++) {
+		left[i] = renumber[left[i]];
+		right[i] = renumber[right[i]];
+	}
+	return {
+		ids,
+		users: [...userIndex.keys()],
+		user: user.slice(0, n),
+		images,
+		left,
+		right,
+		systems: [...systemIndex.keys()],
+		leftSystem: leftSystem.slice(0, n),
+		rightSystem: rightSystem.slice(0, n),
+		choice: choice.slice(0, n),
+		kind: kind.slice(0, n),
+		status: status.slice(0, n),
+		rationale,
+		activeMs: activeMs.slice(0, n),
+		submittedAt: submittedAt.slice(0, n)
+	};
+}
+
+type MarkRowArray = [string, MarkSide, string, number | string, number | string, number | string, number | string];
+
+/** The marks as MarkRecords straight from rows as arrays (lib/quality marks.ts markRecord's mapping, no object per row between). */
+function toMarks(rows: Iterable<MarkRowArray>): MarkRecord[] {
+	const out: MarkRecord[] = [];
+	for (const m of rows)
+		out.push({ voteId: m[0], side: m[1], kind: m[2], x: Number(m[3]), y: Number(m[4]), w: Number(m[5]), h: Number(m[6]) });
+	return out;
 }
 
 /**
@@ -101,7 +223,7 @@ function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInpu
 		votes: toColumns(CAMPAIGN_VOTES.eachRowSync(sqlite, params) as IterableIterator<VoteRow>),
 		gold: GOLD_PAIRS.allSync(sqlite, params),
 		stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
-		marks: CAMPAIGN_MARKS.allSync(sqlite, params)
+		marks: toMarks(CAMPAIGN_MARKS.eachRowSync(sqlite, params) as IterableIterator<MarkRowArray>)
 	}))();
 }
 
@@ -114,7 +236,12 @@ async function readInput(db: Kysely<Database>, campaignId: string): Promise<Qual
 		OVERALL_PAIR_STATS.all(db, params),
 		CAMPAIGN_MARKS.all(db, params)
 	]);
-	return { votes: toColumns(votes.map((v) => VOTE_COLUMNS.map((c) => v[c]) as VoteRow)), gold, stats, marks };
+	return {
+		votes: toColumns(votes.map((v) => VOTE_KEYS.map((c) => v[c]) as VoteRow)),
+		gold,
+		stats,
+		marks: toMarks(marks.map((m) => [m.vote_id, m.side, m.kind, m.x, m.y, m.w, m.h]))
+	};
 }
 
 function computeReport(

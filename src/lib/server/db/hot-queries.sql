@@ -72,9 +72,9 @@ select "vote_id", "side", "kind", "x", "y", "w", "h" from "vote_mark" where "cam
 
 -- name: quality.campaign-votes
 -- sqlite (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status" from "vote" where "campaign_id" = ? order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status" from "vote" where "campaign_id" = ? order by "submitted_at";
 -- postgres (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "choice", "rationale", "active_ms", "submitted_at", "kind", "status" from "vote" where "campaign_id" = $1 order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status" from "vote" where "campaign_id" = $1 order by "submitted_at";
 
 -- name: quality.gold-pairs
 -- sqlite (campaign_id)
