@@ -9,7 +9,7 @@ import { campaignQuality, forgetQuality } from '../../src/lib/server/audit/evalu
 import { qualityHere, qualityInWorker, workerJobs } from '../../src/lib/server/audit/quality-worker.ts';
 import { markRecord, markSignals } from '../../src/lib/quality/marks.ts';
 import { createRng } from '../../src/lib/scheduling/index.ts';
-import type { Choice } from '../../src/lib/quality/index.ts';
+import { assessQuality, type Choice, type RiskReason } from '../../src/lib/quality/index.ts';
 
 let db: TestDatabase;
 const rng = createRng(7);
@@ -91,6 +91,33 @@ beforeAll(async () => {
 });
 
 afterAll(() => db.cleanup());
+
+const plainReasons = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+/** Every vote's reasons as the record path (assessQuality over plain vote records) gives them, by vote id. */
+async function recordReasons(campaignId: string): Promise<Map<string, RiskReason[]>> {
+	const votes = await db.kysely.selectFrom('vote').selectAll().where('campaign_id', '=', campaignId).orderBy('submitted_at').execute();
+	const gold = await db.kysely.selectFrom('gold_pair').selectAll().where('campaign_id', '=', campaignId).execute();
+	const report = assessQuality(
+		votes.map((v) => ({
+			id: v.id,
+			userId: v.user_id,
+			leftImageId: v.left_image_id,
+			rightImageId: v.right_image_id,
+			leftSystemId: v.left_system_id,
+			rightSystemId: v.right_system_id,
+			choice: v.choice,
+			rationale: v.rationale,
+			activeMs: v.active_ms,
+			submittedAt: v.submitted_at,
+			kind: v.kind,
+			status: v.status,
+			assignmentId: v.assignment_id
+		})),
+		{ gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })) }
+	);
+	return new Map(report.votes.map((v) => [v.voteId, v.reasons]));
+}
 
 describe('the quality report on a worker thread', () => {
 	it('lets the event loop turn, is shared by concurrent callers and equals the report computed in this thread', async () => {
@@ -209,5 +236,84 @@ describe('the quality report on a worker thread', () => {
 			delete process.env.PICKWISE_QUALITY_INLINE_DUPLICATES;
 			forgetQuality(campaign.id);
 		}
+	});
+
+	it("gives the record path's reasons for votes without any, too fast, and a gold pair shown against id order", async () => {
+		// votes on pairs of their own with unrelated rationales: only the too-fast one has a reason; the
+		// last is a gold pair answered as expected, shown with the image whose id sorts last on the left
+		// (the pair's canonical orientation is by id, not by which image the worker read first)
+		await seedCampaign(db.kysely, db.dir, { slug: 'w2', systems: 4, prompts: 3, evaluators: 3 });
+		const campaign = await requireCampaign(db.kysely, 'w2');
+		const images = await db.kysely
+			.selectFrom('image')
+			.select(['id', 'prompt_id', 'system_id'])
+			.where('campaign_id', '=', campaign.id)
+			.execute();
+		const users = await db.kysely.selectFrom('campaign_member').select('user_id').where('campaign_id', '=', campaign.id).execute();
+		const prompts = [...new Set(images.map((i) => i.prompt_id))];
+		const texts = [
+			'Colours of the sky feel calmer overall.',
+			'Grass texture reads more natural here.',
+			'Fur detail holds up at full size.',
+			'Water reflections are handled with care.'
+		];
+		const [, , c, d] = images.filter((i) => i.prompt_id === prompts[0]);
+		const [x, y] = c.id > d.id ? [c, d] : [d, c];
+		await db.kysely
+			.insertInto('gold_pair')
+			.values({
+				id: 'w2-gold',
+				campaign_id: campaign.id,
+				left_image_id: x.id,
+				right_image_id: y.id,
+				expected_choice: 'left',
+				created_at: 0
+			})
+			.execute();
+		for (let n = 0; n < 4; n++) {
+			const [a, b] = n === 3 ? [x, y] : images.filter((i) => i.prompt_id === prompts[n]);
+			const at = Date.UTC(2026, 1, 1) + n * 60_000;
+			await db.kysely
+				.insertInto('assignment')
+				.values({
+					id: `w2-as-${n}`,
+					campaign_id: campaign.id,
+					user_id: users[n % 3].user_id,
+					left_image_id: a.id,
+					right_image_id: b.id,
+					kind: n === 3 ? 'gold' : 'normal',
+					issued_at: at,
+					expires_at: at,
+					answered_at: at
+				})
+				.execute();
+			await db.kysely
+				.insertInto('vote')
+				.values({
+					id: `w2-vote-${n}`,
+					kind: n === 3 ? 'gold' : 'normal',
+					assignment_id: `w2-as-${n}`,
+					campaign_id: campaign.id,
+					user_id: users[n % 3].user_id,
+					prompt_id: a.prompt_id,
+					left_image_id: a.id,
+					right_image_id: b.id,
+					left_system_id: a.system_id,
+					right_system_id: b.system_id,
+					choice: n === 3 ? 'left' : 'tie',
+					rationale: texts[n],
+					guidelines_version: 1,
+					shown_at: at,
+					submitted_at: at,
+					active_ms: n === 2 ? 500 : 9000
+				})
+				.execute();
+		}
+		const report = await campaignQuality(db.kysely, campaign);
+		const expected = await recordReasons(campaign.id);
+		expect([0, 1, 2, 3].map((n) => expected.get(`w2-vote-${n}`)!.length)).toEqual([0, 0, 1, 0]);
+		const all = report.risks.toJSON();
+		expect(all).toHaveLength(4);
+		expect(plainReasons(all.map((v) => [v.voteId, v.reasons]))).toEqual(plainReasons(all.map((v) => [v.voteId, expected.get(v.voteId)])));
 	});
 });
