@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/lib/server/db/schema.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
-import { addMember, createCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addMember, createCampaign, requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
 import { importImages } from '../../src/lib/server/images/import.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { solidPng } from './images.ts';
@@ -55,4 +55,31 @@ export async function api(base: string, cookie: string, path: string, body?: unk
 	});
 	const text = await response.text();
 	return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * Opens a seeded campaign for voting as most tests want it: ties and "both bad" allowed, blind, no
+ * minimum rationale, no gold pairs or hidden repeats (each overridable).
+ */
+export async function openForVoting(
+	db: Kysely<Database>,
+	slug: string,
+	settings: Partial<Parameters<typeof updateCampaignSettings>[2]> = {}
+): Promise<void> {
+	await updateCampaignSettings(
+		db,
+		await requireCampaign(db, slug),
+		{
+			status: 'active',
+			allowTie: true,
+			allowBothBad: true,
+			blind: true,
+			rationaleMinChars: 0,
+			goldRate: 0,
+			repeatRate: 0,
+			goldFeedback: false,
+			...settings
+		},
+		null
+	);
 }

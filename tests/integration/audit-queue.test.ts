@@ -2,8 +2,8 @@
 // and a system filter must still show at once, and the page's rows come back in the queue's order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
-import { requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { seedCampaign, type SeededCampaign, openForVoting } from '../helpers/campaign.ts';
+import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { reviewVotes } from '../../src/lib/server/audit/reviews.ts';
@@ -35,22 +35,7 @@ async function queue(params: string) {
 beforeAll(async () => {
 	db = await createTestDatabase();
 	seeded = await seedCampaign(db.kysely, db.dir, { slug: 'aq', systems: 4, prompts: 10, evaluators: 2 });
-	const campaign = await requireCampaign(db.kysely, 'aq');
-	await updateCampaignSettings(
-		db.kysely,
-		campaign,
-		{
-			status: 'active',
-			allowTie: true,
-			allowBothBad: true,
-			blind: true,
-			rationaleMinChars: 0,
-			goldRate: 0,
-			repeatRate: 0,
-			goldFeedback: false
-		},
-		null
-	);
+	await openForVoting(db.kysely, 'aq');
 	for (let i = 0; i < 6; i++) await vote(i % 2, `The left one is sharper, number ${i}.`);
 }, 60_000);
 afterAll(() => db.cleanup());

@@ -3,10 +3,10 @@
 // the gold pairs page's accuracy (computed here by hand), its edit and remove actions, and their errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
+import { seedCampaign, type SeededCampaign, openForVoting } from '../helpers/campaign.ts';
 import { act } from '../helpers/actions.ts';
 import { Browserless, startServer, type RunningServer } from '../helpers/server.ts';
-import { addMember, requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addMember, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
@@ -68,21 +68,7 @@ async function queue(params: string) {
 beforeAll(async () => {
 	db = await createTestDatabase();
 	seeded = await seedCampaign(db.kysely, db.dir, { slug: SLUG, systems: 3, prompts: 6, evaluators: 3 });
-	await updateCampaignSettings(
-		db.kysely,
-		await campaign(),
-		{
-			status: 'active',
-			allowTie: true,
-			allowBothBad: true,
-			blind: true,
-			rationaleMinChars: 0,
-			goldRate: 0.2,
-			repeatRate: 0,
-			goldFeedback: false
-		},
-		null
-	);
+	await openForVoting(db.kysely, SLUG, { goldRate: 0.2 });
 	const user = await createUser(db.kysely, { email: 'lead@lf.test', password: 'lead-password', displayName: 'Lena Lead' });
 	await addMember(db.kysely, { slug: SLUG, email: 'lead@lf.test', role: 'lead' });
 	leadId = user.id;

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigratedDatabase, type Db } from '../../src/lib/server/db/index.ts';
-import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
+import { api, seedCampaign, type SeededCampaign, openForVoting } from '../helpers/campaign.ts';
 import { Browserless, startServer, type RunningServer } from '../helpers/server.ts';
 import { act } from '../helpers/actions.ts';
 import { pickwise } from '../helpers/cli.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
-import { addMember, requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addMember } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { parseCsv } from '../../src/lib/csv.ts';
 
@@ -86,21 +86,7 @@ beforeAll(async () => {
 	db = await openMigratedDatabase(`sqlite:${join(root, 'pickwise.db')}`);
 	seeded = await seedCampaign(db.kysely, root, { slug: SLUG, systems: 3, prompts: 8, evaluators: 3 });
 	// no gold pairs or hidden repeats: every vote counts in the rates
-	await updateCampaignSettings(
-		db.kysely,
-		await requireCampaign(db.kysely, SLUG),
-		{
-			status: 'active',
-			allowTie: true,
-			allowBothBad: true,
-			blind: true,
-			rationaleMinChars: 0,
-			goldRate: 0,
-			repeatRate: 0,
-			goldFeedback: false
-		},
-		null
-	);
+	await openForVoting(db.kysely, SLUG);
 	const leadUser = await createUser(db.kysely, { email: `lead@${SLUG}.test`, password: 'lead-password-long' });
 	await addMember(db.kysely, { slug: SLUG, email: `lead@${SLUG}.test`, role: 'lead' });
 	const researcherUser = await createUser(db.kysely, { email: `rae@${SLUG}.test`, password: 'researcher-password' });

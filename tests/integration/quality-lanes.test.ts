@@ -5,8 +5,8 @@
 // slow report, so the test does not depend on how long anything takes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
-import { requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { seedCampaign, type SeededCampaign, openForVoting } from '../helpers/campaign.ts';
+import { requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/server/audit/queue.ts';
@@ -40,22 +40,7 @@ const withinSeconds = <T>(p: Promise<T>, what: string, seconds = 30) =>
 beforeAll(async () => {
 	db = await createTestDatabase();
 	seeded = await seedCampaign(db.kysely, db.dir, { slug: 'lanes', systems: 4, prompts: 10, evaluators: 3 });
-	const campaign = await requireCampaign(db.kysely, 'lanes');
-	await updateCampaignSettings(
-		db.kysely,
-		campaign,
-		{
-			status: 'active',
-			allowTie: true,
-			allowBothBad: true,
-			blind: true,
-			rationaleMinChars: 0,
-			goldRate: 0,
-			repeatRate: 0,
-			goldFeedback: false
-		},
-		null
-	);
+	await openForVoting(db.kysely, 'lanes');
 	for (let n = 0; n < 24; n++) await vote(n % 3, n);
 }, 60_000);
 afterAll(() => db.cleanup());
