@@ -215,6 +215,8 @@ describe('the rationale length and emptiness as the tally counts them without re
 		'\ud83d',
 		'x\ude42y',
 		'\ud83d\ud83d\ude42',
+		'\ud83d\ud83da',
+		'\ude42\ud83d',
 		'Ｔｈｅ',
 		'٣',
 		'  \u00a0 ',

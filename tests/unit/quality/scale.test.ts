@@ -55,7 +55,7 @@ function roughen(votes: VoteRecord[], seed: number): VoteRecord[] {
 }
 
 /**
- * Region marks: most evaluators mark now and then anywhere; e03 never marks (while others mark the
+ * Region marks: most evaluators mark now and then anywhere; e03 and e09 never mark (while others mark the
  * images they saw), e05 puts nearly every mark in one cell, e07 has a mark whose centre is not a number,
  * and some marks name votes that are not in the campaign.
  */
@@ -63,7 +63,7 @@ function marksFor(votes: readonly VoteRecord[], seed: number): MarkRecord[] {
 	const rng = mulberry32(seed);
 	const marks: MarkRecord[] = [];
 	for (const v of votes) {
-		if (v.userId === 'e03') continue;
+		if (v.userId === 'e03' || v.userId === 'e09') continue;
 		for (const side of ['left', 'right'] as const) {
 			if (v.userId === 'e05') {
 				if (rng() < 0.7)
@@ -123,6 +123,7 @@ describe.each([7, 8])('at scale, seed %i', (seed) => {
 		// both signals fire, and the user with a mark off the grid is judged too
 		const codes = expected.flatMap((s) => s.reasons.map((r) => `${s.userId} ${r.code}`));
 		expect(codes).toContain('e03 never_marks');
+		expect(codes).toContain('e09 never_marks');
 		expect(codes).toContain('e05 same_region');
 		// other thresholds
 		const options = { neverMarksMinImages: 1, othersMarkShare: 0.2, sameRegionMinMarks: 2, sameRegionMinImages: 1, sameRegionShare: 0.1 };
@@ -131,4 +132,34 @@ describe.each([7, 8])('at scale, seed %i', (seed) => {
 		expect(loose.some((s) => s.userId === 'e07')).toBe(true);
 		expect(markSignalsColumns(columns, [])).toEqual(markSignalsReference(columns, []));
 	});
+});
+
+it("names the lower grid cell when two cells hold as many of an evaluator's marks", () => {
+	const votes = Array.from({ length: 8 }, (_, i) => ({
+		id: `v${i}`,
+		userId: 'u',
+		leftImageId: `a${i}`,
+		rightImageId: `b${i}`,
+		leftSystem: 's1',
+		rightSystem: 's2'
+	}));
+	// four marks in row 3 column 6, four in row 1 column 2 (listed first)
+	const marks: MarkRecord[] = votes.flatMap((v, i) => [
+		i < 4
+			? { voteId: v.id, side: 'left' as const, kind: 'k', x: 0.7, y: 0.3, w: 0, h: 0 }
+			: { voteId: v.id, side: 'left' as const, kind: 'k', x: 0.2, y: 0.05, w: 0, h: 0 }
+	]);
+	const options = { sameRegionMinMarks: 8, sameRegionMinImages: 4, sameRegionShare: 0.5 };
+	const signals = markSignals(votes, marks, options);
+	expect(signals).toEqual([
+		{
+			userId: 'u',
+			reasons: [
+				{
+					code: 'same_region',
+					message: 'puts 50% of their 8 marks in the same region (grid cell row 1, column 2) on 4 different images'
+				}
+			]
+		}
+	]);
 });
