@@ -138,10 +138,14 @@ const namesTarget = (s: string) =>
 	s.includes('prompt') || s.includes('text') || s.includes('description') || s.includes('brief') || s.includes('request');
 
 /**
- * tokenizeReference for ASCII text: each replacement only where the words it needs are present (the
- * same result: a replacement that cannot match changes nothing), then words as runs of [a-z0-9].
+ * Whether any replacement of tokenizeReference can match somewhere in a text: each needs one of these
+ * (a target word of PROMPT_TARGET, "topic", an apostrophe). Most texts have none, and their clauses
+ * skip every replacement.
  */
-function tokenizeAscii(clause: string): string[] {
+const MAY_REWRITE = /prompt|text|description|brief|request|topic|'/i;
+
+/** tokenizeReference's replacements for ASCII text, each only where the words it needs are present. */
+function rewriteAscii(clause: string): string {
 	let s = clause;
 	if (
 		namesTarget(s) &&
@@ -166,6 +170,16 @@ function tokenizeAscii(clause: string): string[] {
 			.replace(/\bcan't\b/g, 'can not')
 			.replace(/n't\b/g, ' not')
 			.replace(/'s\b/g, ' s');
+	return s;
+}
+
+/**
+ * tokenizeReference for ASCII text: the replacements where they can match (the same result: a
+ * replacement that cannot match changes nothing; with `rewrite` false none can, see MAY_REWRITE),
+ * then words as runs of [a-z0-9].
+ */
+function tokenizeAscii(clause: string, rewrite: boolean): string[] {
+	const s = rewrite ? rewriteAscii(clause) : clause;
 	const out: string[] = [];
 	let from = -1;
 	for (let i = 0; i < s.length; i++) {
@@ -404,9 +418,13 @@ function add(stance: RationaleStance, evidence: StanceEvidence[] | null, side: S
 	});
 }
 
+function tokenize(clause: string, ascii: boolean, rewrite: boolean): string[] {
+	return ascii ? tokenizeAscii(clause, rewrite) : tokenizeReference(clause);
+}
+
 /** Rules 2–7 over the clauses: fills in the stance's totals and side, and the evidence when given. */
 function read(text: string, ascii: boolean, stance: RationaleStance, evidence: StanceEvidence[] | null): void {
-	const tokenize = ascii ? tokenizeAscii : tokenizeReference;
+	const rewrite = ascii && MAY_REWRITE.test(text);
 	// the side the previous clause was about, for a following contrast clause that names none
 	let lastSide: Side | null = null;
 	for (const { text: whole, weight, inherits } of ascii ? readClausesAscii(text) : readClausesReference(text)) {
@@ -415,14 +433,14 @@ function read(text: string, ascii: boolean, stance: RationaleStance, evidence: S
 			// "but matches the prompt, left is off-topic": the leading comma-separated parts without a
 			// side continue the previous clause's side
 			const pieces = clause.split(',');
-			while (pieces.length > 1 && mentionsOf(tokenize(pieces[0])).length === 0) {
+			while (pieces.length > 1 && mentionsOf(tokenize(pieces[0], ascii, rewrite)).length === 0) {
 				const piece = pieces.shift() as string;
-				const tokens = tokenize(piece);
+				const tokens = tokenize(piece, ascii, rewrite);
 				add(stance, evidence, lastSide, polarity(tokens, 0, tokens.length), weight, piece.trim());
 			}
 			clause = pieces.join(',').trim();
 		}
-		const tokens = tokenize(clause);
+		const tokens = tokenize(clause, ascii, rewrite);
 		const mentions = mentionsOf(tokens);
 		if (mentions.length === 0) {
 			if (inherits && lastSide) add(stance, evidence, lastSide, polarity(tokens, 0, tokens.length), weight, clause);
