@@ -75,16 +75,12 @@ export class VoteColumnsBuilder {
 	private readonly userIndex = new Map<string, number>();
 	private readonly imageIndex = new Map<string, number>();
 	private readonly systemIndex = new Map<string, number>();
-	private user: number[] = [];
-	private left: number[] = [];
-	private right: number[] = [];
-	private leftSystem: number[] = [];
-	private rightSystem: number[] = [];
-	private choice: number[] = [];
-	private kind: number[] = [];
-	private status: number[] = [];
-	private activeMs: number[] = [];
-	private submittedAt: number[] = [];
+	// per vote, INTS integers (user, left, right, left system, right system, choice, kind, status) and
+	// two numbers (active time, submission time), in typed arrays that double when full: no array of
+	// 200,000 boxed numbers per field to copy again at the end
+	private ints = new Int32Array(INTS * 1024);
+	private floats = new Float64Array(2 * 1024);
+	private n = 0;
 
 	add(
 		id: string,
@@ -100,18 +96,32 @@ export class VoteColumnsBuilder {
 		kind: VoteKind,
 		status: VoteStatus
 	): void {
+		const i = this.n;
+		if (i * INTS === this.ints.length) this.grow();
+		const ints = this.ints;
+		const at = i * INTS;
+		ints[at] = intern(this.userIndex, userId);
+		ints[at + 1] = intern(this.imageIndex, leftImageId);
+		ints[at + 2] = intern(this.imageIndex, rightImageId);
+		ints[at + 3] = intern(this.systemIndex, leftSystemId);
+		ints[at + 4] = intern(this.systemIndex, rightSystemId);
+		ints[at + 5] = choiceCode(choice);
+		this.floats[i * 2] = activeMs === null ? NaN : Number(activeMs);
+		this.floats[i * 2 + 1] = Number(submittedAt);
+		ints[at + 6] = kindCode(kind);
+		ints[at + 7] = statusCode(status);
 		this.ids.push(id);
-		this.user.push(intern(this.userIndex, userId));
-		this.left.push(intern(this.imageIndex, leftImageId));
-		this.right.push(intern(this.imageIndex, rightImageId));
-		this.leftSystem.push(intern(this.systemIndex, leftSystemId));
-		this.rightSystem.push(intern(this.systemIndex, rightSystemId));
-		this.choice.push(code(CHOICES, choice, 'choice'));
 		this.rationale.push(rationale);
-		this.activeMs.push(activeMs === null ? NaN : Number(activeMs));
-		this.submittedAt.push(Number(submittedAt));
-		this.kind.push(code(KINDS, kind, 'kind'));
-		this.status.push(code(STATUSES, status, 'status'));
+		this.n = i + 1;
+	}
+
+	private grow(): void {
+		const ints = new Int32Array(this.ints.length * 2);
+		ints.set(this.ints);
+		this.ints = ints;
+		const floats = new Float64Array(this.floats.length * 2);
+		floats.set(this.floats);
+		this.floats = floats;
 	}
 
 	build(): VoteColumns {
@@ -120,27 +130,76 @@ export class VoteColumnsBuilder {
 		const images = [...byName].sort();
 		const rank = new Map(images.map((id, i) => [id, i]));
 		const renumber = Int32Array.from(byName, (id) => rank.get(id)!);
+		const n = this.n;
+		const { ints, floats } = this;
+		const column = (field: number) => {
+			const out = new Int32Array(n);
+			for (let i = 0; i < n; i++) out[i] = ints[i * INTS + field];
+			return out;
+		};
+		const code = (field: number) => {
+			const out = new Uint8Array(n);
+			for (let i = 0; i < n; i++) out[i] = ints[i * INTS + field];
+			return out;
+		};
+		const left = column(1);
+		const right = column(2);
+		for (let i = 0; i < n; i++) {
+			left[i] = renumber[left[i]];
+			right[i] = renumber[right[i]];
+		}
+		const activeMs = new Float64Array(n);
+		const submittedAt = new Float64Array(n);
+		for (let i = 0; i < n; i++) {
+			activeMs[i] = floats[i * 2];
+			submittedAt[i] = floats[i * 2 + 1];
+		}
 		const out: VoteColumns = {
 			ids: this.ids,
 			users: [...this.userIndex.keys()],
-			user: Int32Array.from(this.user),
+			user: column(0),
 			images,
-			left: Int32Array.from(this.left, (i) => renumber[i]),
-			right: Int32Array.from(this.right, (i) => renumber[i]),
+			left,
+			right,
 			systems: [...this.systemIndex.keys()],
-			leftSystem: Int32Array.from(this.leftSystem),
-			rightSystem: Int32Array.from(this.rightSystem),
-			choice: Uint8Array.from(this.choice),
-			kind: Uint8Array.from(this.kind),
-			status: Uint8Array.from(this.status),
+			leftSystem: column(3),
+			rightSystem: column(4),
+			choice: code(5),
+			kind: code(6),
+			status: code(7),
 			rationale: this.rationale,
-			activeMs: Float64Array.from(this.activeMs),
-			submittedAt: Float64Array.from(this.submittedAt)
+			activeMs,
+			submittedAt
 		};
-		this.user = this.left = this.right = this.leftSystem = this.rightSystem = [];
-		this.choice = this.kind = this.status = this.activeMs = this.submittedAt = [];
+		this.ints = new Int32Array(0);
+		this.floats = new Float64Array(0);
 		return out;
 	}
+}
+
+const INTS = 8;
+
+function choiceCode(choice: Choice): number {
+	switch (choice) {
+		case 'left':
+			return 0;
+		case 'right':
+			return 1;
+		case 'tie':
+			return 2;
+		case 'both_bad':
+			return 3;
+		default:
+			return code(CHOICES, choice, 'choice');
+	}
+}
+
+function kindCode(kind: VoteKind): number {
+	return kind === 'normal' ? 0 : kind === 'gold' ? 1 : kind === 'repeat' ? 2 : code(KINDS, kind, 'kind');
+}
+
+function statusCode(status: VoteStatus): number {
+	return status === 'counted' ? 0 : status === 'rejected' ? 1 : code(STATUSES, status, 'status');
 }
 
 function intern(index: Map<string, number>, key: string): number {
