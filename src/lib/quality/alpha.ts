@@ -57,6 +57,38 @@ export function krippendorffAlphaNominal(units: Iterable<ReadonlyArray<string | 
 }
 
 /**
+ * krippendorffAlphaNominal over units given as counts: unit u received counts[u × values + v] values v.
+ * The same sums in the same order (units in the order `units` yields them), so the same result to the
+ * last bit, without a list of values per unit (the columnar report's pairs, columns.ts).
+ */
+export function krippendorffAlphaNominalCounts(counts: ArrayLike<number>, values: number, units: Iterable<number>): AlphaResult {
+	const total = new Float64Array(values);
+	let n = 0;
+	let unitCount = 0;
+	let disagreement = 0;
+	for (const u of units) {
+		let m = 0;
+		for (let v = 0; v < values; v++) m += counts[u * values + v];
+		if (m < 2) continue;
+		unitCount++;
+		n += m;
+		let squares = 0;
+		for (let v = 0; v < values; v++) {
+			const count = counts[u * values + v];
+			squares += count * count;
+			total[v] += count;
+		}
+		disagreement += (m * m - squares) / (m - 1);
+	}
+	if (unitCount === 0) return { alpha: null, units: 0, pairableValues: 0, reason: 'no pairable units' };
+	let squares = 0;
+	for (let v = 0; v < values; v++) squares += total[v] * total[v];
+	const expected = n * n - squares;
+	if (expected === 0) return { alpha: null, units: unitCount, pairableValues: n, reason: 'no variation' };
+	return { alpha: 1 - ((n - 1) * disagreement) / expected, units: unitCount, pairableValues: n };
+}
+
+/**
  * One value per evaluator and unordered image pair: the evaluator's first counted vote on the pair that is not
  * a hidden repeat (or their first counted vote when all are repeats). Repeats measure self-consistency
  * (the flip rate), not agreement between people, so they must not count twice here.

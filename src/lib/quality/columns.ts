@@ -9,13 +9,23 @@
 // and the risk is a score per vote in a typed array; a vote's reasons are built only when asked for
 // (pages show a few dozen). tests/unit/quality/columns.test.ts checks that both paths agree.
 
-import { krippendorffAlphaNominal, type AlphaResult } from './alpha.ts';
+import { krippendorffAlphaNominalCounts, type AlphaResult } from './alpha.ts';
 import type { OthersView, QualityOptions, VoteFacts } from './analysis.ts';
-import { flagEvaluator, MetricsTally, type EvaluatorQuality } from './evaluators.ts';
+import {
+	flagEvaluator,
+	MetricsTally,
+	TALLY_GOLD,
+	TALLY_LEFT,
+	TALLY_NORMAL,
+	TALLY_OTHER,
+	TALLY_REPEAT,
+	TALLY_RIGHT,
+	type EvaluatorQuality
+} from './evaluators.ts';
 import { findNearDuplicates } from './near-duplicates.ts';
 import { canonicalOutcome, pairKey } from './pairs.ts';
 import { riskOf, type RiskReason, type VoteRisk } from './risk.ts';
-import { rationaleStance, type RationaleStance, type Side } from './stance.ts';
+import { rationaleSide, rationaleStance, type RationaleStance, type Side } from './stance.ts';
 import { resolveThresholds, type QualityThresholds } from './thresholds.ts';
 import type { CanonicalOutcome, Choice, VoteKind, VoteRecord, VoteStatus } from './types.ts';
 
@@ -65,16 +75,12 @@ export class VoteColumnsBuilder {
 	private readonly userIndex = new Map<string, number>();
 	private readonly imageIndex = new Map<string, number>();
 	private readonly systemIndex = new Map<string, number>();
-	private user: number[] = [];
-	private left: number[] = [];
-	private right: number[] = [];
-	private leftSystem: number[] = [];
-	private rightSystem: number[] = [];
-	private choice: number[] = [];
-	private kind: number[] = [];
-	private status: number[] = [];
-	private activeMs: number[] = [];
-	private submittedAt: number[] = [];
+	// per vote, INTS integers (user, left, right, left system, right system, choice, kind, status) and
+	// two numbers (active time, submission time), in typed arrays that double when full: no array of
+	// 200,000 boxed numbers per field to copy again at the end
+	private ints = new Int32Array(INTS * 1024);
+	private floats = new Float64Array(2 * 1024);
+	private n = 0;
 
 	add(
 		id: string,
@@ -90,18 +96,32 @@ export class VoteColumnsBuilder {
 		kind: VoteKind,
 		status: VoteStatus
 	): void {
+		const i = this.n;
+		if (i * INTS === this.ints.length) this.grow();
+		const ints = this.ints;
+		const at = i * INTS;
+		ints[at] = intern(this.userIndex, userId);
+		ints[at + 1] = intern(this.imageIndex, leftImageId);
+		ints[at + 2] = intern(this.imageIndex, rightImageId);
+		ints[at + 3] = intern(this.systemIndex, leftSystemId);
+		ints[at + 4] = intern(this.systemIndex, rightSystemId);
+		ints[at + 5] = choiceCode(choice);
+		this.floats[i * 2] = activeMs === null ? NaN : Number(activeMs);
+		this.floats[i * 2 + 1] = Number(submittedAt);
+		ints[at + 6] = kindCode(kind);
+		ints[at + 7] = statusCode(status);
 		this.ids.push(id);
-		this.user.push(intern(this.userIndex, userId));
-		this.left.push(intern(this.imageIndex, leftImageId));
-		this.right.push(intern(this.imageIndex, rightImageId));
-		this.leftSystem.push(intern(this.systemIndex, leftSystemId));
-		this.rightSystem.push(intern(this.systemIndex, rightSystemId));
-		this.choice.push(code(CHOICES, choice, 'choice'));
 		this.rationale.push(rationale);
-		this.activeMs.push(activeMs === null ? NaN : Number(activeMs));
-		this.submittedAt.push(Number(submittedAt));
-		this.kind.push(code(KINDS, kind, 'kind'));
-		this.status.push(code(STATUSES, status, 'status'));
+		this.n = i + 1;
+	}
+
+	private grow(): void {
+		const ints = new Int32Array(this.ints.length * 2);
+		ints.set(this.ints);
+		this.ints = ints;
+		const floats = new Float64Array(this.floats.length * 2);
+		floats.set(this.floats);
+		this.floats = floats;
 	}
 
 	build(): VoteColumns {
@@ -110,27 +130,76 @@ export class VoteColumnsBuilder {
 		const images = [...byName].sort();
 		const rank = new Map(images.map((id, i) => [id, i]));
 		const renumber = Int32Array.from(byName, (id) => rank.get(id)!);
+		const n = this.n;
+		const { ints, floats } = this;
+		const column = (field: number) => {
+			const out = new Int32Array(n);
+			for (let i = 0; i < n; i++) out[i] = ints[i * INTS + field];
+			return out;
+		};
+		const code = (field: number) => {
+			const out = new Uint8Array(n);
+			for (let i = 0; i < n; i++) out[i] = ints[i * INTS + field];
+			return out;
+		};
+		const left = column(1);
+		const right = column(2);
+		for (let i = 0; i < n; i++) {
+			left[i] = renumber[left[i]];
+			right[i] = renumber[right[i]];
+		}
+		const activeMs = new Float64Array(n);
+		const submittedAt = new Float64Array(n);
+		for (let i = 0; i < n; i++) {
+			activeMs[i] = floats[i * 2];
+			submittedAt[i] = floats[i * 2 + 1];
+		}
 		const out: VoteColumns = {
 			ids: this.ids,
 			users: [...this.userIndex.keys()],
-			user: Int32Array.from(this.user),
+			user: column(0),
 			images,
-			left: Int32Array.from(this.left, (i) => renumber[i]),
-			right: Int32Array.from(this.right, (i) => renumber[i]),
+			left,
+			right,
 			systems: [...this.systemIndex.keys()],
-			leftSystem: Int32Array.from(this.leftSystem),
-			rightSystem: Int32Array.from(this.rightSystem),
-			choice: Uint8Array.from(this.choice),
-			kind: Uint8Array.from(this.kind),
-			status: Uint8Array.from(this.status),
+			leftSystem: column(3),
+			rightSystem: column(4),
+			choice: code(5),
+			kind: code(6),
+			status: code(7),
 			rationale: this.rationale,
-			activeMs: Float64Array.from(this.activeMs),
-			submittedAt: Float64Array.from(this.submittedAt)
+			activeMs,
+			submittedAt
 		};
-		this.user = this.left = this.right = this.leftSystem = this.rightSystem = [];
-		this.choice = this.kind = this.status = this.activeMs = this.submittedAt = [];
+		this.ints = new Int32Array(0);
+		this.floats = new Float64Array(0);
 		return out;
 	}
+}
+
+const INTS = 8;
+
+function choiceCode(choice: Choice): number {
+	switch (choice) {
+		case 'left':
+			return 0;
+		case 'right':
+			return 1;
+		case 'tie':
+			return 2;
+		case 'both_bad':
+			return 3;
+		default:
+			return code(CHOICES, choice, 'choice');
+	}
+}
+
+function kindCode(kind: VoteKind): number {
+	return kind === 'normal' ? 0 : kind === 'gold' ? 1 : kind === 'repeat' ? 2 : code(KINDS, kind, 'kind');
+}
+
+function statusCode(status: VoteStatus): number {
+	return status === 'counted' ? 0 : status === 'rejected' ? 1 : code(STATUSES, status, 'status');
 }
 
 function intern(index: Map<string, number>, key: string): number {
@@ -208,22 +277,46 @@ export function assessQualityColumns(
 	const nImages = c.images.length;
 	const nUsers = c.users.length;
 
-	// 1. image pairs: an integer per unordered pair, and each vote's outcome in canonical order
+	// 1. image pairs: an integer per unordered pair, and each vote's outcome in canonical order. Votes
+	// are grouped by their smaller image (counting sort), and within a group the larger image's pair is
+	// found in an array indexed by image: no map keyed by pair (at 40,000 images its keys left the
+	// small-integer range and each became a heap number)
 	const pairOf = new Int32Array(n);
 	const outcome = new Uint8Array(n);
-	const pairIds = new Map<number, number>();
+	const byLow = new Int32Array(nImages + 1);
 	for (let i = 0; i < n; i++) {
 		const l = c.left[i];
 		const r = c.right[i];
-		const key = l <= r ? l * nImages + r : r * nImages + l;
-		let p = pairIds.get(key);
-		if (p === undefined) pairIds.set(key, (p = pairIds.size));
-		pairOf[i] = p;
+		byLow[(l <= r ? l : r) + 1]++;
 		const ch = c.choice[i];
 		outcome[i] = ch >= 2 ? ch : (ch === LEFT) === l <= r ? 0 : 1;
 	}
-	const nPairs = pairIds.size;
-	pairIds.clear();
+	for (let a = 0; a < nImages; a++) byLow[a + 1] += byLow[a];
+	let nPairs = 0;
+	{
+		const lowMembers = new Int32Array(n);
+		const fill = byLow.slice(0, nImages);
+		for (let i = 0; i < n; i++) {
+			const l = c.left[i];
+			const r = c.right[i];
+			lowMembers[fill[l <= r ? l : r]++] = i;
+		}
+		// the pair of (a, b) for the current smaller image a, valid where pairLow[b] === a
+		const pairHigh = new Int32Array(nImages);
+		const pairLow = new Int32Array(nImages).fill(-1);
+		for (let a = 0; a < nImages; a++)
+			for (let k = byLow[a]; k < byLow[a + 1]; k++) {
+				const i = lowMembers[k];
+				const l = c.left[i];
+				const r = c.right[i];
+				const b = l <= r ? r : l;
+				if (pairLow[b] !== a) {
+					pairLow[b] = a;
+					pairHigh[b] = nPairs++;
+				}
+				pairOf[i] = pairHigh[b];
+			}
+	}
 	// votes grouped by pair (counting sort; input order within a pair)
 	const start = new Int32Array(nPairs + 1);
 	for (let i = 0; i < n; i++) start[pairOf[i] + 1]++;
@@ -247,7 +340,8 @@ export function assessQualityColumns(
 	const tally = new Int32Array(nPairs * 4);
 	const own = new Int8Array(n).fill(-1);
 	const rep = new Int32Array(nUsers).fill(-1);
-	const units: { first: number; values: CanonicalOutcome[] }[] = [];
+	// the pair whose first counted vote is vote i, for the pairs with two or more evaluators
+	const unitAt = new Int32Array(n).fill(-1);
 	const touched: number[] = [];
 	for (let p = 0; p < nPairs; p++) {
 		const from = start[p];
@@ -269,46 +363,72 @@ export function assessQualityColumns(
 			const r = rep[c.user[members[k]]];
 			if (r !== -1) own[members[k]] = outcome[r];
 		}
-		if (touched.length >= 2) units.push({ first, values: touched.map((u) => OUTCOMES[outcome[rep[u]]]) });
+		if (touched.length >= 2) unitAt[first] = p;
 		for (const u of touched) rep[u] = -1;
 		touched.length = 0;
 	}
-	// alpha.ts visits pairs in the order of their first counted vote: the same order, the same sums
-	units.sort((a, b) => a.first - b.first);
-	const agreement = krippendorffAlphaNominal(units.map((u) => u.values));
+	// alpha.ts visits pairs in the order of their first counted vote: the same order, the same sums;
+	// a unit's values are its evaluators' representative outcomes, i.e. the pair's tally
+	const agreement = krippendorffAlphaNominalCounts(
+		tally,
+		4,
+		(function* () {
+			for (let i = 0; i < n; i++) if (unitAt[i] !== -1) yield unitAt[i];
+		})()
+	);
 
 	// 3. near-duplicate rationales, and each distinct rationale's stance (decisive votes only read it)
 	const { own: duplicateOwn, others: duplicateOthers } = options.duplicates ?? duplicateColumns(c, thresholds);
 	if (duplicateOwn.length !== n || duplicateOthers.length !== n) throw new RangeError('duplicates: one entry per vote expected');
 	// the metrics and the score read only the side; the evidence (the clause quoted in a reason) is read
-	// again for the few votes whose reasons are shown. The side is a pure function of the text: a caller
-	// that computes reports again and again passes its own map (`stanceSides`) and pays once per text.
+	// again for the votes whose reasons are shown, and only when it is quoted (a contradiction). The side
+	// is a pure function of the text: a caller that computes reports again and again passes its own map
+	// (`stanceSides`) and pays once per text.
 	const sides = options.stanceSides ?? new Map<string, Side | null>();
-	const stanceOf = (i: number, full: boolean): RationaleStance => {
-		if (c.choice[i] > RIGHT) return NO_STANCE;
+	/** 0 no stance (or not a decisive vote), 1 left, 2 right */
+	const sideCodeOf = (i: number): number => {
+		if (c.choice[i] > RIGHT) return 0;
 		const text = c.rationale[i];
-		if (full) return rationaleStance(text);
 		let side = sides.get(text);
-		if (side === undefined) sides.set(text, (side = rationaleStance(text).side));
-		return side === null ? NO_STANCE : side === 'left' ? LEFT_STANCE : RIGHT_STANCE;
+		if (side === undefined) sides.set(text, (side = rationaleSide(text)));
+		return side === null ? 0 : side === 'left' ? 1 : 2;
+	};
+	const stanceOf = (i: number, full: boolean): RationaleStance => {
+		const side = sideCodeOf(i);
+		if (side === 0) return NO_STANCE;
+		// the side of the full reading is the side read above (the same function of the same text)
+		if (full) return rationaleStance(c.rationale[i]);
+		return side === 1 ? LEFT_STANCE : RIGHT_STANCE;
 	};
 
 	// 4. gold expectations (few pairs, keyed as analysis.ts keys them) and predictions per system pair
 	const gold = new Map<string, CanonicalOutcome>();
 	for (const g of options.gold ?? [])
 		gold.set(pairKey(g.leftImageId, g.rightImageId), canonicalOutcome(g.leftImageId, g.rightImageId, g.expected));
+	/** per pair, the expected outcome's code (-1 none, -2 not looked up yet); only gold votes read it */
+	const goldOfPair = new Int8Array(gold.size ? nPairs : 0).fill(-2);
+	const goldCodeOf = (i: number): number => {
+		if (c.kind[i] !== GOLD || gold.size === 0) return -1;
+		const p = pairOf[i];
+		if (goldOfPair[p] === -2) {
+			const expected = gold.get(pairKey(c.images[c.left[i]], c.images[c.right[i]]));
+			goldOfPair[p] = expected === undefined ? -1 : OUTCOMES.indexOf(expected);
+		}
+		return goldOfPair[p];
+	};
 	const nSystems = c.systems.length;
 	const predicted = new Int8Array(nSystems * nSystems).fill(-2);
-	const predictedSideOf = (i: number): 'left' | 'right' | null => {
+	/** -1 none, else LEFT or RIGHT */
+	const predictedCodeOf = (i: number): number => {
 		const ls = c.leftSystem[i];
 		const rs = c.rightSystem[i];
-		if (!options.predict || c.choice[i] > RIGHT || ls === rs) return null;
+		if (!options.predict || c.choice[i] > RIGHT || ls === rs) return -1;
 		let side = predicted[ls * nSystems + rs];
 		if (side === -2) {
 			const p = options.predict(c.systems[ls], c.systems[rs]);
 			side = predicted[ls * nSystems + rs] = Number.isFinite(p) && p !== 0.5 ? (p > 0.5 ? LEFT : RIGHT) : -1;
 		}
-		return side === -1 ? null : (CHOICES[side] as 'left' | 'right');
+		return side;
 	};
 
 	// 5. hidden repeats (analysis.ts matchRepeats), only on the evaluator-and-pair groups that have one
@@ -339,6 +459,34 @@ export function assessQualityColumns(
 		withRepeat.clear();
 	}
 
+	/**
+	 * analysis.ts othersView from the pair's tally and this evaluator's own value: sets `evaluators`,
+	 * `support` and returns the majority in this vote's orientation (a CHOICES index), or -1 for none.
+	 */
+	let evaluators = 0;
+	let support = 0;
+	const majorityOf = (i: number): number => {
+		const p = pairOf[i];
+		evaluators = 0;
+		let best = -1;
+		let bestCount = 0;
+		let split = false;
+		for (let o = 0; o < 4; o++) {
+			const total = tally[p * 4 + o];
+			if (total === 0) continue;
+			const count = total - (own[i] === o ? 1 : 0);
+			evaluators += count;
+			if (count > bestCount) {
+				best = o;
+				bestCount = count;
+				split = false;
+			} else if (count === bestCount && count > 0) split = true;
+		}
+		support = bestCount;
+		if (best === -1 || split) return -1;
+		return best >= 2 ? best : (best === 0) === c.left[i] <= c.right[i] ? LEFT : RIGHT;
+	};
+
 	const tri = (x: number) => (x === -1 ? null : x === 1);
 	const recordAt = (i: number): VoteRecord => ({
 		id: c.ids[i],
@@ -355,38 +503,21 @@ export function assessQualityColumns(
 		status: STATUSES[c.status[i]],
 		assignmentId: ''
 	});
-	/** analysis.ts othersView from the pair's tally and this evaluator's own value */
-	const othersOf = (i: number): OthersView => {
-		const p = pairOf[i];
-		let evaluators = 0;
-		let best = -1;
-		let bestCount = 0;
-		let split = false;
-		for (let o = 0; o < 4; o++) {
-			const total = tally[p * 4 + o];
-			if (total === 0) continue;
-			const count = total - (own[i] === o ? 1 : 0);
-			evaluators += count;
-			if (count > bestCount) {
-				best = o;
-				bestCount = count;
-				split = false;
-			} else if (count === bestCount && count > 0) split = true;
-		}
-		if (best === -1 || split) return { evaluators, support: bestCount, majority: null };
-		const first = c.left[i] <= c.right[i];
-		return { evaluators, support: bestCount, majority: CHOICES[best >= 2 ? best : (best === 0) === first ? LEFT : RIGHT] };
-	};
-	/** The vote's facts as analysis.ts states them (short-lived: made for a vote while it is summed or shown). */
+	/**
+	 * The vote's facts as analysis.ts states them, for riskOf (made only for a vote whose reasons are
+	 * asked for). The stance carries its evidence when `full` and the reasons quote it (a contradiction).
+	 */
 	const factsAt = (i: number, full = false): VoteFacts => {
 		const vote = recordAt(i);
-		const stance = stanceOf(i, full);
 		const ms = c.activeMs[i];
 		const timed = Number.isFinite(ms) && ms >= 0;
-		const expected = c.kind[i] === GOLD ? gold.get(pairKey(vote.leftImageId, vote.rightImageId)) : undefined;
-		const others = othersOf(i);
-		const predictedSide = predictedSideOf(i);
-		const decisive = c.choice[i] <= RIGHT;
+		const expected = goldCodeOf(i);
+		const majority = majorityOf(i);
+		const others: OthersView = { evaluators, support, majority: majority === -1 ? null : CHOICES[majority] };
+		const predictedSide = predictedCodeOf(i);
+		const side = sideCodeOf(i);
+		const contradiction = side !== 0 && side - 1 !== c.choice[i];
+		const stance = side === 0 ? NO_STANCE : contradiction ? stanceOf(i, full) : stanceOf(i, false);
 		return {
 			vote,
 			index: i,
@@ -394,71 +525,99 @@ export function assessQualityColumns(
 			outcome: OUTCOMES[outcome[i]],
 			tooFast: timed ? ms < tooFastMs : null,
 			stance,
-			contradiction: decisive && stance.side !== null && stance.side !== vote.choice,
+			contradiction,
 			duplicateOwn: duplicateOwn[i],
 			duplicateOthers: duplicateOthers[i],
-			goldExpected: expected === undefined ? null : chosenFor(c.left[i] <= c.right[i], expected),
-			goldCorrect: expected === undefined ? null : expected === OUTCOMES[outcome[i]],
+			goldExpected: expected === -1 ? null : chosenFor(c.left[i] <= c.right[i], OUTCOMES[expected]),
+			goldCorrect: expected === -1 ? null : expected === outcome[i],
 			repeatOf: repeatOf[i],
 			changed: tri(changed[i]),
 			flipped: tri(flipped[i]),
 			sameSideFlip: tri(sameSideFlip[i]),
 			others,
-			agreesWithOthers: others.majority === null ? null : others.majority === vote.choice,
-			predictedSide,
-			agreesWithPrediction: predictedSide === null ? null : predictedSide === vote.choice
+			agreesWithOthers: others.majority === null ? null : majority === c.choice[i],
+			predictedSide: predictedSide === -1 ? null : (CHOICES[predictedSide] as 'left' | 'right'),
+			agreesWithPrediction: predictedSide === -1 ? null : predictedSide === c.choice[i]
 		};
 	};
 
-	// 6. one pass: each evaluator's metrics and each vote's score (risk.ts riskOf's noisy-OR, in its order)
+	// 6. one pass: each evaluator's metrics and each vote's score (risk.ts riskOf's noisy-OR, in its
+	// order), from plain values: no object per vote
 	const tallies: MetricsTally[] = c.users.map(() => new MetricsTally());
 	const score = new Float64Array(n);
 	// a vote with any signal has reasons (even one weighted 0, which leaves the score at 0)
 	const signalled = new Uint8Array(n);
 	const w = thresholds.riskWeights;
 	for (let i = 0; i < n; i++) {
-		const f = factsAt(i);
-		tallies[c.user[i]].add(f);
+		const ch = c.choice[i];
+		const kind = c.kind[i];
+		const ms = c.activeMs[i];
+		const tooFast = Number.isFinite(ms) && ms >= 0 ? (ms < tooFastMs ? 1 : 0) : -1;
+		const side = sideCodeOf(i);
+		const contradiction = side !== 0 && side - 1 !== ch;
+		const expected = goldCodeOf(i);
+		const goldCorrect = expected === -1 ? -1 : expected === outcome[i] ? 1 : 0;
+		const majority = majorityOf(i);
+		const agrees = majority === -1 ? -1 : majority === ch ? 1 : 0;
+		const predictedSide = predictedCodeOf(i);
+		tallies[c.user[i]].addValues(
+			c.ids[i],
+			c.status[i] === COUNTED,
+			kind === GOLD ? TALLY_GOLD : kind === REPEAT ? TALLY_REPEAT : TALLY_NORMAL,
+			ch === LEFT ? TALLY_LEFT : ch === RIGHT ? TALLY_RIGHT : TALLY_OTHER,
+			goldCorrect,
+			changed[i],
+			flipped[i],
+			sameSideFlip[i],
+			agrees,
+			predictedSide === -1 ? -1 : predictedSide === ch ? 1 : 0,
+			tooFast,
+			Number.isNaN(ms) ? null : ms,
+			c.rationale[i],
+			duplicateOwn[i],
+			side !== 0,
+			contradiction
+		);
 		let keep = 1;
 		let any = 0;
-		if (f.tooFast) {
+		if (tooFast === 1) {
 			keep *= 1 - w.tooFast;
 			any = 1;
 		}
-		if (f.contradiction) {
+		if (contradiction) {
 			keep *= 1 - w.contradiction;
 			any = 1;
 		}
-		if (f.duplicateOwn !== -1) {
+		if (duplicateOwn[i] !== -1) {
 			keep *= 1 - w.duplicateOwn;
 			any = 1;
 		}
-		if (f.duplicateOthers !== -1) {
+		if (duplicateOthers[i] !== -1) {
 			keep *= 1 - w.duplicateOthers;
 			any = 1;
 		}
-		if (f.agreesWithOthers === false && f.others.majority !== null) {
+		if (agrees === 0) {
 			keep *= 1 - w.disagreement;
 			any = 1;
 		}
-		if (f.goldCorrect === false && f.goldExpected !== null) {
+		if (goldCorrect === 0) {
 			keep *= 1 - w.goldMiss;
 			any = 1;
 		}
 		score[i] = 1 - keep;
 		signalled[i] = any;
 	}
-	const evaluators = c.users
+	const evaluatorList = c.users
 		.map((userId, u) => ({ userId, u }))
 		.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
 		.map(({ userId, u }) => {
 			const metrics = tallies[u].metrics(userId, thresholds);
 			return { userId, metrics, ...flagEvaluator(metrics, thresholds) };
 		});
-	const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+	const order = riskRanks(score);
 	const voteAt = (i: number) => ({ id: c.ids[i], userId: c.users[c.user[i]] });
 	return {
-		evaluators,
+		evaluators: evaluatorList,
 		agreement,
 		thresholds,
 		order,
@@ -466,6 +625,26 @@ export function assessQualityColumns(
 		signalled,
 		reasons: (i) => (signalled[i] ? riskOf(factsAt(i, true), voteAt, w, thresholds.tooFastSeconds).reasons : [])
 	};
+}
+
+/**
+ * Vote indices by score, highest first and input order among equal scores. Most votes score 0: only
+ * the others are sorted, the zeros follow in input order (scores are in [0, 1]: risk weights are).
+ */
+function riskRanks(score: Float64Array): Int32Array {
+	const n = score.length;
+	const order = new Int32Array(n);
+	let positive = 0;
+	let regular = true;
+	for (let i = 0; i < n; i++) {
+		if (score[i] > 0) order[positive++] = i;
+		else if (score[i] !== 0) regular = false;
+	}
+	if (!regular) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b] - score[a] || a - b);
+	order.subarray(0, positive).sort((a, b) => score[b] - score[a] || a - b);
+	let k = positive;
+	for (let i = 0; i < n; i++) if (score[i] === 0) order[k++] = i;
+	return order;
 }
 
 function chosenFor(leftFirst: boolean, o: CanonicalOutcome): Choice {

@@ -159,52 +159,96 @@ export class MetricsTally {
 	private withStance = 0;
 	private readonly contradictionVoteIds: string[] = [];
 
-	/** Facts of the fields read here only (the columnar path fills no others). */
+	/** Facts of the fields read here only (the record path: one VoteFacts per vote). */
 	add(f: TalliedFacts): void {
 		const v = f.vote;
+		this.addValues(
+			v.id,
+			v.status === 'counted',
+			v.kind === 'gold' ? TALLY_GOLD : v.kind === 'repeat' ? TALLY_REPEAT : TALLY_NORMAL,
+			v.choice === 'left' ? TALLY_LEFT : v.choice === 'right' ? TALLY_RIGHT : TALLY_OTHER,
+			tri(f.goldCorrect),
+			tri(f.changed),
+			tri(f.flipped),
+			tri(f.sameSideFlip),
+			tri(f.agreesWithOthers),
+			tri(f.agreesWithPrediction),
+			tri(f.tooFast),
+			v.activeMs,
+			v.rationale,
+			f.duplicateOwn,
+			isDecisive(v.choice) && f.stance.side !== null,
+			f.contradiction
+		);
+	}
+
+	/**
+	 * The same as add, from plain values (the columnar path, columns.ts: no object per vote). Tri-states
+	 * are -1 for null (not applicable), 0 false, 1 true; kind and choice are the TALLY_ codes.
+	 */
+	addValues(
+		id: string,
+		counted: boolean,
+		kind: number,
+		choice: number,
+		goldCorrect: number,
+		changed: number,
+		flipped: number,
+		sameSideFlip: number,
+		agreesWithOthers: number,
+		agreesWithPrediction: number,
+		tooFast: number,
+		activeMs: number | null,
+		rationale: string,
+		duplicateOwn: number,
+		withStance: boolean,
+		contradiction: boolean
+	): void {
 		this.votes++;
-		if (v.status === 'counted') this.counted++;
-		if (v.kind === 'gold') {
-			if (f.goldCorrect === null) this.goldUnmatched++;
+		if (counted) this.counted++;
+		if (kind === TALLY_GOLD) {
+			if (goldCorrect === -1) this.goldUnmatched++;
 			else {
 				this.goldVotes++;
-				if (f.goldCorrect) this.goldCorrect++;
+				if (goldCorrect === 1) this.goldCorrect++;
 			}
 		}
-		if (v.choice === 'left') this.left++;
-		else if (v.choice === 'right') this.right++;
-		if (v.kind === 'repeat') {
+		if (choice === TALLY_LEFT) this.left++;
+		else if (choice === TALLY_RIGHT) this.right++;
+		if (kind === TALLY_REPEAT) {
 			this.repeatVotes++;
-			if (f.changed !== null) {
+			if (changed !== -1) {
 				this.matched++;
-				if (f.changed) this.changed++;
+				if (changed === 1) this.changed++;
 			}
-			if (f.flipped !== null) {
+			if (flipped !== -1) {
 				this.decisiveRepeats++;
-				if (f.flipped) this.flips++;
-				if (f.sameSideFlip) this.sameSideFlips++;
+				if (flipped === 1) this.flips++;
+				if (sameSideFlip === 1) this.sameSideFlips++;
 			}
-		} else if (f.agreesWithOthers !== null) {
+		} else if (agreesWithOthers !== -1) {
 			this.comparable++;
-			if (f.agreesWithOthers) this.agreed++;
+			if (agreesWithOthers === 1) this.agreed++;
 		}
-		if (f.agreesWithPrediction !== null) {
+		if (agreesWithPrediction !== -1) {
 			this.predictedComparable++;
-			if (f.agreesWithPrediction) this.predictedAgreed++;
+			if (agreesWithPrediction === 1) this.predictedAgreed++;
 		}
-		if (f.tooFast !== null) {
-			this.times.push(v.activeMs! / 1000);
-			if (f.tooFast) this.tooFast++;
+		if (tooFast !== -1) {
+			this.times.push((activeMs as number) / 1000);
+			if (tooFast === 1) this.tooFast++;
 		}
-		const trimmed = v.rationale.trim();
-		this.lengthSum += [...trimmed].length;
-		if (/[\p{L}\p{N}]/u.test(trimmed)) {
+		// the trimmed text's length in code points ([...trimmed].length) and whether it has a letter or
+		// digit, without an array of its characters
+		const trimmed = rationale.trim();
+		this.lengthSum += codePoints(trimmed);
+		if (hasLetterOrDigit(trimmed)) {
 			this.nonEmpty++;
-			if (f.duplicateOwn !== -1) this.nearDuplicates++;
+			if (duplicateOwn !== -1) this.nearDuplicates++;
 		}
-		if (isDecisive(v.choice) && f.stance.side !== null) {
+		if (withStance) {
 			this.withStance++;
-			if (f.contradiction) this.contradictionVoteIds.push(v.id);
+			if (contradiction) this.contradictionVoteIds.push(id);
 		}
 	}
 
@@ -258,6 +302,45 @@ export class MetricsTally {
 			}
 		};
 	}
+}
+
+/** MetricsTally.addValues's codes of a vote's kind and choice. */
+export const TALLY_NORMAL = 0;
+export const TALLY_GOLD = 1;
+export const TALLY_REPEAT = 2;
+export const TALLY_LEFT = 0;
+export const TALLY_RIGHT = 1;
+/** tie or both-bad */
+export const TALLY_OTHER = 2;
+
+const tri = (x: boolean | null) => (x === null ? -1 : x ? 1 : 0);
+
+/** [...s].length: code points, a lone surrogate counting as one. */
+export function codePoints(s: string): number {
+	let n = s.length;
+	for (let i = 0; i < s.length - 1; i++) {
+		const c = s.charCodeAt(i);
+		if (c >= 0xd800 && c <= 0xdbff) {
+			const d = s.charCodeAt(i + 1);
+			if (d >= 0xdc00 && d <= 0xdfff) {
+				n--;
+				i++;
+			}
+		}
+	}
+	return n;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** /[\p{L}\p{N}]/u.test(s), deciding ASCII text without the regular expression. */
+export function hasLetterOrDigit(s: string): boolean {
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c >= 128) return LETTER_OR_DIGIT.test(s);
+		if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true;
+	}
+	return false;
 }
 
 /** The facts MetricsTally reads. */

@@ -342,44 +342,91 @@ export function markSignalsColumns(
 	const byId = new Map<string, number>();
 	if (marks.length) for (let i = 0; i < n; i++) byId.set(votes.ids[i], i);
 	const markedAppearance = new Uint8Array(n * 2);
-	// per user, their marks as (cell, image)
-	const marksByUser: { cell: number; image: number }[][] = Array.from({ length: nUsers }, () => []);
-	for (const m of marks) {
+	// per mark of a known vote: its user, grid cell and image (typed arrays, not an object per mark);
+	// per user: their marks and their marks per cell
+	const markUser = new Int32Array(marks.length);
+	const markCellOf = new Float64Array(marks.length);
+	const markImage = new Int32Array(marks.length);
+	const ownMarks = new Int32Array(nUsers);
+	const CELLS = GRID * GRID;
+	const cellCounts = new Int32Array(nUsers * CELLS);
+	// a user with a mark whose cell is not a number (coordinates that are not): read the record path's way
+	const irregular = new Uint8Array(nUsers);
+	let known = 0;
+	for (let k = 0; k < marks.length; k++) {
+		const m = marks[k];
 		const i = byId.get(m.voteId);
 		if (i === undefined) continue;
 		const isLeft = m.side === 'left';
 		markedAppearance[i * 2 + (isLeft ? 0 : 1)] = 1;
-		const { row, col } = markCell(m);
-		marksByUser[user[i]].push({ cell: row * GRID + col, image: isLeft ? leftImage[i] : rightImage[i] });
+		// markCell, inline
+		const row = Math.max(0, Math.min(GRID - 1, Math.floor((m.y + m.h / 2) * GRID)));
+		const col = Math.max(0, Math.min(GRID - 1, Math.floor((m.x + m.w / 2) * GRID)));
+		const cell = row * GRID + col;
+		const u = user[i];
+		markUser[known] = u;
+		markCellOf[known] = cell;
+		markImage[known] = isLeft ? leftImage[i] : rightImage[i];
+		known++;
+		ownMarks[u]++;
+		if (cell >= 0 && cell < CELLS) cellCounts[u * CELLS + cell]++;
+		else irregular[u] = 1;
 	}
-	// per image: its views and how many of them got a mark; per user: their views of each image
+	// per image: its views and how many of them got a mark; per user: their votes
 	const views = new Float64Array(nImages);
 	const markedViews = new Float64Array(nImages);
-	const userImages: (Map<number, number> | undefined)[] = new Array(nUsers);
+	const userVotes = new Int32Array(nUsers);
 	for (let i = 0; i < n; i++) {
-		const u = user[i];
-		let own = userImages[u];
-		if (!own) userImages[u] = own = new Map();
-		for (let side = 0; side < 2; side++) {
-			const img = side === 0 ? leftImage[i] : rightImage[i];
-			views[img]++;
-			markedViews[img] += markedAppearance[i * 2 + side];
-			own.set(img, (own.get(img) ?? 0) + 1);
-		}
+		userVotes[user[i]]++;
+		const l = leftImage[i];
+		const r = rightImage[i];
+		views[l]++;
+		markedViews[l] += markedAppearance[i * 2];
+		views[r]++;
+		markedViews[r] += markedAppearance[i * 2 + 1];
 	}
-	const out: MarkSignal[] = [];
 	const present: number[] = [];
-	for (let u = 0; u < nUsers; u++) if (userImages[u]) present.push(u);
+	for (let u = 0; u < nUsers; u++) if (userVotes[u] > 0) present.push(u);
 	present.sort((a, b) => (votes.users[a] < votes.users[b] ? -1 : votes.users[a] > votes.users[b] ? 1 : 0));
+
+	// the votes of the users who never mark, grouped by user (counting sort), for "never marks"
+	let votesOf: Int32Array | null = null;
+	const votesStart = new Int32Array(nUsers + 1);
+	for (const u of present) if (ownMarks[u] === 0) votesStart[u + 1] = userVotes[u];
+	for (let u = 0; u < nUsers; u++) votesStart[u + 1] += votesStart[u];
+	if (votesStart[nUsers] > 0) {
+		votesOf = new Int32Array(votesStart[nUsers]);
+		const fill = votesStart.slice(0, nUsers);
+		for (let i = 0; i < n; i++) if (ownMarks[user[i]] === 0 && userVotes[user[i]] > 0) votesOf[fill[user[i]]++] = i;
+	}
+	// scratch, by image: this user's views of it, and which user last stamped it
+	const ownViews = new Int32Array(nImages);
+	const stamp = new Int32Array(nImages).fill(-1);
+	const seenImages: number[] = [];
+
+	const out: MarkSignal[] = [];
 	for (const u of present) {
 		const userId = votes.users[u];
 		const reasons: Reason<MarkFlagCode>[] = [];
-		const own = marksByUser[u];
-		if (own.length === 0) {
+		const ownCount = ownMarks[u];
+		if (ownCount === 0) {
 			// the images this evaluator saw that the others mark often (their own views of it are unmarked)
+			seenImages.length = 0;
+			for (let k = votesStart[u]; k < votesStart[u + 1]; k++) {
+				const i = votesOf![k];
+				for (let side = 0; side < 2; side++) {
+					const img = side === 0 ? leftImage[i] : rightImage[i];
+					if (stamp[img] !== u) {
+						stamp[img] = u;
+						ownViews[img] = 0;
+						seenImages.push(img);
+					}
+					ownViews[img]++;
+				}
+			}
 			let often = 0;
-			for (const [img, ownViews] of userImages[u]!) {
-				const others = views[img] - ownViews;
+			for (const img of seenImages) {
+				const others = views[img] - ownViews[img];
 				if (others > 0 && markedViews[img] / others >= t.othersMarkShare) often++;
 			}
 			if (often >= t.neverMarksMinImages)
@@ -387,29 +434,76 @@ export function markSignalsColumns(
 					code: 'never_marks',
 					message: `never marks anything, while other evaluators marked ${often} of the same images in at least ${pct(t.othersMarkShare)} of their views`
 				});
-		} else if (own.length >= t.sameRegionMinMarks) {
-			const byCell = new Map<number, Set<number>>();
-			const cellCount = new Map<number, number>();
-			for (const m of own) {
-				cellCount.set(m.cell, (cellCount.get(m.cell) ?? 0) + 1);
-				let images = byCell.get(m.cell);
-				if (!images) byCell.set(m.cell, (images = new Set()));
-				images.add(m.image);
-			}
-			const [cell, count] = [...cellCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
-			const images = byCell.get(cell)?.size ?? 0;
-			if (count / own.length >= t.sameRegionShare && images >= t.sameRegionMinImages) {
-				const row = Math.floor(cell / GRID);
-				const col = cell % GRID;
-				reasons.push({
-					code: 'same_region',
-					message: `puts ${pct(count / own.length)} of their ${own.length} marks in the same region (grid cell row ${row + 1}, column ${col + 1}) on ${images} different images`
-				});
-			}
+		} else if (ownCount >= t.sameRegionMinMarks) {
+			const reason = irregular[u]
+				? sameRegionOf(ownOf(u, markUser, markCellOf, markImage, known))
+				: sameRegionCounted(u, ownCount, cellCounts, CELLS, markUser, markCellOf, markImage, known, stamp);
+			if (reason) reasons.push(reason);
 		}
 		if (reasons.length) out.push({ userId, reasons });
 	}
+
+	/** The "same region" reason of a user whose marks' cells are all on the grid (their counts summed above). */
+	function sameRegionCounted(
+		u: number,
+		ownCount: number,
+		counts: Int32Array,
+		cells: number,
+		markUser: Int32Array,
+		markCellOf: Float64Array,
+		markImage: Int32Array,
+		known: number,
+		stamp: Int32Array
+	): Reason<MarkFlagCode> | null {
+		// the most used cell, the lowest on a tie
+		let cell = 0;
+		let count = -1;
+		for (let k = 0; k < cells; k++)
+			if (counts[u * cells + k] > count) {
+				count = counts[u * cells + k];
+				cell = k;
+			}
+		// the distinct images of their marks in that cell (stamps of users are ≥ 0: mark these as -2 - u)
+		let images = 0;
+		for (let k = 0; k < known; k++)
+			if (markUser[k] === u && markCellOf[k] === cell && stamp[markImage[k]] !== -2 - u) {
+				stamp[markImage[k]] = -2 - u;
+				images++;
+			}
+		return sameRegionReason(cell, count, ownCount, images);
+	}
+
+	function sameRegionReason(cell: number, count: number, ownCount: number, images: number): Reason<MarkFlagCode> | null {
+		if (!(count / ownCount >= t.sameRegionShare && images >= t.sameRegionMinImages)) return null;
+		const row = Math.floor(cell / GRID);
+		const col = cell % GRID;
+		return {
+			code: 'same_region',
+			message: `puts ${pct(count / ownCount)} of their ${ownCount} marks in the same region (grid cell row ${row + 1}, column ${col + 1}) on ${images} different images`
+		};
+	}
+
+	/** The record path's reading of one user's marks (in mark order), for cells that are not numbers. */
+	function sameRegionOf(own: { cell: number; image: number }[]): Reason<MarkFlagCode> | null {
+		const byCell = new Map<number, Set<number>>();
+		const cellCount = new Map<number, number>();
+		for (const m of own) {
+			cellCount.set(m.cell, (cellCount.get(m.cell) ?? 0) + 1);
+			let images = byCell.get(m.cell);
+			if (!images) byCell.set(m.cell, (images = new Set()));
+			images.add(m.image);
+		}
+		const [cell, count] = [...cellCount.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+		return sameRegionReason(cell, count, own.length, byCell.get(cell)?.size ?? 0);
+	}
+
 	return out;
+}
+
+function ownOf(u: number, markUser: Int32Array, markCellOf: Float64Array, markImage: Int32Array, known: number) {
+	const own: { cell: number; image: number }[] = [];
+	for (let k = 0; k < known; k++) if (markUser[k] === u) own.push({ cell: markCellOf[k], image: markImage[k] });
+	return own;
 }
 
 /**

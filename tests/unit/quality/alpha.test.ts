@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { campaignAlpha, krippendorffAlphaNominal } from '../../../src/lib/quality/index.ts';
+import { krippendorffAlphaNominalCounts } from '../../../src/lib/quality/alpha.ts';
 import { vote } from './helpers.ts';
+import { mulberry32 } from './simulate.ts';
 
 const _ = null;
 
@@ -108,5 +110,29 @@ describe('campaignAlpha', () => {
 			vote({ userId: 'u2', leftImageId: 'c', rightImageId: 'd', choice: 'left' })
 		];
 		expect(campaignAlpha(votes)).toEqual({ alpha: null, units: 0, pairableValues: 0, reason: 'no pairable units' });
+	});
+});
+
+describe('krippendorffAlphaNominalCounts', () => {
+	it('equals krippendorffAlphaNominal to the last bit, units of zero or one value included', () => {
+		const rng = mulberry32(5);
+		for (let trial = 0; trial < 200; trial++) {
+			const units = trial % 50 === 0 ? 0 : 1 + Math.floor(rng() * 30);
+			const values = 1 + Math.floor(rng() * 4);
+			const counts = new Int32Array(units * values);
+			const lists: number[][] = [];
+			for (let u = 0; u < units; u++) {
+				const m = Math.floor(rng() * 5);
+				const list: number[] = [];
+				for (let k = 0; k < m; k++) {
+					const v = Math.floor(rng() * values);
+					counts[u * values + v]++;
+					list.push(v);
+				}
+				lists.push(list);
+			}
+			const order = Array.from({ length: units }, (_, u) => u).sort(() => rng() - 0.5);
+			expect(krippendorffAlphaNominalCounts(counts, values, order)).toEqual(krippendorffAlphaNominal(order.map((u) => lists[u])));
+		}
 	});
 });

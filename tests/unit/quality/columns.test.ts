@@ -10,6 +10,7 @@ import {
 	columnsFromRecords,
 	duplicateColumns,
 	resolveThresholds,
+	VoteColumnsBuilder,
 	type VoteRecord
 } from '../../../src/lib/quality/index.ts';
 import { mulberry32, simulateCampaign, type Behaviour } from './simulate.ts';
@@ -97,4 +98,13 @@ describe.each([1, 2, 3, 4])('columnar quality equals the record path, seed %i', 
 it('gives the same (empty) report without votes', () => {
 	const columns = columnsFromRecords([]);
 	expect(columnarToReport(assessQualityColumns(columns), columns)).toEqual(assessQuality([]));
+});
+
+it('names the field of a value it does not know', () => {
+	const b = new VoteColumnsBuilder();
+	const add = (choice: string, kind: string, status: string) =>
+		b.add('v', 'u', 'a', 'b', 's1', 's2', choice as 'left', '', null, 1, kind as 'normal', status as 'counted');
+	expect(() => add('up', 'normal', 'counted')).toThrow(new RangeError('unknown choice up'));
+	expect(() => add('left', 'odd', 'counted')).toThrow(new RangeError('unknown kind odd'));
+	expect(() => add('left', 'normal', 'gone')).toThrow(new RangeError('unknown status gone'));
 });

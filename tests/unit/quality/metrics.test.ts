@@ -1,6 +1,7 @@
 // Every per-evaluator metric on a small campaign computed by hand (see the comments for the arithmetic).
 import { describe, expect, it } from 'vitest';
 import { assessQuality, campaignAlpha, evaluatorQuality, type GoldExpectation, type VoteRecord } from '../../../src/lib/quality/index.ts';
+import { codePoints, hasLetterOrDigit } from '../../../src/lib/quality/evaluators.ts';
 
 // images and their systems: i1 A, i2 B, i3 A, i4 C, i5 B, i6 C, i7 C, i8 A
 const SYSTEM: Record<string, string> = { i1: 'A', i2: 'B', i3: 'A', i4: 'C', i5: 'B', i6: 'C', i7: 'C', i8: 'A' };
@@ -194,5 +195,34 @@ describe('per-vote risk by hand', () => {
 		expect(report.agreement.units).toBe(4);
 		expect(report.agreement.pairableValues).toBe(11);
 		expect(report.agreement.alpha).toBeCloseTo(1 - (10 * 4) / (121 - 49), 12);
+	});
+});
+
+describe('the rationale length and emptiness as the tally counts them without regular expressions', () => {
+	it.each([
+		'',
+		'   ',
+		'abc',
+		'  a b  ',
+		'...,;',
+		'_',
+		'é',
+		'…',
+		'—',
+		'日本語',
+		'🙂🙂',
+		'a🙂b',
+		'\ud83d',
+		'x\ude42y',
+		'\ud83d\ud83d\ude42',
+		'\ud83d\ud83da',
+		'\ude42\ud83d',
+		'Ｔｈｅ',
+		'٣',
+		'  \u00a0 ',
+		'\u0301'
+	])('%j', (text) => {
+		expect(codePoints(text)).toBe([...text].length);
+		expect(hasLetterOrDigit(text)).toBe(/[\p{L}\p{N}]/u.test(text));
 	});
 });
