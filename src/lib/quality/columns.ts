@@ -96,6 +96,43 @@ export class VoteColumnsBuilder {
 		kind: VoteKind,
 		status: VoteStatus
 	): void {
+		this.addCoded(
+			id,
+			userId,
+			leftImageId,
+			rightImageId,
+			leftSystemId,
+			rightSystemId,
+			choiceCode(choice),
+			rationale,
+			activeMs,
+			submittedAt,
+			kindCode(kind),
+			statusCode(status)
+		);
+	}
+
+	/**
+	 * add() with the choice, kind and status as their indices in CHOICES, KINDS and STATUSES (a database
+	 * query can code them, so that no string is made for them per vote); null or out of range: a RangeError.
+	 */
+	addCoded(
+		id: string,
+		userId: string,
+		leftImageId: string,
+		rightImageId: string,
+		leftSystemId: string,
+		rightSystemId: string,
+		choice: number | null,
+		rationale: string,
+		activeMs: number | null,
+		submittedAt: number,
+		kind: number | null,
+		status: number | null
+	): void {
+		if (!isCode(choice, CHOICES.length)) throw new RangeError(`unknown choice of vote ${id}`);
+		if (!isCode(kind, KINDS.length)) throw new RangeError(`unknown kind of vote ${id}`);
+		if (!isCode(status, STATUSES.length)) throw new RangeError(`unknown status of vote ${id}`);
 		const i = this.n;
 		if (i * INTS === this.ints.length) this.grow();
 		const ints = this.ints;
@@ -105,11 +142,11 @@ export class VoteColumnsBuilder {
 		ints[at + 2] = intern(this.imageIndex, rightImageId);
 		ints[at + 3] = intern(this.systemIndex, leftSystemId);
 		ints[at + 4] = intern(this.systemIndex, rightSystemId);
-		ints[at + 5] = choiceCode(choice);
+		ints[at + 5] = choice;
 		this.floats[i * 2] = activeMs === null ? NaN : Number(activeMs);
 		this.floats[i * 2 + 1] = Number(submittedAt);
-		ints[at + 6] = kindCode(kind);
-		ints[at + 7] = statusCode(status);
+		ints[at + 6] = kind;
+		ints[at + 7] = status;
 		this.ids.push(id);
 		this.rationale.push(rationale);
 		this.n = i + 1;
@@ -201,6 +238,8 @@ function kindCode(kind: VoteKind): number {
 function statusCode(status: VoteStatus): number {
 	return status === 'counted' ? 0 : status === 'rejected' ? 1 : code(STATUSES, status, 'status');
 }
+
+const isCode = (x: number | null, size: number): x is number => x !== null && Number.isInteger(x) && x >= 0 && x < size;
 
 function intern(index: Map<string, number>, key: string): number {
 	let i = index.get(key);
