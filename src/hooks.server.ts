@@ -8,7 +8,6 @@ import { registerUploadLane } from '$lib/server/images/upload-lane';
 import { imageStore } from '$lib/server/images/storage';
 import { warmAudit } from '$lib/server/audit/queue';
 import { saveQualityReports } from '$lib/server/audit/evaluator-quality';
-import { version } from '$app/environment';
 
 /** Open and migrate the database before the first request; offer bin/server.js the fast lane. */
 export const init: ServerInit = async () => {
@@ -18,8 +17,8 @@ export const init: ServerInit = async () => {
 	registerFastLane();
 	registerUploadLane();
 	// the large campaigns' quality reports and audit queues, computed on their worker thread while the first requests come in
-	// a restart of the same build serves the large campaigns' last saved reports until it has its own
-	saveQualityReports(version);
+	// a restart serves the large campaigns' last saved reports until it has its own
+	saveQualityReports();
 	void warmAudit(db.kysely);
 };
 

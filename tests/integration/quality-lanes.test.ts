@@ -13,6 +13,7 @@ import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/ser
 import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
 import { holdReportThread, qualityInWorker, savedQuality } from '../../src/lib/server/audit/quality-worker.ts';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 let db: TestDatabase;
 let seeded: SeededCampaign;
@@ -60,6 +61,10 @@ describe('quality worker lanes', () => {
 		expect(plain(saved.quality)).toEqual(plain(computed));
 		expect(saved.quality.risks.toJSON()).toEqual(computed.risks.toJSON());
 		expect(saved.quality.risks.get(computed.risks.at(0).voteId)?.score).toBe(computed.risks.at(0).score);
+		// a file cut short (a full disk, a copy interrupted) is not read
+		const bytes = readFileSync(path);
+		writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+		expect(await savedQuality(path, 'build-a')).toBeNull();
 	});
 
 	it('answers audit queue pages and counts while a report is being computed', async () => {

@@ -113,15 +113,16 @@ function computeQuality(db: Kysely<Database>, campaignId: string): Promise<Quali
 let listening = false;
 
 /**
- * Saving large campaigns' reports next to the database, so that the next process of the same build
- * serves one at once after a restart (marked not current) while it computes its own: `key` is the
- * build's version (another build may pack its report differently). The server turns it on
- * (hooks.server.ts); the CLI and tests do not.
+ * Saving large campaigns' reports next to the database, so that the next process serves one at once
+ * after a restart (marked not current) while it computes its own. The report thread tags a saved report
+ * with the report code that made it (quality-worker.ts REPORT_CODE: a build's file hash), so a new
+ * build whose report code changed does not read it. The server turns it on (hooks.server.ts); the CLI
+ * and tests do not.
  */
 let saving: { key: string; every: number } | null = null;
 const lastSaved = new Map<string, number>();
 
-export function saveQualityReports(key: string, everyMs = 60_000): void {
+export function saveQualityReports(key = 'pickwise', everyMs = 60_000): void {
 	saving = { key, every: everyMs };
 }
 
@@ -265,7 +266,7 @@ async function warm(
 
 /**
  * At start: the report the last process saved for this campaign, held as the one to serve (not current)
- * until this process has computed its own. Not one saved by another build, nor one whose newest vote the
+ * until this process has computed its own. Not one made by other report code, nor one whose newest vote the
  * database does not have (an older database put back since). True when one is served.
  */
 async function serveSavedReports(db: Kysely<Database>, started: number): Promise<void> {
