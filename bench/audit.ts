@@ -271,6 +271,9 @@ interface Run {
 	readyLoopMax: number;
 }
 
+/** The report thread's phases of each report computed at a start: read, computed, packed, saved (ms). */
+const phases: number[][] = [];
+
 /** Resolves with the ms the server reports from its start to the report being ready (its log line). */
 function reportReady(server: RunningServer): Promise<number> {
 	return new Promise((done, fail) => {
@@ -280,6 +283,9 @@ function reportReady(server: RunningServer): Promise<number> {
 			seen += String(chunk);
 			const m = /quality report of big \(\d+ votes\) ready (\d+) ms after start/.exec(seen);
 			if (!m) return;
+			// the report thread's phases (quality-worker.ts logs them for large campaigns)
+			const p = /votes read (\d+) ms, computed (\d+) ms, packed (\d+) ms, saved (\d+) ms/.exec(seen);
+			if (p) phases.push(p.slice(1).map(Number));
 			clearTimeout(timer);
 			server.process.stdout!.off('data', onData);
 			done(Number(m[1]));
@@ -400,6 +406,11 @@ for (const [label] of views) {
 		].join(' ')
 	);
 }
+console.log(
+	`the report computed at start, medians of ${phases.length}: ${['read', 'computed', 'packed', 'saved']
+		.map((name, k) => `${name} ${f(median(phases.map((p) => p[k])))}`)
+		.join(', ')}`
+);
 for (const key of ['ready', 'cold', 'restart', 'afterReady', 'warm'] as const)
 	console.log(
 		`${key} per run: ${views

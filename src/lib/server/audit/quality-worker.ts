@@ -630,7 +630,9 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 	const report = (job: ReportJob): PackedReport => {
 		const sqlite = connection(job.file);
 		const key = `${job.file}\0${job.campaignId}`;
+		const t0 = performance.now();
 		const input = readInputSync(sqlite, job.campaignId);
+		const t1 = performance.now();
 		let duplicates: DuplicateColumns | undefined;
 		let status = COMPLETE;
 		if (input.votes.ids.length > job.inlineDuplicates) {
@@ -645,7 +647,10 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		let sides = stanceSides.get(key);
 		// bounded: a campaign's texts are kept, not every text the process has ever seen
 		if (!sides || sides.size > 2 * input.votes.ids.length + 100_000) stanceSides.set(key, (sides = new Map()));
-		const packed = packReport(computeReport(input, duplicates, sides), input.votes, status);
+		const computed = computeReport(input, duplicates, sides);
+		const t2 = performance.now();
+		const packed = packReport(computed, input.votes, status);
+		const t3 = performance.now();
 		const n = input.votes.ids.length;
 		if (job.save && n >= job.save.least) {
 			// before the buffers are transferred; written aside and renamed, so a reader never sees half a file
@@ -662,6 +667,13 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 				// a head start for the next process only
 				console.error(`saving the quality report of campaign ${job.campaignId}: ${String(error)}`);
 			}
+		}
+		// the phases of a large report, for the benchmarks (bench/audit.ts prints them)
+		if (n >= 20_000) {
+			const ms = (a: number, b: number) => Math.round(b - a);
+			console.log(
+				`quality report of campaign ${job.campaignId}: ${n} votes read ${ms(t0, t1)} ms, computed ${ms(t1, t2)} ms, packed ${ms(t2, t3)} ms, saved ${ms(t3, performance.now())} ms`
+			);
 		}
 		return packed;
 	};
