@@ -14,7 +14,8 @@
 // separate file under build/server/chunks/, and the worker starts from this module's own URL. Under
 // tsx or vitest (sources) that URL is the .ts file, and the worker registers tsx before importing it.
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, writevSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import SQLite from 'better-sqlite3';
@@ -526,6 +527,22 @@ interface DuplicatesAnswer {
 	error?: string;
 }
 
+/**
+ * A thread that computes in the background (reports, the near-duplicate join) yields the cores to the
+ * threads that answer requests: on Linux a thread's nice value is its own (setpriority on its thread
+ * id, read from /proc/thread-self); elsewhere nothing changes. Lowering one's priority needs no rights.
+ */
+function runInBackground(): void {
+	try {
+		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+		if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+	} catch {
+		// not Linux, or not allowed: the same priority as the rest
+	}
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.background) runInBackground();
+
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[DUPLICATES_MARKER]) {
 	parentPort!.on('message', (job: DuplicatesJob) => {
 		let answer: DuplicatesAnswer;
@@ -552,7 +569,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 
 	const startDuplicates = (job: ReportJob, state: DuplicateState, votes: VoteColumns) => {
 		if (!duplicatesWorker) {
-			const w = (duplicatesWorker = spawn(DUPLICATES_MARKER));
+			const w = (duplicatesWorker = spawn(DUPLICATES_MARKER, true));
 			w.on('message', (a: DuplicatesAnswer) => {
 				const done = duplicatesDone.get(a.id);
 				duplicatesDone.delete(a.id);
@@ -845,11 +862,11 @@ const queryLane: Lane = { name: 'quality query worker', worker: null, pending: n
 let nextId = 0;
 let reportJobs = 0;
 
-/** A thread running this module with `marker` set (the quality worker, or its near-duplicate worker). */
-function spawn(marker: string): Worker {
+/** A thread running this module with `marker` set (the quality worker, or its near-duplicate worker); `background`: niced (runInBackground). */
+function spawn(marker: string, background: boolean): Worker {
 	const url = import.meta.url;
 	const options = {
-		workerData: { [marker]: true },
+		workerData: { [marker]: true, background },
 		// the computation makes many short-lived objects: a larger young generation collects them for less
 		resourceLimits: { maxYoungGenerationSizeMb: 64 }
 	};
@@ -884,7 +901,8 @@ function inlineDuplicates(): number {
 }
 
 function startWorker(lane: Lane): Worker {
-	const w = spawn(MARKER);
+	// the report thread computes in the background; the query thread answers requests
+	const w = spawn(MARKER, lane === reportLane);
 	// a new thread holds no scores
 	lane.scores.clear();
 	const fail = (error: unknown) => {
