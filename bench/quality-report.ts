@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { assessQualityColumns, VoteColumnsBuilder, type ColumnarQuality, type VoteColumns } from '../src/lib/quality/index.ts';
 import { markRecord, markSignalsColumns, type MarkRow, type MarkSignal } from '../src/lib/quality/marks.ts';
 import type { Side } from '../src/lib/quality/stance.ts';
-import { countsFromPairStats, fitBradleyTerry, RankingError } from '../src/lib/ranking/index.ts';
+import { predictorFromPairStats } from '../src/lib/server/audit/quality-worker.ts';
 
 function arg(name: string, fallback?: string): string {
 	const at = process.argv.indexOf(`--${name}`);
@@ -61,21 +61,7 @@ db.close();
 const readMs = performance.now() - read0;
 
 // the prediction as the worker makes it: the point fit on the overall pair statistics
-let predict: ((a: string, b: string) => number) | undefined;
-try {
-	const counts = countsFromPairStats(
-		stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, aWins: s.a_wins, bWins: s.b_wins, ties: s.ties, bothBad: s.both_bad }))
-	);
-	const fit = fitBradleyTerry(counts, { prior: 0.5 });
-	const rating = new Map(fit.systems.map((s, i) => [s, fit.ratings[i]]));
-	predict = (a, b) => {
-		const ra = rating.get(a);
-		const rb = rating.get(b);
-		return ra === undefined || rb === undefined ? 0.5 : 1 / (1 + 10 ** ((rb - ra) / 400));
-	};
-} catch (e) {
-	if (!(e instanceof RankingError)) throw e;
-}
+const predict = predictorFromPairStats(stats);
 const goldOption = gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice }));
 const marks = markRows.map(markRecord);
 

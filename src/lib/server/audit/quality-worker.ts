@@ -155,27 +155,37 @@ async function readInput(db: Kysely<Database>, campaignId: string): Promise<Qual
 	};
 }
 
-function computeReport(
-	{ votes, gold, stats, marks }: QualityInput,
-	duplicates?: DuplicateColumns,
-	stanceSides?: Map<string, Side | null>
-): ColumnarQuality {
-	// agreement with the predicted winner: the point fit on the counted votes (a small prior keeps it finite early on)
-	let predict: ((a: string, b: string) => number) | undefined;
+/**
+ * The predicted winner's probability for a pair of systems, for the "agrees with the fit" signal: the
+ * point Bradley–Terry fit on the campaign's overall pair counts (a small prior keeps it finite early on);
+ * undefined while no fit exists. bench/quality-report.ts makes its prediction with it too.
+ */
+export function predictorFromPairStats(
+	stats: readonly { system_a: string; system_b: string; a_wins: number; b_wins: number; ties: number; both_bad: number }[]
+): ((a: string, b: string) => number) | undefined {
 	try {
 		const counts = countsFromPairStats(
 			stats.map((s) => ({ systemA: s.system_a, systemB: s.system_b, aWins: s.a_wins, bWins: s.b_wins, ties: s.ties, bothBad: s.both_bad }))
 		);
 		const fit = fitBradleyTerry(counts, { prior: 0.5 });
 		const rating = new Map(fit.systems.map((s, i) => [s, fit.ratings[i]]));
-		predict = (a, b) => {
+		return (a, b) => {
 			const ra = rating.get(a);
 			const rb = rating.get(b);
 			return ra === undefined || rb === undefined ? 0.5 : 1 / (1 + 10 ** ((rb - ra) / 400));
 		};
 	} catch (e) {
 		if (!(e instanceof RankingError)) throw e;
+		return undefined;
 	}
+}
+
+function computeReport(
+	{ votes, gold, stats, marks }: QualityInput,
+	duplicates?: DuplicateColumns,
+	stanceSides?: Map<string, Side | null>
+): ColumnarQuality {
+	const predict = predictorFromPairStats(stats);
 	const report = assessQualityColumns(votes, {
 		gold: gold.map((g) => ({ leftImageId: g.left_image_id, rightImageId: g.right_image_id, expected: g.expected_choice })),
 		predict,
