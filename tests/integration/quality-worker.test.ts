@@ -12,6 +12,59 @@ import { createRng } from '../../src/lib/scheduling/index.ts';
 import { assessQuality, type Choice, type RiskReason } from '../../src/lib/quality/index.ts';
 
 let db: TestDatabase;
+
+type ImageRow = { id: string; prompt_id: string; system_id: string };
+
+/** A vote written straight to the tables, with its assignment (answered when the vote was made). */
+async function insertVote(v: {
+	id: string;
+	campaignId: string;
+	userId: string;
+	left: ImageRow;
+	right: ImageRow;
+	kind: 'normal' | 'gold';
+	choice: Choice;
+	rationale: string;
+	at: number;
+	activeMs: number;
+}) {
+	const assignment = `as-${v.id}`;
+	await db.kysely
+		.insertInto('assignment')
+		.values({
+			id: assignment,
+			campaign_id: v.campaignId,
+			user_id: v.userId,
+			left_image_id: v.left.id,
+			right_image_id: v.right.id,
+			kind: v.kind,
+			issued_at: v.at,
+			expires_at: v.at,
+			answered_at: v.at
+		})
+		.execute();
+	await db.kysely
+		.insertInto('vote')
+		.values({
+			id: v.id,
+			kind: v.kind,
+			assignment_id: assignment,
+			campaign_id: v.campaignId,
+			user_id: v.userId,
+			prompt_id: v.left.prompt_id,
+			left_image_id: v.left.id,
+			right_image_id: v.right.id,
+			left_system_id: v.left.system_id,
+			right_system_id: v.right.system_id,
+			choice: v.choice,
+			rationale: v.rationale,
+			guidelines_version: 1,
+			shown_at: v.at,
+			submitted_at: v.at,
+			active_ms: v.activeMs
+		})
+		.execute();
+}
 const rng = createRng(7);
 
 beforeAll(async () => {
@@ -33,42 +86,19 @@ beforeAll(async () => {
 		const choice: Choice = e === 0 ? 'left' : rng() < 0.45 ? 'left' : rng() < 0.9 ? 'right' : 'tie';
 		const argued = rng() < 0.15 ? (choice === 'left' ? 'right' : 'left') : choice;
 		const rationale = e === 0 ? pasted : `The ${argued} image is sharper and the hands look better (${n}).`;
-		const assignment = `as-${n}`;
 		const at = Date.UTC(2026, 0, 1) + n * 60_000;
-		await db.kysely
-			.insertInto('assignment')
-			.values({
-				id: assignment,
-				campaign_id: campaign.id,
-				user_id: seeded.evaluators[e].id,
-				left_image_id: set[a].id,
-				right_image_id: set[b].id,
-				kind: 'normal',
-				issued_at: at,
-				expires_at: at,
-				answered_at: at
-			})
-			.execute();
-		await db.kysely
-			.insertInto('vote')
-			.values({
-				id: `vote-${n}`,
-				assignment_id: assignment,
-				campaign_id: campaign.id,
-				user_id: seeded.evaluators[e].id,
-				prompt_id: set[a].prompt_id,
-				left_image_id: set[a].id,
-				right_image_id: set[b].id,
-				left_system_id: set[a].system_id,
-				right_system_id: set[b].system_id,
-				choice,
-				rationale,
-				guidelines_version: 1,
-				shown_at: at,
-				submitted_at: at,
-				active_ms: e === 0 ? 900 : 8000
-			})
-			.execute();
+		await insertVote({
+			id: `vote-${n}`,
+			campaignId: campaign.id,
+			userId: seeded.evaluators[e].id,
+			left: set[a],
+			right: set[b],
+			kind: 'normal',
+			choice,
+			rationale,
+			at,
+			activeMs: e === 0 ? 900 : 8000
+		});
 		// region marks: evaluator 1 always in the top-left corner of the left image (same region), 2 and 3
 		// anywhere on both images, 4 never (while the others mark those images: never marks)
 		if (e >= 1 && e <= 3)
@@ -273,41 +303,18 @@ describe('the quality report on a worker thread', () => {
 		for (let n = 0; n < 4; n++) {
 			const [a, b] = n === 3 ? [x, y] : images.filter((i) => i.prompt_id === prompts[n]);
 			const at = Date.UTC(2026, 1, 1) + n * 60_000;
-			await db.kysely
-				.insertInto('assignment')
-				.values({
-					id: `w2-as-${n}`,
-					campaign_id: campaign.id,
-					user_id: users[n % 3].user_id,
-					left_image_id: a.id,
-					right_image_id: b.id,
-					kind: n === 3 ? 'gold' : 'normal',
-					issued_at: at,
-					expires_at: at,
-					answered_at: at
-				})
-				.execute();
-			await db.kysely
-				.insertInto('vote')
-				.values({
-					id: `w2-vote-${n}`,
-					kind: n === 3 ? 'gold' : 'normal',
-					assignment_id: `w2-as-${n}`,
-					campaign_id: campaign.id,
-					user_id: users[n % 3].user_id,
-					prompt_id: a.prompt_id,
-					left_image_id: a.id,
-					right_image_id: b.id,
-					left_system_id: a.system_id,
-					right_system_id: b.system_id,
-					choice: n === 3 ? 'left' : 'tie',
-					rationale: texts[n],
-					guidelines_version: 1,
-					shown_at: at,
-					submitted_at: at,
-					active_ms: n === 2 ? 500 : 9000
-				})
-				.execute();
+			await insertVote({
+				id: `w2-vote-${n}`,
+				campaignId: campaign.id,
+				userId: users[n % 3].user_id,
+				left: a,
+				right: b,
+				kind: n === 3 ? 'gold' : 'normal',
+				choice: n === 3 ? 'left' : 'tie',
+				rationale: texts[n],
+				at,
+				activeMs: n === 2 ? 500 : 9000
+			});
 		}
 		const report = await campaignQuality(db.kysely, campaign);
 		const expected = await recordReasons(campaign.id);

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
-import { addMember, requireCampaign, updateCampaignSettings } from '../../src/lib/server/campaigns/campaigns.ts';
+import { addMember, requireCampaign } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
-import { api, seedCampaign, type SeededCampaign } from '../helpers/campaign.ts';
+import { api, seedCampaign, type SeededCampaign, openForVoting } from '../helpers/campaign.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 
 const SLUG = 'shared';
@@ -30,21 +30,7 @@ beforeAll(async () => {
 	await addMember(db.kysely, { slug: SLUG, email: 'researcher@shared.test', role: 'researcher' });
 	researcher = `pickwise_session=${(await createSession(db.kysely, user.id)).token}`;
 	// no hidden repeats or gold pairs: every vote below is a normal one, so each moves the count by one
-	await updateCampaignSettings(
-		db.kysely,
-		await requireCampaign(db.kysely, SLUG),
-		{
-			status: 'active',
-			allowTie: true,
-			allowBothBad: true,
-			blind: true,
-			rationaleMinChars: 0,
-			goldRate: 0,
-			repeatRate: 0,
-			goldFeedback: false
-		},
-		null
-	);
+	await openForVoting(db.kysely, SLUG);
 	// enough votes for a ranking (ties everywhere keep every rating finite)
 	const campaign = await requireCampaign(db.kysely, SLUG);
 	for (let i = 0; i < 12; i++) {
