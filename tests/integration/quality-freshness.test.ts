@@ -141,4 +141,39 @@ describe('quality report freshness', () => {
 			'id="quality-as-of"'
 		);
 	});
+
+	it('answers a page at once while a report is being computed, then shows it (no page wait, nothing computed yet)', async () => {
+		// a fresh server that lets pages wait 0 ms: the first request for a report not computed yet (the
+		// small campaign: not computed at start, nothing saved) gets the "being computed" state
+		await server.stop();
+		server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '10', PICKWISE_QUALITY_PAGE_WAIT_MS: '0' });
+		const page = async (path: string) => {
+			const r = await fetch(server.url + path, { headers: { cookie: lead } });
+			expect(r.status).toBe(200);
+			return r.text();
+		};
+		for (const [path, content] of [
+			['/c/small/evaluators', /<caption[^>]*>Quality signals per evaluator/],
+			['/c/small/audit', /data-vote="/]
+		] as const) {
+			// each page is the first request of this campaign's report after a vote
+			await vote('small', 0, path.length);
+			const first = await page(path);
+			expect(first).toContain('id="quality-pending"');
+			expect(first).toMatch(/The quality report is being computed \(\d+\.\d s so far/);
+			// without JavaScript the page loads itself again
+			expect(first).toContain('<meta http-equiv="refresh" content="2"');
+			expect(first).not.toMatch(content);
+			let later = first;
+			for (let tries = 0; tries < 200 && later.includes('id="quality-pending"'); tries++) {
+				await new Promise((r) => setTimeout(r, 25));
+				later = await page(path);
+			}
+			expect(later).not.toContain('id="quality-pending"');
+			expect(later).toMatch(content);
+		}
+		// the JSON API waits for the report
+		await vote('small', 1, 100);
+		expect((await report('small')).as_of).toMatchObject({ votes: 10, current: true });
+	});
 });

@@ -75,6 +75,52 @@ export async function campaignQuality(db: Kysely<Database>, campaign: Campaign):
 	return reports.get(db, campaign.id, 'report', () => computeQuality(db, campaign.id));
 }
 
+/** A report being computed that a page did not wait for: when it started, and how long the last one took. */
+export interface QualityPending {
+	/** epoch ms */
+	startedAt: number;
+	/** the campaign's last computation in this process (ms), null before the first */
+	lastTookMs: number | null;
+}
+
+/**
+ * How long a page waits for a report being computed before it answers with that state instead
+ * (PICKWISE_QUALITY_PAGE_WAIT_MS, default 1,200 ms): a large campaign's first report after a start with
+ * nothing saved takes seconds, and a lead then sees at once that it is on its way (the page updates
+ * itself) rather than a page that does not come.
+ */
+export function qualityPageWaitMs(): number {
+	const v = Number(process.env.PICKWISE_QUALITY_PAGE_WAIT_MS);
+	return process.env.PICKWISE_QUALITY_PAGE_WAIT_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : 1_200;
+}
+
+/**
+ * campaignQuality for a page: the report if it is ready within `waitMs`, else `{ pending }` while the
+ * computation goes on (the next request shares it). The JSON API waits for the report instead.
+ */
+export async function campaignQualityWithin(
+	db: Kysely<Database>,
+	campaign: Campaign,
+	waitMs = qualityPageWaitMs()
+): Promise<QualityReport | { pending: QualityPending }> {
+	const report = campaignQuality(db, campaign);
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+	try {
+		const ready = await Promise.race([report, late]);
+		if (ready) return ready;
+	} finally {
+		clearTimeout(timer);
+	}
+	// it goes on without this request; a failure is seen (and retried) by the next one
+	report.catch(() => {});
+	return { pending: { startedAt: computing.get(campaign.id) ?? Date.now(), lastTookMs: took.get(campaign.id) ?? null } };
+}
+
+/** per campaign: when the computation in progress started; how long the last one took */
+const computing = new Map<string, number>();
+const took = new Map<string, number>();
+
 function refresh(db: Kysely<Database>, campaignId: string, last: Held): void {
 	if (refreshes.has(campaignId)) return;
 	const wait = Math.max(0, last.finishedAt + last.tookMs - Date.now());
@@ -96,17 +142,29 @@ function refresh(db: Kysely<Database>, campaignId: string, last: Held): void {
 /** The report computed now; a large campaign's is then held to be served while its next one is computed. */
 function computeQuality(db: Kysely<Database>, campaignId: string): Promise<QualityReport> {
 	const started = Date.now();
-	const report = computeReport(db, campaignId).then((quality): QualityReport => {
-		const asOf = { votes: quality.risks.size, computedAt: Date.now(), current: true };
-		held.delete(campaignId);
-		if (asOf.votes >= largeCampaignVotes()) {
-			const stale = { ...quality, asOf: { ...asOf, current: false } };
-			held.set(campaignId, { report, stale, finishedAt: asOf.computedAt, tookMs: asOf.computedAt - started });
-			// the campaign whose report is oldest goes first
-			if (held.size > HELD_CAMPAIGNS) held.delete(held.keys().next().value!);
+	computing.set(campaignId, started);
+	const settled = () => {
+		if (computing.get(campaignId) === started) computing.delete(campaignId);
+	};
+	const report = computeReport(db, campaignId).then(
+		(quality): QualityReport => {
+			settled();
+			const asOf = { votes: quality.risks.size, computedAt: Date.now(), current: true };
+			took.set(campaignId, asOf.computedAt - started);
+			held.delete(campaignId);
+			if (asOf.votes >= largeCampaignVotes()) {
+				const stale = { ...quality, asOf: { ...asOf, current: false } };
+				held.set(campaignId, { report, stale, finishedAt: asOf.computedAt, tookMs: asOf.computedAt - started });
+				// the campaign whose report is oldest goes first
+				if (held.size > HELD_CAMPAIGNS) held.delete(held.keys().next().value!);
+			}
+			return { ...quality, asOf };
+		},
+		(error) => {
+			settled();
+			throw error;
 		}
-		return { ...quality, asOf };
-	});
+	);
 	return report;
 }
 
@@ -312,8 +370,8 @@ export async function flaggedEvaluators(db: Kysely<Database>, campaign: Campaign
 }
 
 /** The evaluator dashboard's data and the API's: metrics, flags with reasons, names, campaign agreement. */
-export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign) {
-	const report = await campaignQuality(db, campaign);
+export async function evaluatorReport(db: Kysely<Database>, campaign: Campaign, known?: QualityReport) {
+	const report = known ?? (await campaignQuality(db, campaign));
 	const users = new Map(
 		(
 			await db

@@ -8,7 +8,7 @@
 // pair was a gold pair and whether the answer was the expected one.
 import { sql, type Kysely } from 'kysely';
 import type { Campaign, Choice, Database } from '../db/schema.ts';
-import { campaignQuality } from '../audit/evaluator-quality.ts';
+import { campaignQualityWithin } from '../audit/evaluator-quality.ts';
 import { evaluatorQuality, type VoteRecord } from '../../quality/index.ts';
 import { invalid } from '../errors.ts';
 
@@ -52,14 +52,17 @@ export async function evaluatorFeedback(db: Kysely<Database>, campaign: Campaign
 			.where('campaign_id', '=', campaign.id)
 			.where('user_id', '=', userId)
 			.executeTakeFirstOrThrow(),
-		campaignQuality(db, campaign),
+		// a large campaign's first report after a start takes seconds: the numbers then say so instead
+		campaignQualityWithin(db, campaign),
 		goldBefore(db, campaign, userId, startOfDay)
 	]);
 	const rejectedTotal = Number(counts.rejected ?? 0);
-	const metrics = report.evaluators.find((e) => e.userId === userId)?.metrics ?? null;
+	const metrics = 'pending' in report ? null : (report.evaluators.find((e) => e.userId === userId)?.metrics ?? null);
 	const pages = Math.max(1, Math.ceil(rejectedTotal / REJECTED_PAGE_SIZE));
 	return {
 		votes: { total: Number(counts.total), today: Number(counts.today ?? 0), rejected: rejectedTotal },
+		/** the campaign's quality report is still being computed (agreement and time not known yet) */
+		qualityPending: 'pending' in report,
 		// only what helps the evaluator learn the guidelines; the fit-based and flag numbers stay with the lead
 		quality: metrics && {
 			gold: gold && { votes: gold.votes, correct: gold.correct, accuracy: gold.accuracy },

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad } from './$types';
 import { pageQuery, requireCampaignRole } from '$lib/server/auth/guards';
 import { auditQueue, PAGE_SIZE, parseAuditFilters, reviewProgress } from '$lib/server/audit/queue';
-import { campaignQuality, forgetQuality } from '$lib/server/audit/evaluator-quality';
+import { campaignQualityWithin, forgetQuality } from '$lib/server/audit/evaluator-quality';
 import { reviewVotes } from '$lib/server/audit/reviews';
 import { addGoldPair } from '$lib/server/voting/gold-and-repeats';
 import { formAction } from '$lib/server/http/form-action';
@@ -9,12 +9,18 @@ import { listEvaluators } from '$lib/server/campaigns/campaigns';
 import { campaignFlagKinds, systemNames } from '$lib/server/campaigns/lists';
 import { annotationValues, NO_ANNOTATIONS, reasonTagLabels, voteAnnotations } from '$lib/server/audit/vote-marks';
 
+/** the queue while the report it is ordered by is being computed */
+const NO_QUEUE: Awaited<ReturnType<typeof auditQueue>> = { votes: [], total: 0, truncated: false };
+
 export const load: PageServerLoad = async (event) => {
 	const { db, campaign } = await requireCampaignRole(event, event.params.slug, 'manage');
 	const filters = pageQuery(() => parseAuditFilters(event.url.searchParams));
-	const quality = await campaignQuality(db.kysely, campaign);
+	// a large campaign's first report after a start with nothing saved takes seconds: the page then says
+	// it is being computed and updates itself, instead of not coming
+	const quality = await campaignQualityWithin(db.kysely, campaign);
+	const pending = 'pending' in quality ? quality.pending : null;
 	const [queue, progress, evaluators, systems, flags, values] = await Promise.all([
-		auditQueue(db.kysely, db.dialect, campaign, filters, quality),
+		'pending' in quality ? NO_QUEUE : auditQueue(db.kysely, db.dialect, campaign, filters, quality),
 		reviewProgress(db.kysely, campaign.id),
 		listEvaluators(db.kysely, campaign.id),
 		systemNames(db.kysely, campaign.id),
@@ -32,7 +38,8 @@ export const load: PageServerLoad = async (event) => {
 		filters,
 		queue: { ...queue, votes: queue.votes.map((v) => ({ ...v, annotations: annotations.get(v.id) ?? NO_ANNOTATIONS })) },
 		progress,
-		asOf: quality.asOf,
+		asOf: 'pending' in quality ? null : quality.asOf,
+		pending,
 		pageSize: PAGE_SIZE,
 		evaluators,
 		systems,
