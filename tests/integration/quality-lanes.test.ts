@@ -11,7 +11,15 @@ import { nextAssignment } from '../../src/lib/server/voting/leases.ts';
 import { castVote } from '../../src/lib/server/voting/cast-vote.ts';
 import { auditQueue, parseAuditFilters, reviewProgress } from '../../src/lib/server/audit/queue.ts';
 import { campaignQuality } from '../../src/lib/server/audit/evaluator-quality.ts';
-import { holdReportThread, qualityInWorker, savedQuality } from '../../src/lib/server/audit/quality-worker.ts';
+import {
+	holdReportThread,
+	qualityInWorker,
+	readSaved,
+	SAVED_FORMAT,
+	savedQuality,
+	writeSaved
+} from '../../src/lib/server/audit/quality-worker.ts';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -61,6 +69,18 @@ describe('quality worker lanes', () => {
 		expect(plain(saved.quality)).toEqual(plain(computed));
 		expect(saved.quality.risks.toJSON()).toEqual(computed.risks.toJSON());
 		expect(saved.quality.risks.get(computed.risks.at(0).voteId)?.score).toBe(computed.risks.at(0).score);
+		expect(saved.sameCode).toBe(true);
+		// another build's report of the same layout is read back (served marked not current until this
+		// build's own is computed); one of another layout is not
+		const file = readSaved(path);
+		writeSaved(path, { ...file, code: 'quality-worker.js-0ther' });
+		const other = (await savedQuality(path, 'build-a'))!;
+		expect(other.sameCode).toBe(false);
+		expect(plain(other.quality)).toEqual(plain(computed));
+		writeSaved(path, { ...readSaved(path), format: SAVED_FORMAT + 1 });
+		expect(await savedQuality(path, 'build-a')).toBeNull();
+		writeSaved(path, { ...readSaved(path), format: SAVED_FORMAT });
+		expect(await savedQuality(path, 'build-a')).not.toBeNull();
 		// a file cut short (a full disk, a copy interrupted) is not read
 		const bytes = readFileSync(path);
 		writeFileSync(path, bytes.subarray(0, bytes.length - 3));
@@ -102,5 +122,38 @@ describe('quality worker lanes', () => {
 		} finally {
 			hold.release();
 		}
+	});
+
+	it('knows the layout a saved report is written in (SAVED_FORMAT): a change of it needs a new format number', async () => {
+		// another build reads a saved report of the same SAVED_FORMAT: its structure (every key, in the
+		// evaluators, their metrics and reasons, the agreement, the thresholds, the risk reasons) must be
+		// the one this build writes. When this fails, the layout changed: bump SAVED_FORMAT in
+		// quality-worker.ts and add the new shape under the new number (keep the old ones).
+		const SHAPES: Record<number, string> = { 1: '079e8855c1ccfd36' };
+		const campaign = await requireCampaign(db.kysely, 'lanes');
+		// evaluator 0 answers fast: with ten more votes they are flagged (a reason in the shape)
+		for (let n = 24; n < 34; n++) await vote(0, n);
+		const report = await qualityInWorker(db.file, campaign.id);
+		/** the keys of a JSON value, values left out; arrays as the union of their elements' shapes */
+		const shape = (x: unknown): unknown => {
+			if (Array.isArray(x)) return [...new Set(x.map((e) => JSON.stringify(shape(e))))].sort();
+			if (x !== null && typeof x === 'object')
+				return Object.fromEntries(
+					Object.keys(x)
+						.sort()
+						.map((k) => [k, shape((x as Record<string, unknown>)[k])])
+				);
+			return 0;
+		};
+		const { risks, ...rest } = JSON.parse(JSON.stringify(report));
+		expect(risks).toBeDefined();
+		// the data gives flags with reasons and votes with risk reasons, so their keys are in the shape
+		expect(report.evaluators.some((e) => e.reasons.length)).toBe(true);
+		expect(report.risks.toJSON().some((r) => r.reasons.length)).toBe(true);
+		const digest = createHash('sha256')
+			.update(JSON.stringify([shape(rest), shape(report.risks.toJSON())]))
+			.digest('hex')
+			.slice(0, 16);
+		expect(digest, `the saved report's layout changed: bump SAVED_FORMAT (${SAVED_FORMAT}) and add its shape`).toBe(SHAPES[SAVED_FORMAT]);
 	});
 });

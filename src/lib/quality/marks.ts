@@ -328,10 +328,56 @@ export function markSignals(
 	);
 }
 
+/**
+ * Marks as columns: per mark, the index of its vote in the votes' columns (-1: not one of them), its side
+ * (1 left, 0 right) and its box. The quality worker reads them so from the database (no vote id string
+ * per mark, no map from ids to indices); markColumns makes them from records.
+ */
+export interface MarkColumns {
+	length: number;
+	vote: Int32Array;
+	left: Uint8Array;
+	x: Float64Array;
+	y: Float64Array;
+	w: Float64Array;
+	h: Float64Array;
+}
+
+/** Empty mark columns with room for `capacity` marks (fill, then set `length`). */
+export function emptyMarkColumns(capacity: number): MarkColumns {
+	return {
+		length: 0,
+		vote: new Int32Array(capacity),
+		left: new Uint8Array(capacity),
+		x: new Float64Array(capacity),
+		y: new Float64Array(capacity),
+		w: new Float64Array(capacity),
+		h: new Float64Array(capacity)
+	};
+}
+
+/** Records as MarkColumns over these votes (a mark of another vote gets -1), in their order. */
+export function markColumns(voteIds: readonly string[], marks: readonly MarkRecord[]): MarkColumns {
+	const byId = new Map<string, number>();
+	if (marks.length) for (let i = 0; i < voteIds.length; i++) byId.set(voteIds[i], i);
+	const c = emptyMarkColumns(marks.length);
+	for (let k = 0; k < marks.length; k++) {
+		const m = marks[k];
+		c.vote[k] = byId.get(m.voteId) ?? -1;
+		c.left[k] = m.side === 'left' ? 1 : 0;
+		c.x[k] = m.x;
+		c.y[k] = m.y;
+		c.w[k] = m.w;
+		c.h[k] = m.h;
+	}
+	c.length = marks.length;
+	return c;
+}
+
 /** markSignals over votes held as columns (the quality worker's): the same signals, no object per vote. */
 export function markSignalsColumns(
 	votes: MarkVoteColumns,
-	marks: readonly MarkRecord[],
+	records: readonly MarkRecord[] | MarkColumns,
 	options: Partial<MarkSignalThresholds> = {}
 ): MarkSignal[] {
 	const t = { ...DEFAULT_MARK_THRESHOLDS, ...options };
@@ -339,8 +385,7 @@ export function markSignalsColumns(
 	const nImages = votes.images.length;
 	const nUsers = votes.users.length;
 	const { user, left: leftImage, right: rightImage } = votes;
-	const byId = new Map<string, number>();
-	if (marks.length) for (let i = 0; i < n; i++) byId.set(votes.ids[i], i);
+	const marks = Array.isArray(records) ? markColumns(votes.ids, records) : (records as MarkColumns);
 	const markedAppearance = new Uint8Array(n * 2);
 	// per mark of a known vote: its user, grid cell and image (typed arrays, not an object per mark);
 	// per user: their marks and their marks per cell
@@ -354,14 +399,13 @@ export function markSignalsColumns(
 	const irregular = new Uint8Array(nUsers);
 	let known = 0;
 	for (let k = 0; k < marks.length; k++) {
-		const m = marks[k];
-		const i = byId.get(m.voteId);
-		if (i === undefined) continue;
-		const isLeft = m.side === 'left';
+		const i = marks.vote[k];
+		if (i < 0 || i >= n) continue;
+		const isLeft = marks.left[k] === 1;
 		markedAppearance[i * 2 + (isLeft ? 0 : 1)] = 1;
 		// markCell, inline
-		const row = Math.max(0, Math.min(GRID - 1, Math.floor((m.y + m.h / 2) * GRID)));
-		const col = Math.max(0, Math.min(GRID - 1, Math.floor((m.x + m.w / 2) * GRID)));
+		const row = Math.max(0, Math.min(GRID - 1, Math.floor((marks.y[k] + marks.h[k] / 2) * GRID)));
+		const col = Math.max(0, Math.min(GRID - 1, Math.floor((marks.x[k] + marks.w[k] / 2) * GRID)));
 		const cell = row * GRID + col;
 		const u = user[i];
 		markUser[known] = u;

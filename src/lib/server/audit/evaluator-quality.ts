@@ -172,9 +172,9 @@ let listening = false;
 
 /**
  * Saving large campaigns' reports next to the database, so that the next process serves one at once
- * after a restart (marked not current) while it computes its own. The report thread tags a saved report
- * with the report code that made it (quality-worker.ts REPORT_CODE: a build's file hash), so a new
- * build whose report code changed does not read it. The server turns it on (hooks.server.ts); the CLI
+ * after a restart (marked not current) while it computes its own. A saved report is read back by any build
+ * that writes the same layout (quality-worker.ts SAVED_FORMAT), also one with other report code: it is
+ * served marked not current, like every saved report, until this process has computed its own. The server turns it on (hooks.server.ts); the CLI
  * and tests do not.
  */
 let saving: { key: string; every: number } | null = null;
@@ -340,17 +340,19 @@ async function serveSavedReports(db: Kysely<Database>, started: number): Promise
 		const id = /^quality-([A-Za-z0-9_-]+)\.v8$/.exec(name)?.[1];
 		const campaign = id && (await db.selectFrom('campaign').selectAll().where('id', '=', id).executeTakeFirst());
 		if (!campaign) continue;
-		if (await serveSaved(db, file, campaign))
+		const served = await serveSaved(db, file, campaign);
+		if (served)
 			// the benchmark (bench/audit.ts) reads this line too
 			console.log(
-				`quality report of ${campaign.slug} saved by the last process served ${Math.round(performance.now() - started)} ms after start`
+				`quality report of ${campaign.slug} saved by the last process${served === 'other code' ? ' (another build)' : ''} served ${Math.round(performance.now() - started)} ms after start`
 			);
 	}
 }
 
 let startup: Promise<void> | null = null;
 
-async function serveSaved(db: Kysely<Database>, file: string, campaign: Campaign): Promise<boolean> {
+/** Whether a saved report is now served: false, or 'same code' / 'other code' (another build wrote it). */
+async function serveSaved(db: Kysely<Database>, file: string, campaign: Campaign): Promise<false | 'same code' | 'other code'> {
 	if (!saving || held.has(campaign.id)) return false;
 	const { savedQuality } = await import('./quality-worker.ts');
 	const saved = await savedQuality(savedPath(file, campaign.id), saving.key);
@@ -361,7 +363,7 @@ async function serveSaved(db: Kysely<Database>, file: string, campaign: Campaign
 	if (held.has(campaign.id)) return false;
 	held.set(campaign.id, { report: Promise.resolve(stale), stale, finishedAt: saved.savedAt, tookMs: 0 });
 	lastSaved.set(campaign.id, Date.now());
-	return true;
+	return saved.sameCode ? 'same code' : 'other code';
 }
 
 /** User ids of the evaluators the quality checks flag. */

@@ -7,7 +7,7 @@
 // and travel back with the evaluators. The request thread reads no vote and no mark for them.
 import { hotQuery } from '../db/hot-query.ts';
 import type { EvaluatorQuality, VoteColumns } from '../../quality/index.ts';
-import { markSignalsColumns, mergeMarkSignals, type MarkRecord } from '../../quality/marks.ts';
+import { markSignalsColumns, mergeMarkSignals, type MarkColumns, type MarkRecord } from '../../quality/marks.ts';
 
 /** Every mark of the campaign, in the columns markRecord maps (quality-worker.ts reads them as arrays in this order). */
 export const CAMPAIGN_MARKS = hotQuery('quality.campaign-marks', ['campaign_id'], (db, p: { campaign_id: string }) =>
@@ -15,7 +15,7 @@ export const CAMPAIGN_MARKS = hotQuery('quality.campaign-marks', ['campaign_id']
 );
 
 /** The mark signals over the report's own votes, merged into its evaluators (the same objects, updated). */
-export function addMarkSignals(evaluators: EvaluatorQuality[], votes: VoteColumns, marks: readonly MarkRecord[]): void {
+export function addMarkSignals(evaluators: EvaluatorQuality[], votes: VoteColumns, marks: readonly MarkRecord[] | MarkColumns): void {
 	// a campaign without any mark (all campaigns from before marks, and those that do not use them) flags no one
 	if (!marks.length) return;
 	mergeMarkSignals(evaluators, markSignalsColumns(votes, marks));

@@ -41,7 +41,7 @@ import {
 	type VoteRisk
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
-import type { MarkRecord, MarkSide } from '../../quality/marks.ts';
+import { emptyMarkColumns, type MarkColumns, type MarkRecord, type MarkSide } from '../../quality/marks.ts';
 import type { Side } from '../../quality/stance.ts';
 import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
 
@@ -103,7 +103,7 @@ interface QualityInput {
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
 	/** every region mark of the campaign (the mark signals) */
-	marks: MarkRecord[];
+	marks: MarkRecord[] | MarkColumns;
 }
 
 /** VoteColumns straight from the rows, with the small enumerations already coded by the query. */
@@ -124,18 +124,51 @@ function toMarks(rows: Iterable<MarkRowArray>): MarkRecord[] {
 }
 
 /**
+ * The campaign's marks as MarkColumns over these votes, straight from rows as arrays (CAMPAIGN_MARKS'
+ * columns): no object per mark. At 200,000 votes and 180,000 marks the records and the map markColumns
+ * builds from them took a quarter of the report.
+ */
+function toMarkColumns(votes: VoteColumns, rows: Iterable<MarkRowArray>): MarkColumns {
+	const byId = new Map<string, number>();
+	for (let i = 0; i < votes.ids.length; i++) byId.set(votes.ids[i], i);
+	let marks = emptyMarkColumns(1024);
+	let k = 0;
+	for (const m of rows) {
+		if (k === marks.vote.length) {
+			const grown = emptyMarkColumns(k * 2);
+			grown.vote.set(marks.vote);
+			grown.left.set(marks.left);
+			for (const key of ['x', 'y', 'w', 'h'] as const) grown[key].set(marks[key]);
+			marks = grown;
+		}
+		marks.vote[k] = byId.get(m[0]) ?? -1;
+		marks.left[k] = m[1] === 'left' ? 1 : 0;
+		marks.x[k] = Number(m[3]);
+		marks.y[k] = Number(m[4]);
+		marks.w[k] = Number(m[5]);
+		marks.h[k] = Number(m[6]);
+		k++;
+	}
+	marks.length = k;
+	return marks;
+}
+
+/**
  * The report's input from a SQLite connection, in one read snapshot. The votes are read one raw row at a
  * time into the columns: at 200,000 votes an array of all rows first took about as long again as the
  * read itself (mostly collecting it).
  */
 function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInput {
 	const params = { campaign_id: campaignId };
-	return sqlite.transaction(() => ({
-		votes: toColumns(CAMPAIGN_VOTES.eachRowSync(sqlite, params) as IterableIterator<VoteRow>),
-		gold: GOLD_PAIRS.allSync(sqlite, params),
-		stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
-		marks: toMarks(CAMPAIGN_MARKS.eachRowSync(sqlite, params) as IterableIterator<MarkRowArray>)
-	}))();
+	return sqlite.transaction(() => {
+		const votes = toColumns(CAMPAIGN_VOTES.eachRowSync(sqlite, params) as IterableIterator<VoteRow>);
+		return {
+			votes,
+			gold: GOLD_PAIRS.allSync(sqlite, params),
+			stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
+			marks: toMarkColumns(votes, CAMPAIGN_MARKS.eachRowSync(sqlite, params) as IterableIterator<MarkRowArray>)
+		};
+	})();
 }
 
 /** The report's input through Kysely (PostgreSQL, or SQLite inside a transaction). */
@@ -407,7 +440,16 @@ const MARKER = 'pickwise.quality-worker';
  * content and of everything it imports (lib/quality, the packing), so a report saved by other report
  * code is never read back, while a new build that did not touch it reads the last one's.
  */
-const REPORT_CODE = import.meta.url.split('/').pop();
+const REPORT_CODE = import.meta.url.split('/').pop() ?? '';
+/**
+ * The layout of a saved report (SavedReport, PackedReport, the evaluators' metrics and reasons, the
+ * votes' risk reasons), bumped whenever it changes: tests/integration/quality-lanes.test.ts knows the
+ * shape of each layout and fails until it is. A saved report of this layout is read back even when other
+ * report code wrote it (a new build): it is served marked not current, as any saved report is, and
+ * replaced by this code's own once computed; a lead after a deploy gets the last numbers at once
+ * instead of waiting for the first report.
+ */
+export const SAVED_FORMAT = 1;
 const DUPLICATES_MARKER = 'pickwise.near-duplicates-worker';
 
 interface ReportJob {
@@ -476,9 +518,13 @@ interface LoadJob {
 	key: string;
 }
 /** What a saved report's file holds (v8 serialization). */
-interface SavedReport {
-	/** the caller's key and the report code that wrote it (REPORT_CODE): another code's report is not read */
+export interface SavedReport {
+	/** the caller's key (another key's report is not read) */
 	key: string;
+	/** SAVED_FORMAT when written: another layout's report is not read */
+	format: number;
+	/** the report code that wrote it (REPORT_CODE) */
+	code: string;
 	campaignId: string;
 	savedAt: number;
 	/** the newest vote the report covers: a database older than the report (a restored backup) does not have it */
@@ -682,7 +728,9 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		if (job.save && n >= job.save.least) {
 			// before the buffers are transferred; written aside and renamed, so a reader never sees half a file
 			const saved: SavedReport = {
-				key: `${job.save.key}:${REPORT_CODE}`,
+				key: job.save.key,
+				format: SAVED_FORMAT,
+				code: REPORT_CODE,
 				campaignId: job.campaignId,
 				savedAt: Date.now(),
 				newestVoteId: n ? input.votes.ids[n - 1] : null,
@@ -719,7 +767,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		} catch {
 			return null;
 		}
-		if (saved?.key !== `${job.key}:${REPORT_CODE}` || !saved.report?.risks) return null;
+		if (saved?.key !== job.key || saved.format !== SAVED_FORMAT || !saved.report?.risks) return null;
 		const { key: _key, ...rest } = saved;
 		return rest;
 	};
@@ -792,7 +840,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
  * whole report took a quarter of a second at 200,000 votes, on the report thread), aside and renamed,
  * so that a reader never sees half a file.
  */
-function writeSaved(path: string, saved: SavedReport): void {
+export function writeSaved(path: string, saved: SavedReport): void {
 	const risks = saved.report.risks as unknown as Record<string, unknown>;
 	const arrays = Object.entries(risks).filter((e): e is [string, Uint8Array | Int32Array | Float64Array] => ArrayBuffer.isView(e[1]));
 	const rest = Object.fromEntries(Object.entries(risks).filter(([, v]) => !ArrayBuffer.isView(v)));
@@ -815,7 +863,7 @@ function writeSaved(path: string, saved: SavedReport): void {
 
 const ARRAY_TYPES = { Uint8Array, Int32Array, Float64Array } as const;
 
-function readSaved(path: string): SavedReport {
+export function readSaved(path: string): SavedReport {
 	const bytes = readFileSync(path);
 	const headSize = bytes.readUInt32LE(0);
 	const head = deserialize(bytes.subarray(4, 4 + headSize)) as SavedReport & {
@@ -965,10 +1013,19 @@ export async function qualityInWorker(file: string, campaignId: string, save?: R
 export async function savedQuality(
 	path: string,
 	key: string
-): Promise<{ quality: CampaignQuality; campaignId: string; savedAt: number; newestVoteId: string | null } | null> {
+): Promise<{ quality: CampaignQuality; campaignId: string; savedAt: number; newestVoteId: string | null; sameCode: boolean } | null> {
 	const answer = await send(queryLane, { type: 'load', path, key });
 	const saved = (answer as { saved: Omit<SavedReport, 'key'> | null }).saved;
-	return saved && { quality: unpack(saved.report), campaignId: saved.campaignId, savedAt: saved.savedAt, newestVoteId: saved.newestVoteId };
+	return (
+		saved && {
+			quality: unpack(saved.report),
+			campaignId: saved.campaignId,
+			savedAt: saved.savedAt,
+			newestVoteId: saved.newestVoteId,
+			/** written by this report code (else by another build's, of the same layout) */
+			sameCode: saved.code === REPORT_CODE
+		}
+	);
 }
 
 /**
