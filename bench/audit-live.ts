@@ -9,6 +9,7 @@
 // Run: npm run build && node bin/run-ts.js bench/audit.ts --data DIR --runs 1 (once, to make the
 // database), then node bin/run-ts.js bench/audit-live.ts --data DIR [--seconds 60 --rate 5 --every 500]
 // The votes it adds are deleted at the end, so DIR can be used again.
+import { rationaleFacts } from '../src/lib/quality/rationale-facts.ts';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import http from 'node:http';
@@ -45,7 +46,7 @@ const insertAssignment = writer.prepare(
 	"insert into assignment (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at) values (?, ?, ?, ?, ?, 'normal', ?, ?, ?)"
 );
 const insertVote = writer.prepare(
-	"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, '{}', 1, ?, ?, ?, 'counted')"
+	"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, rationale_facts, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, '{}', 1, ?, ?, ?, 'counted')"
 );
 let added = 0;
 const addVote = writer.transaction(() => {
@@ -65,6 +66,7 @@ const addVote = writer.transaction(() => {
 		t.right_system_id,
 		t.choice,
 		`${t.rationale} (again ${added})`,
+		rationaleFacts(`${t.rationale} (again ${added})`),
 		at,
 		at,
 		t.active_ms

@@ -18,6 +18,7 @@
 // join over them takes minutes, so above 20,000 votes it runs on its own thread and the report does not
 // wait for it (it says how many votes the check has not covered yet: quality-worker.ts). The votes also
 // carry region marks, whose signals the worker computes in the same pass.
+import { rationaleFacts } from '../src/lib/quality/rationale-facts.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,7 +122,7 @@ async function setUp(): Promise<string> {
 		"insert into assignment (id, campaign_id, user_id, left_image_id, right_image_id, kind, issued_at, expires_at, answered_at) values (?, ?, ?, ?, ?, 'normal', ?, ?, ?)"
 	);
 	const insertVote = sqlite.prepare(
-		"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, '{}', 1, ?, ?, ?, 'counted')"
+		"insert into vote (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, rationale_facts, flags, guidelines_version, shown_at, submitted_at, active_ms, status) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'normal', ?, ?, ?, '{}', 1, ?, ?, ?, 'counted')"
 	);
 	// region marks (their own generator, so the votes and rationales stay those of earlier runs): a third of
 	// the images get one or two marks; evaluators 5, 15, … never mark, 7, 17, … always mark the same corner
@@ -179,6 +180,8 @@ async function setUp(): Promise<string> {
 				systems[b],
 				choice,
 				rationale,
+				// as the app stores them with each vote (lib/quality rationale-facts.ts)
+				rationaleFacts(rationale),
 				at,
 				at,
 				careless ? 800 : 4000 + Math.floor(rand() * 20000)

@@ -13,6 +13,7 @@ import * as voteMarks from './20261130_0009_vote_marks.ts';
 import * as multiInstance from './20261130_0010_multi_instance.ts';
 import * as imageFeatures from './20261130_0011_image_features.ts';
 import * as uploadStaging from './20261201_0012_upload_staging.ts';
+import * as rationaleFacts from './20261201_0013_rationale_facts.ts';
 
 export const migrations: Record<string, Migration> = {
 	'20261126_0001_initial': initial,
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
 	'20261130_0009_vote_marks': voteMarks,
 	'20261130_0010_multi_instance': multiInstance,
 	'20261130_0011_image_features': imageFeatures,
-	'20261201_0012_upload_staging': uploadStaging
+	'20261201_0012_upload_staging': uploadStaging,
+	'20261201_0013_rationale_facts': rationaleFacts
 };

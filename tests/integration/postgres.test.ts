@@ -1,5 +1,8 @@
 // The same migrations and services on PostgreSQL (DATABASE_URL=postgres://…): a campaign from
 // import to vote, ranking, search, review and export, on a real server started for the test.
+import { sql } from 'kysely';
+import { rationaleFacts } from '../../src/lib/quality/rationale-facts.ts';
+import { up as addRationaleFacts } from '../../migrations/20261201_0013_rationale_facts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +140,15 @@ describe('PostgreSQL', () => {
 		expect(rows.length - 1).toBe(n - 1);
 		const battles = await importVotes(k, { campaign: 'pg', text: 'model_a,model_b,winner\nx,y,model_a\ny,x,tie\n', format: 'csv' });
 		expect(battles.added).toBe(2);
+
+		// every vote was stored with its rationale facts; the migration that adds them fills a database
+		// from before them on PostgreSQL too (dropped here, then added and filled again)
+		const stored = await k.selectFrom('vote').select(['id', 'rationale', 'rationale_facts']).orderBy('id').execute();
+		expect(stored.length).toBeGreaterThan(100);
+		for (const v of stored) expect(v.rationale_facts).toBe(rationaleFacts(v.rationale));
+		await sql`alter table vote drop column rationale_facts`.execute(k);
+		await addRationaleFacts(k);
+		expect(await k.selectFrom('vote').select(['id', 'rationale', 'rationale_facts']).orderBy('id').execute()).toEqual(stored);
 	}, 120_000);
 
 	it('measures image features (migration 0011) and builds the controlled, personal and head-to-head boards', async () => {

@@ -10,6 +10,8 @@ import { qualityHere, qualityInWorker, workerJobs } from '../../src/lib/server/a
 import { markRecord, markSignals } from '../../src/lib/quality/marks.ts';
 import { createRng } from '../../src/lib/scheduling/index.ts';
 import { assessQuality, type Choice, type RiskReason } from '../../src/lib/quality/index.ts';
+import { rationaleFacts } from '../../src/lib/quality/rationale-facts.ts';
+import { up as addRationaleFacts } from '../../migrations/20261201_0013_rationale_facts.ts';
 
 let db: TestDatabase;
 
@@ -58,6 +60,9 @@ async function insertVote(v: {
 			right_system_id: v.right.system_id,
 			choice: v.choice,
 			rationale: v.rationale,
+			// as the app stores them, except on every third vote (as votes from before they were
+			// stored): the report reads those texts again, and the rest only where it quotes them
+			rationale_facts: factsStored++ % 3 === 2 ? null : rationaleFacts(v.rationale),
 			guidelines_version: 1,
 			shown_at: v.at,
 			submitted_at: v.at,
@@ -65,6 +70,7 @@ async function insertVote(v: {
 		})
 		.execute();
 }
+let factsStored = 0;
 const rng = createRng(7);
 
 beforeAll(async () => {
@@ -235,6 +241,9 @@ describe('the quality report on a worker thread', () => {
 			const here = await qualityHere(db.kysely, campaign.id);
 			expect(plain(ready)).toEqual(plain(here));
 			expect(codes(ready).has('duplicate_own')).toBe(true);
+			// read lean, the texts a reason quotes are still read: a contradiction quotes its clause
+			const contradiction = [...ready.risks].flatMap((r) => r.reasons).find((r) => r.code === 'contradiction');
+			expect(contradiction?.message).toMatch(/argues for (left|right) \("[^"]+"\)/);
 
 			// a new vote: the report keeps the last join's partners for the votes it saw, says one is unchecked
 			const last = await db.kysely.selectFrom('vote').selectAll().where('id', '=', 'vote-0').executeTakeFirstOrThrow();
@@ -322,5 +331,14 @@ describe('the quality report on a worker thread', () => {
 		const all = report.risks.toJSON();
 		expect(all).toHaveLength(4);
 		expect(plainReasons(all.map((v) => [v.voteId, v.reasons]))).toEqual(plainReasons(all.map((v) => [v.voteId, expected.get(v.voteId)])));
+	});
+
+	it('the migration gives every stored vote its rationale facts', async () => {
+		// as a database from before the column: dropped, then the migration adds and fills it
+		db.sqlite!.exec('alter table vote drop column rationale_facts');
+		await addRationaleFacts(db.kysely);
+		const rows = await db.kysely.selectFrom('vote').select(['rationale', 'rationale_facts']).execute();
+		expect(rows.length).toBeGreaterThan(200);
+		for (const r of rows) expect(r.rationale_facts).toBe(rationaleFacts(r.rationale));
 	});
 });

@@ -11,7 +11,10 @@
 
 import { krippendorffAlphaNominalCounts, type AlphaResult } from './alpha.ts';
 import type { OthersView, QualityOptions, VoteFacts } from './analysis.ts';
+import { RATIONALE_FACTS_VERSION } from './rationale-facts.ts';
 import {
+	codePoints,
+	hasLetterOrDigit,
 	flagEvaluator,
 	MetricsTally,
 	TALLY_GOLD,
@@ -56,7 +59,13 @@ export interface VoteColumns {
 	choice: Uint8Array;
 	kind: Uint8Array;
 	status: Uint8Array;
+	/** '' for a text not read (its facts are known and no reason quotes it: the worker's lean read) */
 	rationale: string[];
+	/**
+	 * vote.rationale_facts as stored (rationale-facts.ts), -1 for none; facts of another version are read
+	 * from the text again. Absent: every text is read.
+	 */
+	facts?: Int32Array;
 	/** NaN when the client did not report it */
 	activeMs: Float64Array;
 	submittedAt: Float64Array;
@@ -128,7 +137,9 @@ export class VoteColumnsBuilder {
 		activeMs: number | null,
 		submittedAt: number,
 		kind: number | null,
-		status: number | null
+		status: number | null,
+		/** vote.rationale_facts (null: none stored) */
+		facts: number | null = null
 	): void {
 		if (!isCode(choice, CHOICES.length)) throw new RangeError(`unknown choice of vote ${id}`);
 		if (!isCode(kind, KINDS.length)) throw new RangeError(`unknown kind of vote ${id}`);
@@ -147,8 +158,9 @@ export class VoteColumnsBuilder {
 		this.floats[i * 2 + 1] = Number(submittedAt);
 		ints[at + 6] = kind;
 		ints[at + 7] = status;
+		ints[at + 8] = typeof facts === 'number' && Number.isInteger(facts) && facts >= 0 && facts < 2 ** 31 ? facts : -1;
 		this.ids.push(id);
-		this.rationale.push(rationale);
+		this.rationale.push(rationale ?? '');
 		this.n = i + 1;
 	}
 
@@ -205,6 +217,7 @@ export class VoteColumnsBuilder {
 			kind: code(6),
 			status: code(7),
 			rationale: this.rationale,
+			facts: column(8),
 			activeMs,
 			submittedAt
 		};
@@ -214,7 +227,7 @@ export class VoteColumnsBuilder {
 	}
 }
 
-const INTS = 8;
+const INTS = 9;
 
 function choiceCode(choice: Choice): number {
 	switch (choice) {
@@ -298,6 +311,13 @@ export function duplicateColumns(c: VoteColumns, thresholds: QualityThresholds):
 		{ threshold: thresholds.duplicateJaccard, shingleSize: thresholds.shingleSize }
 	);
 	return { own: Int32Array.from(duplicates, (d) => d.sameOwner), others: Int32Array.from(duplicates, (d) => d.otherOwner) };
+}
+
+/** The side stored facts give (0 none, 1 left, 2 right), or -1: none stored, or of another version. */
+function factsSide(stored: number): number {
+	if (stored < 0 || Math.floor(stored / 2 ** 24) !== RATIONALE_FACTS_VERSION) return -1;
+	const side = stored & 3;
+	return side === 3 ? -1 : side;
 }
 
 const NO_STANCE: RationaleStance = Object.freeze({ side: null, left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
@@ -425,8 +445,13 @@ export function assessQualityColumns(
 	// (`stanceSides`) and pays once per text.
 	const sides = options.stanceSides ?? new Map<string, Side | null>();
 	/** 0 no stance (or not a decisive vote), 1 left, 2 right */
+	const facts = c.facts;
 	const sideCodeOf = (i: number): number => {
 		if (c.choice[i] > RIGHT) return 0;
+		if (facts) {
+			const known = factsSide(facts[i]);
+			if (known !== -1) return known;
+		}
 		const text = c.rationale[i];
 		let side = sides.get(text);
 		if (side === undefined) sides.set(text, (side = rationaleSide(text)));
@@ -599,6 +624,18 @@ export function assessQualityColumns(
 		const majority = majorityOf(i);
 		const agrees = majority === -1 ? -1 : majority === ch ? 1 : 0;
 		const predictedSide = predictedCodeOf(i);
+		// the text's length and whether it says anything: from the stored facts, else from the text
+		const stored = facts ? facts[i] : -1;
+		let textLength: number;
+		let textHas: boolean;
+		if (stored >= 0 && Math.floor(stored / 2 ** 24) === RATIONALE_FACTS_VERSION) {
+			textLength = (stored >>> 3) & 0x1fffff;
+			textHas = (stored & 4) !== 0;
+		} else {
+			const trimmed = c.rationale[i].trim();
+			textLength = codePoints(trimmed);
+			textHas = hasLetterOrDigit(trimmed);
+		}
 		tallies[c.user[i]].addValues(
 			c.ids[i],
 			c.status[i] === COUNTED,
@@ -612,7 +649,8 @@ export function assessQualityColumns(
 			predictedSide === -1 ? -1 : predictedSide === ch ? 1 : 0,
 			tooFast,
 			Number.isNaN(ms) ? null : ms,
-			c.rationale[i],
+			textLength,
+			textHas,
 			duplicateOwn[i],
 			side !== 0,
 			contradiction

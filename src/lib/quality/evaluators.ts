@@ -175,7 +175,8 @@ export class MetricsTally {
 			tri(f.agreesWithPrediction),
 			tri(f.tooFast),
 			v.activeMs,
-			v.rationale,
+			codePoints(v.rationale.trim()),
+			hasLetterOrDigit(v.rationale.trim()),
 			f.duplicateOwn,
 			isDecisive(v.choice) && f.stance.side !== null,
 			f.contradiction
@@ -199,7 +200,9 @@ export class MetricsTally {
 		agreesWithPrediction: number,
 		tooFast: number,
 		activeMs: number | null,
-		rationale: string,
+		/** the trimmed rationale's length in code points, and whether it has a letter or digit (rationale-facts.ts) */
+		rationaleLength: number,
+		rationaleHasText: boolean,
 		duplicateOwn: number,
 		withStance: boolean,
 		contradiction: boolean
@@ -238,11 +241,8 @@ export class MetricsTally {
 			this.times.push((activeMs as number) / 1000);
 			if (tooFast === 1) this.tooFast++;
 		}
-		// the trimmed text's length in code points ([...trimmed].length) and whether it has a letter or
-		// digit, without an array of its characters
-		const trimmed = rationale.trim();
-		this.lengthSum += codePoints(trimmed);
-		if (hasLetterOrDigit(trimmed)) {
+		this.lengthSum += rationaleLength;
+		if (rationaleHasText) {
 			this.nonEmpty++;
 			if (duplicateOwn !== -1) this.nearDuplicates++;
 		}

@@ -44,6 +44,7 @@ import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../rankin
 import { emptyMarkColumns, type MarkColumns, type MarkRecord, type MarkSide } from '../../quality/marks.ts';
 import type { Side } from '../../quality/stance.ts';
 import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
+import { RATIONALE_FACTS_VERSION } from '../../quality/rationale-facts.ts';
 
 /** A small enumeration as its index in `list` (lib/quality's CHOICES, KINDS, STATUSES), in SQL; null for another value. */
 const codeOf = (column: 'choice' | 'kind' | 'status', list: readonly string[]) =>
@@ -65,7 +66,8 @@ const VOTE_COLUMNS = [
 	'active_ms',
 	'submitted_at',
 	codeOf('kind', KINDS),
-	codeOf('status', STATUSES)
+	codeOf('status', STATUSES),
+	'rationale_facts'
 ] as const;
 const VOTE_KEYS = [
 	'id',
@@ -79,10 +81,25 @@ const VOTE_KEYS = [
 	'active_ms',
 	'submitted_at',
 	'kind',
-	'status'
+	'status',
+	'rationale_facts'
 ] as const;
 
-type VoteRow = [string, string, string, string, string, string, number | null, string, number | null, number, number | null, number | null];
+type VoteRow = [
+	string,
+	string,
+	string,
+	string,
+	string,
+	string,
+	number | null,
+	string | null,
+	number | null,
+	number,
+	number | null,
+	number | null,
+	number | null
+];
 
 /**
  * Every vote of the campaign. On SQLite one prepared statement returning rows as arrays: at 200,000
@@ -90,6 +107,40 @@ type VoteRow = [string, string, string, string, string, string, number | null, s
  */
 const CAMPAIGN_VOTES = hotQuery('quality.campaign-votes', ['campaign_id'], (db, p: { campaign_id: string }) =>
 	db.selectFrom('vote').select(VOTE_COLUMNS).where('campaign_id', '=', p.campaign_id).orderBy('submitted_at')
+);
+/**
+ * CAMPAIGN_VOTES for a large campaign's report on SQLite: a text only where the report needs it — its
+ * facts are not stored (or are of another version: rationale-facts.ts), or a reason quotes it (the
+ * text argues for the side not chosen). The near-duplicate check reads the texts on its own thread
+ * (CAMPAIGN_TEXTS). At 200,000 votes reading every text and finding its side was a third of the report.
+ */
+const CAMPAIGN_VOTES_LEAN = hotQuery('quality.campaign-votes-lean', ['campaign_id'], (db, p: { campaign_id: string }) =>
+	db
+		.selectFrom('vote')
+		.select(
+			VOTE_COLUMNS.map((c) =>
+				c === 'rationale'
+					? sql<
+							string | null
+						>`case when ${sql.ref('rationale_facts')} is null or (${sql.ref('rationale_facts')} / 16777216) <> ${sql.lit(RATIONALE_FACTS_VERSION)} or (${sql.ref('rationale_facts')} & 3) = 3 or ((${sql.ref('rationale_facts')} & 3) = 1 and ${sql.ref('choice')} = 'right') or ((${sql.ref('rationale_facts')} & 3) = 2 and ${sql.ref('choice')} = 'left') then ${sql.ref('rationale')} end`.as(
+							'rationale'
+						)
+					: c
+			)
+		)
+		.where('campaign_id', '=', p.campaign_id)
+		.orderBy('submitted_at')
+);
+/** How many votes the campaign has (the report reads them lean above inlineDuplicates). */
+const CAMPAIGN_VOTE_COUNT = hotQuery('quality.campaign-vote-count', ['campaign_id'], (db, p: { campaign_id: string }) =>
+	db
+		.selectFrom('vote')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('campaign_id', '=', p.campaign_id)
+);
+/** Every vote's id, evaluator and text: the near-duplicate check of a large campaign reads them on its own thread. */
+const CAMPAIGN_TEXTS = hotQuery('quality.campaign-texts', ['campaign_id'], (db, p: { campaign_id: string }) =>
+	db.selectFrom('vote').select(['id', 'user_id', 'rationale']).where('campaign_id', '=', p.campaign_id).orderBy('submitted_at')
 );
 const GOLD_PAIRS = hotQuery('quality.gold-pairs', ['campaign_id'], (db, p: { campaign_id: string }) =>
 	db.selectFrom('gold_pair').select(['left_image_id', 'right_image_id', 'expected_choice']).where('campaign_id', '=', p.campaign_id)
@@ -109,7 +160,7 @@ interface QualityInput {
 /** VoteColumns straight from the rows, with the small enumerations already coded by the query. */
 function toColumns(rows: Iterable<VoteRow>): VoteColumns {
 	const b = new VoteColumnsBuilder();
-	for (const v of rows) b.addCoded(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+	for (const v of rows) b.addCoded(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] ?? '', v[8], v[9], v[10], v[11], v[12]);
 	return b.build();
 }
 
@@ -158,11 +209,14 @@ function toMarkColumns(votes: VoteColumns, rows: Iterable<MarkRowArray>): MarkCo
  * time into the columns: at 200,000 votes an array of all rows first took about as long again as the
  * read itself (mostly collecting it).
  */
-function readInputSync(sqlite: SQLite.Database, campaignId: string): QualityInput {
+function readInputSync(sqlite: SQLite.Database, campaignId: string, leanAbove = Infinity): QualityInput & { lean: boolean } {
 	const params = { campaign_id: campaignId };
 	return sqlite.transaction(() => {
-		const votes = toColumns(CAMPAIGN_VOTES.eachRowSync(sqlite, params) as IterableIterator<VoteRow>);
+		// above `leanAbove` votes the texts are read only where the report needs them (CAMPAIGN_VOTES_LEAN)
+		const lean = leanAbove !== Infinity && Number(CAMPAIGN_VOTE_COUNT.firstSync(sqlite, params)?.n ?? 0) > leanAbove;
+		const votes = toColumns((lean ? CAMPAIGN_VOTES_LEAN : CAMPAIGN_VOTES).eachRowSync(sqlite, params) as IterableIterator<VoteRow>);
 		return {
+			lean,
 			votes,
 			gold: GOLD_PAIRS.allSync(sqlite, params),
 			stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
@@ -568,16 +622,18 @@ interface DuplicateState {
 	running: boolean;
 }
 
+/** The near-duplicate join of a campaign's texts, which the near-duplicate thread reads itself (CAMPAIGN_TEXTS). */
 interface DuplicatesJob {
 	id: number;
-	texts: string[];
-	owner: Int32Array;
-	users: string[];
+	file: string;
+	campaignId: string;
 	threshold: number;
 	shingleSize: number;
 }
 interface DuplicatesAnswer {
 	id: number;
+	/** the votes the join covered, in the order of `own` and `others` */
+	ids: string[];
 	own: Int32Array;
 	others: Int32Array;
 	error?: string;
@@ -600,16 +656,25 @@ function runInBackground(): void {
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.background) runInBackground();
 
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[DUPLICATES_MARKER]) {
+	// one read-only connection per database file, kept for the next join
+	const connections = new Map<string, SQLite.Database>();
 	parentPort!.on('message', (job: DuplicatesJob) => {
 		let answer: DuplicatesAnswer;
 		try {
-			const found = findNearDuplicates(
-				job.texts.map((text, i) => ({ text, owner: job.users[job.owner[i]] })),
-				{ threshold: job.threshold, shingleSize: job.shingleSize }
-			);
-			answer = { id: job.id, own: Int32Array.from(found, (d) => d.sameOwner), others: Int32Array.from(found, (d) => d.otherOwner) };
+			let sqlite = connections.get(job.file);
+			if (!sqlite) connections.set(job.file, (sqlite = new SQLite(job.file, { readonly: true, fileMustExist: true })));
+			const ids: string[] = [];
+			const texts: { text: string; owner: string }[] = [];
+			for (const [id, owner, text] of CAMPAIGN_TEXTS.eachRowSync(sqlite, { campaign_id: job.campaignId }) as IterableIterator<
+				[string, string, string]
+			>) {
+				ids.push(id);
+				texts.push({ text, owner });
+			}
+			const found = findNearDuplicates(texts, { threshold: job.threshold, shingleSize: job.shingleSize });
+			answer = { id: job.id, ids, own: Int32Array.from(found, (d) => d.sameOwner), others: Int32Array.from(found, (d) => d.otherOwner) };
 		} catch (error) {
-			answer = { id: job.id, own: new Int32Array(0), others: new Int32Array(0), error: String((error as Error)?.stack ?? error) };
+			answer = { id: job.id, ids: [], own: new Int32Array(0), others: new Int32Array(0), error: String((error as Error)?.stack ?? error) };
 		}
 		parentPort!.postMessage(answer, [answer.own.buffer, answer.others.buffer] as ArrayBuffer[]);
 	});
@@ -634,7 +699,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 			const fail = (error: unknown) => {
 				if (duplicatesWorker === w) duplicatesWorker = null;
 				for (const done of duplicatesDone.values())
-					done({ id: -1, own: new Int32Array(0), others: new Int32Array(0), error: String(error) });
+					done({ id: -1, ids: [], own: new Int32Array(0), others: new Int32Array(0), error: String(error) });
 				duplicatesDone.clear();
 			};
 			w.on('error', fail);
@@ -649,15 +714,14 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 				console.error(`near-duplicates of campaign ${job.campaignId}: ${a.error}`);
 				return;
 			}
-			state.done = { ids: votes.ids, own: a.own, others: a.others };
+			state.done = { ids: a.ids, own: a.own, others: a.others };
 			const ready: Answer = { id: -1, duplicatesReady: { file: job.file, campaignId: job.campaignId } };
 			parentPort!.postMessage(ready);
 		});
 		duplicatesWorker.postMessage({
 			id,
-			texts: votes.rationale,
-			owner: votes.user,
-			users: votes.users,
+			file: job.file,
+			campaignId: job.campaignId,
 			threshold: t.duplicateJaccard,
 			shingleSize: t.shingleSize
 		} satisfies DuplicatesJob);
@@ -704,7 +768,8 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 		const sqlite = connection(job.file);
 		const key = `${job.file}\0${job.campaignId}`;
 		const t0 = performance.now();
-		const input = readInputSync(sqlite, job.campaignId);
+		// a campaign whose near-duplicate join runs on its own thread is read lean (its texts only where needed)
+		const input = readInputSync(sqlite, job.campaignId, job.inlineDuplicates);
 		const t1 = performance.now();
 		let duplicates: DuplicateColumns | undefined;
 		let status = COMPLETE;

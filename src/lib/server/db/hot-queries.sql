@@ -70,11 +70,29 @@ select "vote_id", "side", "kind", "x", "y", "w", "h" from "vote_mark" where "cam
 -- postgres (campaign_id)
 select "vote_id", "side", "kind", "x", "y", "w", "h" from "vote_mark" where "campaign_id" = $1;
 
+-- name: quality.campaign-texts
+-- sqlite (campaign_id)
+select "id", "user_id", "rationale" from "vote" where "campaign_id" = ? order by "submitted_at";
+-- postgres (campaign_id)
+select "id", "user_id", "rationale" from "vote" where "campaign_id" = $1 order by "submitted_at";
+
+-- name: quality.campaign-vote-count
+-- sqlite (campaign_id)
+select count(*) as "n" from "vote" where "campaign_id" = ?;
+-- postgres (campaign_id)
+select count(*) as "n" from "vote" where "campaign_id" = $1;
+
 -- name: quality.campaign-votes
 -- sqlite (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status" from "vote" where "campaign_id" = ? order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status", "rationale_facts" from "vote" where "campaign_id" = ? order by "submitted_at";
 -- postgres (campaign_id)
-select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status" from "vote" where "campaign_id" = $1 order by "submitted_at";
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status", "rationale_facts" from "vote" where "campaign_id" = $1 order by "submitted_at";
+
+-- name: quality.campaign-votes-lean
+-- sqlite (campaign_id)
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", case when "rationale_facts" is null or ("rationale_facts" / 16777216) <> 1 or ("rationale_facts" & 3) = 3 or (("rationale_facts" & 3) = 1 and "choice" = 'right') or (("rationale_facts" & 3) = 2 and "choice" = 'left') then "rationale" end as "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status", "rationale_facts" from "vote" where "campaign_id" = ? order by "submitted_at";
+-- postgres (campaign_id)
+select "id", "user_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", case "choice" when 'left' then 0 when 'right' then 1 when 'tie' then 2 when 'both_bad' then 3 end as "choice", case when "rationale_facts" is null or ("rationale_facts" / 16777216) <> 1 or ("rationale_facts" & 3) = 3 or (("rationale_facts" & 3) = 1 and "choice" = 'right') or (("rationale_facts" & 3) = 2 and "choice" = 'left') then "rationale" end as "rationale", "active_ms", "submitted_at", case "kind" when 'normal' then 0 when 'gold' then 1 when 'repeat' then 2 end as "kind", case "status" when 'counted' then 0 when 'rejected' then 1 end as "status", "rationale_facts" from "vote" where "campaign_id" = $1 order by "submitted_at";
 
 -- name: quality.gold-pairs
 -- sqlite (campaign_id)
@@ -131,10 +149,10 @@ select "key" from "flag_kind" where "campaign_id" = ?;
 select "key" from "flag_kind" where "campaign_id" = $1;
 
 -- name: vote.insert
--- sqlite (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability)
-insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
--- postgres (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability)
-insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
+-- sqlite (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability, rationale_facts)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability", "rationale_facts") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+-- postgres (id, assignment_id, campaign_id, user_id, prompt_id, left_image_id, right_image_id, left_system_id, right_system_id, kind, choice, rationale, flags, guidelines_version, shown_at, submitted_at, active_ms, status, simulated, probability, rationale_facts)
+insert into "vote" ("id", "assignment_id", "campaign_id", "user_id", "prompt_id", "left_image_id", "right_image_id", "left_system_id", "right_system_id", "kind", "choice", "rationale", "flags", "guidelines_version", "shown_at", "submitted_at", "active_ms", "status", "simulated", "probability", "rationale_facts") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
 
 -- name: vote.insert-criterion
 -- sqlite (vote_id, criterion_id, choice)

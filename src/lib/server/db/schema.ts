@@ -163,6 +163,8 @@ export interface VoteTable {
 	simulated: Generated<number>;
 	/** the assignment's P(a) (adaptive scheduling): the vote weighs 1/P in the rankings; null otherwise */
 	probability: Generated<number | null>;
+	/** what the quality report reads of the rationale, as lib/quality rationale-facts.ts stores it; null: read the text */
+	rationale_facts: Generated<number | null>;
 }
 
 /** A region an evaluator marked on one image of a vote: image-relative 0–1; a point has w = h = 0. */

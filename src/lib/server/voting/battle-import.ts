@@ -1,6 +1,7 @@
 // Historical votes from battle files (model_a, model_b, winner[, tstamp, judge]; CSV, JSON or JSONL)
 // into a campaign. Every row is validated before anything is written; systems are created as needed;
 // each judge becomes a disabled evaluator account; re-importing the same file adds nothing twice.
+import { rationaleFacts } from '../../quality/rationale-facts.ts';
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Choice, Database } from '../db/schema.ts';
@@ -11,6 +12,9 @@ import { requireCampaign } from '../campaigns/campaigns.ts';
 import { addToPairStat } from './pair-stat.ts';
 import { writeAudit } from '../audit-log.ts';
 import { votesChanged } from '../votes-changed.ts';
+
+/** imported battles carry no rationale */
+const EMPTY_RATIONALE_FACTS = rationaleFacts('');
 
 const WINNERS: Record<string, Choice> = { model_a: 'left', model_b: 'right', tie: 'tie', 'tie (bothbad)': 'both_bad' };
 /** Imported battles have no real images: one placeholder per system, never scheduled or served. */
@@ -238,6 +242,7 @@ export async function importVotes(
 				kind: 'normal' as const,
 				choice: row.choice,
 				rationale: '',
+				rationale_facts: EMPTY_RATIONALE_FACTS,
 				flags: '{}',
 				guidelines_version: campaign.guidelines_version,
 				shown_at: at,

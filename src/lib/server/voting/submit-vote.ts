@@ -1,6 +1,7 @@
 // The one vote service: form action, JSON API, demo seeding and tests all submit through here.
 // A vote, its criterion choices, the assignment's answer and pair_stat commit in one transaction;
 // the client's vote_id makes retries idempotent.
+import { rationaleFacts } from '../../quality/rationale-facts.ts';
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Campaign, Choice, Database, Vote, VoteMarkTable, VoteMissingTable, VoteTagTable } from '../db/schema.ts';
@@ -181,7 +182,8 @@ const VOTE_COLUMNS = [
 	'active_ms',
 	'status',
 	'simulated',
-	'probability'
+	'probability',
+	'rationale_facts'
 ] as const;
 const INSERT_VOTE = hotQuery('vote.insert', VOTE_COLUMNS, (db, vote: Vote) => db.insertInto('vote').values(vote));
 const INSERT_CRITERION = hotQuery('vote.insert-criterion', ['vote_id', 'criterion_id', 'choice'], (db, row: VoteCriterionRow) =>
@@ -346,6 +348,8 @@ function planVote(
 		kind: assignment.kind,
 		choice,
 		rationale,
+		// what the quality report reads of the text, read once now (lib/quality rationale-facts.ts)
+		rationale_facts: rationaleFacts(rationale),
 		flags: JSON.stringify(flags),
 		guidelines_version: request.guidelinesVersion ?? campaign.guidelines_version,
 		shown_at: assignment.issued_at,
