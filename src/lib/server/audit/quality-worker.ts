@@ -688,7 +688,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 	let nextDuplicatesId = 0;
 	const duplicatesDone = new Map<number, (a: DuplicatesAnswer) => void>();
 
-	const startDuplicates = (job: ReportJob, state: DuplicateState, votes: VoteColumns) => {
+	const startDuplicates = (job: ReportJob, state: DuplicateState) => {
 		if (!duplicatesWorker) {
 			const w = (duplicatesWorker = spawn(DUPLICATES_MARKER, true));
 			w.on('message', (a: DuplicatesAnswer) => {
@@ -779,7 +779,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER]) {
 			const known = knownDuplicates(state.done, input.votes);
 			duplicates = known.duplicates;
 			const complete = known.unchecked === 0 && state.done !== null;
-			if (!complete && !state.running) startDuplicates(job, state, input.votes);
+			if (!complete && !state.running) startDuplicates(job, state);
 			status = { complete, unchecked: known.unchecked };
 		}
 		let sides = stanceSides.get(key);
