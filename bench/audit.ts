@@ -4,8 +4,10 @@
 // report (page and API). The server computes a large campaign's report at start and logs when it is
 // ready (audit/evaluator-quality.ts warmQualityReports), so per view and run it measures on three freshly
 // started servers: (1) with no report saved by an earlier server: the time from start to that log line,
-// the first request sent at once (it waits for that computation: the cold case), then the median of
-// five warm requests; (2) the first request sent once the report is ready; (3) a restart: the first
+// the first request sent at once (the cold case: a page answers after PICKWISE_QUALITY_PAGE_WAIT_MS
+// saying the report is being computed, and is loaded again every 250 ms as the browser does until it
+// shows the report — both times are printed; the API waits for the report), then the median of five
+// warm requests; (2) the first request sent once the report is ready; (3) a restart: the first
 // request sent at once to a server that found the report the last one saved (served while it computes
 // its own). Budgets: 2 s for the
 // first request, 200 ms warm. While the first requests run another client asks for a cheap page
