@@ -172,10 +172,10 @@ let listening = false;
 
 /**
  * Saving large campaigns' reports next to the database, so that the next process serves one at once
- * after a restart (marked not current) while it computes its own. A saved report is read back by any build
- * that writes the same layout (quality-worker.ts SAVED_FORMAT), also one with other report code: it is
- * served marked not current, like every saved report, until this process has computed its own. The server turns it on (hooks.server.ts); the CLI
- * and tests do not.
+ * after a restart (marked not current) while it computes its own. A saved report is read back by any
+ * build that writes the same layout (quality-worker.ts SAVED_FORMAT), also one with other report code
+ * (a deploy): it is served marked not current, like every saved report, until this process has computed
+ * its own. The server turns it on (hooks.server.ts); the CLI and tests do not.
  */
 let saving: { key: string; every: number } | null = null;
 const lastSaved = new Map<string, number>();

@@ -209,14 +209,13 @@ function toMarkColumns(votes: VoteColumns, rows: Iterable<MarkRowArray>): MarkCo
  * time into the columns: at 200,000 votes an array of all rows first took about as long again as the
  * read itself (mostly collecting it).
  */
-function readInputSync(sqlite: SQLite.Database, campaignId: string, leanAbove = Infinity): QualityInput & { lean: boolean } {
+function readInputSync(sqlite: SQLite.Database, campaignId: string, leanAbove = Infinity): QualityInput {
 	const params = { campaign_id: campaignId };
 	return sqlite.transaction(() => {
 		// above `leanAbove` votes the texts are read only where the report needs them (CAMPAIGN_VOTES_LEAN)
 		const lean = leanAbove !== Infinity && Number(CAMPAIGN_VOTE_COUNT.firstSync(sqlite, params)?.n ?? 0) > leanAbove;
 		const votes = toColumns((lean ? CAMPAIGN_VOTES_LEAN : CAMPAIGN_VOTES).eachRowSync(sqlite, params) as IterableIterator<VoteRow>);
 		return {
-			lean,
 			votes,
 			gold: GOLD_PAIRS.allSync(sqlite, params),
 			stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
@@ -491,8 +490,8 @@ function unpack(p: PackedReport): CampaignQuality {
 const MARKER = 'pickwise.quality-worker';
 /**
  * Which code made a saved report: this module's file name, which in a build carries a hash of its
- * content and of everything it imports (lib/quality, the packing), so a report saved by other report
- * code is never read back, while a new build that did not touch it reads the last one's.
+ * content and of everything it imports (lib/quality, the packing). Told with a saved report that is read
+ * back (savedQuality's sameCode); whether it is read back at all is SAVED_FORMAT's.
  */
 const REPORT_CODE = import.meta.url.split('/').pop() ?? '';
 /**
