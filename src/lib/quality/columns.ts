@@ -11,7 +11,7 @@
 
 import { krippendorffAlphaNominalCounts, type AlphaResult } from './alpha.ts';
 import type { OthersView, QualityOptions, VoteFacts } from './analysis.ts';
-import { RATIONALE_FACTS_VERSION } from './rationale-facts.ts';
+import { factsHasText, factsLength, factsSide, trustedFacts } from './rationale-facts.ts';
 import {
 	codePoints,
 	hasLetterOrDigit,
@@ -313,13 +313,6 @@ export function duplicateColumns(c: VoteColumns, thresholds: QualityThresholds):
 	return { own: Int32Array.from(duplicates, (d) => d.sameOwner), others: Int32Array.from(duplicates, (d) => d.otherOwner) };
 }
 
-/** The side stored facts give (0 none, 1 left, 2 right), or -1: none stored, or of another version. */
-function factsSide(stored: number): number {
-	if (stored < 0 || Math.floor(stored / 2 ** 24) !== RATIONALE_FACTS_VERSION) return -1;
-	const side = stored & 3;
-	return side === 3 ? -1 : side;
-}
-
 const NO_STANCE: RationaleStance = Object.freeze({ side: null, left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
 /** The side alone, for the pass that sums metrics (no evidence: see stanceOf). */
 const LEFT_STANCE: RationaleStance = Object.freeze({ side: 'left', left: 0, right: 0, evidence: [] }) as unknown as RationaleStance;
@@ -448,10 +441,7 @@ export function assessQualityColumns(
 	const facts = c.facts;
 	const sideCodeOf = (i: number): number => {
 		if (c.choice[i] > RIGHT) return 0;
-		if (facts) {
-			const known = factsSide(facts[i]);
-			if (known !== -1) return known;
-		}
+		if (facts && trustedFacts(facts[i])) return factsSide(facts[i]);
 		const text = c.rationale[i];
 		let side = sides.get(text);
 		if (side === undefined) sides.set(text, (side = rationaleSide(text)));
@@ -628,9 +618,9 @@ export function assessQualityColumns(
 		const stored = facts ? facts[i] : -1;
 		let textLength: number;
 		let textHas: boolean;
-		if (stored >= 0 && Math.floor(stored / 2 ** 24) === RATIONALE_FACTS_VERSION) {
-			textLength = (stored >>> 3) & 0x1fffff;
-			textHas = (stored & 4) !== 0;
+		if (trustedFacts(stored)) {
+			textLength = factsLength(stored);
+			textHas = factsHasText(stored);
 		} else {
 			const trimmed = c.rationale[i].trim();
 			textLength = codePoints(trimmed);

@@ -331,7 +331,7 @@ export function markSignals(
 /**
  * Marks as columns: per mark, the index of its vote in the votes' columns (-1: not one of them), its side
  * (1 left, 0 right) and its box. The quality worker reads them so from the database (no vote id string
- * per mark, no map from ids to indices); markColumns makes them from records.
+ * per mark); markColumnsFromRows makes them from rows, markColumns from records.
  */
 export interface MarkColumns {
 	length: number;
@@ -356,22 +356,44 @@ export function emptyMarkColumns(capacity: number): MarkColumns {
 	};
 }
 
-/** Records as MarkColumns over these votes (a mark of another vote gets -1), in their order. */
-export function markColumns(voteIds: readonly string[], marks: readonly MarkRecord[]): MarkColumns {
+/** One mark as a row of columns (vote id, side, kind, x, y, w, h): as a database returns it, numbers maybe as text. */
+export type MarkTuple = readonly [string, MarkSide, string, number | string, number | string, number | string, number | string];
+
+/**
+ * Marks as MarkColumns over these votes (a mark of another vote gets -1), in their order, from rows as
+ * tuples (the quality worker reads them so: no object per mark).
+ */
+export function markColumnsFromRows(voteIds: readonly string[], rows: Iterable<MarkTuple>): MarkColumns {
 	const byId = new Map<string, number>();
-	if (marks.length) for (let i = 0; i < voteIds.length; i++) byId.set(voteIds[i], i);
-	const c = emptyMarkColumns(marks.length);
-	for (let k = 0; k < marks.length; k++) {
-		const m = marks[k];
-		c.vote[k] = byId.get(m.voteId) ?? -1;
-		c.left[k] = m.side === 'left' ? 1 : 0;
-		c.x[k] = m.x;
-		c.y[k] = m.y;
-		c.w[k] = m.w;
-		c.h[k] = m.h;
+	for (let i = 0; i < voteIds.length; i++) byId.set(voteIds[i], i);
+	let c = emptyMarkColumns(1024);
+	let k = 0;
+	for (const m of rows) {
+		if (k === c.vote.length) {
+			const grown = emptyMarkColumns(k * 2);
+			grown.vote.set(c.vote);
+			grown.left.set(c.left);
+			for (const key of ['x', 'y', 'w', 'h'] as const) grown[key].set(c[key]);
+			c = grown;
+		}
+		c.vote[k] = byId.get(m[0]) ?? -1;
+		c.left[k] = m[1] === 'left' ? 1 : 0;
+		c.x[k] = Number(m[3]);
+		c.y[k] = Number(m[4]);
+		c.w[k] = Number(m[5]);
+		c.h[k] = Number(m[6]);
+		k++;
 	}
-	c.length = marks.length;
+	c.length = k;
 	return c;
+}
+
+/** Records as MarkColumns over these votes (markColumnsFromRows). */
+export function markColumns(voteIds: readonly string[], marks: readonly MarkRecord[]): MarkColumns {
+	return markColumnsFromRows(
+		voteIds,
+		marks.map((m): MarkTuple => [m.voteId, m.side, m.kind, m.x, m.y, m.w, m.h])
+	);
 }
 
 /** markSignals over votes held as columns (the quality worker's): the same signals, no object per vote. */

@@ -41,10 +41,10 @@ import {
 	type VoteRisk
 } from '../../quality/index.ts';
 import { countsFromPairStats, fitBradleyTerry, RankingError } from '../../ranking/index.ts';
-import { emptyMarkColumns, type MarkColumns, type MarkRecord, type MarkSide } from '../../quality/marks.ts';
+import { markColumnsFromRows, type MarkColumns, type MarkTuple } from '../../quality/marks.ts';
 import type { Side } from '../../quality/stance.ts';
 import { addMarkSignals, CAMPAIGN_MARKS } from './mark-quality.ts';
-import { RATIONALE_FACTS_VERSION } from '../../quality/rationale-facts.ts';
+import { RATIONALE_FACTS_VERSION, VERSION_UNIT } from '../../quality/rationale-facts.ts';
 
 /** A small enumeration as its index in `list` (lib/quality's CHOICES, KINDS, STATUSES), in SQL; null for another value. */
 const codeOf = (column: 'choice' | 'kind' | 'status', list: readonly string[]) =>
@@ -110,7 +110,7 @@ const CAMPAIGN_VOTES = hotQuery('quality.campaign-votes', ['campaign_id'], (db, 
 );
 /**
  * CAMPAIGN_VOTES for a large campaign's report on SQLite: a text only where the report needs it — its
- * facts are not stored (or are of another version: rationale-facts.ts), or a reason quotes it (the
+ * facts are not stored or not trusted (rationale-facts.ts trustedFacts, in SQL), or a reason quotes it (the
  * text argues for the side not chosen). The near-duplicate check reads the texts on its own thread
  * (CAMPAIGN_TEXTS). At 200,000 votes reading every text and finding its side was a third of the report.
  */
@@ -122,7 +122,7 @@ const CAMPAIGN_VOTES_LEAN = hotQuery('quality.campaign-votes-lean', ['campaign_i
 				c === 'rationale'
 					? sql<
 							string | null
-						>`case when ${sql.ref('rationale_facts')} is null or (${sql.ref('rationale_facts')} / 16777216) <> ${sql.lit(RATIONALE_FACTS_VERSION)} or (${sql.ref('rationale_facts')} & 3) = 3 or ((${sql.ref('rationale_facts')} & 3) = 1 and ${sql.ref('choice')} = 'right') or ((${sql.ref('rationale_facts')} & 3) = 2 and ${sql.ref('choice')} = 'left') then ${sql.ref('rationale')} end`.as(
+						>`case when ${sql.ref('rationale_facts')} is null or (${sql.ref('rationale_facts')} / ${sql.lit(VERSION_UNIT)}) <> ${sql.lit(RATIONALE_FACTS_VERSION)} or (${sql.ref('rationale_facts')} & 3) = 3 or ((${sql.ref('rationale_facts')} & 3) = 1 and ${sql.ref('choice')} = 'right') or ((${sql.ref('rationale_facts')} & 3) = 2 and ${sql.ref('choice')} = 'left') then ${sql.ref('rationale')} end`.as(
 							'rationale'
 						)
 					: c
@@ -154,7 +154,7 @@ interface QualityInput {
 	gold: Awaited<ReturnType<typeof GOLD_PAIRS.all>>;
 	stats: Awaited<ReturnType<typeof OVERALL_PAIR_STATS.all>>;
 	/** every region mark of the campaign (the mark signals) */
-	marks: MarkRecord[] | MarkColumns;
+	marks: MarkColumns;
 }
 
 /** VoteColumns straight from the rows, with the small enumerations already coded by the query. */
@@ -162,46 +162,6 @@ function toColumns(rows: Iterable<VoteRow>): VoteColumns {
 	const b = new VoteColumnsBuilder();
 	for (const v of rows) b.addCoded(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7] ?? '', v[8], v[9], v[10], v[11], v[12]);
 	return b.build();
-}
-
-type MarkRowArray = [string, MarkSide, string, number | string, number | string, number | string, number | string];
-
-/** The marks as MarkRecords straight from rows as arrays (lib/quality marks.ts markRecord's mapping, no object per row between). */
-function toMarks(rows: Iterable<MarkRowArray>): MarkRecord[] {
-	const out: MarkRecord[] = [];
-	for (const m of rows)
-		out.push({ voteId: m[0], side: m[1], kind: m[2], x: Number(m[3]), y: Number(m[4]), w: Number(m[5]), h: Number(m[6]) });
-	return out;
-}
-
-/**
- * The campaign's marks as MarkColumns over these votes, straight from rows as arrays (CAMPAIGN_MARKS'
- * columns): no object per mark. At 200,000 votes and 180,000 marks the records and the map markColumns
- * builds from them took a quarter of the report.
- */
-function toMarkColumns(votes: VoteColumns, rows: Iterable<MarkRowArray>): MarkColumns {
-	const byId = new Map<string, number>();
-	for (let i = 0; i < votes.ids.length; i++) byId.set(votes.ids[i], i);
-	let marks = emptyMarkColumns(1024);
-	let k = 0;
-	for (const m of rows) {
-		if (k === marks.vote.length) {
-			const grown = emptyMarkColumns(k * 2);
-			grown.vote.set(marks.vote);
-			grown.left.set(marks.left);
-			for (const key of ['x', 'y', 'w', 'h'] as const) grown[key].set(marks[key]);
-			marks = grown;
-		}
-		marks.vote[k] = byId.get(m[0]) ?? -1;
-		marks.left[k] = m[1] === 'left' ? 1 : 0;
-		marks.x[k] = Number(m[3]);
-		marks.y[k] = Number(m[4]);
-		marks.w[k] = Number(m[5]);
-		marks.h[k] = Number(m[6]);
-		k++;
-	}
-	marks.length = k;
-	return marks;
 }
 
 /**
@@ -219,7 +179,8 @@ function readInputSync(sqlite: SQLite.Database, campaignId: string, leanAbove = 
 			votes,
 			gold: GOLD_PAIRS.allSync(sqlite, params),
 			stats: OVERALL_PAIR_STATS.allSync(sqlite, params),
-			marks: toMarkColumns(votes, CAMPAIGN_MARKS.eachRowSync(sqlite, params) as IterableIterator<MarkRowArray>)
+			// the marks as columns straight from the rows (no object per mark)
+			marks: markColumnsFromRows(votes.ids, CAMPAIGN_MARKS.eachRowSync(sqlite, params) as IterableIterator<MarkTuple>)
 		};
 	})();
 }
@@ -233,11 +194,15 @@ async function readInput(db: Kysely<Database>, campaignId: string): Promise<Qual
 		OVERALL_PAIR_STATS.all(db, params),
 		CAMPAIGN_MARKS.all(db, params)
 	]);
+	const columns = toColumns(votes.map((v) => VOTE_KEYS.map((c) => v[c]) as VoteRow));
 	return {
-		votes: toColumns(votes.map((v) => VOTE_KEYS.map((c) => v[c]) as VoteRow)),
+		votes: columns,
 		gold,
 		stats,
-		marks: toMarks(marks.map((m) => [m.vote_id, m.side, m.kind, m.x, m.y, m.w, m.h]))
+		marks: markColumnsFromRows(
+			columns.ids,
+			marks.map((m): MarkTuple => [m.vote_id, m.side, m.kind, m.x, m.y, m.w, m.h])
+		)
 	};
 }
 
