@@ -1,17 +1,20 @@
 // A large campaign's first quality report after a start with nothing saved takes seconds. The evaluators
 // page and the audit queue then answer at once, say that the report is being computed, and show it as
 // soon as it is there — without the lead reloading. On its own server, which lets pages wait 0 ms for
-// the report, so that the first view of a campaign's report is always the "being computed" one.
+// the report and treats no campaign as large (no last report is served while the next is computed); the
+// campaign holds 20,000 imported battles, so that each report takes the worker far longer than a
+// request's own work and the first view after a change is always the "being computed" one.
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openMigratedDatabase } from '../../src/lib/server/db/index.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { addMember } from '../../src/lib/server/campaigns/campaigns.ts';
 import { createSession } from '../../src/lib/server/auth/session.ts';
 import { api, seedCampaign } from '../helpers/campaign.ts';
 import { startServer } from '../helpers/server.ts';
+import { importVotes } from '../../src/lib/server/voting/battle-import.ts';
 
 test('the evaluators page and the audit queue say a report is being computed, then show it without a reload', async ({ browser }) => {
 	test.setTimeout(120_000);
@@ -21,7 +24,7 @@ test('the evaluators page and the audit queue say a report is being computed, th
 	const user = await createUser(db.kysely, { email: 'lead@pending.test', password: 'lead-password-1' });
 	await addMember(db.kysely, { slug: 'pending', email: 'lead@pending.test', role: 'lead' });
 	const token = (await createSession(db.kysely, user.id)).token;
-	const server = await startServer(root, { PICKWISE_QUALITY_PAGE_WAIT_MS: '0' });
+	const server = await startServer(root, { PICKWISE_QUALITY_PAGE_WAIT_MS: '0', PICKWISE_QUALITY_WARM_VOTES: '1000000000' });
 	try {
 		const vote = async (n: number) => {
 			const cookie = seeded.evaluators[n % 2].cookie;
@@ -36,6 +39,8 @@ test('the evaluators page and the audit queue say a report is being computed, th
 			expect(saved.status).toBe(201);
 		};
 		for (let n = 0; n < 4; n++) await vote(n);
+		const battles = readFileSync(resolve('tests/fixtures/ranking/synthetic_20000_12.csv'), 'utf8');
+		expect((await importVotes(db.kysely, { campaign: 'pending', text: battles, format: 'csv' })).added).toBe(20000);
 
 		const context = await browser.newContext({ baseURL: server.url });
 		await context.addCookies([{ name: 'pickwise_session', value: token, url: server.url }]);
