@@ -24,7 +24,7 @@ test('the evaluators page and the audit queue say a report is being computed, th
 	const user = await createUser(db.kysely, { email: 'lead@pending.test', password: 'lead-password-1' });
 	await addMember(db.kysely, { slug: 'pending', email: 'lead@pending.test', role: 'lead' });
 	const token = (await createSession(db.kysely, user.id)).token;
-	const server = await startServer(root, { PICKWISE_QUALITY_PAGE_WAIT_MS: '0', PICKWISE_QUALITY_WARM_VOTES: '1000000000' });
+	const server = await startServer(root, { PICKWISE_QUALITY_WAIT_MS: '0', PICKWISE_QUALITY_WARM_VOTES: '1000000000' });
 	try {
 		const vote = async (n: number) => {
 			const cookie = seeded.evaluators[n % 2].cookie;

@@ -54,7 +54,7 @@ export async function api(base: string, cookie: string, path: string, body?: unk
 		body: body === undefined ? undefined : JSON.stringify(body)
 	});
 	const text = await response.text();
-	return { status: response.status, body: text ? JSON.parse(text) : null };
+	return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
 
 /**

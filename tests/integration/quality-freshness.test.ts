@@ -35,7 +35,7 @@ async function vote(slug: string, evaluator: number, n: number) {
 
 type AsOf = { votes: number; computed_at: string; current: boolean };
 const report = async (slug: string): Promise<{ as_of: AsOf; evaluators: { metrics: { votes: number } }[] }> => {
-	const r = await api(server.url, lead, `/api/v1/campaigns/${slug}/evaluators`);
+	const r = await api(server.url, lead, `/api/v1/campaigns/${slug}/evaluators?wait=60`);
 	expect(r.status).toBe(200);
 	return r.body;
 };
@@ -149,7 +149,7 @@ describe('quality report freshness', () => {
 		// connection, as the CLI would), so each report takes the worker far longer than a request's own
 		// work: the first page after a change answers "being computed" whatever the machine's speed.
 		await server.stop();
-		server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '1000000000', PICKWISE_QUALITY_PAGE_WAIT_MS: '0' });
+		server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '1000000000', PICKWISE_QUALITY_WAIT_MS: '0' });
 		const text = readFileSync(resolve('tests/fixtures/ranking/synthetic_20000_12.csv'), 'utf8');
 		expect((await importVotes(db.kysely, { campaign: 'small', text, format: 'csv' })).added).toBe(20000);
 		const page = async (path: string, cookie = lead) => {
@@ -190,9 +190,22 @@ describe('quality report freshness', () => {
 		expect(mine).not.toContain('are being computed');
 		expect(mine).toContain('Agreement with the other evaluators');
 
-		// the JSON API always answers with the report, never "being computed"
+		// the JSON API answers 202 with Retry-After while it is computed; a client may say how long it waits
 		await vote('small', 1, 100);
-		const api = await report('small');
-		expect(api.as_of).toMatchObject({ votes: 20011, current: true });
+		const evaluators = (query = '') => api(server.url, lead, `/api/v1/campaigns/small/evaluators${query}`);
+		const computing = await evaluators();
+		expect(computing.status).toBe(202);
+		expect(Number(computing.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(computing.body).toMatchObject({ computing: { started_at: expect.any(String), elapsed_ms: expect.any(Number) } });
+		expect(computing.body.retry_after_s).toBe(Number(computing.headers.get('retry-after')));
+		expect(computing.body.evaluators).toBeUndefined();
+		const waited = await evaluators('?wait=60');
+		expect(waited.status).toBe(200);
+		expect(waited.body.as_of).toMatchObject({ votes: 20011, current: true });
+		for (const bad of ['abc', '61', '-1', '1e3', '']) {
+			const r = await evaluators(`?wait=${bad}`);
+			expect(r.status).toBe(400);
+			expect(r.body.error).toMatchObject({ code: 'invalid', field: 'wait' });
+		}
 	}, 180_000);
 });

@@ -84,24 +84,24 @@ export interface QualityPending {
 }
 
 /**
- * How long a page waits for a report being computed before it answers with that state instead
- * (PICKWISE_QUALITY_PAGE_WAIT_MS, default 1,200 ms): a large campaign's first report after a start with
- * nothing saved takes seconds, and a lead then sees at once that it is on its way (the page updates
- * itself) rather than a page that does not come.
+ * How long a page or the JSON API waits for a report being computed before it answers with that state
+ * instead (PICKWISE_QUALITY_WAIT_MS, default 1,200 ms): a large campaign's first report after a start
+ * with nothing saved takes seconds, and a lead then learns at once that it is on its way (the page
+ * updates itself, the API answers 202 with Retry-After) rather than waiting for an answer that does not come.
  */
-export function qualityPageWaitMs(): number {
-	const v = Number(process.env.PICKWISE_QUALITY_PAGE_WAIT_MS);
-	return process.env.PICKWISE_QUALITY_PAGE_WAIT_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : 1_200;
+export function qualityWaitMs(): number {
+	const v = Number(process.env.PICKWISE_QUALITY_WAIT_MS);
+	return process.env.PICKWISE_QUALITY_WAIT_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : 1_200;
 }
 
 /**
- * campaignQuality for a page: the report if it is ready within `waitMs`, else `{ pending }` while the
- * computation goes on (the next request shares it). The JSON API waits for the report instead.
+ * campaignQuality for a request that must answer soon: the report if it is ready within `waitMs`, else
+ * `{ pending }` while the computation goes on (the next request shares it).
  */
 export async function campaignQualityWithin(
 	db: Kysely<Database>,
 	campaign: Campaign,
-	waitMs = qualityPageWaitMs()
+	waitMs = qualityWaitMs()
 ): Promise<QualityReport | { pending: QualityPending }> {
 	const report = campaignQuality(db, campaign);
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -115,6 +115,15 @@ export async function campaignQualityWithin(
 	// it goes on without this request; a failure is seen (and retried) by the next one
 	report.catch(() => {});
 	return { pending: { startedAt: computing.get(campaign.id) ?? Date.now(), lastTookMs: took.get(campaign.id) ?? null } };
+}
+
+/**
+ * Whole seconds until a pending report is likely ready (the API's Retry-After): what the campaign's last
+ * computation took, less the time this one has run; at least 1, at most 60.
+ */
+export function retryAfterSeconds(pending: QualityPending, now = Date.now()): number {
+	const left = (pending.lastTookMs ?? 1_000) - (now - pending.startedAt);
+	return Math.min(60, Math.max(1, Math.ceil(left / 1_000)));
 }
 
 /** per campaign: when the computation in progress started; how long the last one took */
