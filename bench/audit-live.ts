@@ -143,6 +143,7 @@ async function phase(name: string, seconds: number, rate: number): Promise<Phase
 		const next = Date.now() + EVERY;
 		if (turn % 2 === 0) {
 			const r = await get(server, '/api/v1/campaigns/big/evaluators');
+			// 202 would mean no report to serve while the next is computed: the last one should always be there
 			if (r.status !== 200) throw new Error(`evaluators API: ${r.status}`);
 			const asOf = JSON.parse(r.body).as_of as { votes: number; computed_at: string; current: boolean };
 			p.api.push(r.ms);

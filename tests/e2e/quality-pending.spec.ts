@@ -1,7 +1,8 @@
 // A large campaign's first quality report after a start with nothing saved takes seconds. The evaluators
 // page and the audit queue then answer at once, say that the report is being computed, and show it as
 // soon as it is there — without the lead reloading. On its own server, which lets pages wait 0 ms for
-// the report and treats no campaign as large (no last report is served while the next is computed); the
+// the report and treats no campaign as large (no last report is served while the next is computed, and
+// the near-duplicate join runs inside the report, not after it); the
 // campaign holds 20,000 imported battles, so that each report takes the worker far longer than a
 // request's own work and the first view after a change is always the "being computed" one.
 import { expect, test } from '@playwright/test';
@@ -24,7 +25,11 @@ test('the evaluators page and the audit queue say a report is being computed, th
 	const user = await createUser(db.kysely, { email: 'lead@pending.test', password: 'lead-password-1' });
 	await addMember(db.kysely, { slug: 'pending', email: 'lead@pending.test', role: 'lead' });
 	const token = (await createSession(db.kysely, user.id)).token;
-	const server = await startServer(root, { PICKWISE_QUALITY_WAIT_MS: '0', PICKWISE_QUALITY_WARM_VOTES: '1000000000' });
+	const server = await startServer(root, {
+		PICKWISE_QUALITY_WAIT_MS: '0',
+		PICKWISE_QUALITY_WARM_VOTES: '1000000000',
+		PICKWISE_QUALITY_INLINE_DUPLICATES: '1000000'
+	});
 	try {
 		const vote = async (n: number) => {
 			const cookie = seeded.evaluators[n % 2].cookie;

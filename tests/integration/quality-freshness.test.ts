@@ -145,11 +145,16 @@ describe('quality report freshness', () => {
 
 	it('answers a page at once while a report is being computed, then shows it (no page wait, nothing computed yet)', async () => {
 		// A fresh server whose pages wait 0 ms and where no campaign is "large" (every report is computed
-		// on request, none is served stale). The small campaign gets 20,000 imported battles (another
-		// connection, as the CLI would), so each report takes the worker far longer than a request's own
-		// work: the first page after a change answers "being computed" whatever the machine's speed.
+		// on request, none is served stale; the near-duplicate join runs inside the report, not after it).
+		// The small campaign gets 20,000 imported battles (another connection, as the CLI would), so each
+		// report takes the worker far longer than a request's own work: the first page after a change
+		// answers "being computed" whatever the machine's speed.
 		await server.stop();
-		server = await startServer(root, { PICKWISE_QUALITY_WARM_VOTES: '1000000000', PICKWISE_QUALITY_WAIT_MS: '0' });
+		server = await startServer(root, {
+			PICKWISE_QUALITY_WARM_VOTES: '1000000000',
+			PICKWISE_QUALITY_INLINE_DUPLICATES: '1000000',
+			PICKWISE_QUALITY_WAIT_MS: '0'
+		});
 		const text = readFileSync(resolve('tests/fixtures/ranking/synthetic_20000_12.csv'), 'utf8');
 		expect((await importVotes(db.kysely, { campaign: 'small', text, format: 'csv' })).added).toBe(20000);
 		const page = async (path: string, cookie = lead) => {

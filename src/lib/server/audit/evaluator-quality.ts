@@ -112,6 +112,9 @@ export async function campaignQualityWithin(
 	} finally {
 		clearTimeout(timer);
 	}
+	// nothing is being computed (a kept report behind the change check's queries on PostgreSQL, say):
+	// it is on its way, and an answer saying "being computed" would be wrong
+	if (!computing.has(campaign.id) && startupSettled) return report;
 	// it goes on without this request; a failure is seen (and retried) by the next one
 	report.catch(() => {});
 	return { pending: { startedAt: computing.get(campaign.id) ?? Date.now(), lastTookMs: took.get(campaign.id) ?? null } };
@@ -287,9 +290,12 @@ export async function warmQualityReports(
 	const started = performance.now();
 	// set before the first request (the server's init calls this without waiting): a request for a
 	// campaign with a saved report waits for it to be read rather than compute one
-	startup = serveSavedReports(db, started).catch((error) => {
-		console.error(`saved quality reports at start: ${String((error as Error)?.stack ?? error)}`);
-	});
+	startupSettled = false;
+	startup = serveSavedReports(db, started)
+		.catch((error) => {
+			console.error(`saved quality reports at start: ${String((error as Error)?.stack ?? error)}`);
+		})
+		.finally(() => (startupSettled = true));
 	try {
 		await startup;
 		await warm(db, then, started);
@@ -359,6 +365,7 @@ async function serveSavedReports(db: Kysely<Database>, started: number): Promise
 }
 
 let startup: Promise<void> | null = null;
+let startupSettled = true;
 
 /** Whether a saved report is now served: false, or 'same code' / 'other code' (another build wrote it). */
 async function serveSaved(db: Kysely<Database>, file: string, campaign: Campaign): Promise<false | 'same code' | 'other code'> {
