@@ -4,7 +4,7 @@
 // event loop on SQLite (quality-worker.ts); a large campaign's last report is served while the next
 // one is computed (campaignQuality).
 import { readdir } from 'node:fs/promises';
-import { SqliteAdapter, type Compilable, type Kysely } from 'kysely';
+import { SqliteAdapter, sql, type Compilable, type Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import type { CampaignQuality, RiskIndex, RiskPage, RiskPageRequest } from './quality-worker.ts';
 import { syncSqlite } from '../db/index.ts';
@@ -312,6 +312,13 @@ async function warm(
 ): Promise<void> {
 	if (!(await sqliteFile(db))) return;
 	const least = largeCampaignVotes();
+	// a database that may hold a large campaign (its highest vote rowid, read from the index at once):
+	// the report thread starts while the query thread counts them
+	const highest = await db
+		.selectFrom('vote')
+		.select(sql<number | null>`max(rowid)`.as('n'))
+		.executeTakeFirst();
+	if (Number(highest?.n ?? 0) >= least) (await import('./quality-worker.ts')).startReportThread();
 	const large = await readOffThread(
 		db,
 		db

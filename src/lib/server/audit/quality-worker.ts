@@ -1038,6 +1038,14 @@ function startWorker(lane: Lane): Worker {
 	return w;
 }
 
+/**
+ * Starts the report thread before its first job: a thread takes a few hundred ms to start (loading its
+ * modules), which a large campaign's first report at start then does not wait for.
+ */
+export function startReportThread(): void {
+	reportLane.worker ??= startWorker(reportLane);
+}
+
 /** Sends a job to a lane's thread (started on first use); its jobs start in arrival order. */
 function send(lane: Lane, job: Unsent<Job>): Promise<Answer & { ok: true }> {
 	lane.worker ??= startWorker(lane);
