@@ -281,7 +281,7 @@ const CHECKS: Record<string, Check[]> = {
 	'/api/v1/campaigns/[slug]/evaluators GET': [
 		{
 			method: 'GET',
-			path: `/api/v1/campaigns/${SLUG}/evaluators?wait=60`,
+			path: `/api/v1/campaigns/${SLUG}/evaluators?wait=30`,
 			expect: { ...all(403), anon: 401, admin: 200, lead: 200, outsider: 404 }
 		}
 	],

@@ -239,7 +239,7 @@ describe('mark rates and heatmaps', () => {
 
 describe('quality signals from marks', () => {
 	it('flags the evaluator who never marks and the one who marks the same region, with the reason', async () => {
-		const r = await api(server.url, lead.cookie, `/api/v1/campaigns/${SLUG}/evaluators?wait=60`);
+		const r = await api(server.url, lead.cookie, `/api/v1/campaigns/${SLUG}/evaluators?wait=30`);
 		expect(r.status).toBe(200);
 		const codes = (i: number) =>
 			(r.body.evaluators.find((e: { user_id: string }) => e.user_id === seeded.evaluators[i].id)?.reasons ?? []).map(

@@ -35,7 +35,7 @@ async function vote(slug: string, evaluator: number, n: number) {
 
 type AsOf = { votes: number; computed_at: string; current: boolean };
 const report = async (slug: string): Promise<{ as_of: AsOf; evaluators: { metrics: { votes: number } }[] }> => {
-	const r = await api(server.url, lead, `/api/v1/campaigns/${slug}/evaluators?wait=60`);
+	const r = await api(server.url, lead, `/api/v1/campaigns/${slug}/evaluators?wait=30`);
 	expect(r.status).toBe(200);
 	return r.body;
 };
@@ -204,10 +204,10 @@ describe('quality report freshness', () => {
 		expect(computing.body).toMatchObject({ computing: { started_at: expect.any(String), elapsed_ms: expect.any(Number) } });
 		expect(computing.body.retry_after_s).toBe(Number(computing.headers.get('retry-after')));
 		expect(computing.body.evaluators).toBeUndefined();
-		const waited = await evaluators('?wait=60');
+		const waited = await evaluators('?wait=30');
 		expect(waited.status).toBe(200);
 		expect(waited.body.as_of).toMatchObject({ votes: 20011, current: true });
-		for (const bad of ['abc', '61', '-1', '1e3', '']) {
+		for (const bad of ['abc', '31', '-1', '1e3', '']) {
 			const r = await evaluators(`?wait=${bad}`);
 			expect(r.status).toBe(400);
 			expect(r.body.error).toMatchObject({ code: 'invalid', field: 'wait' });

@@ -5,14 +5,14 @@ import { apiRoute } from '$lib/server/http/api-route';
 import { campaignQualityWithin, evaluatorReport, qualityWaitMs, retryAfterSeconds } from '$lib/server/audit/evaluator-quality';
 import { invalid } from '$lib/server/errors';
 
-/** The longest `?wait=` a client may ask for (seconds): the request holds a connection, not the event loop. */
-const MOST_WAIT_S = 60;
+/** The longest `?wait=` a client may ask for (seconds): a connection, not the event loop, and within a graceful stop (SHUTDOWN_TIMEOUT, 30 s). */
+const MOST_WAIT_S = 30;
 
 /**
  * Quality metrics of every evaluator, flags and their reasons, and Krippendorff's alpha (leads).
  *
  * A report not computed yet (a large campaign's first after a start with nothing saved takes seconds)
- * is waited for PICKWISE_QUALITY_WAIT_MS, or `?wait=` seconds (0–60) when the client says how long it
+ * is waited for PICKWISE_QUALITY_WAIT_MS, or `?wait=` seconds (0–30) when the client says how long it
  * will wait; then the answer is 202 with Retry-After and what is being computed, and the client asks again.
  */
 export const GET: RequestHandler = apiRoute(async (event) => {
