@@ -5,7 +5,10 @@ import { apiRoute } from '$lib/server/http/api-route';
 import { campaignQualityWithin, evaluatorReport, qualityWaitMs, retryAfterSeconds } from '$lib/server/audit/evaluator-quality';
 import { invalid } from '$lib/server/errors';
 
-/** The longest `?wait=` a client may ask for (seconds): a connection, not the event loop, and within a graceful stop (SHUTDOWN_TIMEOUT, 30 s). */
+/**
+ * The longest `?wait=` a client may ask for (seconds): it holds a connection, not the event loop, and ends
+ * within a graceful stop (SHUTDOWN_TIMEOUT, 30 s).
+ */
 const MOST_WAIT_S = 30;
 
 /**
